@@ -1,0 +1,230 @@
+/**
+ * Shared helpers for adapters: content hashing, text-action parsing (fenced
+ * blocks, XML function calls), id synthesis, and deriving steps from messages.
+ */
+import { createHash } from "node:crypto";
+import {
+  TRAJECTORY_SCHEMA,
+  type Message,
+  type Source,
+  type Stats,
+  type Step,
+  type ToolCall,
+  type Trajectory,
+} from "../types/trajectory.js";
+import { IngestError } from "./types.js";
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Stable trajectory id: the first 24 hex digits of the content hash. */
+export function idFromHash(hash: string): string {
+  return hash.slice(0, 24);
+}
+
+/** Text content of a message `content` that may be a string, null, or a list of parts. */
+export function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (content === null || content === undefined) return "";
+  if (Array.isArray(content)) {
+    const parts: string[] = [];
+    for (const p of content) {
+      if (typeof p === "string") parts.push(p);
+      else if (p && typeof p === "object") {
+        const o = p as Record<string, unknown>;
+        if (typeof o.text === "string") parts.push(o.text);
+        else if (o.type === "image_url") parts.push("[image]");
+      }
+    }
+    return parts.join("\n");
+  }
+  return JSON.stringify(content);
+}
+
+export function asObject(value: unknown, file: string, field: string, line?: number): Record<string, unknown> {
+  if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new IngestError(file, `expected an object, got ${kindOf(value)}`, line, field);
+}
+
+export function asArray(value: unknown, file: string, field: string, line?: number): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw new IngestError(file, `expected an array, got ${kindOf(value)}`, line, field);
+}
+
+export function optString(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+export function optNumber(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+const FENCE = /```([A-Za-z0-9_-]*)[ \t]*\r?\n([\s\S]*?)\r?\n?```/g;
+const SHELL_LANGS = new Set(["", "bash", "sh", "shell", "console", "mswea_bash_command", "zsh"]);
+
+/** Fenced shell blocks in assistant text (mini-swe-agent, nebius SWE-agent). */
+export function fencedCommands(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(FENCE)) {
+    if (SHELL_LANGS.has(m[1].toLowerCase())) out.push(m[2]);
+  }
+  return out;
+}
+
+const XML_CALL = /<function=([^>\s]+)>([\s\S]*?)<\/function>/g;
+const XML_PARAM = /<parameter=([^>\s]+)>([\s\S]*?)<\/parameter>/g;
+
+/** `<function=name><parameter=k>v</parameter></function>` calls (SWE-agent xml, SWE-smith). */
+export function xmlCalls(text: string): { name: string; args: Record<string, string> }[] {
+  const out: { name: string; args: Record<string, string> }[] = [];
+  for (const m of text.matchAll(XML_CALL)) {
+    const args: Record<string, string> = {};
+    for (const p of m[2].matchAll(XML_PARAM)) args[p[1]] = p[2].replace(/^\n/, "").replace(/\n$/, "");
+    out.push({ name: m[1], args });
+  }
+  return out;
+}
+
+/** A pseudo tool call for an action that was written as text. */
+export function syntheticCall(id: string, name: string, args: Record<string, unknown>): ToolCall {
+  return { id, type: "function", function: { name, arguments: JSON.stringify(args) }, synthetic: true };
+}
+
+/** Normalise an OpenAI-style tool call object; synthesises an id when absent. */
+export function normaliseToolCall(raw: unknown, fallbackId: string, file: string, field: string): ToolCall {
+  const o = asObject(raw, file, field);
+  const fn = asObject(o.function, file, `${field}.function`);
+  const name = typeof fn.name === "string" ? fn.name : "";
+  if (!name) throw new IngestError(file, "expected a tool name (string)", undefined, `${field}.function.name`);
+  const args = fn.arguments;
+  const argStr = typeof args === "string" ? args : args === undefined || args === null ? "{}" : JSON.stringify(args);
+  const id = typeof o.id === "string" && o.id ? o.id : fallbackId;
+  return { id, type: "function", function: { name, arguments: argStr } };
+}
+
+function parseArgs(s: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(s);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The human-readable action of a call: the command for shell tools, else the argument string. */
+export function actionText(call: ToolCall, args: Record<string, unknown> | null): string {
+  if (args) {
+    for (const key of ["command", "cmd", "code", "script"]) {
+      if (typeof args[key] === "string" && Object.keys(args).length === 1) return args[key] as string;
+    }
+    if (call.synthetic && typeof args.command === "string") return args.command;
+  }
+  return call.function.arguments;
+}
+
+const THINK_SPLIT = /```|<function=/;
+
+/** Thought = assistant text before its first action block (or all of it). */
+export function thoughtOf(msg: Message): string {
+  const text = msg.content;
+  if (msg.tool_calls?.some((c) => c.synthetic)) {
+    const i = text.search(THINK_SPLIT);
+    return (i >= 0 ? text.slice(0, i) : text).trim();
+  }
+  return text.trim();
+}
+
+/**
+ * Derive steps from messages. Each tool call of a non-demo assistant message is
+ * one step; its observation is the tool message with the matching id or, for
+ * text actions, the next user/tool message. An assistant message without an
+ * action is a step with tool "none" (a thought, a final answer or a format error).
+ */
+export function deriveSteps(messages: Message[]): Step[] {
+  const steps: Step[] = [];
+  const byId = new Map<string, number>();
+  messages.forEach((m, i) => {
+    if (m.role === "tool" && m.tool_call_id && !byId.has(m.tool_call_id)) byId.set(m.tool_call_id, i);
+  });
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (m.role !== "assistant" || m.demo) continue;
+    const nextObs = nextObservation(messages, i);
+    const thought = thoughtOf(m);
+    const calls = m.tool_calls ?? [];
+    if (calls.length === 0) {
+      steps.push({
+        index: steps.length, message_index: i, observation_index: nextObs,
+        thought, tool: "none", args: null, action: "", tool_call_id: "",
+        observation: nextObs === null ? null : messages[nextObs].content,
+      });
+      continue;
+    }
+    calls.forEach((call, k) => {
+      let obs = byId.get(call.id) ?? null;
+      if (obs === null && (call.synthetic || calls.length === 1) && nextObs !== null) {
+        // text actions (or unmatched ids) are answered by the next observation message
+        obs = k === 0 || calls.length === 1 ? nextObs : null;
+      }
+      const args = parseArgs(call.function.arguments);
+      steps.push({
+        index: steps.length, message_index: i, observation_index: obs,
+        thought: k === 0 ? thought : "", tool: call.function.name, args,
+        action: actionText(call, args), tool_call_id: call.id,
+        observation: obs === null ? null : messages[obs].content,
+      });
+    });
+  }
+  return steps;
+}
+
+function nextObservation(messages: Message[], i: number): number | null {
+  const n = messages[i + 1];
+  if (n && (n.role === "user" || n.role === "tool") && !n.demo) return i + 1;
+  return null;
+}
+
+export interface TrajectoryParts {
+  hash: string;
+  instance_id: string | null;
+  source: Source;
+  task: string | null;
+  messages: Message[];
+  patch: string | null;
+  exit_status: string | null;
+  stats?: Stats;
+  tools?: unknown[];
+  steps?: Step[];
+}
+
+/** Assemble a canonical trajectory; steps are derived unless given. */
+export function makeTrajectory(p: TrajectoryParts): Trajectory {
+  const t: Trajectory = {
+    schema: TRAJECTORY_SCHEMA,
+    id: idFromHash(p.hash),
+    instance_id: p.instance_id,
+    source: p.source,
+    task: p.task,
+    messages: p.messages,
+    steps: p.steps ?? deriveSteps(p.messages),
+    patch: p.patch && p.patch.trim() ? p.patch : null,
+    exit_status: p.exit_status,
+    stats: p.stats ?? {},
+    label: null,
+  };
+  if (p.tools && p.tools.length) t.tools = p.tools;
+  return t;
+}
+
+/** First user message that is not a demonstration: the task text as the agent saw it. */
+export function firstUserText(messages: Message[]): string | null {
+  const m = messages.find((x) => x.role === "user" && !x.demo);
+  return m ? m.content : null;
+}

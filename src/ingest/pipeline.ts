@@ -1,0 +1,157 @@
+/**
+ * The ingestion pipeline: candidates -> format detection -> adapters -> events.
+ * A bad file or line yields an error event and the stream goes on.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { discover, type Candidate } from "./discover.js";
+import { parquetRows } from "./parquet.js";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, readHead, readJsonFile } from "./read.js";
+import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, formatsTried } from "./registry.js";
+import { sha256 } from "./build.js";
+import { IngestError, type AdapterContext, type IngestEvent, type RecordAdapter } from "./types.js";
+
+export interface IngestOptions {
+  maxFileBytes?: number;
+  maxLineBytes?: number;
+}
+
+/** Stream canonical trajectories (and per-input errors) from paths, folders and globs. */
+export async function* ingest(inputs: string[], opts: IngestOptions = {}): AsyncGenerator<IngestEvent> {
+  for await (const c of discover(inputs)) {
+    if (c instanceof IngestError) {
+      yield { type: "error", error: c };
+      continue;
+    }
+    yield* ingestCandidate(c, opts);
+  }
+}
+
+/** Read one candidate file or directory. */
+export async function* ingestCandidate(c: Candidate, opts: IngestOptions = {}): AsyncGenerator<IngestEvent> {
+  try {
+    if (c.kind === "dir") {
+      yield* readDir(c);
+      return;
+    }
+    const head = await readHead(c.path, 8);
+    if (head.length === 0) throw new IngestError(c.path, "empty file");
+    if (head.subarray(0, 4).toString("latin1") === "PAR1" || /\.parquet$/i.test(c.path)) {
+      yield* readRecords(c, parquetRows(c.path), "parquet");
+    } else if (/\.jsonl$/i.test(c.path)) {
+      yield* readJsonl(c, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    } else {
+      yield* readJson(c, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    }
+  } catch (e) {
+    yield { type: "error", error: toIngestError(e, c.path) };
+  }
+}
+
+export function toIngestError(e: unknown, file: string): IngestError {
+  if (e instanceof IngestError) return e;
+  if (e instanceof RangeError) return new IngestError(file, `input too deeply nested or too large: ${e.message}`);
+  const err = e as NodeJS.ErrnoException;
+  return new IngestError(file, err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? e));
+}
+
+function context(file: string, hash: string, line?: number): AdapterContext {
+  const base = dirname(file);
+  return {
+    file,
+    line,
+    hash,
+    async readRelative(rel: string) {
+      try {
+        return await readFile(resolve(base, rel), "utf8");
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+async function* readDir(c: Candidate): AsyncGenerator<IngestEvent> {
+  const { readdir } = await import("node:fs/promises");
+  const entries = await readdir(c.path);
+  const adapter = DIR_ADAPTERS.find((a) => a.detect(entries));
+  if (!adapter) throw new IngestError(c.path, `directory in no known format (tried: ${DIR_ADAPTERS.map((a) => a.format).join(", ")})`);
+  yield { type: "trajectory", trajectory: await adapter.read(c.path, entries) };
+}
+
+async function* readJson(c: Candidate, maxBytes: number): AsyncGenerator<IngestEvent> {
+  const { value, bytes } = await readJsonFile(c.path, maxBytes);
+  const adapter = JSON_ADAPTERS.find((a) => a.detect(value, c.path));
+  if (adapter) {
+    yield { type: "trajectory", trajectory: await adapter.read(value, context(c.path, sha256(bytes))) };
+    return;
+  }
+  if (Array.isArray(value) && value.length > 0 && RECORD_ADAPTERS.some((a) => a.detect(value[0]))) {
+    yield* readRecords(c, arrayRows(value), "jsonl");
+    return;
+  }
+  if (!c.explicit) {
+    yield { type: "skip", file: c.path, reason: "not a trajectory" };
+    return;
+  }
+  throw new IngestError(c.path, `no known trajectory format (tried: ${formatsTried()})`);
+}
+
+async function* arrayRows(values: unknown[]): AsyncGenerator<{ row: unknown; index: number }> {
+  for (let i = 0; i < values.length; i++) yield { row: values[i], index: i };
+}
+
+async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<IngestEvent> {
+  let adapter: RecordAdapter | undefined;
+  let seen = 0;
+  for await (const item of jsonlLines(c.path, maxLineBytes)) {
+    if ("error" in item) {
+      yield { type: "error", error: item.error };
+      continue;
+    }
+    seen++;
+    try {
+      if (seen === 1 && looksBinary(item.bytes.subarray(0, 8192))) throw new IngestError(c.path, "binary file, expected JSON lines", item.line);
+      const text = item.bytes.toString("utf8");
+      const value = parseJson(text, c.path, item.line);
+      if (!adapter || !adapter.detect(value)) adapter = RECORD_ADAPTERS.find((a) => a.detect(value));
+      if (!adapter) {
+        if (seen === 1 && !c.explicit) {
+          yield { type: "skip", file: c.path, reason: "not a trajectory" };
+          return;
+        }
+        throw new IngestError(c.path, `record in no known trajectory format (tried: ${formatsTried()})`, item.line);
+      }
+      yield { type: "trajectory", trajectory: adapter.read(value, context(c.path, sha256(item.bytes), item.line), "jsonl") };
+    } catch (e) {
+      const err = toIngestError(e, c.path);
+      yield { type: "error", error: err.line === undefined ? new IngestError(err.file, err.message, item.line, err.field) : err };
+      if (seen === 1 && err.message.startsWith("binary file")) return;
+    }
+  }
+  if (seen === 0) throw new IngestError(c.path, "empty file");
+}
+
+async function* readRecords(
+  c: Candidate,
+  rows: AsyncIterable<{ row: unknown; index: number }>,
+  container: "jsonl" | "parquet",
+): AsyncGenerator<IngestEvent> {
+  let adapter: RecordAdapter | undefined;
+  for await (const { row, index } of rows) {
+    const line = index + 1;
+    try {
+      if (!adapter || !adapter.detect(row)) adapter = RECORD_ADAPTERS.find((a) => a.detect(row));
+      if (!adapter) throw new IngestError(c.path, `row in no known trajectory layout (tried: ${formatsTried()})`, line);
+      const hash = sha256(JSON.stringify(row, bigintSafe));
+      yield { type: "trajectory", trajectory: adapter.read(row, context(c.path, hash, line), container) };
+    } catch (e) {
+      const err = toIngestError(e, c.path);
+      yield { type: "error", error: err.line === undefined ? new IngestError(err.file, err.message, line, err.field) : err };
+    }
+  }
+}
+
+function bigintSafe(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? v.toString() : v;
+}

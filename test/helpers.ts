@@ -1,0 +1,38 @@
+/** Test helpers: where the project and the shared real data live, and collecting ingest events. */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ingest } from "../src/ingest/pipeline.js";
+import type { IngestError } from "../src/ingest/types.js";
+import type { Trajectory } from "../src/types/trajectory.js";
+
+/** Project root (tests run compiled from dist/test). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The shared real trajectories, beside the project checkout. */
+export const SHARED = process.env.RUBRICATE_SHARED_DATA ?? resolve(ROOT, "..", "shared", "data", "trajectories");
+export const HAS_SHARED = existsSync(join(SHARED, "index.jsonl"));
+export const FIXTURES = join(ROOT, "test", "fixtures");
+
+export function shared(rel: string): string {
+  return join(SHARED, rel);
+}
+
+export async function collect(inputs: string[]): Promise<{ trajectories: Trajectory[]; errors: IngestError[]; skipped: string[] }> {
+  const trajectories: Trajectory[] = [];
+  const errors: IngestError[] = [];
+  const skipped: string[] = [];
+  for await (const ev of ingest(inputs)) {
+    if (ev.type === "trajectory") trajectories.push(ev.trajectory);
+    else if (ev.type === "error") errors.push(ev.error);
+    else skipped.push(ev.file);
+  }
+  return { trajectories, errors, skipped };
+}
+
+/** Read exactly one trajectory from one file; fails the test on any error. */
+export async function one(file: string): Promise<Trajectory> {
+  const { trajectories, errors } = await collect([file]);
+  if (errors.length) throw new Error(errors.map((e) => e.describe()).join("\n"));
+  if (trajectories.length !== 1) throw new Error(`expected 1 trajectory from ${file}, got ${trajectories.length}`);
+  return trajectories[0];
+}
