@@ -51,17 +51,32 @@ export function parseJson(text: string, file: string, baseLine?: number): unknow
 function jsonError(e: unknown, text: string, file: string, baseLine?: number): IngestError {
   if (e instanceof RangeError) return new IngestError(file, "JSON nested too deeply to read", baseLine);
   const msg = e instanceof Error ? e.message : String(e);
-  const m = /position (\d+)/.exec(msg);
-  if (m) {
-    const pos = Number(m[1]);
+  const pos = errorPosition(msg, text);
+  if (pos !== null) {
     const { line, col } = lineCol(text, pos);
     const where = baseLine !== undefined ? `column ${col}` : `line ${line}, column ${col}`;
-    return new IngestError(file, `malformed JSON at ${where}: ${msg.replace(/ in JSON at position \d+.*$/, "")}`, baseLine ?? line);
+    return new IngestError(file, `malformed JSON at ${where}: ${shortMessage(msg)}`, baseLine ?? line);
   }
   if (/end of (JSON|data)/i.test(msg)) {
     return new IngestError(file, "malformed JSON: unexpected end of input (truncated file?)", baseLine);
   }
   return new IngestError(file, `malformed JSON: ${msg}`, baseLine);
+}
+
+/**
+ * Where JSON.parse failed. V8 gives "at position N" for most errors, but for an
+ * unexpected token it quotes the text around it instead ("...<10 chars>X<9 chars>"...);
+ * find that excerpt in the text.
+ */
+function errorPosition(msg: string, text: string): number | null {
+  const m = /position (\d+)/.exec(msg);
+  if (m) return Number(m[1]);
+  const t = /^Unexpected token '([\s\S]+?)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(msg);
+  if (!t) return null;
+  const [, token, cut, excerpt] = t;
+  const at = text.indexOf(excerpt);
+  if (at < 0) return null;
+  return cut ? at + 10 : at + Math.max(0, excerpt.indexOf(token));
 }
 
 /** Read and parse a whole JSON file with size, emptiness and binary checks. */
@@ -140,4 +155,8 @@ function isBlank(buf: Buffer): boolean {
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;
+}
+
+function shortMessage(msg: string): string {
+  return msg.replace(/ in JSON at position \d+.*$/, "").replace(/^(Unexpected token '[\s\S]+?'),[\s\S]*$/, "$1");
 }

@@ -1,0 +1,63 @@
+/** `rubricate ingest`: stream canonical JSONL from any supported input. */
+import { readTrajectories } from "../labels/stream.js";
+import type { IngestError } from "../ingest/types.js";
+import { jsonlWriter, note } from "./output.js";
+import { progress } from "./progress.js";
+
+export interface IngestCliOptions {
+  output?: string;
+  labels?: string[];
+  autoLabels: boolean;
+  strict?: boolean;
+  quiet?: boolean;
+  maxErrors: number;
+}
+
+export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<number> {
+  const out = jsonlWriter(o.output);
+  const bar = progress("ingest", !o.quiet && process.stderr.isTTY === true);
+  const byFormat = new Map<string, number>();
+  const errors: IngestError[] = [];
+  let files = 0;
+  let n = 0;
+  let labelled = 0;
+  let resolved = 0;
+  let skipped = 0;
+  try {
+    for await (const ev of readTrajectories(inputs, {
+      labels: o.labels,
+      autoLabels: o.autoLabels,
+      onProgress: (done, total) => {
+        files = total;
+        if (done === 0) bar.total(total);
+        else bar.tick({ trajectories: n, errors: errors.length });
+      },
+    })) {
+      if (ev.type === "trajectory") {
+        const t = ev.trajectory;
+        n++;
+        const key = `${t.source.format} ${t.source.variant}`.trim();
+        byFormat.set(key, (byFormat.get(key) ?? 0) + 1);
+        if (t.label) {
+          labelled++;
+          if (t.label.resolved) resolved++;
+        }
+        await out.write(t);
+      } else if (ev.type === "error") {
+        errors.push(ev.error);
+        if (o.strict) break;
+      } else skipped++;
+    }
+  } finally {
+    bar.stop();
+    await out.close();
+  }
+  if (!o.quiet) {
+    note(`ingest: ${files} inputs, ${n} trajectories, ${labelled} labelled (${resolved} resolved, ${labelled - resolved} unresolved), ${skipped} files skipped (not trajectories), ${errors.length} errors`);
+    for (const [k, v] of [...byFormat].sort()) note(`  ${k.padEnd(32)} ${v}`);
+    for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);
+    if (errors.length > o.maxErrors) note(`  ... and ${errors.length - o.maxErrors} more errors`);
+    if (o.strict && errors.length) note("ingest: stopped at the first error (--strict)");
+  }
+  return errors.length ? 1 : 0;
+}

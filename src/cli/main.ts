@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/** The `rubricate` command line: parses flags and calls the library. */
+import { Command, Option } from "commander";
+import { createRequire } from "node:module";
+import { FORMATS } from "../types/trajectory.js";
+import { runIngest } from "./ingest.js";
+import { runInspect } from "./inspect.js";
+
+const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
+const collectList = (v: string, prev: string[] = []) => [...prev, v];
+
+const program = new Command()
+  .name("rubricate")
+  .description("Judge coding-agent trajectories against rubrics and turn the verdicts into rewards.")
+  .version(pkg.version)
+  .showHelpAfterError("(run with --help for usage)");
+
+program
+  .command("ingest")
+  .summary("read trajectories in any supported format into canonical JSONL")
+  .description(
+    "Read agent trajectories (files, folders or globs) and write one canonical trajectory per line.\n" +
+      `Formats are detected automatically: ${FORMATS.join(", ")}.\n` +
+      "Outcome labels are joined from --labels files and from SWE-bench reports / eval logs found beside a run.",
+  )
+  .argument("<inputs...>", "trajectory files, folders (walked recursively) or quoted globs")
+  .option("-o, --output <file>", "write JSONL here instead of stdout")
+  .option("--labels <path>", "label file or folder: report.json, run summary (resolved_ids), results.json, eval logs, or a JSONL/CSV table with instance_id,resolved[,trajectory]; repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--strict", "stop at the first bad input")
+  .option("-q, --quiet", "no progress bar or summary")
+  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
+  .addHelpText("after", "\nExamples:\n  rubricate ingest examples/ -o trajectories.jsonl\n  rubricate ingest 'runs/**/*.traj' --labels runs/report.json > all.jsonl")
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runIngest(inputs, o);
+  });
+
+program
+  .command("inspect")
+  .summary("show what rubricate reads from one input")
+  .description("Show the detected format, task, a table of steps (tool, action, observation size), the patch and the label.")
+  .argument("<input>", "a trajectory file or folder")
+  .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside the run")
+  .addOption(new Option("--limit <n>", "trajectories to show from a multi-record file").default(3).argParser(Number))
+  .addOption(new Option("--width <n>", "width of the action column").default(100).argParser(Number))
+  .option("--json", "print the canonical trajectory as JSON")
+  .action(async (input: string, o) => {
+    process.exitCode = await runInspect(input, o);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`rubricate: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+});

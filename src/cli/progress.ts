@@ -1,0 +1,28 @@
+/** A progress bar on stderr when it is a terminal; silent otherwise. */
+import cliProgress from "cli-progress";
+
+export interface Progress {
+  total(n: number): void;
+  tick(payload?: Record<string, string | number>): void;
+  stop(): void;
+}
+
+export function progress(label: string, enabled = process.stderr.isTTY === true): Progress {
+  if (!enabled) return { total() {}, tick() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} {bar} {value}/{total} files | {trajectories} trajectories | {errors} errors | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(0, 0, { trajectories: 0, errors: 0 });
+  return {
+    total: (n) => bar.setTotal(n),
+    tick: (payload) => bar.increment(1, payload),
+    stop: () => bar.stop(),
+  };
+}

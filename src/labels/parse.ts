@@ -1,0 +1,144 @@
+/**
+ * Parsers for outcome label files. Each turns one file into label entries:
+ * SWE-bench per-instance report.json, harness run summaries and sb-cli reports
+ * (`resolved_ids`), Moatless / experiments results.json (`resolved` list),
+ * evaluation logs (`Result for <id>: resolved: True`), and label tables
+ * (JSONL or CSV rows with instance_id + resolved, optionally the trajectory path).
+ */
+import { readFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { IngestError } from "../ingest/types.js";
+import { parseJson } from "../ingest/read.js";
+
+export interface LabelEntry {
+  instance_id: string;
+  resolved: boolean;
+  origin: string;
+  tests?: Record<string, { success: string[]; failure: string[] }>;
+  /** absolute path of the trajectory this row names (label tables) */
+  path?: string;
+  /** run the label belongs to, when the file says */
+  run?: string;
+}
+
+const ID_LISTS = [
+  "unresolved_ids", "empty_patch_ids", "error_ids", "completed_ids", "submitted_ids", "incomplete_ids",
+  "unresolved", "no_generation", "generated", "applied", "with_logs", "no_logs", "install_fail",
+];
+
+const RESULT_LINE = /Result for (\S+): resolved: (True|False)/g;
+
+/** Parse a label file of any supported kind; throws IngestError naming the file. */
+export async function parseLabelFile(path: string, display = path): Promise<LabelEntry[]> {
+  const text = await readFile(path, "utf8");
+  const file = display;
+  const name = basename(file);
+  if (/\.log$|\.txt$/i.test(name)) return fromLog(text, file);
+  if (/\.csv$/i.test(name)) return fromTable(csvRows(text, file), file);
+  if (/\.jsonl$/i.test(name)) {
+    const rows = text.split("\n").map((l, i) => ({ l, i })).filter((x) => x.l.trim());
+    return fromTable(rows.map((x) => [x.i + 1, parseJson(x.l, file, x.i + 1)] as [number, unknown]), file);
+  }
+  const value = parseJson(text, file);
+  const entries = fromJson(value, file);
+  if (entries === null) throw new IngestError(file, "not a label file (expected a SWE-bench report.json, a run summary with resolved_ids, a results.json with a resolved list, or a label table)");
+  return entries;
+}
+
+/** Interpret a parsed JSON label document; null when it is no known label layout. */
+export function fromJson(value: unknown, file: string): LabelEntry[] | null {
+  if (Array.isArray(value)) return fromTable(value.map((v, i) => [i + 1, v] as [number, unknown]), file);
+  if (!value || typeof value !== "object") return null;
+  const o = value as Record<string, unknown>;
+  // run summary / sb-cli report: resolved_ids plus the other id lists
+  if (Array.isArray(o.resolved_ids)) return fromIdLists(o, "resolved_ids", file);
+  // results.json of Moatless / SWE-bench experiments / old final_report.json
+  if (Array.isArray(o.resolved) && o.resolved.every((x) => typeof x === "string")) return fromIdLists(o, "resolved", file);
+  // flat per-instance report: {resolved, tests_status}; instance from the folder name
+  if (typeof o.resolved === "boolean") {
+    return [report(basename(dirname(file)), o, `${file}#resolved`)];
+  }
+  // keyed per-instance report(s): {<iid>: {resolved, tests_status}}
+  const out: LabelEntry[] = [];
+  for (const [iid, v] of Object.entries(o)) {
+    if (v && typeof v === "object" && typeof (v as Record<string, unknown>).resolved === "boolean") {
+      out.push(report(iid, v as Record<string, unknown>, `${file}#${iid}.resolved`));
+    }
+  }
+  return out.length ? out : null;
+}
+
+function report(iid: string, r: Record<string, unknown>, origin: string): LabelEntry {
+  const e: LabelEntry = { instance_id: iid, resolved: r.resolved as boolean, origin };
+  const ts = r.tests_status;
+  if (ts && typeof ts === "object") {
+    const tests: Record<string, { success: string[]; failure: string[] }> = {};
+    for (const [k, v] of Object.entries(ts as Record<string, unknown>)) {
+      const s = v as Record<string, unknown>;
+      if (s && Array.isArray(s.success) && Array.isArray(s.failure)) {
+        tests[k] = { success: s.success.map(String), failure: s.failure.map(String) };
+      }
+    }
+    if (Object.keys(tests).length) e.tests = tests;
+  }
+  return e;
+}
+
+function fromIdLists(o: Record<string, unknown>, key: string, file: string): LabelEntry[] {
+  const resolved = new Set((o[key] as unknown[]).map(String));
+  const others = new Set<string>();
+  let hasUniverse = false;
+  for (const k of ID_LISTS) {
+    if (Array.isArray(o[k])) {
+      hasUniverse = true;
+      for (const id of o[k] as unknown[]) others.add(String(id));
+    }
+  }
+  const out: LabelEntry[] = [];
+  for (const id of resolved) out.push({ instance_id: id, resolved: true, origin: `${file}#${key}` });
+  for (const id of others) if (!resolved.has(id)) out.push({ instance_id: id, resolved: false, origin: `${file}#${key} (not listed)` });
+  if (!hasUniverse) out.push({ instance_id: "*", resolved: false, origin: `${file}#${key} (not listed)` });
+  return out;
+}
+
+function fromLog(text: string, file: string): LabelEntry[] {
+  const out: LabelEntry[] = [];
+  for (const m of text.matchAll(RESULT_LINE)) out.push({ instance_id: m[1], resolved: m[2] === "True", origin: `${file}#Result for ${m[1]}` });
+  return out;
+}
+
+const TRUE = new Set(["true", "1", "yes", "resolved"]);
+const FALSE = new Set(["false", "0", "no", "unresolved"]);
+
+/** Label table rows: instance_id, resolved (bool/0/1/"true"), optional trajectory|file|path and run. */
+function fromTable(rows: [number, unknown][], file: string): LabelEntry[] {
+  const out: LabelEntry[] = [];
+  const base = dirname(resolve(file));
+  for (const [line, row] of rows) {
+    if (!row || typeof row !== "object") throw new IngestError(file, "expected an object per row", line);
+    const r = row as Record<string, unknown>;
+    if (typeof r.instance_id !== "string" || !r.instance_id) throw new IngestError(file, "expected a non-empty string", line, "instance_id");
+    const raw = "resolved" in r ? r.resolved : r.target;
+    if (raw === null || raw === undefined || raw === "") continue; // not evaluated
+    const v = String(raw).toLowerCase();
+    if (!TRUE.has(v) && !FALSE.has(v)) throw new IngestError(file, `expected true/false, got ${JSON.stringify(raw)}`, line, "resolved");
+    const e: LabelEntry = { instance_id: r.instance_id, resolved: TRUE.has(v), origin: `${file}:${line}` };
+    const p = r.trajectory ?? r.file ?? r.path;
+    if (typeof p === "string" && p) e.path = resolve(base, p);
+    if (typeof r.run === "string" && r.run) e.run = r.run;
+    out.push(e);
+  }
+  return out;
+}
+
+function csvRows(text: string, file: string): [number, unknown][] {
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true });
+  } catch (e) {
+    throw new IngestError(file, `malformed CSV: ${(e as Error).message}`);
+  }
+  if (records.length && !("instance_id" in records[0])) throw new IngestError(file, "CSV label table needs an instance_id column", 1);
+  return records.map((r, i) => [i + 2, r]);
+}
