@@ -13,6 +13,7 @@ import { HAS_SHARED, SHARED, shared } from "../helpers.js";
 
 interface Row {
   instance_id: string;
+  files: string[];
   format: string;
   trajectory: string;
   resolved: boolean | null;
@@ -90,7 +91,11 @@ describe("ingest every trajectory in the shared index", { skip: !HAS_SHARED && "
   });
 
   it("finds the per-instance labels beside the runs that have them, agreeing with the index", async () => {
-    const withLogs = rows.filter((r) => /minisweagent-gemini3pro|sweagent-java|openhands-codeact|deepseek_lite_dev\//.test(r.trajectory));
+    // attempts whose per-instance evaluation file (report.json, run_instance.log, eval log) was copied
+    // (two OpenHands eval logs stop before their "Result for" line: those have no label beside the run)
+    const verdict = (r: Row, f: string) => f.endsWith("report.json") || readFileSync(shared(f), "utf8").includes(`Result for ${r.instance_id}: resolved:`);
+    const withLogs = rows.filter((r) => r.files.some((f) => /report\.json$|run_instance\.log$|output\.swebench_eval\.logs\//.test(f) && verdict(r, f)));
+    assert.ok(withLogs.length >= 100);
     const want = new Map(withLogs.map((r) => [shared(r.trajectory), r.resolved]));
     let found = 0;
     for await (const ev of readTrajectories([...want.keys()])) {
