@@ -3,6 +3,7 @@
  * blocks, XML function calls), id synthesis, and deriving steps from messages.
  */
 import { createHash } from "node:crypto";
+import { basename, dirname } from "node:path";
 import {
   TRAJECTORY_SCHEMA,
   type Message,
@@ -109,7 +110,7 @@ export function normaliseToolCall(raw: unknown, fallbackId: string, file: string
   return { id, type: "function", function: { name, arguments: argStr } };
 }
 
-function parseArgs(s: string): Record<string, unknown> | null {
+export function parseArgs(s: string): Record<string, unknown> | null {
   try {
     const v = JSON.parse(s);
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
@@ -124,7 +125,7 @@ export function actionText(call: ToolCall, args: Record<string, unknown> | null)
     for (const key of ["command", "cmd", "code", "script"]) {
       if (typeof args[key] === "string" && Object.keys(args).length === 1) return args[key] as string;
     }
-    if (call.synthetic && typeof args.command === "string") return args.command;
+    if (call.synthetic && call.function.name === "bash" && typeof args.command === "string") return args.command;
   }
   return call.function.arguments;
 }
@@ -227,4 +228,13 @@ export function makeTrajectory(p: TrajectoryParts): Trajectory {
 export function firstUserText(messages: Message[]): string | null {
   const m = messages.find((x) => x.role === "user" && !x.demo);
   return m ? m.content : null;
+}
+
+/** `<run>/<instance>/<instance>.traj.json` -> run (skipping a `trajs` folder). */
+export function runFromPath(file: string, instance: string | null): string | null {
+  let dir = dirname(file);
+  if (instance && basename(dir) === instance) dir = dirname(dir);
+  if (basename(dir) === "trajs") dir = dirname(dir);
+  const name = basename(dir);
+  return name && name !== "." && name !== "/" ? name : null;
 }

@@ -3,7 +3,7 @@
  * assistant text, observations as user messages) and `mini-swe-agent-1.1`
  * (native tool calls, `role: "tool"` observations, a final `role: "exit"`).
  */
-import { basename, dirname } from "node:path";
+import { basename } from "node:path";
 import type { Message } from "../../types/trajectory.js";
 import {
   asArray,
@@ -13,6 +13,7 @@ import {
   normaliseToolCall,
   optNumber,
   optString,
+  runFromPath,
   syntheticCall,
   textOf,
 } from "../build.js";
@@ -87,13 +88,4 @@ function asObjectOr(v: unknown): Record<string, unknown> {
 function instanceFromPath(file: string): string | null {
   const b = basename(file).replace(/\.traj(\.json)?$|\.json$/, "");
   return b || null;
-}
-
-/** `<run>/<instance>/<instance>.traj.json` -> run (skipping a `trajs` folder). */
-export function runFromPath(file: string, instance: string | null): string | null {
-  let dir = dirname(file);
-  if (instance && basename(dir) === instance) dir = dirname(dir);
-  if (basename(dir) === "trajs") dir = dirname(dir);
-  const name = basename(dir);
-  return name && name !== "." && name !== "/" ? name : null;
 }

@@ -22,13 +22,14 @@ import {
   normaliseToolCall,
   optNumber,
   optString,
+  parseArgs,
+  runFromPath,
   syntheticCall,
   textOf,
   thoughtOf,
   xmlCalls,
 } from "../build.js";
 import { IngestError, type JsonAdapter } from "../types.js";
-import { runFromPath } from "./minisweagent.js";
 
 type Rec = Record<string, unknown>;
 
@@ -282,14 +283,6 @@ function toolReply(messages: Message[], mi: number, id: string): number | null {
   return null;
 }
 
-function parseArgs(s: string): Record<string, unknown> | null {
-  try {
-    const v = JSON.parse(s);
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
 
 function thinkingOf(blocks: unknown): string | null {
   if (!Array.isArray(blocks)) return null;
