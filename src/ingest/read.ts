@@ -5,7 +5,7 @@
  * error instead of a crash or unbounded memory.
  */
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { IngestError } from "./types.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
@@ -86,12 +86,17 @@ export async function readJsonFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYT
   if (st.size > maxBytes) {
     throw new IngestError(file, `file is ${st.size} bytes, over the ${maxBytes}-byte limit for a single JSON document (use JSONL for large data)`);
   }
-  const { readFile } = await import("node:fs/promises");
   const bytes = await readFile(file);
+  return { value: parseJsonBytes(bytes, file), bytes };
+}
+
+/** Parse the bytes of a whole JSON file, rejecting empty and binary content. */
+export function parseJsonBytes(bytes: Buffer, file: string): unknown {
+  if (bytes.length === 0) throw new IngestError(file, "empty file");
   if (looksBinary(bytes.subarray(0, 8192))) throw new IngestError(file, "binary file, expected JSON text");
   const text = bytes.toString("utf8");
   if (!text.trim()) throw new IngestError(file, "file holds only whitespace, expected JSON");
-  return { value: parseJson(text, file), bytes };
+  return parseJson(text, file);
 }
 
 export interface JsonlLine {

@@ -3,6 +3,7 @@
  * `label` to trajectories from label files the user names (`--labels`) or that
  * sit beside a run in the standard places, and never touches messages.
  */
+import { readdirSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Label, Trajectory } from "../types/trajectory.js";
@@ -103,10 +104,8 @@ export class LabelFinder {
       const names = await this.list(dir);
       if (names) {
         const hit =
-          (await this.fromFile(join(dir, "logs", iid, "report.json"), iid)) ??
-          (await this.fromFile(join(dir, "logs", iid, "run_instance.log"), iid)) ??
+          (names.includes("logs") ? await this.fromLogs(join(dir, "logs"), iid, run) : undefined) ??
           (names.includes("output.swebench_eval.logs") ? await this.fromFile(join(dir, "output.swebench_eval.logs", `instance_${iid}.log`), iid) : undefined) ??
-          (run && names.includes("logs") ? await this.fromRunEvaluation(join(dir, "logs", "run_evaluation", run), iid) : undefined) ??
           (await this.fromSummaries(dir, names, run, dir === own && t.source.line !== undefined, iid));
         if (hit) return hit;
       }
@@ -117,10 +116,23 @@ export class LabelFinder {
     return undefined;
   }
 
+  /** `logs/<id>/report.json`, `logs/<id>/run_instance.log`, `logs/run_evaluation/<run>/<model>/<id>/report.json` */
+  private async fromLogs(logs: string, iid: string, run: string | null): Promise<LabelEntry | undefined> {
+    const names = await this.list(logs);
+    if (!names) return undefined;
+    if (names.includes(iid)) {
+      const hit = (await this.fromFile(join(logs, iid, "report.json"), iid)) ?? (await this.fromFile(join(logs, iid, "run_instance.log"), iid));
+      if (hit) return hit;
+    }
+    if (run && names.includes("run_evaluation")) return this.fromRunEvaluation(join(logs, "run_evaluation", run), iid);
+    return undefined;
+  }
+
   private async list(dir: string): Promise<string[] | null> {
     if (!this.listings.has(dir)) {
       try {
-        this.listings.set(dir, await readdir(dir));
+        // synchronous: directory listings are small and cached, and this is far cheaper than a promise each
+        this.listings.set(dir, readdirSync(dir));
       } catch {
         this.listings.set(dir, null);
       }
@@ -152,6 +164,7 @@ export class LabelFinder {
   private async fromRunEvaluation(runDir: string, iid: string): Promise<LabelEntry | undefined> {
     const models = await this.list(runDir);
     for (const m of models ?? []) {
+      if (!(await this.list(join(runDir, m)))?.includes(iid)) continue;
       const hit = await this.fromFile(join(runDir, m, iid, "report.json"), iid);
       if (hit) return hit;
     }

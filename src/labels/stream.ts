@@ -1,6 +1,6 @@
 /** Ingestion with labels joined: the stream every later stage reads. */
 import { discover, type Candidate } from "../ingest/discover.js";
-import { ingestCandidate, type IngestOptions } from "../ingest/pipeline.js";
+import { ingestCandidates, type IngestOptions } from "../ingest/pipeline.js";
 import type { IngestError, IngestEvent } from "../ingest/types.js";
 import { LabelFinder, LabelIndex, attachLabel } from "./join.js";
 
@@ -26,11 +26,10 @@ export async function* readTrajectories(inputs: string[], opts: ReadOptions = {}
   for (const error of missing) yield { type: "error", error };
   opts.onProgress?.(0, candidates.length);
   const finder = new LabelFinder();
-  for (let i = 0; i < candidates.length; i++) {
-    for await (const ev of ingestCandidate(candidates[i], opts)) {
-      if (ev.type === "trajectory") await attachLabel(ev.trajectory, { index, auto: opts.autoLabels }, finder);
-      yield ev;
-    }
-    opts.onProgress?.(i + 1, candidates.length);
+  let done = 0;
+  const events = ingestCandidates(candidates, { ...opts, onCandidate: () => opts.onProgress?.(++done, candidates.length) });
+  for await (const ev of events) {
+    if (ev.type === "trajectory") await attachLabel(ev.trajectory, { index, auto: opts.autoLabels }, finder);
+    yield ev;
   }
 }

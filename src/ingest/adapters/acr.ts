@@ -20,7 +20,7 @@
  * meta.json and developer_patch.diff (gold patch, test names) are never read.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Message, ToolCall } from "../../types/trajectory.js";
 import { deriveSteps, makeTrajectory, optNumber, optString, syntheticCall, textOf } from "../build.js";
@@ -82,7 +82,8 @@ export const acrAdapter: DirAdapter = {
       ...raws.map(([, n]) => n),
       ...diffs.slice(-1).map(([, n]) => n),
     ];
-    const texts = await Promise.all(names.map((n) => readFile(join(dir, n), "utf8")));
+    // small files, read synchronously: much faster than one promise per file
+    const texts = names.map((n) => readFileSync(join(dir, n), "utf8"));
     const files = new Map(names.map((n, i) => [n, texts[i]]));
     const hash = createHash("sha256");
     names.forEach((n, i) => hash.update(n).update("\0").update(texts[i]).update("\0"));

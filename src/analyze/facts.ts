@@ -1,0 +1,107 @@
+/**
+ * Trajectory-level facts derived from the step analysis and the final patch:
+ * which files are source, test or scratch files, where the source edits are,
+ * which steps ran tests or scripts, and how the run ended.
+ */
+import type { Trajectory } from "../types/trajectory.js";
+import { classifySteps, type StepFacts } from "./classify.js";
+import { isTestPath, patchStats, type PatchStats } from "./patch.js";
+import { outsideRepo, samePath } from "./paths.js";
+
+export type ExitFamily = "submitted" | "cost_limit" | "context_limit" | "time_limit" | "step_limit" | "format_error" | "gave_up" | "error" | "unknown";
+
+export interface Facts {
+  steps: StepFacts[];
+  patch: PatchStats;
+  /** every file any step read */
+  viewed: Set<string>;
+  /** path -> steps that wrote it */
+  written: Map<string, number[]>;
+  /** files the agent created for itself (reproduction scripts, debug files) */
+  scratch: Set<string>;
+  /** steps that edited source (non-test, non-scratch) files */
+  sourceEdits: number[];
+  /** steps that edited test files or test configuration */
+  testEdits: number[];
+  firstSourceEdit: number | null;
+  lastSourceEdit: number | null;
+  /** steps that ran a test command */
+  testRuns: number[];
+  /** steps that ran a script or inline program (reproductions) */
+  scriptRuns: number[];
+  exit: ExitFamily;
+  /** the last assistant text (the agent's closing message), if any */
+  finalMessage: string | null;
+}
+
+const SCRATCH_NAME = /(^|\/)(reproduc\w*|repro\w*|debug\w*|scratch\w*|tmp\w*|temp\w*|test_(issue|fix|repro|bug|my|simple|quick|edge)\w*|check_\w+|verify\w*|demo\w*|simple_test\w*|quick_test\w*|minimal\w*|example_issue\w*)\.\w+$/i;
+const TEST_CONFIG = /(^|\/)(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|\.coveragerc|noxfile\.py|jest\.config\.\w+)$/;
+
+export function isTestFile(path: string): boolean {
+  return isTestPath(path) || TEST_CONFIG.test(path);
+}
+
+export function exitFamily(status: string | null): ExitFamily {
+  if (!status) return "unknown";
+  const s = status.toLowerCase();
+  if (/cost|budget/.test(s)) return "cost_limit";
+  if (/context|too long|token limit/.test(s)) return "context_limit";
+  if (/time|timeout/.test(s)) return "time_limit";
+  if (/maximum iteration|limitsexceeded|step limit|max_step|iteration/.test(s)) return "step_limit";
+  if (/format/.test(s)) return "format_error";
+  if (/forfeit|reject|give up|gave up/.test(s)) return "gave_up";
+  if (/^submitted|^finished|^applicable_patch|^submit$/.test(s)) return "submitted";
+  if (/error|exception|early_exit|unparsed|fail/.test(s)) return "error";
+  return "unknown";
+}
+
+export function analyze(t: Trajectory): Facts {
+  const steps = classifySteps(t);
+  const patch = patchStats(t.patch);
+  const viewed = new Set<string>();
+  const written = new Map<string, number[]>();
+  const firstRead = new Map<string, number>();
+  const deleted = new Set<string>();
+  for (const s of steps) {
+    for (const p of s.read) {
+      viewed.add(p);
+      if (!firstRead.has(p)) firstRead.set(p, s.index);
+    }
+    for (const p of s.written) written.set(p, [...(written.get(p) ?? []), s.index]);
+    for (const p of s.deleted) deleted.add(p);
+  }
+  const inPatch = (p: string) => patch.files.some((f) => samePath(f.path, p));
+  const newInPatch = (p: string) => patch.files.some((f) => f.isNew && samePath(f.path, p));
+  const scratch = new Set<string>();
+  for (const [p, at] of written) {
+    const created = !firstRead.has(p) || firstRead.get(p)! > at[0];
+    if (outsideRepo(p) || (created && (SCRATCH_NAME.test(p) || deleted.has(p) || (!inPatch(p) && !isTestFile(p))) && !(!SCRATCH_NAME.test(p) && newInPatch(p) && !isTestFile(p)))) {
+      scratch.add(p);
+    }
+  }
+  const sourceEdits: number[] = [];
+  const testEdits: number[] = [];
+  for (const s of steps) {
+    if (s.failedEdit) continue;
+    const files = s.written.filter((p) => !scratch.has(p));
+    if (files.some((p) => isTestFile(p))) testEdits.push(s.index);
+    if (files.some((p) => !isTestFile(p))) sourceEdits.push(s.index);
+  }
+  let finalMessage: string | null = null;
+  for (let i = t.messages.length - 1; i >= 0; i--) {
+    const m = t.messages[i];
+    if (m.role === "assistant" && m.content.trim()) {
+      finalMessage = m.content;
+      break;
+    }
+  }
+  return {
+    steps, patch, viewed, written, scratch, sourceEdits, testEdits,
+    firstSourceEdit: sourceEdits.length ? sourceEdits[0] : null,
+    lastSourceEdit: sourceEdits.length ? sourceEdits[sourceEdits.length - 1] : null,
+    testRuns: steps.filter((s) => s.kinds.includes("test")).map((s) => s.index),
+    scriptRuns: steps.filter((s) => s.kinds.includes("run") && s.script !== null).map((s) => s.index),
+    exit: exitFamily(t.exit_status),
+    finalMessage,
+  };
+}

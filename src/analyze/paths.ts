@@ -1,0 +1,43 @@
+/**
+ * Paths as the agent wrote them, made comparable with the repository-relative
+ * paths of the final patch: sandbox roots (/testbed, /workspace/<repo>,
+ * /<owner>__<repo>) and `./` are stripped.
+ */
+import { posix } from "node:path";
+
+const ROOTS = [
+  /^\/testbed\//,
+  /^\/workspace\/[^/]+\//,
+  /^\/repo\//,
+  /^\/app\//,
+  /^\/src\/[^/]+__[^/]+\//,
+  /^\/[\w.-]+__[\w.-]+(?:__[\d.]+)?\//, // SWE-agent 0.x and OpenHands: /django__django/, /ponylang__ponyc__0.1/
+  /^\/some\/path\//,
+];
+
+export function repoPath(p: string, cwd: string | null = null): string {
+  let s = p.trim().replace(/^["']|["']$/g, "");
+  if (!s) return s;
+  if (!s.startsWith("/") && cwd) s = posix.join(cwd, s);
+  s = posix.normalize(s);
+  for (const re of ROOTS) {
+    if (re.test(s)) {
+      s = s.replace(re, "");
+      break;
+    }
+  }
+  if (s === "/testbed" || /^\/workspace\/[^/]+$/.test(s)) return ".";
+  return s.replace(/^\.\//, "");
+}
+
+/** True when two paths name the same file (one may carry a prefix the other lacks). */
+export function samePath(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  return short.length > 0 && long.endsWith("/" + short);
+}
+
+/** Whether a path lies outside the repository checkout (system, home, site-packages). */
+export function outsideRepo(p: string): boolean {
+  return /^\/(?:usr|etc|opt|var|lib|bin|sbin|root|home|tmp|proc|sys|dev)(?:\/|$)|site-packages|dist-packages/.test(p) || p === "/";
+}
