@@ -39,7 +39,7 @@ const PRIORITY: StepKind[] = [
 const SWE_VIEW = new Set(["open", "goto", "scroll_up", "scroll_down", "filemap", "view_image"]);
 const SWE_SEARCH = new Set(["search_dir", "search_file", "find_file"]);
 const SWE_EDIT = new Set(["edit", "insert", "append"]);
-const MOATLESS_PLAN = new Set(["PlanToCode", "request_for_change", "ClarifyCodeChange", "specify_lines", "bug_locations"]);
+const MOATLESS_PLAN = new Set(["PlanToCode", "request_for_change", "ClarifyCodeChange", "specify_lines"]);
 const SHELL_TOOLS = new Set(["bash", "execute_bash", "run", "cmd", "shell", "terminal", "execute_command"]);
 
 /** Mutable state carried across steps (working directory, SWE-agent's open file). */
@@ -49,9 +49,16 @@ interface State {
   lastPlanned: string | null;
 }
 
+/** Scaffolds that run every action in a fresh subshell, so `cd` does not carry over. */
+const FRESH_SHELL = new Set(["mini-swe-agent"]);
+
 export function classifySteps(t: Trajectory): StepFacts[] {
   const state: State = { cwd: null, open: null, lastPlanned: null };
-  return t.steps.map((s) => classifyStep(s, state));
+  const fresh = FRESH_SHELL.has(t.source.format);
+  return t.steps.map((s) => {
+    if (fresh) state.cwd = null;
+    return classifyStep(s, state);
+  });
 }
 
 function blank(s: Step): StepFacts {
@@ -97,10 +104,18 @@ function classifyStep(s: Step, st: State): StepFacts {
   else if (tool === "reject" || tool === "Rejected" || /^exit_/.test(tool)) f.kinds.push("exit");
   else if (tool === "think" || tool === "DecideRelevance") f.kinds.push("think");
   else if (tool === "none") f.kinds.push(marks.includes("format_error") ? "other" : "think");
-  else if (tool === "search" || tool === "SearchCode" || tool.startsWith("search_")) {
-    f.kinds.push("search");
+  else if (tool === "search_replace" || tool === "EditCode" || tool === "write_patch") {
+    f.kinds.push("edit");
+    const files = tool === "write_patch" ? [...String(args.patch ?? "").matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1]) : [str(args.file_path) ?? st.lastPlanned ?? ""];
+    const obs = s.observation ?? "";
+    if (marks.includes("edit_rejected") || /^(?:Failed|Couldn't|Could not|No changes|The code in the replace tag)/m.test(obs) || /did not apply|Failed to apply/i.test(obs)) f.failedEdit = true;
+    else f.written.push(...files.filter(Boolean));
+  } else if (tool === "search" || tool === "SearchCode" || tool.startsWith("search_") || tool === "bug_locations") {
+    f.kinds.push(tool === "bug_locations" ? "plan" : "search");
     const file = str(args.file_name) ?? str(args.file_path);
     if (file) f.read.push(file);
+    // code these tools return is code the agent has seen
+    f.read.push(...shownFiles(s.observation ?? ""));
   } else if (tool === "identify" || tool === "IdentifyCode") {
     f.kinds.push("view");
     const spans = (args.files_with_spans ?? args.identified_spans) as { file_path?: string }[] | undefined;
@@ -112,12 +127,6 @@ function classifyStep(s: Step, st: State): StepFacts {
       st.lastPlanned = p;
       f.read.push(p);
     }
-  } else if (tool === "search_replace" || tool === "EditCode" || tool === "write_patch") {
-    f.kinds.push("edit");
-    const files = tool === "write_patch" ? [...String(args.patch ?? "").matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1]) : [str(args.file_path) ?? st.lastPlanned ?? ""];
-    const obs = s.observation ?? "";
-    if (marks.includes("edit_rejected") || /^(?:Failed|Couldn't|Could not|No changes|The code in the replace tag)/m.test(obs) || /did not apply|Failed to apply/i.test(obs)) f.failedEdit = true;
-    else f.written.push(...files.filter(Boolean));
   } else if (tool === "execute_ipython_cell") {
     f.kinds.push("run");
     f.script = "ipython";
@@ -167,6 +176,14 @@ function editor(args: Record<string, unknown>, f: StepFacts, st: State, obs: str
   if (failed) f.failedEdit = true;
   else if (path) f.written.push(path);
   st.open = path || st.open;
+}
+
+/** Files whose code a search tool's result showed (AutoCodeRover `<file>` tags, Moatless spans). */
+function shownFiles(obs: string): string[] {
+  const out = new Set<string>();
+  for (const m of obs.matchAll(/<file>([^<\n]+)<\/file>\s*(?:<class>|<func>|<code>)/g)) out.add(m[1]);
+  for (const m of obs.matchAll(/"file_path":\s*"([^"]+)"/g)) out.add(m[1]);
+  return [...out];
 }
 
 /** `open path 120` -> `path`; n = which argument. */

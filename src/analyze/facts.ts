@@ -70,6 +70,18 @@ export function analyze(t: Trajectory): Facts {
     for (const p of s.written) written.set(p, [...(written.get(p) ?? []), s.index]);
     for (const p of s.deleted) deleted.add(p);
   }
+  // Patch files no step was seen writing were changed indirectly (a script the agent wrote and ran,
+  // `git apply`): attribute them to the editing or running steps whose action names the file.
+  for (const pf of patch.files) {
+    if ([...written.keys()].some((w) => samePath(w, pf.path))) continue;
+    const base = pf.path.split("/").pop() ?? pf.path;
+    const key = base.length >= 6 ? base : pf.path;
+    const hits = steps.filter((s) => (s.kinds.includes("edit") || s.kinds.includes("run") || s.kinds.includes("create")) && t.steps[s.index].action.includes(key));
+    if (hits.length) {
+      written.set(pf.path, hits.map((s) => s.index));
+      for (const s of hits) s.written.push(pf.path);
+    }
+  }
   const inPatch = (p: string) => patch.files.some((f) => samePath(f.path, p));
   const newInPatch = (p: string) => patch.files.some((f) => f.isNew && samePath(f.path, p));
   const scratch = new Set<string>();

@@ -33,42 +33,67 @@ export interface Observed {
   missing: string[];
 }
 
-const EXIT_CODE = [
-  /^<returncode>(-?\d+)<\/returncode>/, // mini-swe-agent
-  /\[The command completed with exit code (-?\d+)\.\]/, // OpenHands
-  /\[Command finished with exit code (-?\d+)\]/, // OpenHands (older)
+/** [literal that must occur, pattern] */
+const EXIT_CODE: [string, RegExp][] = [
+  ["<returncode>", /^<returncode>(-?\d+)<\/returncode>/], // mini-swe-agent
+  ["exit code", /\[The command completed with exit code (-?\d+)\.\]/], // OpenHands
+  ["exit code", /\[Command finished with exit code (-?\d+)\]/], // OpenHands (older)
 ];
 
-const FORMAT_ERROR = [
-  /Please always provide EXACTLY ONE action in triple backticks/,
-  /Your output was not formatted correctly/,
-  /did not (?:include|contain) a (?:valid )?(?:command|action|tool call)/i,
-  /Your last output included multiple tool calls/i,
-  /^(?:ERROR: )?Parameter `[^`]+` is required/m,
+/** Scaffold messages, as literals (fast to find) with an optional confirming pattern. */
+type Marker = [string, RegExp?];
+const FORMAT_ERROR: Marker[] = [
+  ["Please always provide EXACTLY ONE action in triple backticks"],
+  ["Your output was not formatted correctly"],
+  ["Your last output included multiple tool calls"],
+  ["did not include a", /did not include a (?:valid )?(?:command|action|tool call)/],
+  ["is required for command", /^(?:ERROR: )?Parameter `[^`]+` is required for command/m],
 ];
-const EDIT_REJECTED = [
-  /Your proposed edit has introduced new syntax error\(s\)/,
-  /No replacement was performed/,
-  /Your edit was not applied/i,
-  /did not appear verbatim in/,
-  /The code in the search tag is the same as the code/i,
+const EDIT_REJECTED: Marker[] = [
+  ["Your proposed edit has introduced new syntax error(s)"],
+  ["No replacement was performed"],
+  ["did not appear verbatim in"],
+  ["Your edit was not applied"],
+  ["The code in the search tag is the same as the code"],
 ];
-const TIMEOUT = [/EXECUTION TIMED OUT/, /timed out and has been killed/, /Command timed out/, /\[Command timed out/, /TimeoutExpired/];
-const MISSING = [
-  /(?:^|[\s:'"`])([\w./-]+): No such file or directory/gm,
-  /can't open file '([^']+)': \[Errno 2\] No such file or directory/g,
-  /File ([\w./-]+) not found/g,
-  /The path ([\w./-]+) does not exist/g,
-  /Could not find file ([\w./-]+) in the codebase/g,
-  /No such file or directory: '([^']+)'/g,
+const TIMEOUT: Marker[] = [["EXECUTION TIMED OUT"], ["timed out and has been killed"], ["Command timed out"], ["TimeoutExpired"]];
+
+function has(t: string, markers: Marker[]): boolean {
+  return markers.some(([lit, re]) => t.includes(lit) && (!re || re.test(t)));
+}
+
+/** [literal that must occur, pattern capturing the path] */
+const MISSING: [string, RegExp][] = [
+  ["No such file or directory", /([\w./-]+): No such file or directory/g],
+  ["can't open file", /can't open file '([^']+)': \[Errno 2\] No such file or directory/g],
+  ["not found", /File ([\w./-]+) not found/g],
+  ["does not exist", /The path ([\w./-]+) does not exist/g],
+  ["Could not find file", /Could not find file ([\w./-]+) in the codebase/g],
+  ["No such file or directory", /No such file or directory: '([^']+)'/g],
 ];
+
+/**
+ * Every literal the parsers below depend on, found in one pass over the text;
+ * the slower patterns run only when their literal occurs.
+ */
+const KEYWORDS = /<returncode>|exit code|Traceback \(most recent call last\)|SyntaxError:|IndentationError:|not found|No such file or directory|can't open file|does not exist|Could not find file|passed|failed|error|Ran \d|Tests run:|tests finished|ok |FAIL|no tests ran/g;
+
+function keywords(t: string): Set<string> {
+  const found = new Set<string>();
+  KEYWORDS.lastIndex = 0;
+  for (let m = KEYWORDS.exec(t); m; m = KEYWORDS.exec(t)) found.add(m[0].startsWith("Ran ") ? "Ran " : m[0]);
+  return found;
+}
 
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
-export function observe(text: string | null, maxScan = 200_000): Observed {
+export function observe(text: string | null, maxScan = 40_000): Observed {
   const out: Observed = { exitCode: null, tests: null, marks: [], missing: [] };
   if (!text) return out;
   const t = text.length > maxScan ? text.slice(0, maxScan / 2) + "\n" + text.slice(-maxScan / 2) : text;
-  for (const re of EXIT_CODE) {
+  const kw = keywords(t);
+  const includes = (lit: string) => kw.has(lit) || (!KEYWORD_SET.has(lit) && t.includes(lit));
+  for (const [lit, re] of EXIT_CODE) {
+    if (!includes(lit)) continue;
     const m = re.exec(t);
     if (m) {
       out.exitCode = Number(m[1]);
@@ -76,18 +101,20 @@ export function observe(text: string | null, maxScan = 200_000): Observed {
     }
   }
   if (out.exitCode !== null && out.exitCode !== 0) out.marks.push("nonzero_exit");
-  if (FORMAT_ERROR.some((re) => re.test(t))) out.marks.push("format_error");
-  if (EDIT_REJECTED.some((re) => re.test(t))) out.marks.push("edit_rejected");
-  if (TIMEOUT.some((re) => re.test(t))) out.marks.push("timeout");
-  if (t.includes("Traceback (most recent call last)")) out.marks.push("traceback");
-  if (/\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
-  if (/: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
-  for (const re of MISSING) {
-    re.lastIndex = 0;
-    for (const m of t.matchAll(re)) out.missing.push(m[1]);
+  // the scaffolds' own messages come first or last in an observation
+  const ends = t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t;
+  if (has(ends, FORMAT_ERROR)) out.marks.push("format_error");
+  if (has(ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
+  if (has(ends, TIMEOUT)) out.marks.push("timeout");
+  if (kw.has("Traceback (most recent call last)")) out.marks.push("traceback");
+  if ((kw.has("SyntaxError:") || kw.has("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
+  if (kw.has("not found") && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
+  for (const [lit, re] of MISSING) {
+    if (!includes(lit)) continue;
+    for (const m of t.matchAll(re)) if (!out.missing.includes(m[1])) out.missing.push(m[1]);
   }
   if (out.missing.length) out.marks.push("missing_path");
-  out.tests = testSummary(t);
+  out.tests = SUMMARY_WORDS.some((w) => kw.has(w)) ? testSummary(t, true) : null;
   return out;
 }
 
@@ -96,8 +123,12 @@ function count(s: string, word: RegExp): number {
   return m ? Number(m[1]) : 0;
 }
 
+const SUMMARY_WORDS = ["passed", "failed", "error", "Ran ", "Tests run:", "tests finished", "ok ", "FAIL", "no tests ran"];
+const KEYWORD_SET = new Set(["<returncode>", "exit code", "not found", "No such file or directory", "can't open file", "does not exist", "Could not find file", ...SUMMARY_WORDS]);
+
 /** The last test-run summary in an output, if any. */
-export function testSummary(t: string): TestSummary | null {
+export function testSummary(t: string, checked = false): TestSummary | null {
+  if (!checked && !SUMMARY_WORDS.some((w) => t.includes(w))) return null;
   // pytest: "==== 2 failed, 10 passed, 1 skipped in 0.52s ====" (also "no tests ran")
   const py = [...t.matchAll(/^=+ ?(.*?\b(?:passed|failed|error|errors|skipped|xfailed|xpassed|deselected|no tests ran)\b.*?) in [\d.]+s.*?=+\s*$/gm)].pop();
   if (py) {

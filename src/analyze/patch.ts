@@ -9,6 +9,9 @@ export interface PatchFile {
   isNew: boolean;
   isDeleted: boolean;
   isTest: boolean;
+  /** added and removed lines (without the +/- marker) */
+  addedLines: string[];
+  removedLines: string[];
 }
 
 export interface PatchStats {
@@ -37,7 +40,15 @@ export function patchStats(patch: string | null): PatchStats {
       isNew: !!f.new || f.from === "/dev/null",
       isDeleted: !!f.deleted || f.to === "/dev/null",
       isTest: isTestPath(path),
+      addedLines: [],
+      removedLines: [],
     };
+    for (const chunk of f.chunks) {
+      for (const c of chunk.changes) {
+        if (c.type === "add") file.addedLines.push(c.content.slice(1));
+        else if (c.type === "del") file.removedLines.push(c.content.slice(1));
+      }
+    }
     stats.files.push(file);
     stats.added += file.added;
     stats.deleted += file.deleted;

@@ -40,8 +40,72 @@ export function shellReady(): boolean {
 
 const MAX_SOURCE = 200_000;
 
+/**
+ * A list of simple commands with only words, quotes and the operators `&&`,
+ * `||`, `|`, `;`, `&`: no expansion, redirection, subshell, heredoc or comment.
+ * Such lines (most agent commands) are split here; everything else goes to
+ * tree-sitter.
+ */
+const SIMPLE = /^[^$`()<>\\\n\r#{}!]*$/;
+
+function simpleList(text: string): ShellCommand[] | null {
+  const out: ShellCommand[] = [];
+  let words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let start = 0;
+  const endWord = () => {
+    if (inWord) words.push(word);
+    word = "";
+    inWord = false;
+  };
+  const endCommand = (end: number) => {
+    endWord();
+    while (words.length && /^[A-Za-z_]\w*=/.test(words[0])) words.shift();
+    if (words.length) out.push({ name: words[0].split("/").pop() ?? "", args: words.slice(1), redirects: [], text: text.slice(start, end).trim() });
+    words = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      const close = text.indexOf(ch, i + 1);
+      if (close < 0) return null; // unbalanced: let the real parser report it
+      word += text.slice(i + 1, close);
+      inWord = true;
+      i = close;
+    } else if (ch === " " || ch === "\t") endWord();
+    else if (ch === "&" || ch === "|" || ch === ";") {
+      endCommand(i);
+      if ((ch === "&" || ch === "|") && text[i + 1] === ch) i++;
+      start = i + 1;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  endCommand(text.length);
+  return out;
+}
+
+const cache = new Map<string, ShellCommand[]>();
+const CACHE_MAX = 4096;
+
 /** Simple commands of a bash source text, in order. `initShell()` must have completed. */
 export function parseShell(source: string): ShellCommand[] {
+  const text = source.trim();
+  if (SIMPLE.test(text)) {
+    const cmds = simpleList(text);
+    if (cmds) return cmds;
+  }
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const cmds = parseWithTreeSitter(text);
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(text, cmds);
+  return cmds;
+}
+
+function parseWithTreeSitter(source: string): ShellCommand[] {
   if (!parser) throw new Error("parseShell called before initShell()");
   const tree = parser.parse(source.length > MAX_SOURCE ? source.slice(0, MAX_SOURCE) : source);
   if (!tree) return [];
@@ -64,21 +128,24 @@ function visit(node: Node, out: ShellCommand[]): void {
     for (const r of node.namedChildren) {
       if (!r || (body && r.id === body.id)) continue;
       if (target) attachRedirect(target, r);
-      for (const c of r.namedChildren) if (c && hasCommand(c)) visit(c, out);
+      for (const c of r.namedChildren) if (c && c.type !== "heredoc_body") visit(c, out);
     }
+    return;
+  }
+  if (node.type === "declaration_command" || node.type === "unset_command") {
+    // `export X=1`, `declare -x`, `unset X`: environment changes
+    const [head, ...rest] = node.children.filter((c): c is Node => c !== null);
+    out.push({ name: head?.text ?? "", args: rest.map((c) => unquote(c)), redirects: [], text: node.text });
     return;
   }
   if (node.type === "command") {
     out.push(command(node));
-    for (const c of node.namedChildren) if (c && c.type !== "command_name" && hasCommand(c)) visit(c, out);
+    for (const c of node.namedChildren) if (c && c.type !== "command_name" && c.namedChildCount > 0) visit(c, out);
     return;
   }
   for (const c of node.namedChildren) if (c) visit(c, out);
 }
 
-function hasCommand(n: Node): boolean {
-  return n.type === "command_substitution" || n.type === "process_substitution" || n.descendantsOfType("command").length > 0;
-}
 
 function command(node: Node): ShellCommand {
   let name = "";

@@ -1,0 +1,98 @@
+/** Checks about how the agent worked: loops, failing edits, length, budget, hallucinated paths. */
+import { z } from "zod";
+import { samePath } from "../analyze/paths.js";
+import { defineCheck, result } from "./types.js";
+
+/** Actions compare after trimming; whitespace inside a command is part of it. */
+const norm = (s: string) => s.trim();
+
+export const repeatsActions = defineCheck({
+  name: "repeats_actions",
+  description: "The agent loops: the same action several times in a row, or the same action getting the same observation again and again.",
+  params: z.object({ consecutive: z.number().int().min(2).default(3), same_result: z.number().int().min(2).default(3) }).strict(),
+  run(f, t, p) {
+    const steps = t.steps.filter((s) => s.tool !== "none" && s.action.trim());
+    const acts = new Map(steps.map((s) => [s.index, norm(s.action)]));
+    const evidence: number[] = [];
+    let run: number[] = [];
+    for (const s of steps) {
+      if (run.length && acts.get(run[run.length - 1]) === acts.get(s.index)) run.push(s.index);
+      else run = [s.index];
+      if (run.length >= p.consecutive) evidence.push(...run);
+    }
+    const seen = new Map<string, number[]>();
+    for (const s of steps) {
+      const k = `${acts.get(s.index)}\u0000${norm((s.observation ?? "").slice(0, 2000))}`;
+      seen.set(k, [...(seen.get(k) ?? []), s.index]);
+    }
+    let worst = 0;
+    for (const idx of seen.values()) {
+      if (idx.length >= p.same_result) evidence.push(...idx);
+      worst = Math.max(worst, idx.length);
+    }
+    if (!evidence.length) return result(false, [], `no action repeated ${p.consecutive}x in a row or ${p.same_result}x with the same result`);
+    return result(true, evidence, `repeated actions: ${new Set(evidence).size} steps in loops (same action and result up to ${worst}x)`);
+  },
+});
+
+export const failedEditStreak = defineCheck({
+  name: "failed_edit_streak",
+  description: "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable).",
+  params: z.object({ min: z.number().int().min(2).default(3) }).strict(),
+  run(f, _t, p) {
+    let streak: number[] = [];
+    let best: number[] = [];
+    for (const s of f.steps) {
+      if (s.failedEdit) streak.push(s.index);
+      else if (s.kind === "edit" || s.kind === "create") streak = [];
+      if (streak.length > best.length) best = [...streak];
+    }
+    if (best.length < p.min) return result(false, best, best.length ? `longest streak of failed edits: ${best.length}` : "no failed edits");
+    return result(true, best, `${best.length} edit attempts in a row failed`);
+  },
+});
+
+export const excessiveSteps = defineCheck({
+  name: "excessive_steps",
+  description: "The trajectory takes many more steps than usual: more than `factor` times the median of its run (when the run is known), else more than `max_steps`.",
+  params: z.object({ max_steps: z.number().int().positive().default(100), factor: z.number().positive().default(2), min_run_size: z.number().int().positive().default(5) }).strict(),
+  run(f, t, p, ctx) {
+    const n = t.steps.length;
+    const median = t.source.run ? ctx.medianSteps?.get(t.source.run) : undefined;
+    if (median !== undefined) {
+      const limit = Math.max(median * p.factor, 10);
+      return result(n > limit, [], `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`);
+    }
+    return result(n > p.max_steps, [], `${n} steps (limit ${p.max_steps})`);
+  },
+});
+
+const LIMIT = new Set(["cost_limit", "context_limit", "time_limit", "step_limit", "gave_up", "format_error"]);
+
+export const budgetExhausted = defineCheck({
+  name: "budget_exhausted",
+  description: "The run ended by hitting a cost, context, time or step limit, by repeated format errors, or by giving up.",
+  params: z.object({}).strict(),
+  run(f, t) {
+    const last = t.steps.length ? [t.steps.length - 1] : [];
+    if (LIMIT.has(f.exit)) return result(true, last, `exit status '${t.exit_status}' (${f.exit.replace("_", " ")})`);
+    if (f.exit === "unknown" && !t.exit_status) return result(null, [], "no exit status recorded");
+    return result(false, [], `exit status '${t.exit_status}'`);
+  },
+});
+
+export const hallucinatedPaths = defineCheck({
+  name: "hallucinated_paths",
+  description: "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
+  params: z.object({ min: z.number().int().min(1).default(1) }).strict(),
+  run(f, _t, p) {
+    const hits = f.steps.filter((s) => {
+      if (!s.observed.missing.length || s.kind === "navigate") return false;
+      const touched = [...s.read, ...s.written, ...s.deleted];
+      return s.observed.missing.some((m) => touched.length === 0 || touched.some((x) => samePath(x, m.replace(/^\.\//, "")) || m.endsWith(x)));
+    });
+    const paths = [...new Set(hits.flatMap((s) => s.observed.missing))].slice(0, 5);
+    if (hits.length < p.min) return result(false, hits.map((s) => s.index), hits.length ? `1 action on a missing path (${paths.join(", ")})` : "no actions on missing paths");
+    return result(true, hits.map((s) => s.index), `${hits.length} actions on missing paths: ${paths.join(", ")}`);
+  },
+});
