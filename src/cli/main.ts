@@ -5,6 +5,8 @@ import { createRequire } from "node:module";
 import { FORMATS } from "../types/trajectory.js";
 import { runIngest } from "./ingest.js";
 import { runInspect } from "./inspect.js";
+import { runRubric } from "./rubric.js";
+import { runScore } from "./score.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
@@ -47,6 +49,50 @@ program
   .option("--json", "print the canonical trajectory as JSON")
   .action(async (input: string, o) => {
     process.exitCode = await runInspect(input, o);
+  });
+
+program
+  .command("score")
+  .summary("score trajectories against a rubric (one ScoreRecord per line)")
+  .description(
+    "Read trajectories (any format ingest reads), decide each rubric criterion, and write one ScoreRecord per trajectory:\n" +
+      "per-criterion verdicts with evidence steps, the aggregate score, provenance and the label when known.\n" +
+      "Without a judge, judge criteria are reported as unscored and the score uses the criteria that were decided.\n" +
+      "Ends with a table of how often each criterion fired, split by resolved / unresolved trajectories.",
+  )
+  .argument("<inputs...>", "trajectory files, folders or quoted globs")
+  .option("-r, --rubric <id|file>", "built-in rubric id or a rubric YAML file", "swe-default")
+  .option("-o, --output <file>", "write ScoreRecords here instead of stdout")
+  .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--no-run-context", "skip the first pass that finds each run's usual length (for excessive_steps)")
+  .option("-q, --quiet", "no progress bar or summary")
+  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
+  .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runScore(inputs, o);
+  });
+
+const rubric = program.command("rubric").description("list, show and check rubrics");
+rubric
+  .command("list")
+  .description("list the built-in rubrics")
+  .action(() => {
+    process.exitCode = runRubric("list");
+  });
+rubric
+  .command("show")
+  .description("show a rubric's criteria, their checks and why they matter")
+  .argument("<id|file>", "built-in rubric id or YAML file")
+  .action((id: string) => {
+    process.exitCode = runRubric("show", id);
+  });
+rubric
+  .command("lint")
+  .description("validate a rubric file: fields, allowed values, check names and parameters, duplicate ids")
+  .argument("<file>", "rubric YAML file")
+  .action((file: string) => {
+    process.exitCode = runRubric("lint", file);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

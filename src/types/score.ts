@@ -1,0 +1,51 @@
+/**
+ * ScoreRecord: one JSONL line per trajectory, the single artifact every stage
+ * after `score` reads (filter, select, eval, export, report).
+ */
+import { z } from "zod";
+import { LabelSchema, SourceSchema } from "./trajectory.js";
+
+export const SCORE_SCHEMA = "rubricate.score/1";
+
+/** Why a criterion has no value. Never a silent 0. */
+export const UNSCORED_REASONS = ["no_judge", "no_outcome_model", "judge_error", "check_error", "context_too_long", "malformed_response", "refused"] as const;
+
+export const CriterionResultSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["check", "judge", "outcome"]),
+  polarity: z.enum(["encourage", "discourage"]),
+  weight: z.number(),
+  severity: z.enum(["critical", "major", "minor"]),
+  /** decided: has a value; not_applicable: its condition or question does not apply; unscored: could not be decided */
+  status: z.enum(["decided", "not_applicable", "unscored"]),
+  /** probability that the behaviour is present, in [0, 1] (0 or 1 for checks) */
+  value: z.number().min(0).max(1).nullable(),
+  /** value mapped through polarity: 1 is good, 0 is bad */
+  goodness: z.number().min(0).max(1).nullable(),
+  evidence: z.array(z.number().int().nonnegative()),
+  explanation: z.string(),
+  reason: z.enum(UNSCORED_REASONS).optional(),
+  /** what decided it: "check:<name>", "judge:<model>", "outcome-model:<version>" */
+  by: z.string(),
+});
+export type CriterionResult = z.infer<typeof CriterionResultSchema>;
+
+export const ScoreRecordSchema = z.object({
+  schema: z.literal(SCORE_SCHEMA),
+  trajectory_id: z.string(),
+  instance_id: z.string().nullable(),
+  source: SourceSchema,
+  label: LabelSchema.nullable(),
+  rubric: z.object({ id: z.string(), version: z.string(), hash: z.string() }),
+  /** aggregate reward in [0, 1]; null for an error record or when no criterion was decided */
+  score: z.number().min(0).max(1).nullable(),
+  decided: z.number().int(),
+  unscored: z.number().int(),
+  not_applicable: z.number().int(),
+  vetoed_by: z.array(z.string()),
+  steps: z.number().int(),
+  criteria: z.array(CriterionResultSchema),
+  provenance: z.object({ rubricate: z.string(), judge: z.unknown().nullable() }),
+  error: z.string().optional(),
+});
+export type ScoreRecord = z.infer<typeof ScoreRecordSchema>;
