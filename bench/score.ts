@@ -1,0 +1,69 @@
+/**
+ * Analysis + checks benchmark. Prints, from one run: the time to ingest the
+ * shared real trajectories, and the time to ingest, analyse and run every check
+ * of the built-in rubric (no judge) on them; target: checks add at most 50%
+ * to ingestion time.
+ *
+ * Usage: node dist/bench/score.js [--data DIR] [--rounds N]
+ */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { statSync } from "node:fs";
+import { initShell } from "../src/analyze/shell.js";
+import { discover } from "../src/ingest/discover.js";
+import { ingest } from "../src/ingest/pipeline.js";
+import { loadRubric } from "../src/rubric/load.js";
+import { scoreTrajectory } from "../src/score/score.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const { values } = parseArgs({
+  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "7" } },
+});
+const DATA = values.data!;
+const ROUNDS = Number(values.rounds);
+const rubric = loadRubric("swe-default");
+await initShell();
+
+async function ingestOnly(): Promise<number> {
+  let n = 0;
+  for await (const ev of ingest([DATA])) if (ev.type === "trajectory") n++;
+  return n;
+}
+
+async function ingestAndScore(): Promise<number> {
+  let n = 0;
+  for await (const ev of ingest([DATA])) {
+    if (ev.type !== "trajectory") continue;
+    await scoreTrajectory(ev.trajectory, rubric);
+    n++;
+  }
+  return n;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+let bytes = 0;
+for await (const c of discover([DATA])) if ("kind" in c && c.kind === "file") bytes += statSync(c.path).size;
+const n = await ingestAndScore(); // warm up JIT, page cache and the parser
+await ingestOnly();
+const a: number[] = [];
+const b: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  a.push(await time(ingestOnly));
+  b.push(await time(ingestAndScore));
+}
+const [ia, ib] = [median(a), median(b)];
+const mb = bytes / 1e6;
+console.log(`analysis + checks: ${n} trajectories, ${mb.toFixed(1)} MB of trajectory files, rubric ${rubric.id} (${rubric.criteria.filter((c) => c.kind === "check").length} checks), median of ${ROUNDS} rounds`);
+console.log(`  ingest only                     ${ia.toFixed(3)} s  ${(n / ia).toFixed(0).padStart(6)} traj/s  ${(mb / ia).toFixed(1).padStart(6)} MB/s`);
+console.log(`  ingest + analysis + checks      ${ib.toFixed(3)} s  ${(n / ib).toFixed(0).padStart(6)} traj/s  ${(mb / ib).toFixed(1).padStart(6)} MB/s`);
+const added = (ib - ia) / ia;
+console.log(`  analysis + checks alone         ${(ib - ia).toFixed(3)} s  ${(n / (ib - ia)).toFixed(0).padStart(6)} traj/s`);
+console.log(`  target: checks add at most 50% to ingestion time -> +${(100 * added).toFixed(0)}% ${added <= 0.5 ? "MET" : "NOT MET"}`);
