@@ -7,6 +7,8 @@ import { runIngest } from "./ingest.js";
 import { runInspect } from "./inspect.js";
 import { runRubric } from "./rubric.js";
 import { runScore } from "./score.js";
+import { runEval } from "./eval.js";
+import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
@@ -71,6 +73,28 @@ program
   .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")
   .action(async (inputs: string[], o) => {
     process.exitCode = await runScore(inputs, o);
+  });
+
+program
+  .command("eval")
+  .summary("measure how well scores predict test outcomes (AUC, ECE, best-of-N)")
+  .description(
+    "Read ScoreRecords (from 'rubricate score') that carry labels and report, overall and per group:\n" +
+      "ROC-AUC, PR-AUC, accuracy at a threshold; ECE (equal-width and equal-mass bins), Brier, log loss, the reliability table;\n" +
+      "best-of-N resolve rate of the reward's pick vs random and oracle for N = 1..max attempts per task, and the share of the gap closed;\n" +
+      "per-criterion fire rates and AUC. Every headline number has a 95% bootstrap interval over tasks.",
+  )
+  .argument("<scores...>", "ScoreRecord JSONL files")
+  .addOption(new Option("--reward <mode>", "which reward to evaluate").choices([...REWARD_MODES]).default("rubric"))
+  .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+  .option("--calibrator <file>", "apply a calibrator from 'rubricate calibrate' first")
+  .addOption(new Option("--threshold <x>", "threshold for accuracy").default(0.5).argParser(Number))
+  .addOption(new Option("--bins <n>", "calibration bins").default(10).argParser(Number))
+  .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
+  .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
+  .option("--json <file>", "also write the full report as JSON")
+  .action(async (files: string[], o) => {
+    process.exitCode = await runEval(files, o);
   });
 
 const rubric = program.command("rubric").description("list, show and check rubrics");

@@ -1,0 +1,53 @@
+/** `rubricate eval`: how well a scores file predicts the test outcomes. */
+import { writeFileSync } from "node:fs";
+import { readScores } from "../eval/read.js";
+import { evaluate, renderReport } from "../eval/report.js";
+import { reward, type RewardMode } from "../score/reward.js";
+import type { ScoreRecord } from "../types/score.js";
+import { note } from "./output.js";
+
+export interface EvalCliOptions {
+  json?: string;
+  reward: RewardMode;
+  alpha: number;
+  threshold: number;
+  bins: number;
+  bootstrap: number;
+  groupBy: string;
+  calibrator?: string;
+}
+
+export async function runEval(files: string[], o: EvalCliOptions): Promise<number> {
+  const records: ScoreRecord[] = [];
+  let errors = 0;
+  for await (const ev of readScores(files)) {
+    if (ev.type === "record") records.push(ev.record);
+    else {
+      errors++;
+      if (errors <= 20) note(`error: ${ev.error.describe()}`);
+    }
+  }
+  if (!records.length) {
+    note("eval: no score records read");
+    return 1;
+  }
+  let calibrate: ((x: number) => number) | undefined;
+  if (o.calibrator) {
+    const { loadCalibrator } = await import("../eval/calibrate.js");
+    calibrate = loadCalibrator(o.calibrator).apply;
+  }
+  const rep = evaluate(records, {
+    value: (r) => {
+      const v = reward(r, { mode: o.reward, alpha: o.alpha });
+      return v === null || !calibrate ? v : calibrate(v);
+    },
+    threshold: o.threshold,
+    bins: o.bins,
+    bootstrap: o.bootstrap,
+    groupBy: o.groupBy.split(",").filter(Boolean) as ("format" | "scaffold" | "model" | "run")[],
+  });
+  if (rep.overall.n === 0) note("eval: no labelled records with a score; nothing to evaluate (give labels to 'rubricate score' with --labels)");
+  process.stdout.write(renderReport(rep) + "\n");
+  if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");
+  return errors ? 1 : 0;
+}
