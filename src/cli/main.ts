@@ -8,6 +8,10 @@ import { runInspect } from "./inspect.js";
 import { runRubric } from "./rubric.js";
 import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
+import { runFilter } from "./filter.js";
+import { runSelect } from "./select.js";
+import { runCalibrate } from "./calibrate.js";
+import { POLICIES } from "../select/filter.js";
 import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
@@ -95,6 +99,62 @@ program
   .option("--json <file>", "also write the full report as JSON")
   .action(async (files: string[], o) => {
     process.exitCode = await runEval(files, o);
+  });
+
+const scoreSourceOptions = (c: Command) =>
+  c
+    .option("--scores <file>", "ScoreRecords from 'rubricate score' (repeatable); without it the inputs are scored here with --rubric", collectList)
+    .option("-r, --rubric <id|file>", "rubric used when no --scores are given", "swe-default")
+    .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+    .option("--no-auto-labels", "do not look for label files beside each run");
+
+scoreSourceOptions(
+  program
+    .command("filter")
+    .summary("keep the trajectories worth fine-tuning on (rejection sampling by tests, rubric or both)")
+    .description(
+      "Policies: terminal = keep resolved trajectories (the usual baseline); rubric = rubric score >= threshold and no veto;\n" +
+        "hybrid = resolved and rubric score >= threshold and no veto. Kept trajectories are written as canonical JSONL;\n" +
+        "dropped ones go to a side file with the reason. Prints kept/dropped counts, tasks covered and each criterion's\n" +
+        "fire rate before and after filtering.",
+    )
+    .argument("<inputs...>", "trajectory files or folders (the same ones that were scored)")
+    .requiredOption("-o, --output <file>", "kept trajectories (canonical JSONL)")
+    .option("--dropped <file>", "dropped trajectories with the reason (default: <output>.dropped.jsonl)")
+    .option("--report <file>", "write the filter report as JSON")
+    .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
+    .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.7).argParser(Number))
+    .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(Number))
+    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all"),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runFilter(inputs, o);
+});
+
+scoreSourceOptions(
+  program
+    .command("select")
+    .summary("pick the best of N attempts per task and write SWE-bench predictions")
+    .argument("<inputs...>", "trajectory files or folders")
+    .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
+    .option("--choices <file>", "also write each choice with its reward and source")
+    .addOption(new Option("--reward <mode>", "reward to rank by").choices([...REWARD_MODES]).default("rubric"))
+    .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+    .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n"),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runSelect(inputs, o);
+});
+
+program
+  .command("calibrate")
+  .summary("fit Platt or isotonic calibration of scores to outcomes")
+  .description("Fit a calibrator on labelled ScoreRecords, report task-grouped cross-validated ECE and Brier before/after, and save it for --calibrator.")
+  .argument("<scores...>", "labelled ScoreRecord JSONL files")
+  .requiredOption("-o, --output <file>", "calibrator JSON file")
+  .addOption(new Option("--method <m>", "calibration method").choices(["platt", "isotonic"]).default("platt"))
+  .addOption(new Option("--reward <mode>", "which reward to calibrate").choices([...REWARD_MODES]).default("rubric"))
+  .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
+  .action(async (files: string[], o) => {
+    process.exitCode = await runCalibrate(files, o);
   });
 
 const rubric = program.command("rubric").description("list, show and check rubrics");

@@ -1,0 +1,61 @@
+/** `rubricate filter`: keep the trajectories worth fine-tuning on; dropped ones go to a side file with the reason. */
+import { writeFileSync } from "node:fs";
+import { readTrajectories } from "../labels/stream.js";
+import { decide, filterReport, type FilterReport, type Policy } from "../select/filter.js";
+import { jsonlWriter, note } from "./output.js";
+import { scoresFor, type ScoresSource } from "./scores.js";
+
+export interface FilterCliOptions extends ScoresSource {
+  output: string;
+  dropped?: string;
+  report?: string;
+  policy: Policy;
+  threshold: number;
+  perTask?: number;
+  coverage?: boolean;
+}
+
+export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<number> {
+  const { records, errors } = await scoresFor(inputs, o);
+  const opts = { policy: o.policy, threshold: o.threshold, perTask: o.perTask, coverage: o.coverage };
+  const decisions = decide(records, opts);
+  const kept = jsonlWriter(o.output);
+  const dropped = jsonlWriter(o.dropped ?? o.output.replace(/(\.jsonl)?$/, ".dropped.jsonl"));
+  let written = 0;
+  let unscored = 0;
+  try {
+    for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
+      if (ev.type !== "trajectory") continue;
+      const t = ev.trajectory;
+      const d = decisions.get(t.id);
+      if (d?.kept) {
+        await kept.write(t);
+        written++;
+      } else {
+        if (!d) unscored++;
+        await dropped.write({ ...t, filter: { kept: false, reason: d?.reason ?? "no score record for this trajectory" } });
+      }
+    }
+  } finally {
+    await kept.close();
+    await dropped.close();
+  }
+  const rep = filterReport(records, decisions, opts);
+  note(renderFilter(rep));
+  if (unscored) note(`${unscored} trajectories had no score record (dropped with that reason)`);
+  if (written !== rep.kept) note(`warning: ${rep.kept} records were kept but ${written} matching trajectories were found in the inputs`);
+  if (o.report) writeFileSync(o.report, JSON.stringify(rep, null, 2) + "\n");
+  return errors ? 1 : 0;
+}
+
+export function renderFilter(rep: FilterReport): string {
+  const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(0)}%`);
+  const lines = [
+    `filter (${rep.policy}${rep.policy === "terminal" ? "" : `, threshold ${rep.threshold}`}): kept ${rep.kept} of ${rep.total}, dropped ${rep.dropped}; tasks covered ${rep.tasks.after} of ${rep.tasks.before}`,
+    ...Object.entries(rep.reasons).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  dropped: ${k}: ${v}`),
+    "",
+    `${"criterion".padEnd(28)} ${"fired: before".padStart(14)} ${"after".padStart(7)}`,
+    ...rep.criteria.map((c) => `${`${c.polarity === "encourage" ? "+" : "-"} ${c.id}`.padEnd(28)} ${pct(c.before).padStart(14)} ${pct(c.after).padStart(7)}`),
+  ];
+  return lines.join("\n");
+}

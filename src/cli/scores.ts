@@ -1,0 +1,35 @@
+/** Scores for filter/select: read from --scores files, or computed by scoring the inputs (no judge). */
+import { initShell } from "../analyze/shell.js";
+import { readScores } from "../eval/read.js";
+import { loadRubric } from "../rubric/load.js";
+import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
+import type { ScoreRecord } from "../types/score.js";
+import { note } from "./output.js";
+
+export interface ScoresSource {
+  scores?: string[];
+  rubric: string;
+  labels?: string[];
+  autoLabels: boolean;
+}
+
+export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ records: ScoreRecord[]; errors: number }> {
+  const records: ScoreRecord[] = [];
+  let errors = 0;
+  if (o.scores?.length) {
+    for await (const ev of readScores(o.scores)) {
+      if (ev.type === "record") records.push(ev.record);
+      else if (++errors <= 20) note(`error: ${ev.error.describe()}`);
+    }
+    return { records, errors };
+  }
+  const rubric = loadRubric(o.rubric);
+  await initShell();
+  note(`scoring the inputs with rubric ${rubric.id} (no --scores given)`);
+  const run = needsRunContext(rubric) ? await runContext(inputs) : undefined;
+  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run })) {
+    if (ev.type === "record") records.push(ev.record);
+    else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);
+  }
+  return { records, errors };
+}

@@ -1,0 +1,47 @@
+/** `rubricate select`: best-of-N per task, written as SWE-bench predictions. */
+import { readTrajectories } from "../labels/stream.js";
+import { selectBest } from "../select/select.js";
+import type { RewardMode } from "../score/reward.js";
+import { jsonlWriter, note } from "./output.js";
+import { scoresFor, type ScoresSource } from "./scores.js";
+
+export interface SelectCliOptions extends ScoresSource {
+  output: string;
+  choices?: string;
+  reward: RewardMode;
+  alpha: number;
+  modelName: string;
+}
+
+export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<number> {
+  const { records, errors } = await scoresFor(inputs, o);
+  const choices = selectBest(records, { mode: o.reward, alpha: o.alpha });
+  const wanted = new Map(choices.map((c) => [c.trajectory_id, c]));
+  const preds = jsonlWriter(o.output);
+  const chosen = o.choices ? jsonlWriter(o.choices) : null;
+  let found = 0;
+  let resolved = 0;
+  let labelled = 0;
+  try {
+    for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
+      if (ev.type !== "trajectory") continue;
+      const c = wanted.get(ev.trajectory.id);
+      if (!c) continue;
+      wanted.delete(ev.trajectory.id);
+      found++;
+      const t = ev.trajectory;
+      await preds.write({ instance_id: c.instance_id, model_name_or_path: o.modelName, model_patch: t.patch ?? "" });
+      if (c.resolved !== null) {
+        labelled++;
+        if (c.resolved) resolved++;
+      }
+      await chosen?.write({ ...c, source: t.source });
+    }
+  } finally {
+    await preds.close();
+    await chosen?.close();
+  }
+  note(`select (${o.reward}): ${choices.length} tasks, ${found} predictions written${labelled ? `; ${resolved} of ${labelled} labelled picks resolved (${((100 * resolved) / labelled).toFixed(1)}%)` : ""}`);
+  if (wanted.size) note(`warning: ${wanted.size} chosen trajectories were not found in the inputs`);
+  return errors || wanted.size ? 1 : 0;
+}
