@@ -12,6 +12,9 @@ import { runFilter } from "./filter.js";
 import { runSelect } from "./select.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
+import { runExport } from "./export.js";
+import { EXPORT_FORMATS } from "../export/formats.js";
+import { TOOL_STYLES } from "../export/render.js";
 import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
@@ -155,6 +158,32 @@ program
   .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
   .action(async (files: string[], o) => {
     process.exitCode = await runCalibrate(files, o);
+  });
+
+program
+  .command("export")
+  .summary("write an SFT dataset (OpenAI, TRL, ShareGPT/LLaMA-Factory, Parquet)")
+  .description(
+    "Turn trajectories (usually the output of 'filter') into a fine-tuning dataset. Tool calls are kept native\n" +
+      "(OpenAI tool_calls with JSON-string arguments; objects for TRL) or written into the text as XML function calls\n" +
+      "or fenced blocks (tool results then become user turns). Scaffold-only messages are dropped.\n" +
+      "With --scores and --zero-weight, assistant turns that those criteria name as evidence (loops, failed edits)\n" +
+      "get weight 0 so fine-tuning does not learn them.",
+  )
+  .argument("<inputs...>", "trajectory files or folders")
+  .requiredOption("-o, --output <file>", "output file")
+  .addOption(new Option("--format <f>", "dataset format").choices([...EXPORT_FORMATS]).default("openai"))
+  .addOption(new Option("--tool-style <s>", "how tool calls are rendered").choices([...TOOL_STYLES]).default("native"))
+  .addOption(new Option("--arguments <a>", "tool-call arguments as a JSON string or an object (default: string; object for trl)").choices(["string", "object"]))
+  .option("--system-prompt <file>", "replace the system prompt with this file's text")
+  .option("--scores <file>", "ScoreRecords (for --zero-weight and the score column); repeatable", collectList)
+  .option("--zero-weight <ids>", "comma-separated discouraged criteria whose evidence steps get weight 0", "no-loops,no-failed-edit-streaks")
+  .option("--weights", "write weight 1 on every other assistant message")
+  .option("--keep-demos", "keep in-context demonstration messages")
+  .option("--labels <path>", "label file or folder; repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runExport(inputs, o);
   });
 
 const rubric = program.command("rubric").description("list, show and check rubrics");
