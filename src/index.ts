@@ -20,3 +20,15 @@ export { scoreStream, runContext, needsRunContext, type ScoreEvent } from "./sco
 export { aggregate } from "./score/aggregate.js";
 export { ScoreSummary } from "./score/summary.js";
 export * from "./types/score.js";
+export { FEATURE_NAMES, features } from "./outcome/features.js";
+export { fitLogistic, predict, loadModel, type ModelFile } from "./outcome/model.js";
+export { train, collectExamples, validate, type TrainResult, type Example } from "./outcome/train.js";
+export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
+export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
+export { selectBest, type Choice } from "./select/select.js";
+export { reward, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
+export { evaluate, renderReport, type EvalReport } from "./eval/report.js";
+export * from "./eval/metrics.js";
+export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
+export { renderMessages, type ToolStyle } from "./export/render.js";
+export { openaiRecord, trlRecord, sharegptRecord, datasetInfo, EXPORT_FORMATS } from "./export/formats.js";

@@ -13,6 +13,7 @@ import { runSelect } from "./select.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
+import { runTrain } from "./train.js";
 import { EXPORT_FORMATS } from "../export/formats.js";
 import { TOOL_STYLES } from "../export/render.js";
 import { REWARD_MODES } from "../score/reward.js";
@@ -184,6 +185,26 @@ program
   .option("--no-auto-labels", "do not look for label files beside each run")
   .action(async (inputs: string[], o) => {
     process.exitCode = await runExport(inputs, o);
+  });
+
+program
+  .command("train")
+  .summary("train the execution-free outcome model on labelled trajectories")
+  .description(
+    "Fit a regularised logistic regression on behaviour features (step kinds, check verdicts, test-run results,\n" +
+      "errors, patch statistics, exit status; never scaffold, model, run or path) to predict whether a trajectory's\n" +
+      "patch passes the hidden tests. Prints grouped cross-validation (folds split by task) and leave-one-scaffold-out\n" +
+      "AUC, ECE, Brier and best-of-N gap closed with bootstrap intervals, and saves a small JSON model for --outcome-model.",
+  )
+  .argument("<inputs...>", "labelled trajectory files or folders")
+  .requiredOption("-o, --output <file>", "model JSON file")
+  .option("--labels <path>", "label file or folder; repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .addOption(new Option("--folds <k>", "cross-validation folds").default(5).argParser(Number))
+  .addOption(new Option("--l2 <x>", "L2 penalty on standardised weights").default(1).argParser(Number))
+  .addOption(new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(Number))
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runTrain(inputs, o);
   });
 
 const rubric = program.command("rubric").description("list, show and check rubrics");

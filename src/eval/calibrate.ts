@@ -25,20 +25,30 @@ export interface Calibrator {
   apply(x: number): number;
 }
 
-/** Platt scaling by Newton's method with Platt's target smoothing. */
+/** Platt scaling: logistic fit of the outcome on the score, by Newton's method with a backtracking line search and Platt's target smoothing. */
 export function fitPlatt(xs: Scored[]): { a: number; b: number } {
   const pos = xs.filter((x) => x.label).length;
   const neg = xs.length - pos;
   const tPos = (pos + 1) / (pos + 2);
   const tNeg = 1 / (neg + 2);
-  let a = 1;
-  let b = 0;
+  const loss = (a: number, b: number) => {
+    let l = 0;
+    for (const x of xs) {
+      const z = a * x.score + b;
+      const t = x.label ? tPos : tNeg;
+      // log(1 + e^z) − t·z, computed stably
+      l += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t * z;
+    }
+    return l;
+  };
+  let a = 0;
+  let b = Math.log(tPos * pos + tNeg * neg + 1e-12) - Math.log(xs.length - (tPos * pos + tNeg * neg) + 1e-12);
+  let cur = loss(a, b);
   for (let it = 0; it < 100; it++) {
     let ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
     for (const x of xs) {
       const p = 1 / (1 + Math.exp(-(a * x.score + b)));
-      const t = x.label ? tPos : tNeg;
-      const d = p - t;
+      const d = p - (x.label ? tPos : tNeg);
       const w = p * (1 - p);
       ga += d * x.score;
       gb += d;
@@ -47,12 +57,21 @@ export function fitPlatt(xs: Scored[]): { a: number; b: number } {
       hbb += w;
     }
     const det = haa * hbb - hab * hab;
-    if (Math.abs(det) < 1e-15) break;
+    if (!(Math.abs(det) > 1e-15)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    let step = 1;
+    let next = loss(a - da, b - db);
+    while (next > cur && step > 1e-8) {
+      step /= 2;
+      next = loss(a - step * da, b - step * db);
+    }
+    if (next > cur) break;
+    a -= step * da;
+    b -= step * db;
+    const done = cur - next < 1e-10;
+    cur = next;
+    if (done) break;
   }
   return { a, b };
 }
