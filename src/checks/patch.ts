@@ -1,7 +1,8 @@
 /** Checks on the final patch: empty, debugging leftovers, files the agent never looked at. */
 import { z } from "zod";
-import { isTestFile } from "../analyze/facts.js";
+import { isTestFile, type Facts } from "../analyze/facts.js";
 import { samePath } from "../analyze/paths.js";
+import type { Trajectory } from "../types/trajectory.js";
 import { defineCheck, result } from "./types.js";
 
 export const emptyPatch = defineCheck({
@@ -15,7 +16,7 @@ export const emptyPatch = defineCheck({
   },
 });
 
-const SCRATCH_FILE = /(^|\/)(reproduc\w*|repro\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
+const SCRATCH_FILE = /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
 const DEBUG_LINE = [
   /^\s*(import pdb|import ipdb|pdb\.set_trace\(\)|ipdb\.set_trace\(\)|breakpoint\(\))/,
   /^\s*print\(\s*f?["'](DEBUG|debug|>>>|XXX|HERE|here|Debug)/,
@@ -24,15 +25,25 @@ const DEBUG_LINE = [
   /^\s*System\.(out|err)\.println\(\s*"(DEBUG|debug)/,
 ];
 
+/**
+ * A new file at the repository root that the agent itself ran (`python x.py`, `javac X.java`,
+ * `bash run_test.sh`, `pytest test_foo.py`): a throwaway reproduction, whatever its name.
+ */
+function ranAtRoot(f: Facts, t: Trajectory, path: string): boolean {
+  if (path.includes("/")) return false;
+  const name = new RegExp(`(^|[\\s/'"=])${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[\\s'";&|)])`);
+  return f.steps.some((s) => (s.kinds.includes("run") || s.kinds.includes("test")) && name.test(t.steps[s.index].action));
+}
+
 export const debugArtifacts = defineCheck({
   name: "debug_artifacts",
   description: "The final patch leaves debugging artifacts: reproduction or scratch scripts, or debug prints and breakpoints in source files.",
   params: z.object({}).strict(),
-  run(f) {
+  run(f, t) {
     const reasons: string[] = [];
     const evidence: number[] = [];
     for (const p of f.patch.files) {
-      const scratchFile = p.isNew && (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)));
+      const scratchFile = p.isNew && (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)) || ranAtRoot(f, t, p.path));
       if (scratchFile) reasons.push(`adds ${p.path}`);
       else if (!isTestFile(p.path)) {
         const dbg = p.addedLines.filter((l) => DEBUG_LINE.some((re) => re.test(l)));

@@ -6,6 +6,13 @@ import { defineCheck, result } from "./types.js";
 /** Actions compare after trimming; whitespace inside a command is part of it. */
 const norm = (s: string) => s.trim();
 
+/**
+ * Viewport moves (SWE-agent's `scroll_down` / `scroll_up`) are made to be repeated: each one shows the
+ * next window of the file, so several in a row are reading, not looping. They count only through the
+ * same-result rule (scrolling that keeps showing the same window).
+ */
+const PAGING = new Set(["scroll_down", "scroll_up"]);
+
 export const repeatsActions = defineCheck({
   name: "repeats_actions",
   description: "The agent loops: the same action several times in a row, or the same action getting the same observation again and again.",
@@ -16,7 +23,8 @@ export const repeatsActions = defineCheck({
     const evidence: number[] = [];
     let run: number[] = [];
     for (const s of steps) {
-      if (run.length && acts.get(run[run.length - 1]) === acts.get(s.index)) run.push(s.index);
+      if (PAGING.has(s.tool)) run = [];
+      else if (run.length && acts.get(run[run.length - 1]) === acts.get(s.index)) run.push(s.index);
       else run = [s.index];
       if (run.length >= p.consecutive) evidence.push(...run);
     }
@@ -58,7 +66,9 @@ export const excessiveSteps = defineCheck({
   params: z.object({ max_steps: z.number().int().positive().default(100), factor: z.number().positive().default(2), min_run_size: z.number().int().positive().default(5) }).strict(),
   run(f, t, p, ctx) {
     const n = t.steps.length;
-    const median = t.source.run ? ctx.medianSteps?.get(t.source.run) : undefined;
+    const run = t.source.run;
+    const size = run ? ctx.runSize?.get(run) : undefined;
+    const median = run && (size === undefined || size >= p.min_run_size) ? ctx.medianSteps?.get(run) : undefined;
     if (median !== undefined) {
       const limit = Math.max(median * p.factor, 10);
       return result(n > limit, [], `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`);
@@ -81,15 +91,33 @@ export const budgetExhausted = defineCheck({
   },
 });
 
+/** `xargs: NAME: No such file or directory` (also env, sudo, nohup, timeout...): a program launcher not finding NAME. */
+function launched(obs: string, name: string): boolean {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?:^|\\n)\\S*\\b(?:xargs|env|sudo|nohup|timeout|exec|nice|stdbuf): '?${esc}'?: No such file or directory`).test(obs);
+}
+
 export const hallucinatedPaths = defineCheck({
   name: "hallucinated_paths",
   description: "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
   params: z.object({ min: z.number().int().min(1).default(1) }).strict(),
-  run(f, _t, p) {
+  run(f, t, p) {
     const hits = f.steps.filter((s) => {
       if (!s.observed.missing.length || s.kind === "navigate") return false;
       const touched = [...s.read, ...s.written, ...s.deleted];
-      return s.observed.missing.some((m) => touched.length === 0 || touched.some((x) => samePath(x, m.replace(/^\.\//, "")) || m.endsWith(x)));
+      const action = t.steps[s.index].action;
+      const obs = t.steps[s.index].observation ?? "";
+      // path-like words of the command line (not a heredoc body), for missing paths the tool reports
+      // resolved (`python ../x.py` -> `can't open file '/testbed/../x.py'`)
+      const words = action.split("\n")[0].split(/\s+/).map((w) => w.replace(/^["'(]+|["'),;]+$/g, "").replace(/^\.\//, "")).filter((w) => /[./]/.test(w) && w !== "." && w !== "..");
+      return s.observed.missing.some((raw) => {
+        const m = raw.replace(/^\.\//, "");
+        // `xargs: curl: No such file or directory` is a missing program, not a path (`./gradlew` is a path)
+        if (!raw.includes("/") && (s.commands.includes(raw) || launched(obs, raw))) return false;
+        // the agent named the path, in its arguments or in the action text; a missing path only the
+        // program's own output mentions (a build's Makefile, grep over /proc, a test fixture) is not the agent's
+        return touched.some((x) => samePath(x, m) || raw.endsWith(x)) || action.includes(m) || words.some((w) => raw.endsWith("/" + w));
+      });
     });
     const paths = [...new Set(hits.flatMap((s) => s.observed.missing))].slice(0, 5);
     if (hits.length < p.min) return result(false, hits.map((s) => s.index), hits.length ? `1 action on a missing path (${paths.join(", ")})` : "no actions on missing paths");

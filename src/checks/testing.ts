@@ -7,7 +7,23 @@ import { defineCheck, result } from "./types.js";
 
 /** A step that ran tests or a script (a reproduction) and whether its output says it passed. */
 export function isRun(s: StepFacts): boolean {
-  return s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null);
+  return (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
+}
+
+/**
+ * False when the run never started: the program was not found (`javac: command not found`,
+ * exit code 127) or the script or program it names does not exist (`can't open file
+ * 'repro.py'`, `./gradlew: No such file or directory`). Such an attempt exercised nothing.
+ */
+export function started(s: StepFacts): boolean {
+  const o = s.observed;
+  if (o.marks.includes("command_not_found") || o.exitCode === 127) return false;
+  const words = new Set([...s.commands, ...(s.script ?? "").split(/\s+/)].map(base));
+  return !o.missing.some((p) => words.has(base(p)));
+}
+
+function base(p: string): string {
+  return p.split("/").pop() ?? p;
 }
 
 export function passed(s: StepFacts): boolean {
@@ -83,18 +99,35 @@ export const verifiesAfterLastEdit = defineCheck({
   },
 });
 
-const CLAIM = /\b(fixed|resolved|solved|implemented|successfully|works (now|correctly|as expected)|now works|all (the )?tests pass|tests (now )?pass)\b/i;
+const CLAIM = /\b(fixed|resolved|solved|implemented|successfully|works (now|correctly|as expected)|now works|all (the )?tests pass(ed)?|tests (now )?pass(ed)?)\b/gi;
+/** Words shortly before a claim word (same sentence, last twelve words) that make it no claim: negated, conditional, a plan or advice. */
+const NOT_A_CLAIM_BEFORE = /\b(not|never|unable|cannot|failed to|if|whether|ensure|ensuring|confirm|verify|verifying|to check|would|could|might|requires?|needs?|how|assum\w*)\b|n't\b/i;
+/** "successfully reproduced the bug", "successfully created the file": success at something else than the fix. */
+const NOT_A_CLAIM_AFTER = /^\s*(reproduced|recreated|replicated|ran|run|created|opened|located|found|identified)\b/i;
+
+/** The first success claim in a closing message: a claim word not negated, conditional or about something else. */
+export function successClaim(text: string): string | null {
+  for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
+    for (const m of sentence.matchAll(CLAIM)) {
+      const before = sentence.slice(0, m.index).split(/\s+/).slice(-12).join(" ");
+      if (NOT_A_CLAIM_BEFORE.test(before)) continue;
+      if (NOT_A_CLAIM_AFTER.test(sentence.slice(m.index + m[0].length))) continue;
+      return m[0];
+    }
+  }
+  return null;
+}
 
 export const unverifiedSuccessClaim = defineCheck({
   name: "unverified_success_claim",
   description: "The agent's closing message claims success, but no test or reproduction run after its last source edit passed.",
   params: z.object({}).strict(),
   run(f) {
-    const claim = f.finalMessage ? CLAIM.exec(f.finalMessage) : null;
+    const claim = f.finalMessage ? successClaim(f.finalMessage) : null;
     if (!claim) return result(false, [], "the closing message claims no success");
-    if (f.lastSourceEdit === null) return result(true, [], `claims "${claim[0]}" but no source file was edited`);
+    if (f.lastSourceEdit === null) return result(true, [], `claims "${claim}" but no source file was edited`);
     const ok = f.steps.filter((s) => s.index > f.lastSourceEdit! && isRun(s) && passed(s));
-    if (ok.length) return result(false, ok.map((s) => s.index), `claims "${claim[0]}" and a run after the last edit passed`);
-    return result(true, [f.lastSourceEdit], `claims "${claim[0]}" without a passing run after the last source edit (step ${f.lastSourceEdit})`);
+    if (ok.length) return result(false, ok.map((s) => s.index), `claims "${claim}" and a run after the last edit passed`);
+    return result(true, [f.lastSourceEdit], `claims "${claim}" without a passing run after the last source edit (step ${f.lastSourceEdit})`);
   },
 });

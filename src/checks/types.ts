@@ -20,6 +20,8 @@ export interface CheckResult {
 export interface RunContext {
   /** median number of steps of the trajectories of the same run, by run name */
   medianSteps?: Map<string, number>;
+  /** number of trajectories of each run */
+  runSize?: Map<string, number>;
 }
 
 export interface CheckDef<P extends z.ZodType = z.ZodType> {

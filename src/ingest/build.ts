@@ -70,14 +70,22 @@ export function kindOf(value: unknown): string {
 const FENCE = /```([A-Za-z0-9_-]*)[ \t]*\r?\n([\s\S]*?)\r?\n?```/g;
 const SHELL_LANGS = new Set(["", "bash", "sh", "shell", "console", "mswea_bash_command", "zsh"]);
 
-/** Fenced shell blocks in assistant text (mini-swe-agent, nebius SWE-agent). */
-export function fencedCommands(text: string): string[] {
+/**
+ * Fenced shell blocks in assistant text. `langs` are the fence labels that mark
+ * an action: mini-swe-agent acts only on ```bash blocks (unlabelled fences in its
+ * replies quote tracebacks or expected output), while SWE-agent-style text may
+ * use unlabelled fences for commands.
+ */
+export function fencedCommands(text: string, langs: ReadonlySet<string> = SHELL_LANGS): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(FENCE)) {
-    if (SHELL_LANGS.has(m[1].toLowerCase())) out.push(m[2]);
+    if (langs.has(m[1].toLowerCase())) out.push(m[2]);
   }
   return out;
 }
+
+/** Fence labels mini-swe-agent executes (v1 `bash`, text-based v2 `mswea_bash_command`). */
+export const MINI_LANGS: ReadonlySet<string> = new Set(["bash", "mswea_bash_command"]);
 
 const XML_CALL = /<function=([^>\s]+)>([\s\S]*?)<\/function>/g;
 const XML_PARAM = /<parameter=([^>\s]+)>([\s\S]*?)<\/parameter>/g;

@@ -31,13 +31,14 @@ export async function runContext(inputs: string[], opts: ReadOptions = {}): Prom
     steps.set(key, list);
   }
   const medianSteps = new Map<string, number>();
+  const runSize = new Map<string, number>();
   for (const [run, xs] of steps) {
-    if (xs.length < 5) continue; // too few attempts to say what is usual
+    runSize.set(run, xs.length);
     xs.sort((a, b) => a - b);
     const m = xs.length >> 1;
     medianSteps.set(run, xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2);
   }
-  return { medianSteps };
+  return { medianSteps, runSize };
 }
 
 /** Score every trajectory of `inputs`; a trajectory that fails becomes an error record and the stream goes on. */

@@ -9,6 +9,7 @@ import {
   asArray,
   asObject,
   fencedCommands,
+  MINI_LANGS,
   makeTrajectory,
   normaliseToolCall,
   optNumber,
@@ -47,7 +48,7 @@ export const miniSweAgentAdapter: JsonAdapter = {
         if (Array.isArray(m.tool_calls) && m.tool_calls.length) {
           msg.tool_calls = m.tool_calls.map((c, k) => normaliseToolCall(c, `call_${i}_${k}`, file, `messages[${i}].tool_calls[${k}]`));
         } else {
-          const cmds = fencedCommands(msg.content);
+          const cmds = fencedCommands(msg.content, MINI_LANGS);
           if (cmds.length) msg.tool_calls = cmds.map((command, k) => syntheticCall(`call_${i}_${k}`, "bash", { command }));
         }
         const reasoning = optString(m.reasoning_content);
