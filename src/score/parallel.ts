@@ -1,0 +1,145 @@
+/**
+ * Scoring on several cores: inputs (files and folders found by discovery) are
+ * handed out one at a time to worker threads, each of which ingests, joins
+ * labels, analyses and scores them; results come back in input order. Used for
+ * checks and the outcome model (CPU-bound); LLM judging is I/O-bound and runs
+ * in one thread with its own concurrency limit.
+ */
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { initShell } from "../analyze/shell.js";
+import type { RunContext } from "../checks/types.js";
+import { discover, type Candidate } from "../ingest/discover.js";
+import { ingestCandidate } from "../ingest/pipeline.js";
+import { IngestError } from "../ingest/types.js";
+import { LabelFinder, LabelIndex, attachLabel } from "../labels/join.js";
+import { outcomeProvider } from "../outcome/provider.js";
+import { loadRubric } from "../rubric/load.js";
+import type { ScoreRecord } from "../types/score.js";
+import { errorRecord, scoreTrajectory } from "./score.js";
+import type { ScoreEvent } from "./stream.js";
+
+export interface ParallelOptions {
+  /** rubric id or file (each worker loads it) */
+  rubric: string;
+  labels?: string[];
+  autoLabels?: boolean;
+  /** outcome model file, or null for none */
+  outcomeModel?: string | null;
+  run?: RunContext;
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Init {
+  rubric: string;
+  labels: string[];
+  autoLabels: boolean;
+  outcomeModel: string | null;
+  medianSteps: [string, number][];
+  runSize: [string, number][];
+}
+
+type FromWorker =
+  | { id: number; events: ({ type: "record"; record: ScoreRecord } | { type: "error"; file: string; message: string; line?: number; field?: string } | { type: "skip"; file: string; reason: string })[] }
+  | { fatal: string };
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Score all inputs with `jobs` worker threads, yielding events in input order. */
+export async function* scoreParallel(inputs: string[], o: ParallelOptions): AsyncGenerator<ScoreEvent> {
+  const candidates: Candidate[] = [];
+  for await (const c of discover(inputs)) {
+    if (c instanceof IngestError) yield { type: "error", error: c };
+    else candidates.push(c);
+  }
+  o.onProgress?.(0, candidates.length);
+  const init: Init = {
+    rubric: o.rubric,
+    labels: o.labels ?? [],
+    autoLabels: o.autoLabels !== false,
+    outcomeModel: o.outcomeModel ?? null,
+    medianSteps: [...(o.run?.medianSteps ?? [])],
+    runSize: [...(o.run?.runSize ?? [])],
+  };
+  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), candidates.length || 1));
+  const workers = Array.from({ length: jobs }, () => new Worker(fileURLToPath(import.meta.url), { workerData: init }));
+  const results = new Map<number, Extract<FromWorker, { events: unknown }>>();
+  let next = 0;
+  let done = 0;
+  let fatal: string | null = null;
+  let wake: (() => void) | null = null;
+  const give = (w: Worker) => {
+    if (next < candidates.length) w.postMessage({ id: next, candidate: candidates[next++] });
+    else w.postMessage(null);
+  };
+  for (const w of workers) {
+    w.on("message", (m: FromWorker) => {
+      if ("fatal" in m) fatal = m.fatal;
+      else {
+        results.set(m.id, m);
+        give(w);
+      }
+      wake?.();
+    });
+    w.on("error", (e) => {
+      fatal = e.message;
+      wake?.();
+    });
+    give(w);
+  }
+  try {
+    for (let i = 0; i < candidates.length; i++) {
+      while (!results.has(i) && !fatal) await new Promise<void>((r) => (wake = r));
+      if (fatal) throw new Error(`scoring worker failed: ${fatal}`);
+      const m = results.get(i)!;
+      results.delete(i);
+      for (const ev of m.events) {
+        if (ev.type === "error") yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
+        else yield ev;
+      }
+      o.onProgress?.(++done, candidates.length);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Worker side: score each candidate it is given. */
+async function workerMain(): Promise<void> {
+  const init = workerData as Init;
+  try {
+    await initShell();
+    const rubric = loadRubric(init.rubric);
+    const index = init.labels.length ? await LabelIndex.load(init.labels) : undefined;
+    const outcome = init.outcomeModel ? outcomeProvider(init.outcomeModel) : undefined;
+    const run: RunContext = { medianSteps: new Map(init.medianSteps), runSize: new Map(init.runSize) };
+    const finder = new LabelFinder();
+    parentPort!.on("message", async (msg: { id: number; candidate: Candidate } | null) => {
+      if (!msg) return parentPort!.close();
+      const events: Extract<FromWorker, { events: unknown }>["events"] = [];
+      for await (const ev of ingestCandidate(msg.candidate)) {
+        if (ev.type === "error") events.push({ type: "error", file: ev.error.file, message: ev.error.message, line: ev.error.line, field: ev.error.field });
+        else if (ev.type === "skip") events.push(ev);
+        else {
+          const t = await attachLabel(ev.trajectory, { index, auto: init.autoLabels }, finder);
+          let record: ScoreRecord;
+          try {
+            record = await scoreTrajectory(t, rubric, { outcome, run });
+          } catch (e) {
+            record = errorRecord(t, rubric, e);
+          }
+          events.push({ type: "record", record });
+        }
+      }
+      parentPort!.postMessage({ id: msg.id, events });
+    });
+  } catch (e) {
+    parentPort!.postMessage({ fatal: (e as Error).message });
+  }
+}
+
+if (!isMainThread && parentPort && (workerData as Init | undefined)?.rubric) void workerMain();
