@@ -4,11 +4,12 @@
  * wrote, from shell commands (parsed with a real bash parser) and from the
  * scaffolds' own tools (SWE-agent, OpenHands, Moatless, AutoCodeRover).
  */
+import { posix } from "node:path";
 import type { Step, Trajectory } from "../types/trajectory.js";
 import { observe, type Observed } from "./observe.js";
 import { repoPath } from "./paths.js";
 import { parseShell } from "./shell.js";
-import { commandEffect, type CommandEffect, type StepKind } from "./shellkinds.js";
+import { commandEffect, pythonEffect, type CommandEffect, type StepKind } from "./shellkinds.js";
 
 export type { StepKind } from "./shellkinds.js";
 
@@ -28,8 +29,14 @@ export interface StepFacts {
   destructive: string[];
   env: string[];
   observed: Observed;
-  /** an edit the scaffold refused or that failed (linter rejection, no match) */
+  /** an edit the scaffold refused or that failed (linter rejection, no match, format error) */
   failedEdit: boolean;
+  /**
+   * false when the scaffold did not run the action because the response was
+   * malformed (several actions at once, a missing parameter): such a step has
+   * kind "other" and no files, tests or scripts
+   */
+  executed: boolean;
 }
 
 const PRIORITY: StepKind[] = [
@@ -41,30 +48,51 @@ const SWE_SEARCH = new Set(["search_dir", "search_file", "find_file"]);
 const SWE_EDIT = new Set(["edit", "insert", "append"]);
 const MOATLESS_PLAN = new Set(["PlanToCode", "request_for_change", "ClarifyCodeChange", "specify_lines"]);
 const SHELL_TOOLS = new Set(["bash", "execute_bash", "run", "cmd", "shell", "terminal", "execute_command"]);
+const EDITOR_TOOLS = new Set(["str_replace_editor", "edit_file", "file_editor", "str_replace_based_edit_tool"]);
 
-/** Mutable state carried across steps (working directory, SWE-agent's open file). */
+/** Mutable state carried across steps. */
 interface State {
+  /** working directory of the shell, null = the repository root */
   cwd: string | null;
+  /** SWE-agent's open file (as written, resolved against the cwd of the step that opened it) */
   open: string | null;
+  /** Moatless: the file of the last planned change */
   lastPlanned: string | null;
+  /** content of files the agent wrote whole (a later `python f` runs it), by repository path */
+  files: Map<string, string>;
 }
 
 /** Scaffolds that run every action in a fresh subshell, so `cd` does not carry over. */
 const FRESH_SHELL = new Set(["mini-swe-agent"]);
 
 export function classifySteps(t: Trajectory): StepFacts[] {
-  const state: State = { cwd: null, open: null, lastPlanned: null };
+  const state: State = { cwd: null, open: null, lastPlanned: null, files: new Map() };
   const fresh = FRESH_SHELL.has(t.source.format);
-  return t.steps.map((s) => {
+  // responses the scaffold refused for their format: none of their actions ran
+  const refused = new Set<number>();
+  const observed = t.steps.map((s) => observe(s.observation));
+  t.steps.forEach((s, i) => {
+    if (observed[i].marks.includes("format_error")) refused.add(s.message_index);
+  });
+  return t.steps.map((s, i) => {
     if (fresh) state.cwd = null;
-    return classifyStep(s, state);
+    const obs = observed[i];
+    const notRun = refused.has(s.message_index) && (obs.marks.includes("format_error") || s.observation === null) && s.tool !== "none";
+    const f = notRun ? unexecuted(s, obs, state) : classifyStep(s, obs, state);
+    if (s.observation_index !== null) stateFooter(t.messages[s.observation_index].content, state);
+    // Moatless (2024-06-09) `reject` declines one requested change; the run goes on
+    if (f.kind === "exit" && i < t.steps.length - 1 && (s.tool === "reject" || s.tool === "Rejected")) {
+      f.kinds = ["think"];
+      f.kind = "think";
+    }
+    return f;
   });
 }
 
-function blank(s: Step): StepFacts {
+function blank(s: Step, observed: Observed): StepFacts {
   return {
     index: s.index, kind: "other", kinds: [], tool: s.tool, commands: [], read: [], written: [], deleted: [],
-    test: null, script: null, destructive: [], env: [], observed: observe(s.observation), failedEdit: false,
+    test: null, script: null, destructive: [], env: [], observed, failedEdit: false, executed: true,
   };
 }
 
@@ -72,50 +100,80 @@ function str(v: unknown): string | null {
   return typeof v === "string" ? v : null;
 }
 
-function classifyStep(s: Step, st: State): StepFacts {
-  const f = blank(s);
+/** A path as the step named it, made absolute against the current directory when it is relative. */
+function at(st: State, p: string): string {
+  const s = p.trim().replace(/^["']|["']$/g, "");
+  return !s || s.startsWith("/") || !st.cwd ? s : posix.join(st.cwd, s);
+}
+
+/** A step whose action the scaffold refused (format error): nothing ran. */
+function unexecuted(s: Step, obs: Observed, st: State): StepFacts {
+  const f = blank(s, obs);
+  f.executed = false;
+  // what it would have been, to tell a refused edit from a refused search
+  const probe = classifyStep(s, obs, { ...st, files: new Map(st.files) });
+  f.commands = probe.commands;
+  f.kinds = ["other"];
+  f.kind = "other";
+  f.failedEdit = s.observation !== null && probe.kinds.some((k) => k === "edit" || k === "create");
+  return f;
+}
+
+function classifyStep(s: Step, observed: Observed, st: State): StepFacts {
+  const f = blank(s, observed);
   const args = s.args ?? {};
   const tool = s.tool;
   const marks = f.observed.marks;
+  const obs = s.observation ?? "";
   if (SHELL_TOOLS.has(tool) || (tool !== "none" && s.args === null && /\s/.test(s.action) && !SWE_EDIT.has(tool))) {
     shell(s.action, f, st);
-  } else if (tool === "str_replace_editor" || tool === "edit_file" || tool === "file_editor") {
-    editor(args, f, st, s.observation ?? "");
-  } else if (SWE_VIEW.has(tool)) {
-    f.kinds.push("view");
-    const path = tool === "open" ? firstArg(s.action) : null;
-    if (path) st.open = path;
-    if (st.open) f.read.push(st.open);
-  } else if (SWE_SEARCH.has(tool)) {
+  } else if (EDITOR_TOOLS.has(tool)) {
+    editor(args, f, st, obs);
+  } else if (SWE_VIEW.has(tool)) sweView(tool, s.action, obs, f, st);
+  else if (SWE_SEARCH.has(tool)) {
     f.kinds.push("search");
-    if (tool === "search_file") f.read.push(...(firstArg(s.action, 2) ? [firstArg(s.action, 2)!] : st.open ? [st.open] : []));
+    if (tool === "search_file") {
+      const file = /^(?:Found \d+ matches|No matches found) for ".*" in (\S+?):?$/m.exec(obs.slice(0, 1000))?.[1] ?? firstArg(s.action, 2) ?? st.open;
+      if (file) f.read.push(at(st, file));
+    }
   } else if (tool === "create") {
-    const path = firstArg(s.action);
+    const path = sweFile(obs) ?? firstArg(s.action);
     f.kinds.push("create");
-    if (path) {
-      f.written.push(path);
-      st.open = path;
+    if (/^Error: File .* already exists/m.test(obs)) f.failedEdit = true;
+    else if (path) {
+      const p = at(st, path);
+      f.written.push(p);
+      st.open = p;
+      st.files.set(repoPath(p), "");
     }
   } else if (SWE_EDIT.has(tool)) {
     f.kinds.push("edit");
-    if (marks.includes("edit_rejected") || /^Usage: edit/m.test(s.observation ?? "")) f.failedEdit = true;
-    else if (st.open) f.written.push(st.open);
+    if (marks.includes("edit_rejected") || /^Usage: edit|^COMMAND FAILED TO EXECUTE|^No file open|^Error: /m.test(obs.slice(0, 500))) f.failedEdit = true;
+    else {
+      const path = sweFile(obs) ?? st.open;
+      if (path) {
+        const p = at(st, path);
+        f.written.push(p);
+        st.open = p;
+        const key = repoPath(p);
+        // a file the agent created and filled: remember its text (a later `python f` runs it)
+        if (st.files.has(key)) st.files.set(key, st.files.get(key) + "\n" + s.action.replace(/^\w+[^\n]*\n/, ""));
+      }
+    }
   } else if (tool === "submit" || tool === "finish" || tool === "Finished") f.kinds.push("submit");
   else if (tool === "reject" || tool === "Rejected" || /^exit_/.test(tool)) f.kinds.push("exit");
   else if (tool === "think" || tool === "DecideRelevance") f.kinds.push("think");
   else if (tool === "none") f.kinds.push(marks.includes("format_error") ? "other" : "think");
-  else if (tool === "search_replace" || tool === "EditCode" || tool === "write_patch") {
-    f.kinds.push("edit");
-    const files = tool === "write_patch" ? [...String(args.patch ?? "").matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1]) : [str(args.file_path) ?? st.lastPlanned ?? ""];
-    const obs = s.observation ?? "";
-    if (marks.includes("edit_rejected") || /^(?:Failed|Couldn't|Could not|No changes|The code in the replace tag)/m.test(obs) || /did not apply|Failed to apply/i.test(obs)) f.failedEdit = true;
-    else f.written.push(...files.filter(Boolean));
-  } else if (tool === "search" || tool === "SearchCode" || tool.startsWith("search_") || tool === "bug_locations") {
+  else if (tool === "search_replace" || tool === "EditCode" || tool === "write_patch") codeEdit(tool, args, obs, f, st);
+  else if (tool === "search" || tool === "SearchCode" || tool.startsWith("search_") || tool === "bug_locations") {
     f.kinds.push(tool === "bug_locations" ? "plan" : "search");
     const file = str(args.file_name) ?? str(args.file_path);
     if (file) f.read.push(file);
+    if (tool === "bug_locations" && Array.isArray(args.bug_locations)) {
+      for (const b of args.bug_locations as { file?: unknown }[]) if (b && typeof b.file === "string") f.read.push(b.file);
+    }
     // code these tools return is code the agent has seen
-    f.read.push(...shownFiles(s.observation ?? ""));
+    f.read.push(...shownFiles(obs));
   } else if (tool === "identify" || tool === "IdentifyCode") {
     f.kinds.push("view");
     const spans = (args.files_with_spans ?? args.identified_spans) as { file_path?: string }[] | undefined;
@@ -127,11 +185,115 @@ function classifyStep(s: Step, st: State): StepFacts {
       st.lastPlanned = p;
       f.read.push(p);
     }
-  } else if (tool === "execute_ipython_cell") {
-    f.kinds.push("run");
-    f.script = "ipython";
-  } else f.kinds.push("other");
-  return finish(f, st);
+  } else if (IPYTHON_TOOLS.has(tool)) ipython(str(args.code) ?? s.action, f, st);
+  else f.kinds.push("other");
+  return finish(f);
+}
+
+const FOOTER = /\(Open file: ([^)\n]*)\)\s*\n\(Current directory: ([^)\n]*)\)\s*\n?bash-\$\s*$/;
+
+/**
+ * The shell state a scaffold prints after each action, exact where `cd` tracking
+ * guesses: SWE-agent ends each observation shown to the model with
+ * `(Open file: /repo/a.py)\n(Current directory: /repo)\nbash-$` (open file and
+ * working directory), OpenHands (v0.15) with the shell prompt and exit code.
+ */
+function stateFooter(content: string, st: State): void {
+  const end = content.trimEnd();
+  if (end.endsWith("]")) {
+    // OpenHands: `root@openhands-workspace:/workspace/django__django__3.0 # \n[Command finished with exit code 0]`
+    const oh = OH_PROMPT.exec(end.slice(-300));
+    if (oh) st.cwd = oh[1];
+    return;
+  }
+  if (!end.endsWith("bash-$")) return;
+  const m = FOOTER.exec(end.slice(-1000));
+  if (!m) return;
+  const open = m[1].trim();
+  st.open = open && open !== "n/a" ? open : null;
+  const dir = m[2].trim();
+  if (dir.startsWith("/")) st.cwd = dir;
+}
+
+const OH_PROMPT = /\n[\w.-]+@[\w.-]+:(\/[^\n]*?) [#$] ?\n\[Command finished with exit code -?\d+\]$/;
+
+const IPYTHON_TOOLS = new Set(["execute_ipython_cell", "run_ipython", "ipython"]);
+/** OpenHands agent skills called from IPython cells, by what they do to their file argument. */
+const SKILL_EDIT = /\b(edit_file_by_replace|insert_content_at_line|append_file|create_file)\(\s*(?:file_name\s*=\s*)?r?(["'])([^"'\n]+)\2/g;
+const SKILL_VIEW = /\b(open_file|search_file)\(\s*(?:[^,()]*,\s*)?(?:file_path\s*=\s*|path\s*=\s*)?r?(["'])([^"'\n]+)\2/g;
+
+/** An OpenHands IPython cell: Python code, possibly calling the agent skills (`edit_file_by_replace(...)`). */
+function ipython(code: string, f: StepFacts, st: State): void {
+  const e = pythonEffect(code, "ipython");
+  let skill = false;
+  for (const m of code.matchAll(SKILL_EDIT)) {
+    skill = true;
+    e.kinds.push(m[1] === "create_file" ? "create" : "edit");
+    e.written.push(m[3]);
+  }
+  for (const m of code.matchAll(SKILL_VIEW)) {
+    skill = true;
+    e.kinds.push(m[1] === "open_file" ? "view" : "search");
+    e.read.push(m[3]);
+  }
+  if (/\b(search_dir|find_file)\(/.test(code)) {
+    skill = true;
+    e.kinds.push("search");
+  }
+  // a cell that only calls skills runs no code of the project
+  if (skill && !/print\(|assert/.test(code.replace(/\b\w+\([^()]*\)/g, ""))) {
+    e.kinds = e.kinds.filter((k) => k !== "run");
+    delete e.script;
+  }
+  merge(f, e, st);
+  if (f.kinds.includes("edit") && f.observed.marks.includes("edit_rejected")) f.failedEdit = true;
+}
+
+/** `[File: /repo/path.py (120 lines total)]`: the file a SWE-agent file command showed or changed. */
+function sweFile(obs: string): string | null {
+  const m = /^\[File: ([^\n]+?) \(\d+ lines total\)\]/m.exec(obs.length > 3000 ? obs.slice(0, 3000) : obs);
+  return m ? m[1] : null;
+}
+
+function sweView(tool: string, action: string, obs: string, f: StepFacts, st: State): void {
+  f.kinds.push("view");
+  const shown = sweFile(obs);
+  if (tool === "open") {
+    const asked = firstArg(action);
+    const path = shown ?? asked;
+    if (path) f.read.push(at(st, path));
+    // a file that does not exist does not become the open file
+    if (shown || (asked && !f.observed.missing.length && !/not found/.test(obs.slice(0, 300)))) st.open = at(st, path!);
+    return;
+  }
+  if (shown) st.open = at(st, shown);
+  if (st.open) f.read.push(st.open);
+}
+
+/** Moatless `EditCode` / `search_replace` and AutoCodeRover `write_patch`. */
+function codeEdit(tool: string, args: Record<string, unknown>, obs: string, f: StepFacts, st: State): void {
+  const content = str(args.content) ?? "";
+  if (tool === "EditCode" && /^\s*<reject>/.test(content)) {
+    // the editor declined the planned change: nothing was edited
+    f.kinds.push("think");
+    return;
+  }
+  f.kinds.push("edit");
+  const failed =
+    f.observed.marks.includes("edit_rejected") ||
+    /^(?:Failed|Couldn't|Could not|No changes|The code in the replace tag|updated: false)/m.test(obs) ||
+    /did not apply|Failed to apply|could not be applied|was not applied/i.test(obs.slice(0, 2000));
+  if (failed) {
+    f.failedEdit = true;
+    return;
+  }
+  if (tool === "write_patch") {
+    f.written.push(...[...String(args.patch ?? "").matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1].trim()));
+    return;
+  }
+  const applied = /^Applied the change to (\S+?)\.?$/m.exec(obs)?.[1] ?? /^--- (\S+)\n\+\+\+ /m.exec(obs)?.[1];
+  const file = applied ?? str(args.file_path) ?? st.lastPlanned;
+  if (file) f.written.push(file);
 }
 
 function shell(source: string, f: StepFacts, st: State): void {
@@ -151,31 +313,55 @@ function shell(source: string, f: StepFacts, st: State): void {
 }
 
 function merge(f: StepFacts, e: CommandEffect, st: State): void {
-  if (e.cd !== undefined) st.cwd = e.cd.startsWith("/") ? e.cd : st.cwd ? `${st.cwd}/${e.cd}` : e.cd;
-  const abs = (p: string) => (p.startsWith("/") || !st.cwd ? p : `${st.cwd}/${p}`);
+  if (e.cd !== undefined) st.cwd = e.cd === "" ? null : posix.normalize(at(st, e.cd));
   f.kinds.push(...e.kinds);
-  f.read.push(...e.read.map(abs));
-  f.written.push(...e.written.map(abs));
-  f.deleted.push(...e.deleted.map(abs));
+  f.read.push(...e.read.map((p) => at(st, p)));
+  f.written.push(...e.written.map((p) => at(st, p)));
+  f.deleted.push(...e.deleted.map((p) => at(st, p)));
+  if (e.content) st.files.set(repoPath(at(st, e.content.path)), e.content.text);
+  else if (st.files.size) for (const p of e.written) st.files.delete(repoPath(at(st, p)));
+  if (st.files.size) for (const p of e.deleted) st.files.delete(repoPath(at(st, p)));
   if (e.test && !f.test) f.test = e.test;
   if (e.script && !f.script) f.script = e.script;
   if (e.destructive) f.destructive.push(e.destructive);
   if (e.env) f.env.push(e.env);
+  // a Python script the agent wrote earlier: what it writes, this run writes
+  if (st.files.size && e.script && /\.py$/.test(e.script) && e.kinds.includes("run")) {
+    const code = st.files.get(repoPath(at(st, e.script)));
+    if (code) {
+      const inner = pythonEffect(code, e.script);
+      if (inner.kinds.includes("edit")) f.kinds.push("edit");
+      if (inner.test && !f.test) {
+        f.kinds.push("test");
+        f.test = inner.test;
+      }
+      f.written.push(...inner.written.map((p) => at(st, p)));
+      f.deleted.push(...inner.deleted.map((p) => at(st, p)));
+      f.read.push(...inner.read.map((p) => at(st, p)));
+    }
+  }
 }
 
 function editor(args: Record<string, unknown>, f: StepFacts, st: State, obs: string): void {
   const cmd = str(args.command) ?? "";
   const path = str(args.path) ?? "";
+  const head = obs.slice(0, 2000);
   if (cmd === "view") {
-    f.kinds.push(/\.[\w]+$/.test(path) ? "view" : "navigate");
-    if (path) f.read.push(path);
+    const dir = /^Here's the files and directories/m.test(head) || (!/^Here's the result of running `cat -n`/m.test(head) && !/\.\w+$/.test(path));
+    f.kinds.push(dir ? "navigate" : "view");
+    if (path && !dir) f.read.push(at(st, path));
     return;
   }
-  const failed = /^ERROR:|No replacement was performed|did not appear verbatim|is not a valid|already exists|does not exist/m.test(obs.slice(0, 2000));
+  const failed = /^ERROR:|No replacement was performed|did not appear verbatim|is not a valid|already exists|does not exist/m.test(head);
   f.kinds.push(cmd === "create" ? "create" : "edit");
   if (failed) f.failedEdit = true;
-  else if (path) f.written.push(path);
-  st.open = path || st.open;
+  else if (path) {
+    const p = at(st, path);
+    f.written.push(p);
+    if (cmd === "create") st.files.set(repoPath(p), str(args.file_text) ?? "");
+    else st.files.delete(repoPath(p));
+  }
+  if (path) st.open = at(st, path);
 }
 
 /** Files whose code a search tool's result showed (AutoCodeRover `<file>` tags, Moatless spans). */
@@ -186,15 +372,16 @@ function shownFiles(obs: string): string[] {
   return [...out];
 }
 
-/** `open path 120` -> `path`; n = which argument. */
+/** `open "path" 120` -> `path`; n = which argument (quotes respected, first line only). */
 function firstArg(action: string, n = 1): string | null {
-  const words = action.trim().split(/\s+/);
-  const w = words[n];
-  return w ? w.replace(/^["']|["']$/g, "") : null;
+  const line = action.trim().split("\n", 1)[0];
+  const words = [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return words[n] || null;
 }
 
-function finish(f: StepFacts, st: State): StepFacts {
-  const norm = (xs: string[]) => [...new Set(xs.map((p) => repoPath(p, st.cwd)).filter((p) => p && p !== "."))];
+function finish(f: StepFacts): StepFacts {
+  // (words that are not paths: punctuation, unexpanded `$var` / `$(cmd)`)
+  const norm = (xs: string[]) => [...new Set(xs.map((p) => repoPath(p)).filter((p) => p && p !== "." && /\w/.test(p) && !/[$`]/.test(p)))];
   f.read = norm(f.read);
   f.written = norm(f.written);
   f.deleted = norm(f.deleted);

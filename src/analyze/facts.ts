@@ -5,8 +5,9 @@
  */
 import type { Trajectory } from "../types/trajectory.js";
 import { classifySteps, type StepFacts } from "./classify.js";
+import { dataOutput } from "./shellkinds.js";
 import { isTestPath, patchStats, type PatchStats } from "./patch.js";
-import { outsideRepo, samePath } from "./paths.js";
+import { outsideRepo, repoPath, samePath } from "./paths.js";
 
 export type ExitFamily = "submitted" | "cost_limit" | "context_limit" | "time_limit" | "step_limit" | "format_error" | "gave_up" | "error" | "unknown";
 
@@ -34,24 +35,31 @@ export interface Facts {
   finalMessage: string | null;
 }
 
-const SCRATCH_NAME = /(^|\/)(reproduc\w*|repro\w*|debug\w*|scratch\w*|tmp\w*|temp\w*|test_(issue|fix|repro|bug|my|simple|quick|edge)\w*|check_\w+|verify\w*|demo\w*|simple_test\w*|quick_test\w*|minimal\w*|example_issue\w*)\.\w+$/i;
+const SCRATCH_NAME = /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|tmp\w*|temp\w*|test_(issue|fix|repro|bug|my|simple|quick|edge)\w*|check_\w+|verify\w*|demo\w*|simulate\w*|simple_test\w*|quick_test\w*|minimal\w*|example_issue\w*)\.\w+$/i;
 const TEST_CONFIG = /(^|\/)(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|\.coveragerc|noxfile\.py|jest\.config\.\w+)$/;
 
 export function isTestFile(path: string): boolean {
   return isTestPath(path) || TEST_CONFIG.test(path);
 }
 
+/**
+ * How a run ended, from the scaffold's exit status: SWE-agent (`submitted`, `exit_cost`,
+ * `submitted (exit_context)`, `exit_format`, `exit_forfeit`, `early_exit`...), mini-swe-agent
+ * (`Submitted`, `LimitsExceeded`, `TimeoutExpired`, `FormatError`...), OpenHands (`error: RuntimeError:
+ * Agent reached maximum iteration...`), Moatless (`finished`, `rejected`, `error: ... cost exceeded`)
+ * and AutoCodeRover patch-extraction statuses (`APPLICABLE_PATCH`, `RAW_PATCH_BUT_UNPARSED`...).
+ */
 export function exitFamily(status: string | null): ExitFamily {
   if (!status) return "unknown";
   const s = status.toLowerCase();
   if (/cost|budget/.test(s)) return "cost_limit";
-  if (/context|too long|token limit/.test(s)) return "context_limit";
-  if (/time|timeout/.test(s)) return "time_limit";
-  if (/maximum iteration|limitsexceeded|step limit|max_step|iteration/.test(s)) return "step_limit";
+  if (/context|too long|token limit|contextwindow/.test(s)) return "context_limit";
+  if (/maximum iteration|max(?:imum)? iterations?|limitsexceeded|step limit|max_steps?|steps? exceeded|iteration limit/.test(s)) return "step_limit";
+  if (/time ?out|timed out|time limit|timeoutexpired|execution_time|wall.?clock/.test(s)) return "time_limit";
   if (/format/.test(s)) return "format_error";
   if (/forfeit|reject|give up|gave up/.test(s)) return "gave_up";
   if (/^submitted|^finished|^applicable_patch|^submit$/.test(s)) return "submitted";
-  if (/error|exception|early_exit|unparsed|fail/.test(s)) return "error";
+  if (/error|exception|early_exit|unparsed|unmatched|no_patch|empty|fail|stuck|exit_/.test(s)) return "error";
   return "unknown";
 }
 
@@ -76,7 +84,13 @@ export function analyze(t: Trajectory): Facts {
     if ([...written.keys()].some((w) => samePath(w, pf.path))) continue;
     const base = pf.path.split("/").pop() ?? pf.path;
     const key = base.length >= 6 ? base : pf.path;
-    const hits = steps.filter((s) => (s.kinds.includes("edit") || s.kinds.includes("run") || s.kinds.includes("create")) && t.steps[s.index].action.includes(key));
+    // shell steps only (the scaffolds' edit tools name the files they write); a run that names
+    // the file beats the step that wrote the script (`cat > fix.py <<EOF ... EOF` then `python fix.py`)
+    const named = steps.filter(
+      (s) => s.commands.length > 0 && s.executed && !s.failedEdit && (s.kinds.includes("run") || s.kinds.includes("edit") || s.kinds.includes("create")) && t.steps[s.index].action.includes(key),
+    );
+    const runs = named.filter((s) => s.kinds.includes("run"));
+    const hits = runs.length ? runs : named.filter((s) => s.kinds.includes("edit") || s.kinds.includes("create"));
     if (hits.length) {
       written.set(pf.path, hits.map((s) => s.index));
       for (const s of hits) s.written.push(pf.path);
@@ -84,10 +98,22 @@ export function analyze(t: Trajectory): Facts {
   }
   const inPatch = (p: string) => patch.files.some((f) => samePath(f.path, p));
   const newInPatch = (p: string) => patch.files.some((f) => f.isNew && samePath(f.path, p));
+  // files the agent ran itself: scripts (`python x.py`, `javac X.java`) and test files it named
+  const ran = new Set<string>();
+  for (const s of steps) {
+    if (s.kinds.includes("run")) for (const p of s.read) ran.add(p);
+    if (s.test) for (const x of s.test.targets) ran.add(repoPath(x.split("::")[0]));
+  }
   const scratch = new Set<string>();
   for (const [p, at] of written) {
-    const created = !firstRead.has(p) || firstRead.get(p)! > at[0];
-    if (outsideRepo(p) || (created && (SCRATCH_NAME.test(p) || deleted.has(p) || (!inPatch(p) && !isTestFile(p))) && !(!SCRATCH_NAME.test(p) && newInPatch(p) && !isTestFile(p)))) {
+    // read only in the writing step or later: the agent made it (`cat > f <<EOF && python f`)
+    const created = !firstRead.has(p) || firstRead.get(p)! >= at[0];
+    // a throwaway by its name, or a new file at the repository root that the agent ran
+    // or data a run wrote (`test.qdp`, `output.txt`)
+    const throwaway = SCRATCH_NAME.test(p) || (!p.includes("/") && ran.has(p)) || dataOutput(p);
+    // a path still absolute after the sandbox root was stripped lies outside the checkout
+    // (OpenHands scripts in /workspace, files in /tmp)
+    if (outsideRepo(p) || p.startsWith("/") || (created && (throwaway || deleted.has(p) || (!inPatch(p) && !isTestFile(p))) && !(!throwaway && newInPatch(p) && !isTestFile(p)))) {
       scratch.add(p);
     }
   }

@@ -15,7 +15,11 @@ const ROOTS = [
   /^\/some\/path\//,
 ];
 
+/** A relative path with no `.`/`..` segments, doubled slashes or quotes: already as wanted. */
+const CLEAN_RELATIVE = /^(?!\.{1,2}(?:\/|$))[\w@+-][^"'\s]*$/;
+
 export function repoPath(p: string, cwd: string | null = null): string {
+  if (!cwd && CLEAN_RELATIVE.test(p) && !p.includes("/.") && !p.includes("//")) return p;
   let s = p.trim().replace(/^["']|["']$/g, "");
   if (!s) return s;
   if (!s.startsWith("/") && cwd) s = posix.join(cwd, s);
@@ -26,7 +30,8 @@ export function repoPath(p: string, cwd: string | null = null): string {
       break;
     }
   }
-  if (s === "/testbed" || /^\/workspace\/[^/]+$/.test(s)) return ".";
+  // the checkout itself; a file directly in /workspace (OpenHands scratch scripts) stays as it is
+  if (s === "/testbed" || /^\/workspace\/(?:[^/.]+|[^/]*__[^/]*)$/.test(s)) return ".";
   return s.replace(/^\.\//, "");
 }
 

@@ -1,8 +1,10 @@
 /**
  * Bash command lines parsed with tree-sitter-bash (WebAssembly build): each
- * simple command with its words unquoted, its file redirects, an attached
- * heredoc body and leading variable assignments, in source order. Handles
- * pipelines, `&&`/`||` lists, subshells, command substitution and heredocs.
+ * simple command with its words unquoted, its file redirects and an attached
+ * heredoc body, in source order (leading variable assignments are dropped).
+ * Handles pipelines, `&&`/`||` lists, subshells, compound statements, command
+ * substitution, heredocs (also piped on: `cat <<EOF | python`) and the
+ * command string of `bash -c` / `sh -c`.
  */
 import { createRequire } from "node:module";
 import { Language, Parser, type Node } from "web-tree-sitter";
@@ -10,6 +12,8 @@ import { Language, Parser, type Node } from "web-tree-sitter";
 export interface ShellCommand {
   /** command name without leading path (`/usr/bin/python3` -> `python3`) */
   name: string;
+  /** the command word as written, when it has a path (`./run.sh`, `bin/test`) */
+  path?: string;
   /** the words after the name, unquoted */
   args: string[];
   /** file redirects: operator (`>`, `>>`, `<`) and target */
@@ -42,11 +46,15 @@ const MAX_SOURCE = 200_000;
 
 /**
  * A list of simple commands with only words, quotes and the operators `&&`,
- * `||`, `|`, `;`, `&`: no expansion, redirection, subshell, heredoc or comment.
- * Such lines (most agent commands) are split here; everything else goes to
- * tree-sitter.
+ * `||`, `|`, `;`, `&`: no expansion, redirection, subshell, heredoc, comment
+ * or compound statement. Such lines (most agent commands) are split here;
+ * everything else goes to tree-sitter.
  */
 const SIMPLE = /^[^$`()<>\\\n\r#{}!]*$/;
+/** Words that open or continue a compound statement when in command position. */
+const RESERVED = new Set(["if", "then", "elif", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "select", "function", "[[", "]]", "coproc"]);
+/** Shells whose `-c` string is parsed as the commands it runs. */
+const SHELLS = new Set(["bash", "sh", "zsh", "dash"]);
 
 function simpleList(text: string): ShellCommand[] | null {
   const out: ShellCommand[] = [];
@@ -54,6 +62,7 @@ function simpleList(text: string): ShellCommand[] | null {
   let word = "";
   let inWord = false;
   let start = 0;
+  let ok = true;
   const endWord = () => {
     if (inWord) words.push(word);
     word = "";
@@ -62,7 +71,10 @@ function simpleList(text: string): ShellCommand[] | null {
   const endCommand = (end: number) => {
     endWord();
     while (words.length && /^[A-Za-z_]\w*=/.test(words[0])) words.shift();
-    if (words.length) out.push({ name: words[0].split("/").pop() ?? "", args: words.slice(1), redirects: [], text: text.slice(start, end).trim() });
+    if (words.length) {
+      if (RESERVED.has(words[0]) || (SHELLS.has(words[0]) && words.includes("-c"))) ok = false;
+      out.push(simple(words, text.slice(start, end).trim()));
+    }
     words = [];
   };
   for (let i = 0; i < text.length; i++) {
@@ -84,7 +96,17 @@ function simpleList(text: string): ShellCommand[] | null {
     }
   }
   endCommand(text.length);
-  return out;
+  return ok ? out : null;
+}
+
+function simple(words: string[], text: string): ShellCommand {
+  const cmd: ShellCommand = { name: baseName(words[0]), args: words.slice(1), redirects: [], text };
+  if (words[0].includes("/")) cmd.path = words[0];
+  return cmd;
+}
+
+function baseName(word: string): string {
+  return word.split("/").pop() ?? "";
 }
 
 const cache = new Map<string, ShellCommand[]>();
@@ -99,56 +121,157 @@ export function parseShell(source: string): ShellCommand[] {
   }
   const hit = cache.get(text);
   if (hit) return hit;
-  const cmds = parseWithTreeSitter(text);
+  const cmds = parseWithTreeSitter(text, 0);
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(text, cmds);
   return cmds;
 }
 
-function parseWithTreeSitter(source: string): ShellCommand[] {
+/** Parse with tree-sitter only (no fast path); for tests that compare the two. */
+export function parseShellFull(source: string): ShellCommand[] {
+  return parseWithTreeSitter(source.trim(), 0);
+}
+
+function parseWithTreeSitter(source: string, depth: number): ShellCommand[] {
   if (!parser) throw new Error("parseShell called before initShell()");
   const tree = parser.parse(source.length > MAX_SOURCE ? source.slice(0, MAX_SOURCE) : source);
   if (!tree) return [];
   const out: ShellCommand[] = [];
   try {
-    visit(tree.rootNode, out);
+    new Visitor(out, depth).visit(tree.rootNode);
   } finally {
     tree.delete();
+  }
+  // tree-sitter-bash now and then runs several lines of a long script into one command
+  // (seen after `... 2>&1 | grep -v "a\|b" | tail -1`); a script of independent lines is
+  // then parsed line by line
+  if (depth === 0 && out.some((c) => unquotedNewline(c.text))) {
+    const lines = independentLines(source);
+    if (lines) return lines.flatMap((l) => parseWithTreeSitter(l, 1));
   }
   return out;
 }
 
-function visit(node: Node, out: ShellCommand[]): void {
-  if (node.type === "redirected_statement") {
-    const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c !== null && c.type !== "file_redirect" && c.type !== "heredoc_redirect") ?? null;
-    const before = out.length;
-    if (body) visit(body, out);
-    // the redirect belongs to the last command of the body (`cd x && python - <<EOF`)
-    const target = out.length > before ? out[out.length - 1] : undefined;
-    for (const r of node.namedChildren) {
-      if (!r || (body && r.id === body.id)) continue;
-      if (target) attachRedirect(target, r);
-      for (const c of r.namedChildren) if (c && c.type !== "heredoc_body") visit(c, out);
-    }
-    return;
+/** Whether a command's text spans lines outside quotes (a newline no shell would join). */
+function unquotedNewline(text: string): boolean {
+  let q = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === q) q = "";
+      else if (ch === "\\" && q === '"') i++;
+    } else if (ch === "'" || ch === '"') q = ch;
+    else if (ch === "\\") i++;
+    else if (ch === "\n") return true;
   }
-  if (node.type === "declaration_command" || node.type === "unset_command") {
-    // `export X=1`, `declare -x`, `unset X`: environment changes
-    const [head, ...rest] = node.children.filter((c): c is Node => c !== null);
-    out.push({ name: head?.text ?? "", args: rest.map((c) => unquote(c)), redirects: [], text: node.text });
-    return;
-  }
-  if (node.type === "command") {
-    out.push(command(node));
-    for (const c of node.namedChildren) if (c && c.type !== "command_name" && c.namedChildCount > 0) visit(c, out);
-    return;
-  }
-  for (const c of node.namedChildren) if (c) visit(c, out);
+  return false;
 }
 
+/** The lines of a script when each is a complete command list on its own, else null. */
+function independentLines(source: string): string[] | null {
+  if (source.includes("<<") || /\\\r?\n/.test(source)) return null;
+  const lines = source.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  for (const l of lines) {
+    const first = l.split(/[\s;]/, 1)[0];
+    if (RESERVED.has(first) || /(\||&&|\|\||\{|\(|\\)$/.test(l)) return null;
+    let q = "";
+    let depth = 0;
+    for (let i = 0; i < l.length; i++) {
+      const ch = l[i];
+      if (q) {
+        if (ch === q) q = "";
+        else if (ch === "\\" && q === '"') i++;
+      } else if (ch === "'" || ch === '"') q = ch;
+      else if (ch === "\\") i++;
+      else if (ch === "(" || ch === "{") depth++;
+      else if (ch === ")" || ch === "}") depth--;
+    }
+    if (q || depth !== 0) return null;
+  }
+  return lines;
+}
+
+class Visitor {
+  /** the ShellCommand made for each `command` node, by node id */
+  private made = new Map<number, ShellCommand>();
+  constructor(private out: ShellCommand[], private depth: number) {}
+
+  visit(node: Node): void {
+    const out = this.out;
+    if (node.type === "redirected_statement") {
+      const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c !== null && !REDIRECTS.has(c.type)) ?? null;
+      if (body) this.visit(body);
+      // the redirect belongs to the last command of the body (`cd x && python - <<EOF`),
+      // not to a command nested in a substitution (`echo $(git rev-parse HEAD) > f`)
+      const last = body ? lastCommand(body) : null;
+      const target = last ? this.made.get(last.id) : undefined;
+      for (const r of node.namedChildren) {
+        if (!r || (body && r.id === body.id)) continue;
+        if (target) attachRedirect(target, r);
+        for (const c of r.namedChildren) {
+          if (!c || c.type === "heredoc_body" || c.type === "file_redirect") continue;
+          const before = out.length;
+          this.visit(c);
+          // `cat <<EOF | python`: the heredoc reaches the command the pipe feeds
+          if (target && r.type === "heredoc_redirect" && target.name === "cat" && !target.args.length && c.type === "pipeline" && out.length > before && out[before].heredoc === undefined) {
+            out[before].heredoc = target.heredoc;
+          }
+        }
+      }
+      return;
+    }
+    if (node.type === "declaration_command" || node.type === "unset_command") {
+      // `export X=1`, `declare -x`, `unset X`: environment changes
+      const [head, ...rest] = node.children.filter((c): c is Node => c !== null);
+      out.push({ name: head?.text ?? "", args: rest.map((c) => unquote(c)), redirects: [], text: node.text });
+      return;
+    }
+    if (node.type === "command") {
+      const cmd = command(node);
+      const inner = this.shellString(cmd);
+      if (inner) out.push(...inner);
+      else out.push(cmd);
+      this.made.set(node.id, inner ? inner[inner.length - 1] : cmd);
+      for (const c of node.namedChildren) if (c && c.type !== "command_name" && c.namedChildCount > 0) this.visit(c);
+      return;
+    }
+    for (const c of node.namedChildren) if (c) this.visit(c);
+  }
+
+  /** `bash -c "cd x && pytest"`: the commands of the string, when it is a literal. */
+  private shellString(cmd: ShellCommand): ShellCommand[] | null {
+    if (!SHELLS.has(cmd.name) || this.depth > 2) return null;
+    const at = cmd.args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+    const src = at >= 0 ? cmd.args[at + 1] : undefined;
+    if (!src || /\$\(|`|^\s*\$/.test(src)) return null;
+    const inner = parseWithTreeSitter(src, this.depth + 1);
+    if (!inner.length) return null;
+    const last = inner[inner.length - 1];
+    last.redirects.push(...cmd.redirects);
+    if (cmd.heredoc !== undefined && last.heredoc === undefined) last.heredoc = cmd.heredoc;
+    return inner;
+  }
+}
+
+const REDIRECTS = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
+
+/** The syntactically last simple command of a statement (not one inside a substitution). */
+function lastCommand(node: Node): Node | null {
+  if (node.type === "command") return node;
+  if (node.type === "command_substitution" || node.type === "process_substitution" || REDIRECTS.has(node.type)) return null;
+  for (let i = node.namedChildCount - 1; i >= 0; i--) {
+    const c = node.namedChild(i);
+    if (!c) continue;
+    const hit = lastCommand(c);
+    if (hit) return hit;
+  }
+  return null;
+}
 
 function command(node: Node): ShellCommand {
   let name = "";
+  let path: string | undefined;
+  let herestring: string | undefined;
   const args: string[] = [];
   const redirects: { op: string; target: string }[] = [];
   let sawName = false;
@@ -156,14 +279,20 @@ function command(node: Node): ShellCommand {
     if (!c) continue;
     if (c.type === "variable_assignment" && !sawName) continue;
     if (c.type === "command_name") {
-      name = unquote(c).split("/").pop() ?? "";
+      const word = unquote(c);
+      name = baseName(word);
+      if (word.includes("/")) path = word;
       sawName = true;
     } else if (c.type === "file_redirect") {
       const r = redirect(c);
       if (r) redirects.push(r);
-    } else if (c.type !== "comment") args.push(unquote(c));
+    } else if (c.type === "herestring_redirect") herestring = unquote(c.namedChildren[c.namedChildren.length - 1] ?? c);
+    else if (c.type !== "comment") args.push(unquote(c));
   }
-  return { name, args, redirects, text: node.text };
+  const cmd: ShellCommand = { name, args, redirects, text: node.text };
+  if (path) cmd.path = path;
+  if (herestring !== undefined) cmd.heredoc = herestring;
+  return cmd;
 }
 
 function attachRedirect(cmd: ShellCommand, r: Node): void {
