@@ -67,9 +67,20 @@ const TIMEOUT: Marker[] = [
   ["TimeoutExpired"],
 ];
 
-function has(t: string, markers: Marker[]): boolean {
-  return markers.some(([lit, re]) => t.includes(lit) && (!re || re.test(t)));
+/** All scaffold-message literals in one pattern, so the ends of an observation are scanned once. */
+const MARKER_SCAN = new RegExp([...FORMAT_ERROR, ...EDIT_REJECTED, ...TIMEOUT].map(([lit]) => lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+
+function markerLiterals(t: string): Set<string> {
+  const found = new Set<string>();
+  MARKER_SCAN.lastIndex = 0;
+  for (let m = MARKER_SCAN.exec(t); m; m = MARKER_SCAN.exec(t)) found.add(m[0]);
+  return found;
 }
+
+function hasIn(found: Set<string>, t: string, markers: Marker[]): boolean {
+  return markers.some(([lit, re]) => found.has(lit) && (!re || re.test(t)));
+}
+
 
 /** [literal that must occur, pattern capturing the path] */
 const MISSING: [string, RegExp][] = [
@@ -113,9 +124,12 @@ export function observe(text: string | null, maxScan = 40_000): Observed {
   if (out.exitCode !== null && out.exitCode !== 0) out.marks.push("nonzero_exit");
   // the scaffolds' own messages come first or last in an observation
   const ends = t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t;
-  if (has(ends, FORMAT_ERROR)) out.marks.push("format_error");
-  if (has(ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
-  if (has(ends, TIMEOUT)) out.marks.push("timeout");
+  const lits = markerLiterals(ends);
+  if (lits.size) {
+    if (hasIn(lits, ends, FORMAT_ERROR)) out.marks.push("format_error");
+    if (hasIn(lits, ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
+    if (hasIn(lits, ends, TIMEOUT)) out.marks.push("timeout");
+  }
   if (kw.has("Traceback (most recent call last)")) out.marks.push("traceback");
   if ((kw.has("SyntaxError:") || kw.has("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
   if (kw.has("not found") && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
