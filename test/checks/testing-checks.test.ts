@@ -194,8 +194,9 @@ const REAL: Record<CheckName, RealCase[]> = {
     // OpenHands: ls/find/view/grep (steps 0-5) then the options.py edit at step 6; the first run
     // of a script is step 8.
     { file: "ohDjango11095", present: false, evidence: [6] },
-    // AutoCodeRover: search APIs only, then write_patch at step 9 (ACR 2024-04 cannot run code).
-    { file: "acrAstropy14365", present: false, evidence: [9] },
+    // AutoCodeRover: search APIs only, then write_patch at step 9. ACR 2024-04 has no tool that
+    // runs code, so the question does not apply (null) rather than failing it.
+    { file: "acrAstropy14365", present: null, evidence: [] },
     // SWE-agent (Java): step 2 `javac Reproduce.java && java Test` answers "javac: command not
     // found": the reproduction never ran before the source edit at step 5.
     { file: "javaDatabind4219", present: false, evidence: [5] },
@@ -233,12 +234,12 @@ const REAL: Record<CheckName, RealCase[]> = {
     // mini-swe-agent: step 45 fixes the docstring of xarray/core/computation.py with sed; then only
     // `git diff` (46) and submit (47).
     { file: "miniXarray7229", present: false, evidence: [45] },
-    // AutoCodeRover: write_patch (step 9) ends the run.
-    { file: "acrAstropy14365", present: false, evidence: [9] },
+    // AutoCodeRover: write_patch (step 9) ends the run; ACR cannot run code: not applicable.
+    { file: "acrAstropy14365", present: null, evidence: [] },
     // OpenHands (output.jsonl): after the insert at step 29 only failed str_replace calls and finish.
     { file: "ohPonyc4593", present: false, evidence: [29] },
-    // Moatless: EditCode at step 4, then finish.
-    { file: "moatDjango16139", present: false, evidence: [4] },
+    // Moatless: EditCode at step 4, then finish; Moatless has no tool that runs code: not applicable.
+    { file: "moatDjango16139", present: null, evidence: [] },
     // --- not applicable
     { file: "sweSympy14817", present: null, evidence: [] },
   ],
