@@ -127,7 +127,7 @@ scoreSourceOptions(
     .option("--dropped <file>", "dropped trajectories with the reason (default: <output>.dropped.jsonl)")
     .option("--report <file>", "write the filter report as JSON")
     .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
-    .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.7).argParser(Number))
+    .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(Number))
     .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(Number))
     .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all"),
 ).action(async (inputs: string[], o) => {
