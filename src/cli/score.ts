@@ -3,6 +3,8 @@ import { loadRubric } from "../rubric/load.js";
 import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../ingest/types.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
+import { scoreParallel } from "../score/parallel.js";
+import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
 import { jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
@@ -15,10 +17,22 @@ export interface ScoreCliOptions {
   runContext: boolean;
   quiet?: boolean;
   maxErrors: number;
+  /** a model file, false for none, undefined for the shipped default */
+  outcomeModel?: string | false;
+  jobs: number;
+}
+
+/** The outcome model file to use: the given one, none, or the shipped default when present. */
+export function outcomeModelPath(o: string | false | undefined): string | null {
+  if (o === false) return null;
+  if (typeof o === "string") return o;
+  return hasDefaultModel() ? DEFAULT_MODEL : null;
 }
 
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
   const rubric = loadRubric(o.rubric);
+  const modelPath = outcomeModelPath(o.outcomeModel);
+  const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
   await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
   const out = jsonlWriter(o.output);
@@ -26,13 +40,12 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   const summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
-    for await (const ev of scoreStream(inputs, {
-      rubric,
-      labels: o.labels,
-      autoLabels: o.autoLabels,
-      run: ctx,
-      onProgress: (done, total) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length })),
-    })) {
+    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length }));
+    const events =
+      o.jobs > 1
+        ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
+        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome, onProgress });
+    for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
         await out.write(ev.record);
@@ -43,7 +56,7 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
     await out.close();
   }
   if (!o.quiet) {
-    note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria`);
+    note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);
     note(summary.table());
     if (errors.length) note(`${errors.length} inputs could not be read:`);
     for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);

@@ -3,6 +3,8 @@ import { initShell } from "../analyze/shell.js";
 import { readScores } from "../eval/read.js";
 import { loadRubric } from "../rubric/load.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
+import { outcomeProvider } from "../outcome/provider.js";
+import { outcomeModelPath } from "./score.js";
 import type { ScoreRecord } from "../types/score.js";
 import { note } from "./output.js";
 
@@ -24,10 +26,12 @@ export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ re
     return { records, errors };
   }
   const rubric = loadRubric(o.rubric);
+  const model = outcomeModelPath(undefined);
+  const outcome = model ? outcomeProvider(model) : undefined;
   await initShell();
-  note(`scoring the inputs with rubric ${rubric.id} (no --scores given)`);
+  note(`scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`);
   const run = needsRunContext(rubric) ? await runContext(inputs) : undefined;
-  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run })) {
+  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run, outcome })) {
     if (ev.type === "record") records.push(ev.record);
     else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);
   }

@@ -99,4 +99,30 @@ describe("rubricate score (CLI)", () => {
     assert.equal(b.stdout, "");
     assert.match(b.stderr, /bad\.yaml:4:\d+: criteria\[0\] \(a\)\.weight: expected number/);
   });
+
+  it("--jobs gives the same records as one thread; the shipped outcome model decides the outcome criterion unless turned off", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rubricate-jobs-"));
+    const one = join(dir, "one.jsonl");
+    const two = join(dir, "two.jsonl");
+    for (const [out, jobs] of [[one, "1"], [two, "2"]]) {
+      const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--jobs", jobs, "-o", out], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const a = readFileSync(one, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const b = readFileSync(two, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(b, a);
+    for (const r of a) {
+      const c = r.criteria.find((x: { kind: string }) => x.kind === "outcome");
+      assert.equal(c.status, "decided");
+      assert.match(c.by, /^outcome-model:/);
+    }
+    const off = join(dir, "off.jsonl");
+    const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--no-outcome-model", "-o", off], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const c = JSON.parse(readFileSync(off, "utf8").split("\n")[0]).criteria.find((x: { kind: string }) => x.kind === "outcome");
+    assert.equal(c.reason, "no_outcome_model");
+    const bad = spawnSync(process.execPath, [CLI, "score", "examples", "--outcome-model", join(dir, "missing.json")], { cwd: ROOT, encoding: "utf8" });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /missing\.json: cannot read outcome model/);
+  });
 });
