@@ -4,6 +4,8 @@ import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../ingest/types.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
+import { OpenAICompatible, type Dialect } from "../judge/backend.js";
+import { judgeProvider, type JudgeMode } from "../judge/provider.js";
 import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
 import { jsonlWriter, note } from "./output.js";
@@ -20,6 +22,13 @@ export interface ScoreCliOptions {
   /** a model file, false for none, undefined for the shipped default */
   outcomeModel?: string | false;
   jobs: number;
+  judge?: string;
+  model?: string;
+  judgeMode: JudgeMode;
+  judgeOutcome?: boolean;
+  dialect: Dialect;
+  concurrency: number;
+  maxPromptTokens: number;
 }
 
 /** The outcome model file to use: the given one, none, or the shipped default when present. */
@@ -31,7 +40,13 @@ export function outcomeModelPath(o: string | false | undefined): string | null {
 
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
   const rubric = loadRubric(o.rubric);
-  const modelPath = outcomeModelPath(o.outcomeModel);
+  const judgeUrl = o.judge ?? process.env.RUBRICATE_JUDGE_URL;
+  const judgeModel = o.model ?? process.env.RUBRICATE_JUDGE_MODEL;
+  if (judgeUrl && !judgeModel) throw new Error("--judge needs --model (or RUBRICATE_JUDGE_MODEL): the model name the server serves");
+  const judge = judgeUrl
+    ? judgeProvider(new OpenAICompatible({ baseURL: judgeUrl, model: judgeModel!, dialect: o.dialect }), { mode: o.judgeMode, outcome: o.judgeOutcome, maxPromptTokens: o.maxPromptTokens })
+    : undefined;
+  const modelPath = o.judgeOutcome && judge ? null : outcomeModelPath(o.outcomeModel);
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
   await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
@@ -42,9 +57,9 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   try {
     const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length }));
     const events =
-      o.jobs > 1
+      o.jobs > 1 && !judge
         ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
-        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome, onProgress });
+        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome: o.judgeOutcome && judge ? judge : outcome, judge, onProgress, concurrency: judge ? o.concurrency : 1 });
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
@@ -57,6 +72,10 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   }
   if (!o.quiet) {
     note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);
+    if (judge) {
+      const st = judge.stats;
+      note(`judge ${judgeModel} (${o.judgeMode} mode): ${st.requests} requests, ${st.promptTokens} prompt tokens (${st.cachedTokens} cached), ${st.completionTokens} completion tokens, ${st.failures} criteria unscored by judge failures`);
+    }
     note(summary.table());
     if (errors.length) note(`${errors.length} inputs could not be read:`);
     for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);

@@ -41,19 +41,31 @@ export async function runContext(inputs: string[], opts: ReadOptions = {}): Prom
   return { medianSteps, runSize };
 }
 
-/** Score every trajectory of `inputs`; a trajectory that fails becomes an error record and the stream goes on. */
-export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions): AsyncGenerator<ScoreEvent> {
+/**
+ * Score every trajectory of `inputs`; a trajectory that fails becomes an error
+ * record and the stream goes on. With `concurrency` > 1 (an LLM judge), up to
+ * that many trajectories are scored at once and records still come out in
+ * input order.
+ */
+export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & { concurrency?: number }): AsyncGenerator<ScoreEvent> {
+  const limit = Math.max(1, opts.concurrency ?? 1);
+  const window: Promise<ScoreEvent>[] = [];
+  const score = async (t: import("../types/trajectory.js").Trajectory): Promise<ScoreEvent> => {
+    try {
+      return { type: "record", record: await scoreTrajectory(t, opts.rubric, opts) };
+    } catch (e) {
+      return { type: "record", record: errorRecord(t, opts.rubric, e) };
+    }
+  };
   for await (const ev of readTrajectories(inputs, opts)) {
     if (ev.type !== "trajectory") {
+      // keep order: flush what is in flight before passing other events on
+      while (window.length) yield await window.shift()!;
       yield ev;
       continue;
     }
-    let record: ScoreRecord;
-    try {
-      record = await scoreTrajectory(ev.trajectory, opts.rubric, opts);
-    } catch (e) {
-      record = errorRecord(ev.trajectory, opts.rubric, e);
-    }
-    yield { type: "record", record };
+    window.push(score(ev.trajectory));
+    if (window.length >= limit) yield await window.shift()!;
   }
+  while (window.length) yield await window.shift()!;
 }

@@ -8,7 +8,7 @@ import { LabelSchema, SourceSchema } from "./trajectory.js";
 export const SCORE_SCHEMA = "rubricate.score/1";
 
 /** Why a criterion has no value. Never a silent 0. */
-export const UNSCORED_REASONS = ["no_judge", "no_outcome_model", "judge_error", "check_error", "context_too_long", "malformed_response", "refused"] as const;
+export const UNSCORED_REASONS = ["no_judge", "no_outcome_model", "judge_error", "judge_unclear", "check_error", "context_too_long", "malformed_response", "refused"] as const;
 
 export const CriterionResultSchema = z.object({
   id: z.string(),

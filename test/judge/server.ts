@@ -1,0 +1,92 @@
+/**
+ * An OpenAI-compatible chat-completions server for the tests, on 127.0.0.1:
+ * GET /v1/models and POST /v1/chat/completions with JSON-schema answers,
+ * logprobs/top_logprobs, usage, and scripted failures (429 with Retry-After,
+ * 500, 400, malformed or truncated JSON, refusals, delays).
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** raw body text (for malformed replies); else `json` */
+  raw?: string;
+  json?: unknown;
+  delayMs?: number;
+}
+
+export type Script = (body: Record<string, unknown>, n: number) => Reply | undefined;
+
+export interface TestServer {
+  url: string;
+  requests: Record<string, unknown>[];
+  script: Script | null;
+  close(): Promise<void>;
+}
+
+function completion(content: string, opts: { logprobs?: { token: string; logprob: number }[]; refusal?: string } = {}): unknown {
+  return {
+    id: "chatcmpl-test",
+    object: "chat.completion",
+    created: 0,
+    model: "test-judge",
+    choices: [
+      {
+        index: 0,
+        finish_reason: "stop",
+        message: { role: "assistant", content, refusal: opts.refusal ?? null },
+        logprobs: opts.logprobs
+          ? { content: [{ token: opts.logprobs[0].token, logprob: opts.logprobs[0].logprob, bytes: null, top_logprobs: opts.logprobs.map((l) => ({ ...l, bytes: null })) }] }
+          : null,
+      },
+    ],
+    usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110, prompt_tokens_details: { cached_tokens: 40 } },
+  };
+}
+
+/** The default answer: "yes" to every rubric question citing steps 0 and 1; YES with p ≈ 0.82 for a logprob question. */
+export function defaultReply(body: Record<string, unknown>): Reply {
+  const rf = body.response_format as { json_schema?: { schema?: { properties?: { criteria?: { items?: { properties?: { id?: { enum?: string[] } } } } } } } } | undefined;
+  const ids = rf?.json_schema?.schema?.properties?.criteria?.items?.properties?.id?.enum;
+  if (ids) {
+    return { json: completion(JSON.stringify({ criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })) })) };
+  }
+  if (body.top_logprobs) {
+    return { json: completion("YES", { logprobs: [{ token: "YES", logprob: -0.2 }, { token: " NO", logprob: -1.7 }, { token: "Yes", logprob: -4 }] }) };
+  }
+  return { json: completion("YES") };
+}
+
+export { completion };
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of req) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString("utf8");
+}
+
+export async function startServer(): Promise<TestServer> {
+  const state: TestServer = { url: "", requests: [], script: null, close: async () => {} };
+  const server: Server = createServer(async (req, res) => {
+    if (req.method === "GET" && req.url === "/v1/models") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ object: "list", data: [{ id: "test-judge", object: "model", owned_by: "test" }] }));
+      return;
+    }
+    if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
+      res.writeHead(404).end();
+      return;
+    }
+    const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    state.requests.push(body);
+    const r = state.script?.(body, state.requests.length) ?? defaultReply(body);
+    if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
+    res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
+    res.end(r.raw ?? JSON.stringify(r.json ?? {}));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  state.close = () => new Promise<void>((ok) => server.close(() => ok()));
+  return state;
+}
