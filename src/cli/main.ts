@@ -86,6 +86,7 @@ program
   .addOption(new Option("--dialect <d>", "server dialect").choices(["openai", "vllm", "sglang", "ollama", "llamacpp"]).default("openai"))
   .addOption(new Option("--concurrency <n>", "trajectories judged at once").default(8).argParser(Number))
   .addOption(new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory").default(24000).argParser(Number))
+  .option("--resume", "continue a killed run: keep the records already in -o and score only the missing trajectories")
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")

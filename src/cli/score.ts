@@ -1,4 +1,5 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
+import { existsSync, readFileSync, truncateSync } from "node:fs";
 import { loadRubric } from "../rubric/load.js";
 import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../ingest/types.js";
@@ -29,6 +30,32 @@ export interface ScoreCliOptions {
   dialect: Dialect;
   concurrency: number;
   maxPromptTokens: number;
+  resume?: boolean;
+}
+
+/**
+ * Trajectory ids already in an output file (for --resume). A last line cut off
+ * by a kill is removed so appending continues on a clean line.
+ */
+export function finishedIds(path: string): Set<string> {
+  const ids = new Set<string>();
+  if (!existsSync(path)) return ids;
+  let text = readFileSync(path, "utf8");
+  const end = text.lastIndexOf("\n");
+  if (end !== text.length - 1) {
+    text = text.slice(0, end + 1);
+    truncateSync(path, Buffer.byteLength(text));
+  }
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as { trajectory_id?: string; error?: string };
+      if (r.trajectory_id && !r.error) ids.add(r.trajectory_id);
+    } catch {
+      /* an unreadable line is scored again */
+    }
+  }
+  return ids;
 }
 
 /** The outcome model file to use: the given one, none, or the shipped default when present. */
@@ -50,16 +77,19 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
   await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
-  const out = jsonlWriter(o.output);
+  if (o.resume && (!o.output || o.output === "-")) throw new Error("--resume needs -o <file>: it continues the records already in that file");
+  const done = o.resume ? finishedIds(o.output!) : new Set<string>();
+  if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest`);
+  const out = jsonlWriter(o.output, o.resume);
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true);
   const summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
     const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length }));
     const events =
-      o.jobs > 1 && !judge
+      o.jobs > 1 && !judge && !o.resume
         ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
-        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome: o.judgeOutcome && judge ? judge : outcome, judge, onProgress, concurrency: judge ? o.concurrency : 1 });
+        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome: o.judgeOutcome && judge ? judge : outcome, judge, onProgress, concurrency: judge ? o.concurrency : 1, skip: done });
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);

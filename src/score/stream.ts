@@ -47,7 +47,7 @@ export async function runContext(inputs: string[], opts: ReadOptions = {}): Prom
  * that many trajectories are scored at once and records still come out in
  * input order.
  */
-export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & { concurrency?: number }): AsyncGenerator<ScoreEvent> {
+export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & { concurrency?: number; skip?: Set<string> }): AsyncGenerator<ScoreEvent> {
   const limit = Math.max(1, opts.concurrency ?? 1);
   const window: Promise<ScoreEvent>[] = [];
   const score = async (t: import("../types/trajectory.js").Trajectory): Promise<ScoreEvent> => {
@@ -64,6 +64,7 @@ export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & 
       yield ev;
       continue;
     }
+    if (opts.skip?.has(ev.trajectory.id)) continue;
     window.push(score(ev.trajectory));
     if (window.length >= limit) yield await window.shift()!;
   }

@@ -14,7 +14,7 @@ import { scoreTrajectory } from "../../src/score/score.js";
 import type { ScoreRecord } from "../../src/types/score.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, shared } from "../helpers.js";
-import { completion, startServer, type TestServer } from "./server.js";
+import { completion, defaultReply as defaultReplyFor, startServer, type TestServer } from "./server.js";
 
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 
@@ -178,5 +178,31 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     assert.equal(server.requests.length, withPatch.length, "one request per trajectory with a patch");
     assert.match(r.stderr, /judge test-judge \(rubric mode\): \d+ requests/);
     assert.ok(!r.stderr.includes("not-needed") && !readFileSync(out, "utf8").includes("not-needed"), "no API key in outputs");
+  });
+
+  it("kill + --resume loses no finished result and scores nothing twice", async () => {
+    server.requests.length = 0;
+    server.script = (b) => ({ ...defaultReplyFor(b), delayMs: 150 });
+    const out = join(mkdtempSync(join(tmpdir(), "rubricate-resume-")), "s.jsonl");
+    const args = ["score", "examples", "--judge", server.url, "--model", "test-judge", "-o", out, "--concurrency", "1", "-q"];
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    await new Promise<void>((ok) => {
+      const t = setInterval(() => {
+        if (server.requests.length >= 3) {
+          clearInterval(t);
+          p.kill("SIGKILL");
+          ok();
+        }
+      }, 10);
+    });
+    await new Promise((ok) => p.on("close", ok));
+    const before = readFileSync(out, "utf8").split("\n").filter((l) => l.trim()).length;
+    assert.ok(before >= 1 && before < 8, `records before the kill: ${before}`);
+    server.script = null;
+    const r = await runCli([...args, "--resume"]);
+    assert.equal(r.status, 0, r.stderr);
+    const ids = readFileSync(out, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as ScoreRecord).trajectory_id);
+    assert.equal(ids.length, 8);
+    assert.equal(new Set(ids).size, 8, "nothing scored twice");
   });
 });
