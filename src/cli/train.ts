@@ -1,6 +1,7 @@
 /** `rubricate train`: fit the outcome model on labelled trajectories, print grouped-CV and leave-one-scaffold-out results. */
 import { writeFileSync } from "node:fs";
 import { collectExamples, train, type Validation } from "../outcome/train.js";
+import { ci, f3, table } from "../eval/format.js";
 import { note } from "./output.js";
 
 export interface TrainCliOptions {
@@ -12,8 +13,6 @@ export interface TrainCliOptions {
   bootstrap: number;
 }
 
-const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "-" : x.toFixed(3));
-const ci = (i: { value: number | null; lo: number | null; hi: number | null }) => (i.value === null ? "-" : `${f3(i.value)} [${f3(i.lo)}, ${f3(i.hi)}]`);
 
 function row(name: string, v: Validation): string[] {
   const gap = (n: number) => v.bestOfN.find((b) => b.n === n);
@@ -22,12 +21,6 @@ function row(name: string, v: Validation): string[] {
   return [name, String(v.n), String(v.positives), String(v.tasks), ci(v.auc), ci(v.ece), f3(v.brier.value), g2 ? ci(g2.gapClosed) : "-", gmax ? `${ci(gmax.gapClosed)} (N=${gmax.n})` : "-"];
 }
 
-function table(rows: string[][]): string {
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const out = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  "));
-  out.splice(1, 0, w.map((x) => "-".repeat(x)).join("  "));
-  return out.join("\n");
-}
 
 export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<number> {
   const { examples, unlabelled, errors } = await collectExamples(inputs, { labels: o.labels, autoLabels: o.autoLabels });

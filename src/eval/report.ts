@@ -4,6 +4,7 @@
  * with task-bootstrap 95% intervals and the counts behind every number.
  */
 import type { ScoreRecord } from "../types/score.js";
+import { ci, f3, pct, table } from "./format.js";
 import { accuracy, bestOfN, bootstrap, brier, ece, logLoss, prAuc, reliability, rocAuc, type Attempt, type Bin, type Interval, type Scored } from "./metrics.js";
 
 export interface EvalOptions {
@@ -170,17 +171,6 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
       auc: rocAuc(xs),
     };
   });
-}
-
-const f3 = (x: number | null | undefined) => (x === null || x === undefined ? "-" : x.toFixed(3));
-const ci = (i: Interval) => (i.value === null ? "-" : `${f3(i.value)} [${f3(i.lo)}, ${f3(i.hi)}]`);
-const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(0)}%`);
-
-function table(rows: string[][]): string {
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const out = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join("  "));
-  out.splice(1, 0, w.map((x) => "-".repeat(x)).join("  "));
-  return out.join("\n");
 }
 
 /** The report as readable text. */

@@ -30,7 +30,7 @@ export interface Fitted {
   bias: number;
 }
 
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** Solve A x = b (A symmetric positive definite) by Gaussian elimination with partial pivoting. */
 function solve(A: number[][], b: number[]): number[] {

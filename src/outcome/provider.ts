@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CriterionProvider } from "../score/score.js";
 import { FEATURE_NAMES, features } from "./features.js";
-import { loadModel, logit, type ModelFile } from "./model.js";
+import { loadModel, logit, sigmoid, type ModelFile } from "./model.js";
 
 /** The model trained on the shared real trajectories that ships with the package. */
 export const DEFAULT_MODEL = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "models", "outcome-default.json");
@@ -13,7 +13,6 @@ export function hasDefaultModel(): boolean {
   return existsSync(DEFAULT_MODEL);
 }
 
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** A provider from a model file; fails at load when the model's features are not this version's features. */
 export function outcomeProvider(path: string = DEFAULT_MODEL): CriterionProvider & { model: ModelFile } {

@@ -13,7 +13,7 @@ import { bestOfN, bootstrap, brier, ece, rng, rocAuc, type Interval, type Scored
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { FEATURE_NAMES, features } from "./features.js";
-import { MODEL_SCHEMA, fitLogistic, logit, type ModelFile } from "./model.js";
+import { MODEL_SCHEMA, fitLogistic, logit, sigmoid, type ModelFile } from "./model.js";
 
 const VERSION = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
 
@@ -105,7 +105,6 @@ export function crossValidatedLogits(ex: Example[], folds = 5, l2 = 1, seed = 1)
   return z;
 }
 
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 export interface TrainResult {
   model: ModelFile;
