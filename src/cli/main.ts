@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** The `rubricate` command line: parses flags and calls the library. */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DIALECTS } from "../judge/backend.js";
+import type { JudgeFlags } from "../judge/config.js";
+import { AGGREGATES, JUDGE_MODES } from "../judge/provider.js";
 import { createRequire } from "node:module";
 import { FORMATS } from "../types/trajectory.js";
 import { runIngest } from "./ingest.js";
@@ -20,6 +23,11 @@ import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
+};
 
 const program = new Command()
   .name("rubricate")
@@ -80,18 +88,48 @@ program
   .option("--no-outcome-model", "leave 'outcome' criteria unscored (no outcome model)")
   .addOption(new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)").default(1).argParser(Number))
   .option("--judge <url>", "OpenAI-compatible server for judge criteria, e.g. http://127.0.0.1:8000/v1 (env RUBRICATE_JUDGE_URL; API key from RUBRICATE_API_KEY or OPENAI_API_KEY)")
-  .option("--model <name>", "judge model name as the server knows it (env RUBRICATE_JUDGE_MODEL)")
-  .addOption(new Option("--judge-mode <mode>", "rubric: one JSON-schema call per trajectory; criterion: one YES/NO logprob call per criterion").choices(["rubric", "criterion"]).default("rubric"))
-  .option("--judge-outcome", "let the judge decide outcome criteria (will the patch pass the hidden tests?) instead of the outcome model")
-  .addOption(new Option("--dialect <d>", "server dialect").choices(["openai", "vllm", "sglang", "ollama", "llamacpp"]).default("openai"))
-  .addOption(new Option("--concurrency <n>", "trajectories judged at once").default(8).argParser(Number))
-  .addOption(new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory").default(24000).argParser(Number))
+  .option("--model <name>", "judge model name as the server knows it (env RUBRICATE_JUDGE_MODEL); repeat or comma-separate for a panel", collectList)
+  .option("--judge-config <file>", "judge settings in YAML or JSON (url, model, dialect, mode, panel, limits, cache, prices...; see docs/judge.md); flags override it")
+  .addOption(new Option("--judge-mode <mode>", "rubric: one JSON-schema call per trajectory; criterion: one YES/NO logprob call per criterion; outcome: only 'will the patch pass the hidden tests?' (default rubric)").choices(JUDGE_MODES))
+  .option("--judge-outcome", "let the judge decide outcome criteria too, instead of the outcome model")
+  .addOption(new Option("--dialect <d>", "server dialect: structured-output field, n support, thinking switch (default openai)").choices(DIALECTS))
+  .addOption(new Option("--concurrency <n>", "trajectories judged at once, and requests in flight per server (default 8)").argParser(positiveInt))
+  .addOption(new Option("--rpm <n>", "at most this many judge requests per minute per server").argParser(positiveInt))
+  .addOption(new Option("--tpm <n>", "at most this many (estimated) tokens per minute per server").argParser(positiveInt))
+  .addOption(new Option("--samples <k>", "answers per judge call in rubric mode, combined by --aggregate, with agreement and spread (default 1)").argParser(positiveInt))
+  .addOption(new Option("--temperature <t>", "judge sampling temperature (default 0; 0.7 with --samples > 1)").argParser(Number))
+  .addOption(new Option("--aggregate <how>", "combine votes of a panel or of samples (default mean)").choices(AGGREGATES))
+  .addOption(new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory (default 24000)").argParser(positiveInt))
+  .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)")
+  .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+  .option("--no-cache", "do not read or write the judge cache")
+  .option("--prices <file>", "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table")
+  .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)")
   .option("--resume", "continue a killed run: keep the records already in -o and score only the missing trajectories")
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")
   .action(async (inputs: string[], o) => {
-    process.exitCode = await runScore(inputs, o);
+    const judgeFlags: JudgeFlags = {
+      url: o.judge,
+      model: o.model?.flatMap((m: string) => m.split(",")).filter(Boolean),
+      dialect: o.dialect,
+      mode: o.judgeMode,
+      outcome: o.judgeOutcome,
+      concurrency: o.concurrency,
+      rpm: o.rpm,
+      tpm: o.tpm,
+      samples: o.samples,
+      temperature: o.temperature,
+      aggregate: o.aggregate,
+      max_prompt_tokens: o.maxPromptTokens,
+      tokenizer: o.tokenizer,
+      // negatable flags: only an explicit --no-x overrides the config file
+      cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
+      prices: o.prices,
+      probe: o.probe === false ? false : undefined,
+    };
+    process.exitCode = await runScore(inputs, { ...o, judgeFlags });
   });
 
 program

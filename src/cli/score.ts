@@ -5,12 +5,26 @@ import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../ingest/types.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
-import { OpenAICompatible, type Dialect } from "../judge/backend.js";
-import { judgeProvider, type JudgeMode } from "../judge/provider.js";
+import type { JudgeFlags } from "../judge/config.js";
+import { buildJudge } from "./judge.js";
 import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
 import { jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
+import type { Rubric } from "../rubric/schema.js";
+import type { JudgeStats } from "../judge/provider.js";
+import type { BuiltJudge } from "./judge.js";
+
+const JUDGE_PROGRESS = "{tokens} tokens | {cost} | {hits} cache hits";
+
+function formatCost(c: number | null): string {
+  return c === null ? "unknown (no price for this model; see --prices)" : `$${c.toFixed(c < 1 ? 4 : 2)}`;
+}
+
+function judgePayload(st: JudgeStats): Record<string, string | number> {
+  const tokens = st.promptTokens + st.completionTokens;
+  return { tokens: tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(0)}k` : tokens, cost: st.cost === null ? "no price" : `$${st.cost.toFixed(2)}`, hits: st.cacheHits };
+}
 
 export interface ScoreCliOptions {
   rubric: string;
@@ -23,13 +37,9 @@ export interface ScoreCliOptions {
   /** a model file, false for none, undefined for the shipped default */
   outcomeModel?: string | false;
   jobs: number;
-  judge?: string;
-  model?: string;
-  judgeMode: JudgeMode;
-  judgeOutcome?: boolean;
-  dialect: Dialect;
-  concurrency: number;
-  maxPromptTokens: number;
+  /** judge settings given as flags (undefined: from --judge-config, the environment or the default) */
+  judgeFlags: JudgeFlags;
+  judgeConfig?: string;
   resume?: boolean;
 }
 
@@ -67,32 +77,49 @@ export function outcomeModelPath(o: string | false | undefined): string | null {
 
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
   const rubric = loadRubric(o.rubric);
-  const judgeUrl = o.judge ?? process.env.RUBRICATE_JUDGE_URL;
-  const judgeModel = o.model ?? process.env.RUBRICATE_JUDGE_MODEL;
-  if (judgeUrl && !judgeModel) throw new Error("--judge needs --model (or RUBRICATE_JUDGE_MODEL): the model name the server serves");
-  const judge = judgeUrl
-    ? judgeProvider(new OpenAICompatible({ baseURL: judgeUrl, model: judgeModel!, dialect: o.dialect }), { mode: o.judgeMode, outcome: o.judgeOutcome, maxPromptTokens: o.maxPromptTokens })
-    : undefined;
-  const modelPath = o.judgeOutcome && judge ? null : outcomeModelPath(o.outcomeModel);
+  if (o.resume && (!o.output || o.output === "-")) throw new Error("--resume needs -o <file>: it continues the records already in that file");
+  const built = await buildJudge(o.judgeFlags, o.judgeConfig, rubric, !!o.quiet);
+  try {
+    return await scoreWith(inputs, o, rubric, built);
+  } finally {
+    built?.close();
+  }
+}
+
+async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, built: BuiltJudge | null): Promise<number> {
+  const judge = built?.provider;
+  const mode = built?.config.mode;
+  const judgeOutcome = !!built && (built.config.outcome || mode === "outcome");
+  const modelPath = judgeOutcome ? null : outcomeModelPath(o.outcomeModel);
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
   await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
-  if (o.resume && (!o.output || o.output === "-")) throw new Error("--resume needs -o <file>: it continues the records already in that file");
   const done = o.resume ? finishedIds(o.output!) : new Set<string>();
   if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest`);
   const out = jsonlWriter(o.output, o.resume);
-  const bar = progress("score", !o.quiet && process.stderr.isTTY === true);
+  const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   const summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
-    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length }));
+    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length, ...(judge ? judgePayload(judge.stats) : {}) }));
     const events =
       o.jobs > 1 && !judge && !o.resume
         ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
-        : scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run: ctx, outcome: o.judgeOutcome && judge ? judge : outcome, judge, onProgress, concurrency: judge ? o.concurrency : 1, skip: done });
+        : scoreStream(inputs, {
+            rubric,
+            labels: o.labels,
+            autoLabels: o.autoLabels,
+            run: ctx,
+            outcome: judgeOutcome ? judge : outcome,
+            judge: mode === "outcome" ? undefined : judge,
+            onProgress,
+            concurrency: built ? built.config.concurrency : 1,
+            skip: done,
+          });
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
+        if (judge) bar.update({ trajectories: summary.records, ...judgePayload(judge.stats) });
         await out.write(ev.record);
       } else if (ev.type === "error") errors.push(ev.error);
     }
@@ -102,9 +129,14 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   }
   if (!o.quiet) {
     note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);
-    if (judge) {
-      const st = judge.stats;
-      note(`judge ${judgeModel} (${o.judgeMode} mode): ${st.requests} requests, ${st.promptTokens} prompt tokens (${st.cachedTokens} cached), ${st.completionTokens} completion tokens, ${st.failures} criteria unscored by judge failures`);
+    if (built) {
+      const st = built.provider.stats;
+      const models = built.config.panel.map((m) => m.model).join(", ");
+      note(
+        `judge ${models} (${mode} mode${built.config.samples > 1 ? `, ${built.config.samples} samples` : ""}): ${st.requests} requests, ${st.cacheHits} cache hits, ` +
+          `${st.promptTokens} prompt tokens (${st.cachedTokens} cached by the server), ${st.completionTokens} completion tokens, cost ${formatCost(st.cost)}, ` +
+          `${st.failures} criteria unscored by judge failures${built.cache ? `; cache ${built.config.cache}` : ""}`,
+      );
     }
     note(summary.table());
     if (errors.length) note(`${errors.length} inputs could not be read:`);

@@ -6,22 +6,29 @@
  *    logprobs, p = p(YES) / (p(YES) + p(NO)); the prompt holds the
  *    instructions, then the trajectory, then the one question last, so every
  *    call about a trajectory shares its prefix (prefix caching);
- *  - outcome criteria are asked "will this patch pass the hidden tests?" the
- *    same YES/NO way (the execution-free reward-model protocol).
- * Values come from verdicts through a fixed table, never from a judge's own
- * score; anything that cannot be read is unscored with a typed reason.
+ *  - outcome: only the rubric's outcome criteria, asked "will this patch pass
+ *    the hidden tests?" the same YES/NO way (the execution-free reward-model
+ *    protocol); `outcome: true` adds them to the other modes.
+ * Several backends form a panel and `samples` > 1 asks each for several
+ * answers (rubric mode); votes are combined by mean or majority, with their
+ * agreement and spread kept per criterion. Values come from verdicts through a
+ * fixed table, never from a judge's own score; anything that cannot be read is
+ * unscored with a typed reason.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Criterion } from "../rubric/schema.js";
 import type { CriterionProvider } from "../score/score.js";
-import type { CriterionResult } from "../types/score.js";
+import type { CriterionResult, JudgeUsage } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
-import { JudgeHttpError, type JudgeBackend } from "./backend.js";
-import { fence, renderTranscript } from "./render.js";
+import { JudgeHttpError, type ChatRequest, type ChatResponse, type JudgeBackend } from "./backend.js";
+import { costOf, priceOf, type Price } from "./prices.js";
+import { fence, renderTranscript, type Rendered } from "./render.js";
 
-export const JUDGE_MODES = ["rubric", "criterion"] as const;
+export const JUDGE_MODES = ["rubric", "criterion", "outcome"] as const;
 export type JudgeMode = (typeof JUDGE_MODES)[number];
+export const AGGREGATES = ["mean", "majority"] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
 
 export interface JudgeOptions {
   mode: JudgeMode;
@@ -29,9 +36,27 @@ export interface JudgeOptions {
   outcome?: boolean;
   maxPromptTokens?: number;
   maxTokens?: number;
+  /** answers asked of each judge per rubric-mode call (default 1) */
+  samples?: number;
+  /** sampling temperature; default 0, or 0.7 when samples > 1 */
+  temperature?: number;
+  /** how votes of a panel or of samples combine (default mean) */
+  aggregate?: Aggregate;
+  /** price table for cost accounting */
+  prices?: Record<string, Price>;
+  /** renders a trajectory within the token budget (default: renderTranscript) */
+  render?: (t: Trajectory, maxTokens: number) => Rendered;
 }
 
 type Decision = Omit<CriterionResult, "id" | "kind" | "polarity" | "weight" | "severity">;
+/** One judge's (or one sample's) answer about one criterion. */
+interface Vote {
+  by: string;
+  value: number | null;
+  evidence: number[];
+  note: string;
+  failure?: Decision;
+}
 
 const INSTRUCTIONS = `You are an expert reviewer of software-engineering agent trajectories.
 You read one trajectory: the task, then numbered steps (the agent's thought, its action, the observation it got), then its final patch.
@@ -42,7 +67,7 @@ Answer each question about the agent's behaviour from the evidence in the trajec
 /** Verdict table: the value (probability the behaviour is present) each answer maps to. */
 const VERDICT_VALUE: Record<string, number | null> = { yes: 1, no: 0, unclear: null };
 
-const OUTCOME_QUESTION = "Will this patch pass the hidden tests that check the issue is resolved?";
+export const OUTCOME_QUESTION = "Will this patch pass the hidden tests that check the issue is resolved?";
 
 function systemPrompt(criteria: Criterion[]): string {
   const list = criteria.map((c) => `- ${c.id}: ${c.question}`).join("\n");
@@ -97,109 +122,191 @@ export interface JudgeStats {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  cacheHits: number;
+  /** dollars, null when a model has no price */
+  cost: number | null;
   failures: number;
 }
 
-export function judgeProvider(backend: JudgeBackend, o: JudgeOptions): CriterionProvider & { stats: JudgeStats } {
-  const stats: JudgeStats = { requests: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, failures: 0 };
-  const name = `judge:${backend.model}`;
+export function emptyUsage(): JudgeUsage {
+  return { requests: 0, prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, cache_hits: 0, cost_usd: 0 };
+}
+
+/** Combine votes: mean of values (or the majority verdict), with agreement and spread when there are several. */
+export function combine(votes: Vote[], how: Aggregate): { value: number; agreement: number; spread: number } | null {
+  const vs = votes.filter((v) => v.value !== null).map((v) => v.value!);
+  if (!vs.length) return null;
+  const mean = vs.reduce((a, b) => a + b, 0) / vs.length;
+  const high = vs.filter((v) => v >= 0.5).length;
+  const agreement = Math.max(high, vs.length - high) / vs.length;
+  const spread = Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / vs.length);
+  const value = how === "majority" ? (high * 2 > vs.length ? 1 : high * 2 < vs.length ? 0 : 0.5) : mean;
+  return { value, agreement, spread };
+}
+
+export type JudgeProvider = CriterionProvider & {
+  stats: JudgeStats;
+  /** usage spent on a trajectory since the last call (then forgotten) */
+  takeUsage(trajectoryId: string): JudgeUsage | undefined;
+};
+
+export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOptions): JudgeProvider {
+  const panel = Array.isArray(backend) ? backend : [backend];
+  if (!panel.length) throw new Error("a judge needs at least one backend");
+  const stats: JudgeStats = { requests: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0, cacheHits: 0, cost: 0, failures: 0 };
+  const name = panel.length === 1 ? `judge:${panel[0].model}` : `judge-panel:${panel.map((b) => b.model).join("+")}`;
   const maxTokens = o.maxTokens ?? 2048;
-  const track = (u: { prompt: number; completion: number; cached: number }) => {
-    stats.requests++;
-    stats.promptTokens += u.prompt;
-    stats.completionTokens += u.completion;
-    stats.cachedTokens += u.cached;
-  };
-  const unscored = (reason: CriterionResult["reason"], explanation: string): Decision => {
-    stats.failures++;
-    return { status: "unscored", value: null, goodness: null, evidence: [], explanation, reason, by: name };
-  };
-  const failure = (e: unknown): Decision => {
-    if (e instanceof JudgeHttpError) {
-      if (/context|too long|maximum.*tokens/i.test(e.message)) return unscored("context_too_long", `the judge server refused the prompt as too long: ${e.message.slice(0, 200)}`);
-      return unscored("judge_error", `judge request failed: ${e.message.slice(0, 200)}`);
+  const samples = Math.max(1, o.samples ?? 1);
+  const temperature = o.temperature ?? (samples > 1 ? 0.7 : 0);
+  const how = o.aggregate ?? "mean";
+  const render = o.render ?? renderTranscript;
+  const usageById = new Map<string, JudgeUsage>();
+
+  const call = async (b: JudgeBackend, req: ChatRequest, usage: JudgeUsage): Promise<ChatResponse> => {
+    const res = (await b.chat(req)) as ChatResponse & { cacheHit?: boolean };
+    if (res.cacheHit) {
+      usage.cache_hits++;
+      stats.cacheHits++;
+      return res;
     }
-    return unscored("judge_error", `judge request failed: ${(e as Error).message.slice(0, 200)}`);
+    const cost = costOf(o.prices ? priceOf(o.prices, b.model) : null, res.usage);
+    usage.requests++;
+    usage.prompt_tokens += res.usage.prompt;
+    usage.completion_tokens += res.usage.completion;
+    usage.cached_tokens += res.usage.cached;
+    usage.cost_usd = usage.cost_usd === null || cost === null ? null : usage.cost_usd + cost;
+    stats.requests++;
+    stats.promptTokens += res.usage.prompt;
+    stats.completionTokens += res.usage.completion;
+    stats.cachedTokens += res.usage.cached;
+    stats.cost = stats.cost === null || cost === null ? null : stats.cost + cost;
+    return res;
   };
+  const unscored = (reason: CriterionResult["reason"], explanation: string): Decision => ({ status: "unscored", value: null, goodness: null, evidence: [], explanation, reason, by: name });
+  const failure = (e: unknown): Decision => {
+    const msg = (e as Error).message.slice(0, 200);
+    if (e instanceof JudgeHttpError && /context|too long|maximum.*tokens/i.test(e.message)) return unscored("context_too_long", `the judge server refused the prompt as too long: ${msg}`);
+    return unscored("judge_error", `judge request failed: ${msg}`);
+  };
+  const failed = (by: string, d: Decision): Vote => ({ by, value: null, evidence: [], note: d.explanation, failure: d });
 
   return {
     name,
     stats,
-    provenance: { judge: backend.model, mode: o.mode, temperature: 0, instructions_sha256: createHash("sha256").update(INSTRUCTIONS).digest("hex").slice(0, 16) },
+    takeUsage(id) {
+      const u = usageById.get(id);
+      usageById.delete(id);
+      return u;
+    },
+    provenance: {
+      judge: panel.length === 1 ? panel[0].model : panel.map((b) => b.model),
+      mode: o.mode,
+      temperature,
+      samples,
+      aggregate: panel.length * samples > 1 ? how : undefined,
+      instructions_sha256: createHash("sha256").update(INSTRUCTIONS).digest("hex").slice(0, 16),
+    },
     async decide(t: Trajectory, _facts, criteria) {
       const out = new Map<string, Decision>();
-      const rendered = renderTranscript(t, o.maxPromptTokens ?? 24000);
+      const usage = usageById.get(t.id) ?? emptyUsage();
+      usageById.set(t.id, usage);
+      const rendered = render(t, o.maxPromptTokens ?? 24000);
       const note = rendered.flags.length ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]` : "";
-      const judged = criteria.filter((c) => c.kind === "judge");
-      const outcome = o.outcome ? criteria.filter((c) => c.kind === "outcome") : [];
+      const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
+      const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];
       const system = systemPrompt(judged.length ? judged : criteria);
-      const withValue = (c: Criterion, value: number, evidence: number[], explanation: string): Decision => ({
-        status: "decided",
-        value,
-        goodness: c.polarity === "encourage" ? value : 1 - value,
-        evidence,
-        explanation: explanation + note,
-        by: name,
-      });
-      const yesNo = async (c: Criterion, question: string) => {
+
+      const settle = (c: Criterion, votes: Vote[], detail: (v: Vote) => string) => {
+        const r = combine(votes, how);
+        if (!r) {
+          stats.failures++;
+          const f = votes.find((v) => v.failure)?.failure;
+          out.set(c.id, f ?? unscored("judge_unclear", `the judge could not tell: ${votes[0]?.note.slice(0, 300) ?? ""}`));
+          return;
+        }
+        const agreeing = votes.filter((v) => v.value !== null && v.value >= 0.5 === r.value >= 0.5);
+        const evidence = [...new Set(agreeing.flatMap((v) => v.evidence))].sort((x, y) => x - y);
+        const many = votes.length > 1;
+        const lost = votes.filter((v) => v.value === null).length;
+        const head = many ? `${how} of ${votes.length - lost} votes = ${r.value.toFixed(3)} (agreement ${r.agreement.toFixed(2)}${lost ? `; ${lost} without a verdict` : ""}); ` : "";
+        out.set(c.id, {
+          status: "decided",
+          value: r.value,
+          goodness: c.polarity === "encourage" ? r.value : 1 - r.value,
+          evidence,
+          explanation: head + detail(agreeing[0] ?? votes[0]) + note,
+          by: name,
+          ...(many ? { agreement: r.agreement, spread: r.spread, votes: votes.map((v) => ({ by: v.by, value: v.value })) } : {}),
+        });
+      };
+
+      const yesNo = async (b: JudgeBackend, c: Criterion, question: string): Promise<Vote> => {
+        const by = `judge:${b.model}`;
         try {
-          const res = await backend.chat({
-            system,
-            user: `${fence(rendered.text)}\n\nQuestion (${c.id}): ${question}\nAnswer with exactly one word: YES or NO.`,
-            topLogprobs: 20,
-            maxTokens: 1,
-          });
-          track(res.usage);
-          if (res.refusal) return out.set(c.id, unscored("refused", `the judge refused: ${res.refusal.slice(0, 200)}`));
+          const res = await call(b, { system, user: `${fence(rendered.text)}\n\nQuestion (${c.id}): ${question}\nAnswer with exactly one word: YES or NO.`, topLogprobs: 20, maxTokens: 1 }, usage);
+          if (res.refusal) return failed(by, unscored("refused", `the judge refused: ${res.refusal.slice(0, 200)}`));
           const p = res.firstTokenLogprobs ? yesProbability(res.firstTokenLogprobs) : null;
           const word = res.text.trim().toLowerCase();
           const value = p ?? (word.startsWith("yes") ? 1 : word.startsWith("no") ? 0 : null);
-          if (value === null) return out.set(c.id, unscored("malformed_response", `expected YES or NO, got ${JSON.stringify(res.text.slice(0, 200))}`));
-          out.set(c.id, withValue(c, value, [], `p(YES) = ${value.toFixed(3)}${p === null ? " (no logprobs: from the answer word)" : " from the first token's logprobs"}`));
+          if (value === null) return failed(by, unscored("malformed_response", `expected YES or NO, got ${JSON.stringify(res.text.slice(0, 200))}`));
+          return { by, value, evidence: [], note: `p(YES) = ${value.toFixed(3)}${p === null ? " (no logprobs: from the answer word)" : " from the first token's logprobs"}` };
         } catch (e) {
-          out.set(c.id, failure(e));
+          return failed(by, failure(e));
         }
       };
-      for (const c of outcome) await yesNo(c, OUTCOME_QUESTION);
+      const askYesNo = async (c: Criterion, question: string) => {
+        const votes = await Promise.all(panel.map((b) => yesNo(b, c, question)));
+        settle(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
+      };
+
+      for (const c of outcome) await askYesNo(c, OUTCOME_QUESTION);
       if (!judged.length) return out;
       if (o.mode === "criterion") {
-        for (const c of judged) await yesNo(c, c.question);
+        for (const c of judged) await askYesNo(c, c.question);
         return out;
       }
+
       const ids = judged.map((c) => c.id);
       const user = `${fence(rendered.text)}\n\nAnswer every question of the rubric for this trajectory (ids: ${ids.join(", ")}). For each: verdict yes, no or unclear; the step numbers that show it; one sentence of rationale. Reply with JSON only.`;
-      let raw = "";
-      for (let attempt = 0; attempt < 2; attempt++) {
-        let res;
-        try {
-          res = await backend.chat({ system, user: attempt ? `${user}\n\nYour previous reply was not valid JSON of the required shape. Reply with the JSON object only.` : user, schema: { name: "rubric_verdicts", schema: answerSchema(ids) }, maxTokens });
-        } catch (e) {
-          for (const c of judged) out.set(c.id, failure(e));
-          return out;
+      /** one judge's answers (one per sample), or its failure; re-asked once when no answer can be read */
+      const ask = async (b: JudgeBackend): Promise<z.infer<typeof Answer>[] | Decision> => {
+        let raw = "";
+        for (let attempt = 0; attempt < 2; attempt++) {
+          let res: ChatResponse;
+          try {
+            const text = attempt ? `${user}\n\nYour previous reply was not valid JSON of the required shape. Reply with the JSON object only.` : user;
+            res = await call(b, { system, user: text, schema: { name: "rubric_verdicts", schema: answerSchema(ids) }, maxTokens, temperature, ...(samples > 1 ? { n: samples } : {}) }, usage);
+          } catch (e) {
+            return failure(e);
+          }
+          const refusal = res.choices.find((ch) => ch.refusal)?.refusal;
+          if (refusal && res.choices.every((ch) => ch.refusal)) return unscored("refused", `the judge refused: ${refusal.slice(0, 200)}`);
+          const parsed = res.choices.map((ch) => parseAnswer(ch.text)).filter((a) => a !== null);
+          if (parsed.length) return parsed;
+          raw = res.text;
         }
-        track(res.usage);
-        if (res.refusal) {
-          for (const c of judged) out.set(c.id, unscored("refused", `the judge refused: ${res.refusal.slice(0, 200)}`));
-          return out;
-        }
-        raw = res.text;
-        const parsed = parseAnswer(raw);
-        if (!parsed) continue;
-        const byId = new Map(parsed.criteria.map((a) => [a.id, a]));
-        for (const c of judged) {
-          const a = byId.get(c.id);
-          if (!a) {
-            out.set(c.id, unscored("malformed_response", "the judge's answer has no verdict for this criterion"));
+        return unscored("malformed_response", `unreadable answer after one re-ask; raw: ${JSON.stringify(raw.slice(0, 500))}`);
+      };
+      const answers = await Promise.all(panel.map(async (b) => ({ by: `judge:${b.model}`, a: await ask(b) })));
+      for (const c of judged) {
+        const votes: Vote[] = [];
+        for (const { by, a } of answers) {
+          if (!Array.isArray(a)) {
+            votes.push(failed(by, a));
             continue;
           }
-          const value = VERDICT_VALUE[a.verdict];
-          const evidence = [...new Set(a.evidence.filter((i) => i >= 0 && i < t.steps.length))].sort((x, y) => x - y);
-          if (value === null) out.set(c.id, unscored("judge_unclear", `the judge could not tell: ${a.rationale.slice(0, 300)}`));
-          else out.set(c.id, withValue(c, value, evidence, `${a.verdict}: ${a.rationale.slice(0, 500)}`));
+          for (const ans of a) {
+            const v = ans.criteria.find((x) => x.id === c.id);
+            if (!v) votes.push(failed(by, unscored("malformed_response", "the judge's answer has no verdict for this criterion")));
+            else {
+              const evidence = [...new Set(v.evidence.filter((i) => i >= 0 && i < t.steps.length))].sort((x, y) => x - y);
+              const value = VERDICT_VALUE[v.verdict];
+              votes.push({ by, value, evidence, note: `${v.verdict}: ${v.rationale.slice(0, 500)}`, ...(value === null ? { failure: unscored("judge_unclear", `the judge could not tell: ${v.rationale.slice(0, 300)}`) } : {}) });
+            }
+          }
         }
-        return out;
+        settle(c, votes, (v) => v.note);
       }
-      for (const c of judged) out.set(c.id, unscored("malformed_response", `unreadable answer after one re-ask; raw: ${JSON.stringify(raw.slice(0, 500))}`));
       return out;
     },
   };

@@ -27,8 +27,24 @@ export const CriterionResultSchema = z.object({
   reason: z.enum(UNSCORED_REASONS).optional(),
   /** what decided it: "check:<name>", "judge:<model>", "outcome-model:<version>" */
   by: z.string(),
+  /** with several votes (a judge panel or samples): share of votes on the majority side */
+  agreement: z.number().min(0).max(1).optional(),
+  /** with several votes: standard deviation of the votes' values */
+  spread: z.number().min(0).optional(),
+  votes: z.array(z.object({ by: z.string(), value: z.number().min(0).max(1).nullable() })).optional(),
 });
 export type CriterionResult = z.infer<typeof CriterionResultSchema>;
+
+/** What judging one trajectory cost: requests sent (cache hits are free and counted apart), tokens, dollars (null: no price). */
+export const JudgeUsageSchema = z.object({
+  requests: z.number().int().nonnegative(),
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  cached_tokens: z.number().int().nonnegative(),
+  cache_hits: z.number().int().nonnegative(),
+  cost_usd: z.number().nonnegative().nullable(),
+});
+export type JudgeUsage = z.infer<typeof JudgeUsageSchema>;
 
 export const ScoreRecordSchema = z.object({
   schema: z.literal(SCORE_SCHEMA),
@@ -46,6 +62,8 @@ export const ScoreRecordSchema = z.object({
   steps: z.number().int(),
   criteria: z.array(CriterionResultSchema),
   provenance: z.object({ rubricate: z.string(), judge: z.unknown().nullable() }),
+  /** judge usage for this trajectory, when a judge was configured */
+  usage: JudgeUsageSchema.optional(),
   error: z.string().optional(),
 });
 export type ScoreRecord = z.infer<typeof ScoreRecordSchema>;

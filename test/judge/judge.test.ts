@@ -13,37 +13,11 @@ import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import type { ScoreRecord } from "../../src/types/score.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
-import { HAS_SHARED, ROOT, shared } from "../helpers.js";
-import { completion, defaultReply as defaultReplyFor, startServer, type TestServer } from "./server.js";
+import { HAS_SHARED, ROOT, one, shared } from "../helpers.js";
+import { completion, defaultReply as defaultReplyFor, requestedSchema, startServer, type TestServer } from "./server.js";
+import { CLI, freshCache, isProbe, runCli, traj } from "./cli.js";
 
-const CLI = join(ROOT, "dist", "src", "cli", "main.js");
-
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (status) => ok({ status, stdout, stderr }));
-  });
-}
-
-function traj(observation: string): Trajectory {
-  const messages: Message[] = [
-    { role: "system", content: "sys" },
-    { role: "user", content: "Fix the slug bug." },
-    { role: "assistant", content: "look", tool_calls: [{ id: "c1", type: "function", function: { name: "bash", arguments: '{"command":"cat slug.py"}' } }] },
-    { role: "tool", tool_call_id: "c1", content: observation },
-    { role: "assistant", content: "fix", tool_calls: [{ id: "c2", type: "function", function: { name: "bash", arguments: '{"command":"sed -i s/a/b/ slug.py"}' } }] },
-    { role: "tool", tool_call_id: "c2", content: "" },
-  ];
-  return makeTrajectory({
-    hash: "ab".repeat(32), instance_id: "x__y-1", task: "Fix the slug bug.", messages, exit_status: "Submitted",
-    patch: "diff --git a/slug.py b/slug.py\n--- a/slug.py\n+++ b/slug.py\n@@ -1 +1 @@\n-a\n+b\n",
-    source: { format: "mini-swe-agent", variant: "1.1", file: "t.traj.json", scaffold: "mini", model: null, run: null },
-  });
-}
+const ids = (b: Record<string, unknown>) => requestedSchema(b)!.properties!.criteria!.items!.properties!.id!.enum!;
 
 describe("LLM judge against a local OpenAI-compatible server", () => {
   let server: TestServer;
@@ -158,6 +132,23 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     server.script = null;
   });
 
+  it("evidence step numbers map back to the right steps of a real trajectory", { skip: !HAS_SHARED && "no shared data" }, async () => {
+    const t = await one(shared("minisweagent-deepseek/output/deepseek_chat_dev/marshmallow-code__marshmallow-1359/marshmallow-code__marshmallow-1359.traj.json"));
+    // a scripted judge that reads the rendered prompt and cites every step whose action runs python
+    server.script = (b) => {
+      const prompt = (b.messages as { content: string }[])[1].content;
+      const cited = [...prompt.matchAll(/### Step (\d+)\n(?:Thought: [^]*?\n)?Action \([^)]*\):\n([^\n]*)/g)].filter((m) => /\bpython/.test(m[2])).map((m) => Number(m[1]));
+      return { json: completion(JSON.stringify({ criteria: ids(b).map((id) => ({ id, verdict: "yes", evidence: cited, rationale: "ran python" })) })) };
+    };
+    const rec = await scoreTrajectory(t, rubric, { judge: provider("rubric") });
+    server.script = null;
+    const c = rec.criteria.find((x) => x.id === "root-cause")!;
+    assert.ok(c.evidence.length >= 2, `cited ${c.evidence}`);
+    for (const i of c.evidence) assert.match(t.steps[i].action.split("\n")[0], /\bpython/, `step ${i} of the trajectory is the one the judge saw`);
+    const want = t.steps.filter((s) => /\bpython/.test(s.action.split("\n")[0])).map((s) => s.index);
+    assert.deepEqual(c.evidence, want);
+  });
+
   it("end to end through the CLI over the examples and real trajectories", async () => {
     server.requests.length = 0;
     server.script = null;
@@ -175,7 +166,9 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
       assert.equal(c.status, "decided", c.explanation);
       for (const e of c.evidence) assert.ok(e < rec.steps);
     }
-    assert.equal(server.requests.length, withPatch.length, "one request per trajectory with a patch");
+    assert.equal(server.requests.filter((b) => !isProbe(b)).length, withPatch.length, "one request per trajectory with a patch");
+    assert.equal(server.requests.filter(isProbe).length, 1, "one start-up probe");
+    assert.match(r.stderr, /judge test-judge at .* logprobs yes/);
     assert.match(r.stderr, /judge test-judge \(rubric mode\): \d+ requests/);
     assert.ok(!r.stderr.includes("not-needed") && !readFileSync(out, "utf8").includes("not-needed"), "no API key in outputs");
   });
@@ -185,10 +178,11 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     server.script = (b) => ({ ...defaultReplyFor(b), delayMs: 150 });
     const out = join(mkdtempSync(join(tmpdir(), "rubricate-resume-")), "s.jsonl");
     const args = ["score", "examples", "--judge", server.url, "--model", "test-judge", "-o", out, "--concurrency", "1", "-q"];
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT });
+    const env = freshCache();
+    const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
     await new Promise<void>((ok) => {
       const t = setInterval(() => {
-        if (server.requests.length >= 3) {
+        if (server.requests.filter((b) => !isProbe(b)).length >= 3) {
           clearInterval(t);
           p.kill("SIGKILL");
           ok();
@@ -199,7 +193,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     const before = readFileSync(out, "utf8").split("\n").filter((l) => l.trim()).length;
     assert.ok(before >= 1 && before < 8, `records before the kill: ${before}`);
     server.script = null;
-    const r = await runCli([...args, "--resume"]);
+    const r = await runCli([...args, "--resume"], env);
     assert.equal(r.status, 0, r.stderr);
     const ids = readFileSync(out, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as ScoreRecord).trajectory_id);
     assert.equal(ids.length, 8);

@@ -22,6 +22,8 @@ export interface TestServer {
   url: string;
   requests: Record<string, unknown>[];
   script: Script | null;
+  /** the models GET /v1/models lists */
+  models: string[];
   close(): Promise<void>;
 }
 
@@ -46,11 +48,25 @@ function completion(content: string, opts: { logprobs?: { token: string; logprob
 }
 
 /** The default answer: "yes" to every rubric question citing steps 0 and 1; YES with p ≈ 0.82 for a logprob question. */
+type Schema = { properties?: { criteria?: { items?: { properties?: { id?: { enum?: string[] } } } } } };
+
+/** The JSON schema a request asks for, in any dialect: response_format (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). */
+export function requestedSchema(body: Record<string, unknown>): Schema | undefined {
+  const rf = body.response_format as { json_schema?: { schema?: Schema } } | undefined;
+  return rf?.json_schema?.schema ?? (body.structured_outputs as { json?: Schema } | undefined)?.json ?? (body.json_schema as Schema | undefined);
+}
+
+/** The same completion with `n` choices (the request's n), as servers that support n answer. */
+export function withChoices(json: unknown, n: number): unknown {
+  const c = json as { choices: unknown[] };
+  return { ...c, choices: Array.from({ length: n }, (_, i) => ({ ...(c.choices[0] as object), index: i })) };
+}
+
 export function defaultReply(body: Record<string, unknown>): Reply {
-  const rf = body.response_format as { json_schema?: { schema?: { properties?: { criteria?: { items?: { properties?: { id?: { enum?: string[] } } } } } } } } | undefined;
-  const ids = rf?.json_schema?.schema?.properties?.criteria?.items?.properties?.id?.enum;
+  const ids = requestedSchema(body)?.properties?.criteria?.items?.properties?.id?.enum;
   if (ids) {
-    return { json: completion(JSON.stringify({ criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })) })) };
+    const json = completion(JSON.stringify({ criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })) }));
+    return { json: typeof body.n === "number" && body.n > 1 ? withChoices(json, body.n) : json };
   }
   if (body.top_logprobs) {
     return { json: completion("YES", { logprobs: [{ token: "YES", logprob: -0.2 }, { token: " NO", logprob: -1.7 }, { token: "Yes", logprob: -4 }] }) };
@@ -67,11 +83,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startServer(): Promise<TestServer> {
-  const state: TestServer = { url: "", requests: [], script: null, close: async () => {} };
+  const state: TestServer = { url: "", requests: [], script: null, models: ["test-judge"], close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data: [{ id: "test-judge", object: "model", owned_by: "test" }] }));
+      res.end(JSON.stringify({ object: "list", data: state.models.map((id) => ({ id, object: "model", owned_by: "test" })) }));
       return;
     }
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
