@@ -6,6 +6,7 @@ import { limitedBackend } from "../judge/limit.js";
 import { loadPrices } from "../judge/prices.js";
 import { judgeProvider, type JudgeProvider } from "../judge/provider.js";
 import { renderTranscript } from "../judge/render.js";
+import { loadCounter } from "../judge/tokens.js";
 import type { Rubric } from "../rubric/schema.js";
 import { note } from "./output.js";
 
@@ -21,6 +22,7 @@ export async function buildJudge(flags: JudgeFlags, configPath: string | undefin
   const config = resolveJudge(flags, configPath ? readJudgeConfig(configPath) : undefined);
   if (!config) return null;
   const prices = loadPrices(config.prices);
+  const counter = loadCounter(config.tokenizer);
   const cache = config.cache ? new JudgeCache(config.cache) : null;
   const backends = [];
   for (const m of config.panel) {
@@ -47,7 +49,7 @@ export async function buildJudge(flags: JudgeFlags, configPath: string | undefin
     temperature: config.temperature,
     aggregate: config.aggregate,
     prices,
-    render: (t, max) => renderTranscript(t, max),
+    render: (t, max) => renderTranscript(t, max, counter),
   });
   return { config, provider, cache, close: () => cache?.close() };
 }

@@ -161,6 +161,13 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
   const how = o.aggregate ?? "mean";
   const render = o.render ?? renderTranscript;
   const usageById = new Map<string, JudgeUsage>();
+  // a trajectory asked about judge and outcome criteria is rendered once
+  const renders = new WeakMap<Trajectory, Rendered>();
+  const renderOnce = (t: Trajectory): Rendered => {
+    let r = renders.get(t);
+    if (!r) renders.set(t, (r = render(t, o.maxPromptTokens ?? 24000)));
+    return r;
+  };
 
   const call = async (b: JudgeBackend, req: ChatRequest, usage: JudgeUsage): Promise<ChatResponse> => {
     const res = (await b.chat(req)) as ChatResponse & { cacheHit?: boolean };
@@ -210,7 +217,8 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
       const out = new Map<string, Decision>();
       const usage = usageById.get(t.id) ?? emptyUsage();
       usageById.set(t.id, usage);
-      const rendered = render(t, o.maxPromptTokens ?? 24000);
+      const rendered = renderOnce(t);
+      usage.transcript = { sha256: rendered.hash, tokens: rendered.tokens, tokenizer: rendered.counter, cut_chars: rendered.cut };
       const note = rendered.flags.length ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]` : "";
       const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
       const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];

@@ -7,15 +7,12 @@
  * neutralised and flagged. Labels are never rendered.
  */
 import { createHash } from "node:crypto";
-import { getEncoding, type Tiktoken } from "js-tiktoken";
 import type { Trajectory } from "../types/trajectory.js";
+import { defaultCounter, type TokenCounter } from "./tokens.js";
 
-let enc: Tiktoken | null = null;
-
-/** Tokens of a text with the o200k encoding (the default counter). */
+/** Tokens of a text with the default counter (exact o200k_base). */
 export function countTokens(text: string): number {
-  enc ??= getEncoding("o200k_base");
-  return enc.encode(text).length;
+  return defaultCounter().count(text);
 }
 
 /** Phrases agents (or injected text) use to steer a judge; replaced and flagged. */
@@ -34,7 +31,10 @@ export interface Rendered {
   text: string;
   /** sha256 of the rendered transcript */
   hash: string;
+  /** tokens of `text`, exact for `counter` */
   tokens: number;
+  /** the counter that gave `tokens` (TokenCounter.name) */
+  counter: string;
   /** injection attempts found and neutralised, as "step N: phrase" */
   flags: string[];
   /** characters cut from observations to fit the budget */
@@ -65,12 +65,15 @@ function cutMiddle(text: string, max: number): { text: string; cut: number } {
 }
 
 /**
- * Render within `maxTokens`. Observations share what is left after the task,
- * the actions and the patch; if even that does not fit, the longest parts are
- * cut further. Token counts use a 4-characters-per-token estimate while
- * fitting and the real tokenizer once on the result.
+ * Render within `maxTokens` as `counter` counts them. Observations share what
+ * is left after the task, the actions and the patch; if even that does not
+ * fit, the longest parts are cut further. The layout is fitted with a
+ * 4-characters-per-token estimate, then counted; text that tokenises more
+ * densely (CJK, hex, unusual scripts) is cut further and recounted until it
+ * fits. Only when that cannot be done (not even every step's header fits)
+ * does `tokens` exceed `maxTokens`.
  */
-export function renderTranscript(t: Trajectory, maxTokens = 24000): Rendered {
+export function renderTranscript(t: Trajectory, maxTokens = 24000, counter: TokenCounter = defaultCounter()): Rendered {
   const flags: string[] = [];
   const task = neutralise(t.task ?? t.messages.find((m) => m.role === "user")?.content ?? "(no task recorded)", "task", flags);
   const steps = t.steps.map((s) => ({
@@ -78,44 +81,73 @@ export function renderTranscript(t: Trajectory, maxTokens = 24000): Rendered {
     obs: s.observation === null ? null : neutralise(s.observation, `step ${s.index} observation`, flags),
   }));
   const patch = t.patch ? neutralise(t.patch, "patch", flags) : null;
-  const budget = maxTokens * 4;
+  let budget = maxTokens * 4; // characters
+  let last = -1;
+  for (let round = 0; ; round++) {
+    const r = layout(task, steps, patch, budget, budget / (maxTokens * 4));
+    const tokens = counter.count(r.text);
+    // stop when it fits, or when cutting further changes nothing
+    if (tokens <= maxTokens || round === 12 || r.text.length === last)
+      return { text: r.text, hash: createHash("sha256").update(r.text).digest("hex"), tokens, counter: counter.name, flags, cut: r.cut };
+    last = r.text.length;
+    budget = Math.min(budget, r.text.length) * Math.min(0.9, (0.95 * maxTokens) / tokens);
+  }
+}
+
+/**
+ * The largest length cap such that observations cut to it fit in `room`:
+ * short observations stay whole and the room they leave goes to the long ones.
+ */
+export function shareCap(lengths: number[], room: number): number {
+  const sorted = [...lengths].sort((a, b) => a - b);
+  let left = room;
+  for (let i = 0; i < sorted.length; i++) {
+    const even = left / (sorted.length - i);
+    if (sorted[i] > even) return Math.floor(even);
+    left -= sorted[i];
+  }
+  return Number.MAX_SAFE_INTEGER;
+}
+
+/** The transcript cut to about `budget` characters; `scale` shrinks the minimum sizes of parts too. */
+function layout(task: string, steps: { head: string; obs: string | null }[], patch: string | null, budget: number, scale: number): { text: string; cut: number } {
+  const floor = (n: number) => Math.ceil(n * scale);
   let fixed = task.length + steps.reduce((a, s) => a + s.head.length, 0) + (patch?.length ?? 0) + 400;
   let taskText = task;
   let patchText = patch;
+  let heads = steps.map((s) => s.head);
   let cut = 0;
   if (fixed > budget) {
     // cut the task and the patch too, then actions, keeping every step's header
-    const c1 = cutMiddle(taskText, Math.max(2000, Math.floor(budget * 0.15)));
+    const c1 = cutMiddle(taskText, Math.max(floor(2000), Math.floor(budget * 0.15)));
     taskText = c1.text;
     cut += c1.cut;
     if (patchText) {
-      const c2 = cutMiddle(patchText, Math.max(4000, Math.floor(budget * 0.25)));
+      const c2 = cutMiddle(patchText, Math.max(floor(4000), Math.floor(budget * 0.25)));
       patchText = c2.text;
       cut += c2.cut;
     }
-    const perHead = Math.max(200, Math.floor((budget * 0.5) / Math.max(1, steps.length)));
-    for (const s of steps) {
-      const c = cutMiddle(s.head, perHead);
-      s.head = c.text;
+    const perHead = Math.max(floor(200), Math.floor((budget * 0.5) / Math.max(1, steps.length)));
+    heads = heads.map((h) => {
+      const c = cutMiddle(h, perHead);
       cut += c.cut;
-    }
-    fixed = taskText.length + steps.reduce((a, s) => a + s.head.length, 0) + (patchText?.length ?? 0) + 400;
+      return c.text;
+    });
+    fixed = taskText.length + heads.reduce((a, h) => a + h.length, 0) + (patchText?.length ?? 0) + 400;
   }
-  const withObs = steps.filter((s) => s.obs !== null);
-  const perObs = Math.max(300, Math.floor(Math.max(0, budget - fixed) / Math.max(1, withObs.length)));
+  const perObs = Math.max(floor(300), shareCap(steps.flatMap((s) => (s.obs === null ? [] : [s.obs.length])), Math.max(0, budget - fixed)));
   const parts: string[] = [`## Task\n${taskText}\n`, "## Steps"];
-  for (const s of steps) {
-    let block = s.head;
+  steps.forEach((s, i) => {
+    let block = heads[i];
     if (s.obs !== null) {
       const c = cutMiddle(s.obs, perObs);
       cut += c.cut;
       block += `Observation:\n${c.text}\n`;
     }
     parts.push(block);
-  }
+  });
   parts.push(patchText ? `## Final patch\n${patchText}` : "## Final patch\n(none)");
-  const text = parts.join("\n");
-  return { text, hash: createHash("sha256").update(text).digest("hex"), tokens: countTokens(text), flags, cut };
+  return { text: parts.join("\n"), cut };
 }
 
 /** Untrusted transcript between delimiters the transcript cannot contain (they were neutralised). */

@@ -43,6 +43,8 @@ export const JudgeUsageSchema = z.object({
   cached_tokens: z.number().int().nonnegative(),
   cache_hits: z.number().int().nonnegative(),
   cost_usd: z.number().nonnegative().nullable(),
+  /** the rendered trajectory the judge read: its sha256, its size in tokens and the tokenizer that counted them */
+  transcript: z.object({ sha256: z.string(), tokens: z.number().int().nonnegative(), tokenizer: z.string(), cut_chars: z.number().int().nonnegative() }).optional(),
 });
 export type JudgeUsage = z.infer<typeof JudgeUsageSchema>;
 

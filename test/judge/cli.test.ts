@@ -26,7 +26,7 @@ describe("score with a judge, through the CLI", () => {
       server.requests.length = 0;
       server.script = null;
       const out = join(tmp(), "s.jsonl");
-      const r = await runCli(["score", ...INPUTS, "--judge", server.url, "--model", "test-judge", "--judge-mode", mode, "--concurrency", "16", "--no-run-context", "-o", out]);
+      const r = await runCli(["score", ...INPUTS, "--judge", server.url, "--model", "test-judge", "--judge-mode", mode, "--concurrency", "16", "--no-run-context", "-o", out, ...(mode === "criterion" ? ["--tokenizer", "cl100k"] : [])]);
       assert.equal(r.status, 0, r.stderr.slice(-2000));
       const records = read(out);
       assert.ok(records.length >= (HAS_SHARED ? 352 : 8), `${records.length} records`);
@@ -45,7 +45,12 @@ describe("score with a judge, through the CLI", () => {
           calls += mode === "rubric" ? (judged.length ? 1 : 0) : judged.length;
         }
         for (const c of [...judged, ...outcome]) for (const e of c.evidence) assert.ok(e < rec.steps);
-        if (calls && (judged.length || (mode === "outcome" && outcome.length))) assert.ok(rec.usage && rec.usage.requests > 0, "usage per record");
+        if (rec.usage) {
+          assert.ok(rec.usage.requests > 0, "usage per record");
+          assert.match(rec.usage.transcript!.sha256, /^[0-9a-f]{64}$/);
+          assert.ok(rec.usage.transcript!.tokens <= 24000 || rec.steps > 150, `${rec.trajectory_id}: ${rec.usage.transcript!.tokens} tokens`);
+          assert.equal(rec.usage.transcript!.tokenizer, mode === "criterion" ? "cl100k_base" : "o200k_base");
+        }
       }
       assert.equal(server.requests.filter((b) => !isProbe(b)).length, calls);
       assert.match(r.stderr, new RegExp(`judge test-judge \\(${mode} mode\\): ${calls} requests`));
