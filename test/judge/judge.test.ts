@@ -5,14 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { initShell } from "../../src/analyze/shell.js";
-import { makeTrajectory } from "../../src/ingest/build.js";
 import { OpenAICompatible } from "../../src/judge/backend.js";
 import { judgeProvider, yesProbability } from "../../src/judge/provider.js";
 import { renderTranscript } from "../../src/judge/render.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import type { ScoreRecord } from "../../src/types/score.js";
-import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, one, shared } from "../helpers.js";
 import { completion, defaultReply as defaultReplyFor, requestedSchema, startServer, type TestServer } from "./server.js";
 import { CLI, freshCache, isProbe, runCli, traj } from "./cli.js";
@@ -129,6 +127,37 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     server.script = () => ({ json: completion("", { refusal: "I can't help with that" }) });
     rec = await scoreTrajectory(traj("a"), rubric, { judge: provider("criterion") });
     assert.equal(rec.criteria.find((x) => x.kind === "judge")!.reason, "refused");
+    server.script = null;
+  });
+
+  it("a 500 then an answer is retried; a server slower than the timeout and a truncated HTTP body end as typed failures", async () => {
+    const quick = (timeoutMs: number, maxRetries: number) => judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries, timeoutMs }), { mode: "rubric" });
+    server.requests.length = 0;
+    server.script = (_b, n) => (n === 1 ? { status: 500, json: { error: { message: "overloaded" } } } : undefined);
+    let rec = await scoreTrajectory(traj("a"), rubric, { judge: quick(5000, 2) });
+    assert.equal(server.requests.length, 2, "retried once after the 500");
+    assert.equal(rec.criteria.find((x) => x.kind === "judge")!.status, "decided");
+
+    server.requests.length = 0;
+    server.script = (b) => ({ ...defaultReplyFor(b), delayMs: 400 });
+    rec = await scoreTrajectory(traj("a"), rubric, { judge: quick(100, 1) });
+    assert.equal(server.requests.length, 2, "a timed-out request is retried");
+    let c = rec.criteria.find((x) => x.kind === "judge")!;
+    assert.equal(c.reason, "judge_error");
+    assert.match(c.explanation, /time|abort/i);
+
+    server.script = () => ({ raw: '{"id": "chatcmpl-test", "choices": [{"index": 0, "message": {"role": "assis' });
+    rec = await scoreTrajectory(traj("a"), rubric, { judge: quick(5000, 0) });
+    c = rec.criteria.find((x) => x.kind === "judge")!;
+    assert.equal(c.status, "unscored");
+    assert.equal(c.value, null, "never a silent 0");
+    assert.equal(c.reason, "judge_error");
+    assert.match(c.explanation, /JSON/);
+
+    server.script = () => ({ json: { ...(completion('{"criteria": [') as object), choices: [{ index: 0, finish_reason: "length", message: { role: "assistant", content: '{"criteria": [' } }] } });
+    rec = await scoreTrajectory(traj("a"), rubric, { judge: quick(5000, 0) });
+    c = rec.criteria.find((x) => x.kind === "judge")!;
+    assert.equal(c.reason, "malformed_response", "an answer cut at max_tokens is unreadable, re-asked, then unscored");
     server.script = null;
   });
 
