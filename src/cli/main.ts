@@ -104,8 +104,10 @@ program
   .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
   .option("--no-cache", "do not read or write the judge cache")
   .option("--prices <file>", "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table")
+  .addOption(new Option("--retries <n>", "retries of a judge request on 429/5xx/timeouts/connection errors, with backoff and jitter, honouring Retry-After (default 4)").argParser(Number))
+  .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
   .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)")
-  .option("--resume", "continue a killed run: keep the records already in -o and score only the missing trajectories")
+  .option("--resume", "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)")
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")
@@ -128,6 +130,8 @@ program
       cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
       prices: o.prices,
       probe: o.probe === false ? false : undefined,
+      retries: o.retries,
+      timeout_s: o.timeout,
     };
     process.exitCode = await runScore(inputs, { ...o, judgeFlags });
   });

@@ -1,5 +1,5 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
-import { existsSync, readFileSync, truncateSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadRubric } from "../rubric/load.js";
 import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../ingest/types.js";
@@ -45,25 +45,37 @@ export interface ScoreCliOptions {
 
 /**
  * Trajectory ids already in an output file (for --resume). A last line cut off
- * by a kill is removed so appending continues on a clean line.
+ * by a kill is removed so appending continues on a clean line. Records whose
+ * judge requests failed (reason judge_error: a server down, timeouts) are
+ * removed too, so the resumed run asks again; the file is rewritten through a
+ * temporary file and a rename, so a kill meanwhile loses nothing.
  */
 export function finishedIds(path: string): Set<string> {
   const ids = new Set<string>();
   if (!existsSync(path)) return ids;
   let text = readFileSync(path, "utf8");
   const end = text.lastIndexOf("\n");
-  if (end !== text.length - 1) {
-    text = text.slice(0, end + 1);
-    truncateSync(path, Buffer.byteLength(text));
-  }
+  let changed = end !== text.length - 1;
+  if (changed) text = text.slice(0, end + 1);
+  const kept: string[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     try {
-      const r = JSON.parse(line) as { trajectory_id?: string; error?: string };
+      const r = JSON.parse(line) as { trajectory_id?: string; error?: string; criteria?: { reason?: string }[] };
+      if (r.criteria?.some((c) => c.reason === "judge_error")) {
+        changed = true;
+        continue;
+      }
       if (r.trajectory_id && !r.error) ids.add(r.trajectory_id);
+      kept.push(line);
     } catch {
-      /* an unreadable line is scored again */
+      changed = true; // an unreadable line is dropped and its trajectory scored again
     }
+  }
+  if (changed) {
+    const tmp = `${path}.resume-tmp`;
+    writeFileSync(tmp, kept.map((l) => l + "\n").join(""));
+    renameSync(tmp, path);
   }
   return ids;
 }
@@ -95,7 +107,7 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
   const done = o.resume ? finishedIds(o.output!) : new Set<string>();
-  if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest`);
+  if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);
   const out = jsonlWriter(o.output, o.resume);
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   const summary = new ScoreSummary();

@@ -80,6 +80,26 @@ describe("score with a judge, through the CLI", () => {
     assert.equal(server.requests.length, first);
   });
 
+  it("--resume asks again for trajectories whose judge requests failed, and keeps every other record once", async () => {
+    const d = tmp();
+    const cfg = join(d, "judge.yaml");
+    writeFileSync(cfg, `url: ${server.url}\nmodel: test-judge\nretries: 0\ncache: false\n`);
+    const out = join(d, "s.jsonl");
+    server.script = (b, n) => (n % 2 === 0 && !isProbe(b) ? { status: 503, json: { error: { message: "down for a moment" } } } : undefined);
+    let r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--concurrency", "1"]);
+    assert.equal(r.status, 0, r.stderr);
+    const failed = read(out).filter((x) => x.criteria.some((c) => c.reason === "judge_error")).length;
+    assert.ok(failed > 0, "some trajectories met the outage");
+    server.script = null;
+    r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--resume"]);
+    assert.equal(r.status, 0, r.stderr);
+    const records = read(out);
+    assert.equal(records.length, 8);
+    assert.equal(new Set(records.map((x) => x.trajectory_id)).size, 8);
+    assert.ok(records.every((x) => !x.criteria.some((c) => c.reason === "judge_error")));
+    assert.match(r.stderr, new RegExp(`resume: ${8 - failed} trajectories already scored`));
+  });
+
   it("--judge-config: a panel from a YAML file, flags over it, votes and agreement in the records", async () => {
     server.requests.length = 0;
     server.models = ["test-judge", "second-judge"];

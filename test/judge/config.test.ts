@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { defaultCachePath, readJudgeConfig, resolveJudge } from "../../src/judge/config.js";
+import { ROOT } from "../helpers.js";
 import { costOf, DEFAULT_PRICES, loadPrices, priceOf } from "../../src/judge/prices.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rubricate-config-"));
@@ -59,6 +60,13 @@ describe("judge configuration", () => {
     assert.throws(() => readJudgeConfig(broken), (e: Error) => e.message.startsWith(`${broken}:2:1: not valid YAML`));
     assert.throws(() => readJudgeConfig(join(dir, "missing.yaml")), /missing\.yaml: cannot read the judge config/);
     assert.ok(readJudgeConfig(file("j.json", '{"url": "http://a:1/v1", "model": ["x", "y"]}')).model!.length === 2, "JSON is YAML");
+  });
+
+  it("the documented example config is valid", () => {
+    const cfg = readJudgeConfig(join(ROOT, "docs", "judge.example.yaml"));
+    const r = resolveJudge({}, cfg, {})!;
+    assert.equal(r.panel[0].dialect, "vllm");
+    assert.equal(r.mode, "criterion");
   });
 
   it("prices: built-in table, overrides from a file, names with provider prefixes or dates, cached tokens billed apart", () => {
