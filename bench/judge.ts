@@ -6,7 +6,7 @@
  *
  * Usage: node dist/bench/judge.js [--data DIR] [--requests N] [--counter o200k|cl100k|PATH/tokenizer.json]
  */
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingest } from "../src/ingest/pipeline.js";
@@ -18,7 +18,7 @@ import { analyze } from "../src/analyze/facts.js";
 import { initShell } from "../src/analyze/shell.js";
 import { loadRubric } from "../src/rubric/load.js";
 import type { Trajectory } from "../src/types/trajectory.js";
-import { startServer } from "../test/judge/server.js";
+import { spawn } from "node:child_process";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
@@ -49,27 +49,40 @@ for (const t of ts) renderTranscript(t, 24000, counter);
 console.log(`rendering alone, exact count included: ${((performance.now() - t1) / ts.length).toFixed(2)} ms per trajectory (mean over the ${ts.length})`);
 
 // 2. overhead and rate against an instant server
-const server = await startServer();
+// the server runs in its own process, so the figures are the client's own work
+const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "judge-server.js")], { stdio: ["ignore", "pipe", "inherit"] });
+const url = await new Promise<string>((ok, fail) => {
+  child.stdout.once("data", (d: Buffer) => ok(d.toString().trim()));
+  child.once("exit", (code) => fail(new Error(`the bench server exited (${code})`)));
+});
+const server = { url, close: async () => void child.kill() };
 const rubric = loadRubric("swe-default");
 const judged = rubric.criteria.filter((c) => c.kind === "judge");
-const small = ts.reduce((a, b) => (a.steps.length && a.steps.length < b.steps.length ? a : b));
-const facts = analyze(small);
-const provider = judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), { mode: "rubric", render: (t, max) => renderTranscript(t, max, counter) });
-const r0 = performance.now();
-for (let i = 0; i < 200; i++) renderTranscript(small, 24000, counter);
-console.log(`bench trajectory: ${small.steps.length} steps, ${renderTranscript(small, 24000, counter).tokens} tokens rendered, ${((performance.now() - r0) / 200).toFixed(3)} ms per render`);
+const withSteps = ts.filter((t) => t.steps.length);
+const facts = withSteps.map((t) => analyze(t));
 const n = Number(values.requests);
-for (let i = 0; i < 50; i++) await provider.decide(small, facts, judged); // warm up
-for (const conc of [1, 64]) {
-  const start = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: conc }, async () => {
-    while (next < n) {
-      next++;
-      await provider.decide(small, facts, judged);
-    }
-  }));
-  const secs = (performance.now() - start) / 1000;
-  console.log(`concurrency ${String(conc).padStart(2)}: ${n} requests in ${secs.toFixed(2)} s = ${(n / secs).toFixed(0)} requests/s, ${((1000 * secs) / n).toFixed(2)} ms per request (render + request + parse, server answering instantly)`);
+for (const mode of ["rubric", "criterion"] as const) {
+  const provider = judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), { mode, render: (t, max) => renderTranscript(t, max, counter) });
+  for (let i = 0; i < 50; i++) await provider.decide({ ...withSteps[i % withSteps.length] }, facts[i % withSteps.length], judged); // warm up
+  for (const conc of [1, 64]) {
+    const start = performance.now();
+    let next = 0;
+    let requests = 0;
+    await Promise.all(
+      Array.from({ length: conc }, async () => {
+        while (requests < n) {
+          const i = next++ % withSteps.length;
+          // a fresh copy of a real trajectory each time, so every call renders and counts it again
+          await provider.decide({ ...withSteps[i] }, facts[i], judged);
+          requests += mode === "rubric" ? 1 : judged.length;
+        }
+      }),
+    );
+    const secs = (performance.now() - start) / 1000;
+    console.log(
+      `${mode.padEnd(9)} mode, concurrency ${String(conc).padStart(2)}: ${requests} requests in ${secs.toFixed(2)} s = ${(requests / secs).toFixed(0)} requests/s, ` +
+        `${((1000 * secs) / requests).toFixed(2)} ms per request (real trajectories in turn: render + count + request + parse; ${mode === "criterion" ? `one render per ${judged.length} requests; ` : ""}server answering instantly in another process)`,
+    );
+  }
 }
 await server.close();

@@ -32,7 +32,7 @@ export async function buildJudge(flags: JudgeFlags, configPath: string | undefin
         throw new Error(`judge server ${m.url} (model ${m.model}) failed the start-up probe: ${e.message} (use --no-probe to skip it)`);
       });
       if (cap.modelListed === false) throw new Error(`judge server ${m.url} does not serve model ${m.model}; it lists: ${cap.models!.slice(0, 20).join(", ")}`);
-      if (!quiet) note(`judge ${m.model} at ${m.url} (${m.dialect}): ${cap.models ? `${cap.models.length} models listed` : "no models list"}, logprobs ${cap.logprobs ? "yes" : "NO"}, n ${cap.n ? "in one request" : "as separate requests"}, ${cap.latencyMs} ms for one token`);
+      if (!quiet) note(`judge ${m.model} at ${m.url} (${m.dialect}): ${cap.models ? `${cap.models.length} model${cap.models.length === 1 ? "" : "s"} listed` : "no models list"}, logprobs ${cap.logprobs ? "yes" : "NO"}, n ${cap.n ? "in one request" : "as separate requests"}, ${cap.latencyMs} ms for one token`);
       if (!cap.logprobs && (config.mode !== "rubric" || config.outcome))
         note(`warning: ${m.model} returned no logprobs; YES/NO questions fall back to the answer word (values 0 or 1, not probabilities)`);
     }
