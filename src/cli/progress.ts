@@ -22,7 +22,7 @@ export function progress(label: string, enabled = process.stderr.isTTY === true,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(0, 0, { trajectories: 0, errors: 0, tokens: 0, cost: "$0", hits: 0 });
+  bar.start(0, 0, { trajectories: 0, errors: 0, rate: 0, tokens: 0, cost: "$0", hits: 0 });
   return {
     total: (n) => bar.setTotal(n),
     tick: (payload) => bar.increment(1, payload),

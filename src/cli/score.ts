@@ -15,15 +15,18 @@ import type { Rubric } from "../rubric/schema.js";
 import type { JudgeStats } from "../judge/provider.js";
 import type { BuiltJudge } from "./judge.js";
 
-const JUDGE_PROGRESS = "{tokens} tokens | {cost} | {hits} cache hits";
+const JUDGE_PROGRESS = "{rate} traj/s | {tokens} tokens | {cost} | {hits} cache hits";
 
 function formatCost(c: number | null): string {
   return c === null ? "unknown (no price for this model; see --prices)" : `$${c.toFixed(c < 1 ? 4 : 2)}`;
 }
 
-function judgePayload(st: JudgeStats): Record<string, string | number> {
+/** What the progress bar shows of a judged run: trajectories per second since `start`, tokens, dollars, cache hits. */
+function judgePayload(st: JudgeStats, records: number, start: number): Record<string, string | number> {
+  const secs = (Date.now() - start) / 1000;
+  const rate = secs > 0 ? (records / secs).toFixed(1) : "0";
   const tokens = st.promptTokens + st.completionTokens;
-  return { tokens: tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(0)}k` : tokens, cost: st.cost === null ? "no price" : `$${st.cost.toFixed(2)}`, hits: st.cacheHits };
+  return { rate, tokens: tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(0)}k` : tokens, cost: st.cost === null ? "no price" : `$${st.cost.toFixed(2)}`, hits: st.cacheHits };
 }
 
 export interface ScoreCliOptions {
@@ -109,11 +112,12 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   const done = o.resume ? finishedIds(o.output!) : new Set<string>();
   if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);
   const out = jsonlWriter(o.output, o.resume);
+  const started = Date.now();
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   const summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
-    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length, ...(judge ? judgePayload(judge.stats) : {}) }));
+    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length, ...(judge ? judgePayload(judge.stats, summary.records, started) : {}) }));
     const events =
       o.jobs > 1 && !judge && !o.resume
         ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
@@ -131,7 +135,7 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
-        if (judge) bar.update({ trajectories: summary.records, ...judgePayload(judge.stats) });
+        if (judge) bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
         await out.write(ev.record);
       } else if (ev.type === "error") errors.push(ev.error);
     }
