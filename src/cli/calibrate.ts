@@ -2,10 +2,10 @@
 import { writeFileSync } from "node:fs";
 import { crossValidate, fit } from "../eval/calibrate.js";
 import { readScores } from "../eval/read.js";
-import { reward, type RewardMode } from "../score/reward.js";
+import { criterionValue, reward, type RewardMode } from "../score/reward.js";
 import { note } from "./output.js";
 
-export async function runCalibrate(files: string[], o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number }): Promise<number> {
+export async function runCalibrate(files: string[], o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string }): Promise<number> {
   const items: { score: number; label: boolean; task: string }[] = [];
   const rubrics = new Set<string>();
   let errors = 0;
@@ -15,7 +15,7 @@ export async function runCalibrate(files: string[], o: { output: string; method:
       continue;
     }
     const r = ev.record;
-    const v = reward(r, { mode: o.reward });
+    const v = o.criterion ? criterionValue(r, o.criterion) : reward(r, { mode: o.reward });
     if (!r.label || v === null) continue;
     rubrics.add(`${r.rubric.id}@${r.rubric.version}#${r.rubric.hash}`);
     items.push({ score: v, label: r.label.resolved, task: r.instance_id ?? r.trajectory_id });
@@ -26,7 +26,7 @@ export async function runCalibrate(files: string[], o: { output: string; method:
   }
   if (rubrics.size > 1) note(`warning: the scores come from ${rubrics.size} different rubrics: ${[...rubrics].join(", ")}`);
   const cv = crossValidate(o.method, items, o.folds);
-  const c = fit(o.method, items, { records: items.length, positives: items.filter((i) => i.label).length, tasks: new Set(items.map((i) => i.task)).size, rubrics: [...rubrics], reward: o.reward });
+  const c = fit(o.method, items, { records: items.length, positives: items.filter((i) => i.label).length, tasks: new Set(items.map((i) => i.task)).size, rubrics: [...rubrics], reward: o.criterion ? `criterion:${o.criterion}` : o.reward });
   c.file.cv = cv as unknown as Record<string, unknown>;
   writeFileSync(o.output, JSON.stringify(c.file, null, 2) + "\n");
   const f = (x: number | null) => (x === null ? "-" : x.toFixed(3));

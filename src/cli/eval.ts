@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { readScores } from "../eval/read.js";
 import { evaluate, renderReport } from "../eval/report.js";
-import { reward, type RewardMode } from "../score/reward.js";
+import { criterionValue, reward, type RewardMode } from "../score/reward.js";
 import type { ScoreRecord } from "../types/score.js";
 import { note } from "./output.js";
 
@@ -15,6 +15,8 @@ export interface EvalCliOptions {
   bootstrap: number;
   groupBy: string;
   calibrator?: string;
+  /** evaluate one criterion's value instead of a reward */
+  criterion?: string;
 }
 
 export async function runEval(files: string[], o: EvalCliOptions): Promise<number> {
@@ -31,6 +33,10 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
     note("eval: no score records read");
     return 1;
   }
+  if (o.criterion && !records.some((r) => criterionValue(r, o.criterion!) !== null)) {
+    note(`eval: no record has a decided value for criterion ${o.criterion}; criteria in these records: ${[...new Set(records.flatMap((r) => r.criteria.map((c) => c.id)))].join(", ")}`);
+    return 1;
+  }
   let calibrate: ((x: number) => number) | undefined;
   if (o.calibrator) {
     const { loadCalibrator } = await import("../eval/calibrate.js");
@@ -38,7 +44,7 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
   }
   const rep = evaluate(records, {
     value: (r) => {
-      const v = reward(r, { mode: o.reward, alpha: o.alpha });
+      const v = o.criterion ? criterionValue(r, o.criterion) : reward(r, { mode: o.reward, alpha: o.alpha });
       return v === null || !calibrate ? v : calibrate(v);
     },
     threshold: o.threshold,

@@ -149,6 +149,7 @@ program
   .addOption(new Option("--reward <mode>", "which reward to evaluate").choices([...REWARD_MODES]).default("rubric"))
   .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
   .option("--calibrator <file>", "apply a calibrator from 'rubricate calibrate' first")
+  .option("--criterion <id>", "evaluate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution")
   .addOption(new Option("--threshold <x>", "threshold for accuracy").default(0.5).argParser(Number))
   .addOption(new Option("--bins <n>", "calibration bins").default(10).argParser(Number))
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
@@ -210,6 +211,7 @@ program
   .addOption(new Option("--method <m>", "calibration method").choices(["platt", "isotonic"]).default("platt"))
   .addOption(new Option("--reward <mode>", "which reward to calibrate").choices([...REWARD_MODES]).default("rubric"))
   .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
+  .option("--criterion <id>", "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution")
   .action(async (files: string[], o) => {
     process.exitCode = await runCalibrate(files, o);
   });

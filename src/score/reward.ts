@@ -36,6 +36,15 @@ export function reward(r: Pick<ScoreRecord, "score" | "label">, o: RewardOptions
   }
 }
 
+/**
+ * One criterion's value oriented so that 1 is good (its goodness), e.g. the
+ * judge's p(YES) to "will this patch pass the hidden tests?"; null when the
+ * record has no decided value for it.
+ */
+export function criterionValue(r: Pick<ScoreRecord, "criteria">, id: string): number | null {
+  return r.criteria.find((c) => c.id === id)?.goodness ?? null;
+}
+
 /** (x − mean) / std over the attempts at each task; 0 where a task's rewards are all equal. */
 export function groupNormalize(items: { task: string; value: number }[]): number[] {
   const by = new Map<string, number[]>();

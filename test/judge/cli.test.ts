@@ -26,7 +26,7 @@ describe("score with a judge, through the CLI", () => {
       server.requests.length = 0;
       server.script = null;
       const out = join(tmp(), "s.jsonl");
-      const r = await runCli(["score", ...INPUTS, "--judge", server.url, "--model", "test-judge", "--judge-mode", mode, "--concurrency", "16", "--no-run-context", "-o", out, ...(mode === "criterion" ? ["--tokenizer", "cl100k"] : [])]);
+      const r = await runCli(["score", ...INPUTS, "--judge", server.url, "--model", "test-judge", "--judge-mode", mode, "--concurrency", "16", "--no-run-context", "-o", out, ...(mode === "criterion" ? ["--tokenizer", "cl100k"] : []), ...(HAS_SHARED ? ["--labels", join(SHARED, "index.jsonl")] : [])]);
       assert.equal(r.status, 0, r.stderr.slice(-2000));
       const records = read(out);
       assert.ok(records.length >= (HAS_SHARED ? 352 : 8), `${records.length} records`);
@@ -54,6 +54,16 @@ describe("score with a judge, through the CLI", () => {
       }
       assert.equal(server.requests.filter((b) => !isProbe(b)).length, calls);
       assert.match(r.stderr, new RegExp(`judge test-judge \\(${mode} mode\\): ${calls} requests`));
+      if (mode === "outcome") {
+        // the judge's p(YES) alone, evaluated against the labels (the scripted judge says 0.82 to everything: AUC 0.5)
+        const ev = await runCli(["eval", out, "--criterion", "predicted-resolution", "--bootstrap", "0"]);
+        assert.equal(ev.status, 0, ev.stderr);
+        assert.match(ev.stdout, /AUC/);
+        assert.match(ev.stdout, /0\.500/);
+        const none = await runCli(["eval", out, "--criterion", "no-such-criterion"]);
+        assert.equal(none.status, 1);
+        assert.match(none.stderr, /no record has a decided value for criterion no-such-criterion/);
+      }
     });
   }
 
