@@ -60,13 +60,15 @@ interface State {
   lastPlanned: string | null;
   /** content of files the agent wrote whole (a later `python f` runs it), by repository path */
   files: Map<string, string>;
+  /** what running such a file's code does, by code (a reproduction is run again and again) */
+  runs: Map<string, CommandEffect>;
 }
 
 /** Scaffolds that run every action in a fresh subshell, so `cd` does not carry over. */
 const FRESH_SHELL = new Set(["mini-swe-agent"]);
 
 export function classifySteps(t: Trajectory): StepFacts[] {
-  const state: State = { cwd: null, open: null, lastPlanned: null, files: new Map() };
+  const state: State = { cwd: null, open: null, lastPlanned: null, files: new Map(), runs: new Map() };
   const fresh = FRESH_SHELL.has(t.source.format);
   // responses the scaffold refused for their format: none of their actions ran
   const refused = new Set<number>();
@@ -329,7 +331,8 @@ function merge(f: StepFacts, e: CommandEffect, st: State): void {
   if (st.files.size && e.script && /\.py$/.test(e.script) && e.kinds.includes("run")) {
     const code = st.files.get(repoPath(at(st, e.script)));
     if (code) {
-      const inner = pythonEffect(code, e.script);
+      let inner = st.runs.get(code);
+      if (!inner) st.runs.set(code, (inner = pythonEffect(code, e.script)));
       if (inner.kinds.includes("edit")) f.kinds.push("edit");
       if (inner.test && !f.test) {
         f.kinds.push("test");
@@ -381,7 +384,7 @@ function firstArg(action: string, n = 1): string | null {
 
 function finish(f: StepFacts): StepFacts {
   // (words that are not paths: punctuation, unexpanded `$var` / `$(cmd)`)
-  const norm = (xs: string[]) => [...new Set(xs.map((p) => repoPath(p)).filter((p) => p && p !== "." && /\w/.test(p) && !/[$`]/.test(p)))];
+  const norm = (xs: string[]) => (xs.length ? [...new Set(xs.map((p) => repoPath(p)).filter((p) => p && p !== "." && /\w/.test(p) && !/[$`]/.test(p)))] : xs);
   f.read = norm(f.read);
   f.written = norm(f.written);
   f.deleted = norm(f.deleted);

@@ -56,6 +56,9 @@ const RESERVED = new Set(["if", "then", "elif", "else", "fi", "for", "while", "u
 /** Shells whose `-c` string is parsed as the commands it runs. */
 const SHELLS = new Set(["bash", "sh", "zsh", "dash"]);
 
+/** A run of word characters that need no care, copied at once. */
+const PLAIN_RUN = /[\w./=:,+@%^*?~-]+/y;
+
 function simpleList(text: string): ShellCommand[] | null {
   const out: ShellCommand[] = [];
   let words: string[] = [];
@@ -91,12 +94,211 @@ function simpleList(text: string): ShellCommand[] | null {
       if ((ch === "&" || ch === "|") && text[i + 1] === ch) i++;
       start = i + 1;
     } else {
-      word += ch;
+      PLAIN_RUN.lastIndex = i;
+      const run = PLAIN_RUN.exec(text);
+      word += run ? run[0] : ch;
+      if (run) i += run[0].length - 1;
       inWord = true;
     }
   }
   endCommand(text.length);
   return ok ? out : null;
+}
+
+/** Characters that, outside quotes, leave a script to tree-sitter: expansions, grouping, escapes, tests (`#` inside a word). */
+const SCRIPT_SPECIAL = new Set(["$", "`", "(", ")", "{", "}", "!", "\\", "#", "[", "]"]);
+/** Command words tree-sitter reads as more than a simple command. */
+const SCRIPT_NAMES = new Set(["export", "declare", "typeset", "local", "readonly", "unset", "time", "let", "eval", "exec"]);
+
+/**
+ * Command lists over several lines with file redirects and heredocs (`cd /testbed && cat > f.py
+ * <<'EOF'` ... `EOF`, then `python f.py 2>&1 | tail`), the usual agent scripts that `simpleList`
+ * does not take, read as tree-sitter reads them, quirks included: a redirect is not part of the
+ * command's text, a `-` right before `<<` is dropped, a heredoc body loses its leading blank lines.
+ * Anything else (expansions, subshells, escapes, words after a redirect, an odd heredoc) gives
+ * null and goes to tree-sitter.
+ */
+function scriptList(text: string): ShellCommand[] | null {
+  if (text.length > MAX_SOURCE) return null;
+  const out: ShellCommand[] = [];
+  let words: { value: string; start: number; end: number }[] = [];
+  let redirects: { op: string; target: string }[] = [];
+  let redirected = false; // the command had a redirect: no more words
+  let word = "";
+  let wordStart = -1;
+  // a heredoc opened on this line, for the command that will be out[at]; `after`: redirects came before it
+  let heredoc: { delimiter: string; quoted: boolean; at: number; after: boolean } | null = null;
+  // a quoted newline, and a line break: tree-sitter may then run two lines into one command
+  let quotedNewline = false;
+  let lineBreak = false;
+
+  const endWord = (end: number) => {
+    if (wordStart >= 0) words.push({ value: word, start: wordStart, end });
+    wordStart = -1;
+    word = "";
+  };
+  const endCommand = (): boolean => {
+    if (!words.length) return !redirects.length;
+    const first = words.findIndex((w) => !/^[A-Za-z_]\w*=/.test(text.slice(w.start, w.end)));
+    if (first < 0) return false;
+    // (tree-sitter keeps the command word as written: `"a" b` is named `"a"`)
+    const name = text.slice(words[first].start, words[first].end);
+    const args = words.slice(first + 1).map((w) => w.value);
+    if (RESERVED.has(name) || SCRIPT_NAMES.has(name) || (SHELLS.has(name) && args.includes("-c"))) return false;
+    const cmd = simple([name, ...args], text.slice(words[0].start, words[words.length - 1].end));
+    cmd.redirects = redirects;
+    out.push(cmd);
+    words = [];
+    redirects = [];
+    redirected = false;
+    return true;
+  };
+  /** reads a word (quoted parts joined) into `word` from `i`; the index after it, or -1 */
+  const readWord = (i: number): number => {
+    for (; i < text.length; i++) {
+      const ch = text[i];
+      const c = text.charCodeAt(i);
+      if (ch === "'") {
+        const close = text.indexOf("'", i + 1);
+        if (close < 0) return -1;
+        const raw = text.slice(i + 1, close);
+        if (raw.includes("\n")) quotedNewline = true;
+        word += raw;
+        i = close;
+      } else if (ch === '"') {
+        let close = i + 1;
+        while (close < text.length && text[close] !== '"') close += text[close] === "\\" ? 2 : 1;
+        if (close >= text.length) return -1;
+        const raw = text.slice(i + 1, close);
+        if (raw.includes("$") || raw.includes("`")) return -1;
+        if (raw.includes("\n")) quotedNewline = true;
+        word += raw.replace(/\\(["\\$`])/g, "$1");
+        i = close;
+      } else if (ch === " " || ch === "\t" || ch === "\n" || ch === ";" || ch === "&" || ch === "|" || ch === "<" || ch === ">") return i;
+      else if (SCRIPT_SPECIAL.has(ch) || c < 32 || c === 127 || (c > 127 && /\s/.test(ch))) return -1;
+      else {
+        PLAIN_RUN.lastIndex = i;
+        const run = PLAIN_RUN.exec(text);
+        word += run ? run[0] : ch;
+        if (run) i += run[0].length - 1;
+      }
+    }
+    return i;
+  };
+  /** the target word of a file redirect whose operator ends before `i`; the index after it, or -1 */
+  const redirectTarget = (i: number, op: string): number => {
+    while (text[i] === " " || text[i] === "\t") i++;
+    word = "";
+    const next = readWord(i);
+    // (a numeric target is a descriptor to tree-sitter)
+    if (next <= i || (heredoc && heredoc.after) || /^[\d-]/.test(text[i])) return -1;
+    redirects.push({ op, target: word });
+    word = "";
+    redirected = true;
+    return next;
+  };
+  /** the body of the heredoc opened on the line before `start`; the index after its closing line, or -1 */
+  const heredocBody = (start: number): number => {
+    const h = heredoc!;
+    // the first line that starts with the delimiter, blanks aside (tree-sitter also ends the body
+    // at an indented or longer word, ` EOF` or `EOFX`: then leave it to tree-sitter)
+    const end = new RegExp(`^[ \\t]*${h.delimiter}(.*)$`, "gm");
+    end.lastIndex = start;
+    const m = end.exec(text);
+    const after = m ? m.index + m[0].length : 0;
+    if (!m || text[m.index] !== h.delimiter[0] || !/^[ \t]*$/.test(m[1])) return -1;
+    if ((m.index > start && text[m.index - 1] !== "\n") || (after < text.length && text[after] !== "\n")) return -1;
+    const body = text.slice(start, m.index).replace(/^[ \t\n]+/, "");
+    if (/^\s/.test(body) || (!h.quoted && /[$`\\]/.test(body)) || h.at !== out.length - 1) return -1;
+    out[h.at].heredoc = body;
+    heredoc = null;
+    return after + 1;
+  };
+
+  /** `python - <<EOF`, `lint - 2>&1`: tree-sitter drops a `-` right before a heredoc or a numbered redirect */
+  const dropDash = (at: number): boolean => {
+    const last = words[words.length - 1];
+    if (last.value !== "-" || redirected) return true;
+    if (words.length < 2 || last.end !== last.start + 1 || !/^[ \t]+$/.test(text.slice(last.end, at))) return false;
+    words.pop();
+    return true;
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === " " || ch === "\t") {
+      endWord(i);
+      i++;
+    } else if (ch === "\n") {
+      lineBreak = true;
+      endWord(i);
+      if (!endCommand()) return null;
+      i++;
+      if (heredoc) i = heredocBody(i);
+      if (i < 0) return null;
+    } else if (ch === "&" && text[i + 1] === ">") {
+      // `&>f`, `&>>f`
+      if (wordStart >= 0 || !words.length) return null;
+      const op = text[i + 2] === ">" ? "&>>" : "&>";
+      i = redirectTarget(i + op.length, op);
+      if (i < 0) return null;
+    } else if (ch === ";" || ch === "&" || ch === "|") {
+      endWord(i);
+      if (heredoc || !words.length || !endCommand()) return null;
+      const next = text[i + 1];
+      if ((ch === ";" && next === ";") || (ch === "|" && next === "&")) return null;
+      const double = ch !== ";" && next === ch;
+      i += double ? 2 : 1;
+      // `a &&` or `a |` ending a line: the list goes on on the next line
+      if ((double || ch === "|") && /^[ \t]*(\n|$)/.test(text.slice(i, i + 100))) return null;
+    } else if (ch === ">" || ch === "<") {
+      if (wordStart >= 0 || !words.length) return null;
+      if (ch === "<" && text[i + 1] === "<") {
+        const m = /^<<[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))(?=[ \t\n]|$)/.exec(text.slice(i, i + 100));
+        if (!m || heredoc) return null;
+        if (!dropDash(i)) return null;
+        heredoc = { delimiter: m[1] ?? m[2] ?? m[3], quoted: m[3] === undefined, at: out.length, after: redirects.length > 0 };
+        redirected = true;
+        i += m[0].length;
+      } else if (ch === ">" && text[i + 1] === "&") {
+        // `>&2`, `2>&1`: to a descriptor, no file
+        const m = /^>&\d+(?=[ \t\n;&|]|$)/.exec(text.slice(i, i + 20));
+        if (!m) return null;
+        redirected = true;
+        i += m[0].length;
+      } else {
+        const op = ch === ">" && text[i + 1] === ">" ? ">>" : ch;
+        const after = text[i + op.length];
+        if (after === "|" || after === "&" || after === "<" || after === ">") return null;
+        i = redirectTarget(i + op.length, op);
+        if (i < 0) return null;
+      }
+    } else {
+      // `2>f`, `2>&1`: a descriptor number, not a word
+      const fd = /^\d+(?=>)/.exec(text.slice(i, i + 12));
+      if (fd) {
+        if (fd[0][0] === "0") return null; // `0>f`: tree-sitter reads a word `0`
+        if (!words.length || !dropDash(i)) return null;
+        i += fd[0].length;
+        continue;
+      }
+      if (ch === "#") {
+        // a comment, to the end of the line
+        if (heredoc) return null;
+        const nl = text.indexOf("\n", i);
+        i = nl < 0 ? text.length : nl;
+        continue;
+      }
+      if (redirected) return null;
+      wordStart = i;
+      i = readWord(i);
+      if (i < 0) return null;
+    }
+  }
+  endWord(i);
+  if (!endCommand() || heredoc || (quotedNewline && lineBreak)) return null;
+  return out;
 }
 
 function simple(words: string[], text: string): ShellCommand {
@@ -112,19 +314,31 @@ function baseName(word: string): string {
 const cache = new Map<string, ShellCommand[]>();
 const CACHE_MAX = 4096;
 
+/** Forget the parses cached so far (benchmarks measure cold parsing with it). */
+export function clearShellCache(): void {
+  cache.clear();
+}
+
 /** Simple commands of a bash source text, in order. `initShell()` must have completed. */
 export function parseShell(source: string): ShellCommand[] {
   const text = source.trim();
-  if (SIMPLE.test(text)) {
-    const cmds = simpleList(text);
-    if (cmds) return cmds;
-  }
+  const fast = parseFast(text);
+  if (fast) return fast;
   const hit = cache.get(text);
   if (hit) return hit;
   const cmds = parseWithTreeSitter(text, 0);
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(text, cmds);
   return cmds;
+}
+
+function parseFast(text: string): ShellCommand[] | null {
+  return SIMPLE.test(text) ? simpleList(text) : scriptList(text);
+}
+
+/** The fast paths alone: the commands, or null when the text needs tree-sitter; for tests. */
+export function parseShellFast(source: string): ShellCommand[] | null {
+  return parseFast(source.trim());
 }
 
 /** Parse with tree-sitter only (no fast path); for tests that compare the two. */
@@ -259,8 +473,10 @@ const REDIRECTS = new Set(["file_redirect", "heredoc_redirect", "herestring_redi
 function lastCommand(node: Node): Node | null {
   if (node.type === "command") return node;
   if (node.type === "command_substitution" || node.type === "process_substitution" || REDIRECTS.has(node.type)) return null;
-  for (let i = node.namedChildCount - 1; i >= 0; i--) {
-    const c = node.namedChild(i);
+  // (all children in one call: `namedChild(i)` walks the children from the first, each time)
+  const children = node.namedChildren;
+  for (let i = children.length - 1; i >= 0; i--) {
+    const c = children[i];
     if (!c) continue;
     const hit = lastCommand(c);
     if (hit) return hit;

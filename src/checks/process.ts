@@ -1,6 +1,7 @@
 /** Checks about how the agent worked: loops, failing edits, length, budget, hallucinated paths. */
 import { z } from "zod";
 import { samePath } from "../analyze/paths.js";
+import type { Step } from "../types/trajectory.js";
 import { defineCheck, result } from "./types.js";
 
 /** Actions compare after trimming; whitespace inside a command is part of it. */
@@ -28,15 +29,29 @@ export const repeatsActions = defineCheck({
       else run = [s.index];
       if (run.length >= p.consecutive) evidence.push(...run);
     }
-    const seen = new Map<string, number[]>();
+    // the same action with the same result: steps grouped by action, then, only for actions that
+    // recur, by the start of the observation (most actions are unique: no observation is read)
+    const byAction = new Map<string, Step[]>();
     for (const s of steps) {
-      const k = `${acts.get(s.index)}\u0000${norm((s.observation ?? "").slice(0, 2000))}`;
-      seen.set(k, [...(seen.get(k) ?? []), s.index]);
+      const a = acts.get(s.index)!;
+      const group = byAction.get(a);
+      if (group) group.push(s);
+      else byAction.set(a, [s]);
     }
-    let worst = 0;
-    for (const idx of seen.values()) {
-      if (idx.length >= p.same_result) evidence.push(...idx);
-      worst = Math.max(worst, idx.length);
+    let worst = steps.length ? 1 : 0;
+    for (const group of byAction.values()) {
+      if (group.length < 2) continue;
+      const seen = new Map<string, number[]>();
+      for (const s of group) {
+        const k = norm((s.observation ?? "").slice(0, 2000));
+        const idx = seen.get(k);
+        if (idx) idx.push(s.index);
+        else seen.set(k, [s.index]);
+      }
+      for (const idx of seen.values()) {
+        if (idx.length >= p.same_result) evidence.push(...idx);
+        worst = Math.max(worst, idx.length);
+      }
     }
     if (!evidence.length) return result(false, [], `no action repeated ${p.consecutive}x in a row or ${p.same_result}x with the same result`);
     return result(true, evidence, `repeated actions: ${new Set(evidence).size} steps in loops (same action and result up to ${worst}x)`);

@@ -19,6 +19,7 @@ export function isRun(s: StepFacts): boolean {
 export function started(s: StepFacts): boolean {
   const o = s.observed;
   if (o.marks.includes("command_not_found") || o.exitCode === 127) return false;
+  if (!o.missing.length) return true;
   const words = new Set([...s.commands, ...(s.script ?? "").split(/\s+/)].map(base));
   return !o.missing.some((p) => words.has(base(p)));
 }
@@ -119,6 +120,7 @@ export const verifiesAfterLastEdit = defineCheck({
 });
 
 const CLAIM = /\b(fixed|resolved|solved|implemented|successfully|works (now|correctly|as expected)|now works|all (the )?tests pass(ed)?|tests (now )?pass(ed)?)\b/gi;
+const CLAIM_ANYWHERE = new RegExp(CLAIM.source, "i");
 /** Words shortly before a claim word (same sentence, last twelve words) that make it no claim: negated, conditional, a plan or advice. */
 const NOT_A_CLAIM_BEFORE = /\b(not|never|unable|cannot|failed to|if|whether|ensure|ensuring|confirm|verify|verifying|to check|would|could|might|requires?|needs?|how|assum\w*)\b|n't\b/i;
 /** "successfully reproduced the bug", "successfully created the file": success at something else than the fix. */
@@ -126,6 +128,7 @@ const NOT_A_CLAIM_AFTER = /^\s*(reproduced|recreated|replicated|ran|run|created|
 
 /** The first success claim in a closing message: a claim word not negated, conditional or about something else. */
 export function successClaim(text: string): string | null {
+  if (!CLAIM_ANYWHERE.test(text)) return null; // then none in any sentence
   for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
     for (const m of sentence.matchAll(CLAIM)) {
       const before = sentence.slice(0, m.index).split(/\s+/).slice(-12).join(" ");

@@ -40,6 +40,18 @@ function base(c: Criterion): Pick<CriterionResult, "id" | "kind" | "polarity" | 
   return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity };
 }
 
+type Verdict = Omit<CriterionResult, "id" | "kind" | "polarity" | "weight" | "severity">;
+
+/**
+ * The criterion's fields then the verdict's, in that order. Built field by field: an object
+ * spread (`{ ...base(c), status }`) costs V8 microseconds per result, a large share of a check run.
+ */
+function resultOf(c: Criterion, v: Verdict): CriterionResult {
+  const { status, value, goodness, evidence, explanation, reason, by } = v;
+  if (reason === undefined) return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness, evidence, explanation, by };
+  return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness, evidence, explanation, reason, by };
+}
+
 export function goodness(c: Pick<Criterion, "polarity">, value: number | null): number | null {
   return value === null ? null : c.polarity === "encourage" ? value : 1 - value;
 }
@@ -52,7 +64,7 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
   for (const c of rubric.criteria) {
     const skip = holds(c.when, facts);
     if (skip) {
-      results.set(c.id, { ...base(c), status: "not_applicable", value: null, goodness: null, evidence: [], explanation: skip, by: "condition" });
+      results.set(c.id, resultOf(c, { status: "not_applicable", value: null, goodness: null, evidence: [], explanation: skip, by: "condition" }));
       continue;
     }
     if (c.kind === "check") results.set(c.id, runCheck(c, facts, t, opts.run ?? {}));
@@ -69,7 +81,7 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
       else {
         const reason = kind === "judge" ? "no_judge" : "no_outcome_model";
         const explanation = provider ? `${provider.name} gave no verdict` : kind === "judge" ? "no judge configured (--judge)" : "no outcome model or judge configured";
-        results.set(c.id, { ...base(c), status: "unscored", value: null, goodness: null, evidence: [], explanation, reason: provider ? "judge_error" : reason, by: provider?.name ?? "none" });
+        results.set(c.id, resultOf(c, { status: "unscored", value: null, goodness: null, evidence: [], explanation, reason: provider ? "judge_error" : reason, by: provider?.name ?? "none" }));
       }
     }
   }
@@ -98,12 +110,12 @@ function runCheck(c: Criterion, f: Facts, t: Trajectory, run: RunContext): Crite
   try {
     const r = def.run(f, t, c.params ?? def.params.parse({}), run);
     if (r.present === null) {
-      return { ...base(c), status: "not_applicable", value: null, goodness: null, evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` };
+      return resultOf(c, { status: "not_applicable", value: null, goodness: null, evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` });
     }
     const value = r.present ? 1 : 0;
-    return { ...base(c), status: "decided", value, goodness: goodness(c, value), evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` };
+    return resultOf(c, { status: "decided", value, goodness: goodness(c, value), evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` });
   } catch (e) {
-    return { ...base(c), status: "unscored", value: null, goodness: null, evidence: [], explanation: `check failed: ${(e as Error).message}`, reason: "check_error", by: `check:${def.name}` };
+    return resultOf(c, { status: "unscored", value: null, goodness: null, evidence: [], explanation: `check failed: ${(e as Error).message}`, reason: "check_error", by: `check:${def.name}` });
   }
 }
 

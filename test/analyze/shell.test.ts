@@ -1,12 +1,12 @@
 /**
  * Bash parsing (src/analyze/shell.ts) and what each parsed command does
  * (src/analyze/shellkinds.ts): lists, pipelines, subshells, substitutions,
- * heredocs, redirects, quoting, wrappers, and the fast path for plain word
- * lists against tree-sitter.
+ * heredocs, redirects, quoting, wrappers, and the fast paths (plain word
+ * lists; scripts with redirects and heredocs) against tree-sitter.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { initShell, parseShell, parseShellFull, type ShellCommand } from "../../src/analyze/shell.js";
+import { initShell, parseShell, parseShellFast, parseShellFull, type ShellCommand } from "../../src/analyze/shell.js";
 import { commandEffect, positional, pythonFiles, type CommandEffect } from "../../src/analyze/shellkinds.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, SHARED, collect } from "../helpers.js";
@@ -213,6 +213,78 @@ describe("parseShell: the fast path agrees with tree-sitter", () => {
       }
     }
     assert.ok(n > 1000, `only ${n} plain lines`);
+    assert.deepEqual(differ, []);
+  });
+});
+
+describe("parseShell: the script fast path (redirects, heredocs, lines) agrees with tree-sitter", () => {
+  const taken = [
+    "cd /testbed && cat > repro.py << 'EOF'\nimport sys\n\nprint(sys.argv)\nEOF\npython repro.py",
+    "cat <<'EOF' > /tmp/t.py\nx = 1\nEOF\n\npython /tmp/t.py 2>&1 | tail -20",
+    "python - <<'PY'\nprint(1)\nPY",
+    "python3 - << 'EOF' 2>&1\nimport a\nEOF",
+    "cat > f.txt <<EOF\nplain text\nEOF",
+    "cat > f.py << 'EOF'\n\n\n    indented()\n'\\' \"$x\" `y` $(z)\nEOF  ",
+    "cat >> log <<\"END\"\nline\nEND",
+    "python x.py > out.txt 2>&1",
+    "ls missing 2>/dev/null | head -5; echo done",
+    "python run.py &> log && cat log",
+    "echo a >> f; cat < f",
+    "cd /testbed && echo 'select 1;' | sqlfluff lint - 2>&1 | head -5",
+    "ls\n\npython x.py  # try it\n# note 'quoted\ngit diff",
+    'grep -rn "a\\|b" src "x\\"y" --include="*.py"',
+    'python -c "import x; print(x.f(1))" && echo ok',
+    "X=1 Y='a b' pytest -q tests/test_a.py::test_b > /tmp/r.txt",
+  ];
+  for (const src of taken) {
+    it(JSON.stringify(src), () => {
+      assert.ok(parseShellFast(src), "the fast path takes it");
+      assert.deepEqual(parseShell(src), parseShellFull(src));
+    });
+  }
+
+  it("leaves expansions, odd heredocs and tree-sitter's odd readings to tree-sitter", () => {
+    for (const src of [
+      "echo $(ls) > f",
+      "cat > f <<EOF\nx\n  EOF\nEOF", // tree-sitter ends the body at an indented delimiter
+      "cat > f <<EOF\nx\nEOFX\nEOF",
+      "cat > f <<EOF\n$HOME\nEOF", // an unquoted heredoc that expands
+      "cat <<EOF | python\nprint(1)\nEOF",
+      "cat > f <<EOF\nx", // no end
+      "cat > f <<-EOF\n\tx\nEOF",
+      "echo a > f b", // a word after a redirect
+      "x 0>f",
+      "ls >1",
+      "echo 'a\nb' | x\nls", // a quoted newline, then a line break
+      "ls &&\nls",
+      "export A=\"b c\" > f",
+      "find . -name '*.py' -exec grep -l x {} \\; 2>/dev/null",
+      "bash -c 'ls' > f",
+    ]) {
+      assert.equal(parseShellFast(src), null, src);
+      assert.deepEqual(parseShell(src), parseShellFull(src), src);
+    }
+  });
+
+  it("agrees on every command line in the shared data, and takes most of those with redirects or heredocs", { skip: !HAS_SHARED && "shared data not present" }, async () => {
+    const { trajectories } = await collect([SHARED]);
+    const plain = /^[^$`()<>\\\n\r#{}!]*$/;
+    let scripts = 0;
+    let fast = 0;
+    const differ: string[] = [];
+    for (const t of trajectories as Trajectory[]) {
+      for (const s of t.steps) {
+        if (s.tool !== "bash" && s.tool !== "execute_bash") continue;
+        const src = s.action.trim();
+        if (plain.test(src)) continue;
+        scripts++;
+        const cmds = parseShellFast(src);
+        if (!cmds) continue;
+        fast++;
+        if (JSON.stringify(cmds) !== JSON.stringify(parseShellFull(src))) differ.push(src);
+      }
+    }
+    assert.ok(scripts > 1000 && fast > 0.8 * scripts, `${fast} of ${scripts} scripts taken`);
     assert.deepEqual(differ, []);
   });
 });
