@@ -127,7 +127,7 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
             autoLabels: o.autoLabels,
             run: ctx,
             outcome: judgeOutcome ? judge : outcome,
-            judge: mode === "outcome" ? undefined : judge,
+            judge,
             onProgress,
             concurrency: built ? built.config.concurrency : 1,
             skip: done,

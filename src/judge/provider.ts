@@ -220,6 +220,9 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
       const rendered = renderOnce(t);
       usage.transcript = { sha256: rendered.hash, tokens: rendered.tokens, tokenizer: rendered.counter, cut_chars: rendered.cut };
       const note = rendered.flags.length ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]` : "";
+      // the outcome mode asks only the outcome question; judge criteria say why they have no value
+      if (o.mode === "outcome")
+        for (const c of criteria.filter((x) => x.kind === "judge")) out.set(c.id, unscored("no_judge", "not asked: --judge-mode outcome asks the judge only whether the patch will pass the hidden tests"));
       const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
       const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];
       const system = systemPrompt(judged.length ? judged : criteria);

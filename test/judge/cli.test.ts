@@ -37,7 +37,10 @@ describe("score with a judge, through the CLI", () => {
         const outcome = rec.criteria.filter((c) => c.kind === "outcome" && c.status !== "not_applicable");
         if (mode === "outcome") {
           for (const c of outcome) assert.ok(c.status === "decided" && c.by === "judge:test-judge", `${rec.trajectory_id} ${c.id}: ${c.explanation}`);
-          for (const c of judged) assert.equal(c.reason, "no_judge");
+          for (const c of judged) {
+            assert.equal(c.reason, "no_judge");
+            assert.match(c.explanation, /not asked: --judge-mode outcome/);
+          }
           calls += outcome.length;
         } else {
           for (const c of judged) assert.equal(c.status, "decided", `${rec.trajectory_id} ${c.id}: ${c.explanation}`);
