@@ -43,6 +43,7 @@ export async function buildJudge(flags: JudgeFlags, configPath: string | undefin
   const provider = judgeProvider(backends, {
     mode: config.mode,
     outcome: config.outcome,
+    rubric: rubric.criteria,
     maxPromptTokens: config.maxPromptTokens,
     maxTokens: config.maxTokens,
     samples: config.samples,

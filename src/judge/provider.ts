@@ -44,6 +44,12 @@ export interface JudgeOptions {
   aggregate?: Aggregate;
   /** price table for cost accounting */
   prices?: Record<string, Price>;
+  /**
+   * the rubric's criteria: the system prompt then lists all its judge questions
+   * whichever apply to a trajectory, so it is byte-identical across calls and
+   * trajectories (prefix caching); without it, the questions asked are listed
+   */
+  rubric?: Criterion[];
   /** renders a trajectory within the token budget (default: renderTranscript) */
   render?: (t: Trajectory, maxTokens: number) => Rendered;
 }
@@ -161,6 +167,8 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
   const how = o.aggregate ?? "mean";
   const render = o.render ?? renderTranscript;
   const usageById = new Map<string, JudgeUsage>();
+  const rubricJudged = o.rubric?.filter((c) => c.kind === "judge") ?? [];
+  const fixedSystem = rubricJudged.length ? systemPrompt(rubricJudged) : null;
   // a trajectory asked about judge and outcome criteria is rendered once
   const renders = new WeakMap<Trajectory, Rendered>();
   const renderOnce = (t: Trajectory): Rendered => {
@@ -225,7 +233,7 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
         for (const c of criteria.filter((x) => x.kind === "judge")) out.set(c.id, unscored("no_judge", "not asked: --judge-mode outcome asks the judge only whether the patch will pass the hidden tests"));
       const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
       const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];
-      const system = systemPrompt(judged.length ? judged : criteria);
+      const system = fixedSystem ?? systemPrompt(judged.length ? judged : criteria);
 
       const settle = (c: Criterion, votes: Vote[], detail: (v: Vote) => string) => {
         const r = combine(votes, how);

@@ -72,6 +72,21 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     assert.equal(yesProbability([{ token: "maybe", logprob: 0 }]), null);
   });
 
+  it("with the rubric given, the system prompt is byte-identical for every call: judge and outcome questions, whichever criteria apply", async () => {
+    server.requests.length = 0;
+    server.script = null;
+    const p = judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0 }), { mode: "criterion", outcome: true, rubric: rubric.criteria });
+    const judged = rubric.criteria.filter((c) => c.kind === "judge");
+    const outcome = rubric.criteria.filter((c) => c.kind === "outcome");
+    await p.decide(traj("a"), {} as never, [judged[0]]);
+    await p.decide(traj("b"), {} as never, judged.slice(1, 3));
+    await p.decide(traj("b"), {} as never, outcome);
+    assert.equal(server.requests.length, 4);
+    const systems = new Set(server.requests.map((b) => (b.messages as { content: string }[])[0].content));
+    assert.equal(systems.size, 1);
+    for (const c of judged) assert.ok([...systems][0].includes(c.question), "every judge question of the rubric is listed");
+  });
+
   it("outcome criteria can be judged the SWE-RM way", async () => {
     server.requests.length = 0;
     const p = provider("rubric", true);
