@@ -108,19 +108,35 @@ function answerSchema(ids: string[]): Record<string, unknown> {
   };
 }
 
-/** p(YES) / (p(YES) + p(NO)) over token variants (" YES", "Yes", "yes"...); null when neither appears. */
-export function yesProbability(tops: { token: string; logprob: number }[]): number | null {
+/** The probability mass of YES and NO variants (" YES", "Yes", "yes"...) among a first token's top logprobs. */
+export function yesNoMass(tops: { token: string; logprob: number }[]): { yes: number; no: number; rest: number } {
   let yes = 0;
   let no = 0;
+  let all = 0;
   const seen = new Set<string>();
   for (const t of tops) {
     if (seen.has(t.token)) continue;
     seen.add(t.token);
+    const p = Math.exp(t.logprob);
+    all += p;
     const w = t.token.trim().toLowerCase().replace(/[^a-z]/g, "");
-    if (w === "yes") yes += Math.exp(t.logprob);
-    else if (w === "no") no += Math.exp(t.logprob);
+    if (w === "yes") yes += p;
+    else if (w === "no") no += p;
   }
-  return yes + no > 0 ? yes / (yes + no) : null;
+  return { yes, no, rest: Math.max(0, 1 - all) };
+}
+
+/**
+ * p(YES) / (p(YES) + p(NO)); null when neither appears. When only one of the
+ * two is among the top logprobs, the other is given the mass the list leaves
+ * out (its upper bound), so a missing NO does not make p(YES) exactly 1.
+ */
+export function yesProbability(tops: { token: string; logprob: number }[]): number | null {
+  const m = yesNoMass(tops);
+  if (m.yes + m.no === 0) return null;
+  const yes = m.yes || m.rest;
+  const no = m.no || m.rest;
+  return yes / (yes + no);
 }
 
 export interface JudgeStats {
@@ -268,7 +284,9 @@ export function judgeProvider(backend: JudgeBackend | JudgeBackend[], o: JudgeOp
           const word = res.text.trim().toLowerCase();
           const value = p ?? (word.startsWith("yes") ? 1 : word.startsWith("no") ? 0 : null);
           if (value === null) return failed(by, unscored("malformed_response", `expected YES or NO, got ${JSON.stringify(res.text.slice(0, 200))}`));
-          return { by, value, evidence: [], note: `p(YES) = ${value.toFixed(3)}${p === null ? " (no logprobs: from the answer word)" : " from the first token's logprobs"}` };
+          const m = p === null ? null : yesNoMass(res.firstTokenLogprobs!);
+          const raw = m ? ` from the first token's logprobs (raw mass YES ${m.yes.toFixed(3)}, NO ${m.no.toFixed(3)})` : " (no logprobs: from the answer word)";
+          return { by, value, evidence: [], note: `p(YES) = ${value.toFixed(3)}${raw}` };
         } catch (e) {
           return failed(by, failure(e));
         }

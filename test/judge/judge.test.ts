@@ -70,6 +70,10 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     assert.ok(Math.abs(c.value! - p) < 1e-9);
     assert.ok(Math.abs(yesProbability([{ token: "no", logprob: 0 }])! - 0) < 1e-12);
     assert.equal(yesProbability([{ token: "maybe", logprob: 0 }]), null);
+    // NO not among the top logprobs: it gets the mass the list leaves out, not 0
+    const onlyYes = yesProbability([{ token: "YES", logprob: Math.log(0.9) }, { token: "maybe", logprob: Math.log(0.05) }])!;
+    assert.ok(Math.abs(onlyYes - 0.9 / 0.95) < 1e-9, String(onlyYes));
+    assert.match(c.explanation, /raw mass YES 0\.837, NO 0\.183/);
   });
 
   it("with the rubric given, the system prompt is byte-identical for every call: judge and outcome questions, whichever criteria apply", async () => {
