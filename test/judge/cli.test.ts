@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ScoreRecord } from "../../src/types/score.js";
 import { HAS_SHARED, ROOT, SHARED } from "../helpers.js";
-import { isProbe, runCli } from "./cli.js";
+import { freshCache, isProbe, runCli } from "./cli.js";
 import { startServer, type TestServer } from "./server.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rubricate-judge-cli-"));
@@ -130,6 +130,22 @@ describe("score with a judge, through the CLI", () => {
     assert.equal(c.agreement, 1);
     assert.equal(server.requests.filter(isProbe).length, 2, "each panel member probed");
     server.models = ["test-judge"];
+  });
+
+  it("the API key goes from the environment to the server and nowhere else", async () => {
+    server.script = null;
+    server.auth.length = 0;
+    const d = tmp();
+    const key = "sk-test-0123456789abcdef";
+    const cfg = join(d, "judge.yaml");
+    writeFileSync(cfg, `url: ${server.url}\nmodel: test-judge\napi_key_env: MY_JUDGE_KEY\n`);
+    const out = join(d, "s.jsonl");
+    const r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out], { ...freshCache(), MY_JUDGE_KEY: key });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(server.auth.length > 0 && server.auth.every((a) => a === `Bearer ${key}`), "every request carries the key");
+    for (const text of [r.stdout, r.stderr, readFileSync(out, "utf8")]) assert.ok(!text.includes(key) && !text.includes("0123456789abcdef"), "the key is in no output");
+    const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge.sqlite"));
+    assert.ok(!cache.includes(key), "nor in the cache");
   });
 
   it("a model the server does not serve, a bad config field, a server that is down: clear errors before any work", async () => {

@@ -15,14 +15,14 @@ export const freshCache = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CACHE_
 /** The start-up probe's one-token request, which tests counting judge requests leave out. */
 export const isProbe = (b: Record<string, unknown>): boolean => b.max_tokens === 1 && /Is 2 \+ 2 = 4/.test(JSON.stringify(b.messages));
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = freshCache()): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = freshCache()): Promise<{ status: number | null; stdout: string; stderr: string; env: NodeJS.ProcessEnv }> {
   return new Promise((ok) => {
     const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (status) => ok({ status, stdout, stderr }));
+    p.on("close", (status) => ok({ status, stdout, stderr, env }));
   });
 }
 

@@ -24,6 +24,8 @@ export interface TestServer {
   script: Script | null;
   /** the models GET /v1/models lists */
   models: string[];
+  /** the Authorization header of each chat request */
+  auth: (string | undefined)[];
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startServer(): Promise<TestServer> {
-  const state: TestServer = { url: "", requests: [], script: null, models: ["test-judge"], close: async () => {} };
+  const state: TestServer = { url: "", requests: [], script: null, models: ["test-judge"], auth: [], close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
@@ -96,6 +98,7 @@ export async function startServer(): Promise<TestServer> {
     }
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     state.requests.push(body);
+    state.auth.push(req.headers.authorization);
     const r = state.script?.(body, state.requests.length) ?? defaultReply(body);
     if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
     res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
