@@ -27,10 +27,45 @@ export type ErrorMark =
 
 export interface Observed {
   exitCode: number | null;
+  /** the last test-run summary (from `observe`: parsed when first read) */
   tests: TestSummary | null;
   marks: ErrorMark[];
   /** paths the observation says do not exist */
   missing: string[];
+}
+
+/**
+ * A literal to look for. indexOf scans fastest when the character it looks for first is rare
+ * (capitals, punctuation, x, k, v...) and about ten times slower when it is a common letter, so a
+ * literal that starts with one is looked up from its `k`-th character and its head checked in place.
+ * The answer never depends on k.
+ */
+class Literal {
+  private readonly head: string;
+  private readonly tail: string;
+  constructor(
+    readonly text: string,
+    private readonly k = 0,
+    /** the literal must be followed by a digit */
+    private readonly digit = false,
+  ) {
+    this.head = text.slice(0, k);
+    this.tail = text.slice(k);
+  }
+
+  in(t: string): boolean {
+    const { head, tail, k } = this;
+    if (k === 0 && !this.digit) return t.includes(tail);
+    for (let i = t.indexOf(tail, k); i >= 0; i = t.indexOf(tail, i + 1)) {
+      if (k && !t.startsWith(head, i - k)) continue;
+      if (this.digit) {
+        const c = t.charCodeAt(i + tail.length);
+        if (!(c >= 48 && c <= 57)) continue;
+      }
+      return true;
+    }
+    return false;
+  }
 }
 
 /** [literal that must occur, pattern] */
@@ -41,48 +76,87 @@ const EXIT_CODE: [string, RegExp][] = [
 ];
 
 /** Scaffold messages, as literals (fast to find) with an optional confirming pattern. */
-type Marker = [string, RegExp?];
+type Marker = [Literal, RegExp?];
 const FORMAT_ERROR: Marker[] = [
-  ["Please always provide EXACTLY ONE action in triple backticks"],
-  ["Your output was not formatted correctly"],
-  ["Your last output included multiple tool calls"],
-  ["did not include a", /did not include a (?:valid )?(?:command|action|tool call)/],
-  ["is required for command", /^(?:ERROR: )?Parameter `[^`]+` is required for command/m],
-  ["The search API calls seem not valid"], // AutoCodeRover
+  [new Literal("Please always provide EXACTLY ONE action in triple backticks")],
+  [new Literal("Your output was not formatted correctly")],
+  [new Literal("Your last output included multiple tool calls")],
+  [new Literal("did not include a", 12), /did not include a (?:valid )?(?:command|action|tool call)/],
+  [new Literal("is required for command", 5), /^(?:ERROR: )?Parameter `[^`]+` is required for command/m],
+  [new Literal("The search API calls seem not valid")], // AutoCodeRover
 ];
 const EDIT_REJECTED: Marker[] = [
-  ["Your proposed edit has introduced new syntax error(s)"],
-  ["No replacement was performed"],
-  ["did not appear verbatim in"],
-  ["Your edit was not applied"],
-  ["The code in the search tag is the same as the code"],
-  ["could not be applied to the program"], // AutoCodeRover write_patch
-  ["The following diff was not applied"], // Moatless EditCode (lint errors)
+  [new Literal("Your proposed edit has introduced new syntax error(s)")],
+  [new Literal("No replacement was performed")],
+  [new Literal("did not appear verbatim in", 15)],
+  [new Literal("Your edit was not applied")],
+  [new Literal("The code in the search tag is the same as the code")],
+  [new Literal("could not be applied to the program", 10)], // AutoCodeRover write_patch
+  [new Literal("The following diff was not applied")], // Moatless EditCode (lint errors)
 ];
 const TIMEOUT: Marker[] = [
-  ["EXECUTION TIMED OUT"], // SWE-agent
-  ["timed out and has been killed"], // mini-swe-agent
-  ["timed out after", /\btimed out after \d+(?:\.\d+)? ?s(?:econds?)?\b/], // mini-swe-agent 2.x <exception>, subprocess
-  ["Command timed out"], // OpenHands
-  ["TimeoutExpired"],
+  [new Literal("EXECUTION TIMED OUT")], // SWE-agent
+  [new Literal("timed out and has been killed", 23)], // mini-swe-agent
+  [new Literal("timed out after", 11), /\btimed out after \d+(?:\.\d+)? ?s(?:econds?)?\b/], // mini-swe-agent 2.x <exception>, subprocess
+  [new Literal("Command timed out")], // OpenHands
+  [new Literal("TimeoutExpired")],
 ];
 
-/** All scaffold-message literals in one pattern, so the ends of an observation are scanned once. */
-const MARKER_SCAN = new RegExp([...FORMAT_ERROR, ...EDIT_REJECTED, ...TIMEOUT].map(([lit]) => lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-
-function markerLiterals(t: string): Set<string> {
-  const found = new Set<string>();
-  MARKER_SCAN.lastIndex = 0;
-  for (let m = MARKER_SCAN.exec(t); m; m = MARKER_SCAN.exec(t)) found.add(m[0]);
-  return found;
+/** Whether one of `markers` occurs in `t` (and its pattern, if any, matches). */
+function hasIn(t: string, markers: Marker[]): boolean {
+  return markers.some(([lit, re]) => lit.in(t) && (!re || re.test(t)));
 }
 
-function hasIn(found: Set<string>, t: string, markers: Marker[]): boolean {
-  return markers.some(([lit, re]) => found.has(lit) && (!re || re.test(t)));
+/**
+ * Every literal the parsers below depend on, each looked up once, when first needed (most
+ * observations hold none, and a parser needs only a few).
+ */
+const KEYWORDS = [
+  new Literal("<returncode>"),
+  new Literal("exit code", 1),
+  new Literal("Traceback (most recent call last)"),
+  new Literal("SyntaxError:"),
+  new Literal("IndentationError:"),
+  new Literal("not found", 4),
+  new Literal("No such file or directory"),
+  new Literal("can't open file", 3),
+  new Literal("does not exist", 10),
+  new Literal("Could not find file"),
+  new Literal("passed"),
+  new Literal("failed"),
+  new Literal("error", 1),
+  new Literal("Ran ", 0, true), // "Ran " and a digit
+  new Literal("Tests run:"),
+  new Literal("tests finished", 11),
+  new Literal("ok ", 1),
+  new Literal("FAIL"),
+  new Literal("no tests ran", 9),
+];
+const KW = new Map(KEYWORDS.map((l, i) => [l.text, i]));
+function kwId(lit: string): number {
+  const id = KW.get(lit);
+  if (id === undefined) throw new Error(`not a keyword: ${lit}`);
+  return id;
 }
 
+/** Which keywords occur in one text, each looked up on first use. */
+class Keywords {
+  private known = 0;
+  private found = 0;
+  constructor(private readonly t: string) {}
 
-/** [literal that must occur, pattern capturing the path] */
+  has(lit: string): boolean {
+    const id = kwId(lit);
+    const bit = 1 << id;
+    if (!(this.known & bit)) {
+      this.known |= bit;
+      if (KEYWORDS[id].in(this.t)) this.found |= bit;
+    }
+    return (this.found & bit) !== 0;
+  }
+}
+
+/** [keyword that must occur, pattern capturing the path] */
 const MISSING: [string, RegExp][] = [
   ["No such file or directory", /([\w./-]+): No such file or directory/g],
   ["can't open file", /can't open file '([^']+)': \[Errno 2\] No such file or directory/g],
@@ -93,28 +167,14 @@ const MISSING: [string, RegExp][] = [
   ["No such file or directory", /No such file or directory: '([^']+)'/g],
 ];
 
-/**
- * Every literal the parsers below depend on, found in one pass over the text;
- * the slower patterns run only when their literal occurs.
- */
-const KEYWORDS = /<returncode>|exit code|Traceback \(most recent call last\)|SyntaxError:|IndentationError:|not found|No such file or directory|can't open file|does not exist|Could not find file|passed|failed|error|Ran \d|Tests run:|tests finished|ok |FAIL|no tests ran/g;
-
-function keywords(t: string): Set<string> {
-  const found = new Set<string>();
-  KEYWORDS.lastIndex = 0;
-  for (let m = KEYWORDS.exec(t); m; m = KEYWORDS.exec(t)) found.add(m[0].startsWith("Ran ") ? "Ran " : m[0]);
-  return found;
-}
-
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
 export function observe(text: string | null, maxScan = 40_000): Observed {
   const out: Observed = { exitCode: null, tests: null, marks: [], missing: [] };
   if (!text) return out;
   const t = text.length > maxScan ? text.slice(0, maxScan / 2) + "\n" + text.slice(-maxScan / 2) : text;
-  const kw = keywords(t);
-  const includes = (lit: string) => kw.has(lit) || (!KEYWORD_SET.has(lit) && t.includes(lit));
+  const kw = new Keywords(t);
   for (const [lit, re] of EXIT_CODE) {
-    if (!includes(lit)) continue;
+    if (!kw.has(lit)) continue;
     const m = re.exec(t);
     if (m) {
       out.exitCode = Number(m[1]);
@@ -124,22 +184,31 @@ export function observe(text: string | null, maxScan = 40_000): Observed {
   if (out.exitCode !== null && out.exitCode !== 0) out.marks.push("nonzero_exit");
   // the scaffolds' own messages come first or last in an observation
   const ends = t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t;
-  const lits = markerLiterals(ends);
-  if (lits.size) {
-    if (hasIn(lits, ends, FORMAT_ERROR)) out.marks.push("format_error");
-    if (hasIn(lits, ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
-    if (hasIn(lits, ends, TIMEOUT)) out.marks.push("timeout");
-  }
+  if (hasIn(ends, FORMAT_ERROR)) out.marks.push("format_error");
+  if (hasIn(ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
+  if (hasIn(ends, TIMEOUT)) out.marks.push("timeout");
   if (kw.has("Traceback (most recent call last)")) out.marks.push("traceback");
   if ((kw.has("SyntaxError:") || kw.has("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
   if (kw.has("not found") && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
   for (const [lit, re] of MISSING) {
-    if (!includes(lit)) continue;
+    if (!kw.has(lit)) continue;
     for (const m of t.matchAll(re)) if (!out.missing.includes(m[1])) out.missing.push(m[1]);
   }
   if (out.missing.length) out.marks.push("missing_path");
-  out.tests = SUMMARY_WORDS.some((w) => kw.has(w)) ? summaryOf(t, kw) : null;
-  return out;
+  // the test summary is parsed when first read: only the steps that ran something need it
+  let tests: TestSummary | null | undefined;
+  return {
+    exitCode: out.exitCode,
+    get tests(): TestSummary | null {
+      if (tests === undefined) tests = summaryOf(t, kw);
+      return tests;
+    },
+    set tests(v: TestSummary | null) {
+      tests = v;
+    },
+    marks: out.marks,
+    missing: out.missing,
+  };
 }
 
 function count(s: string, word: RegExp): number {
@@ -147,18 +216,17 @@ function count(s: string, word: RegExp): number {
   return m ? Number(m[1]) : 0;
 }
 
-// ("xfailed" and Gradle's "tests completed, 1 failed" contain "failed")
-const SUMMARY_WORDS = ["passed", "failed", "error", "Ran ", "Tests run:", "tests finished", "ok ", "FAIL", "no tests ran"];
-const KEYWORD_SET = new Set(["<returncode>", "exit code", "not found", "No such file or directory", "can't open file", "does not exist", "Could not find file", ...SUMMARY_WORDS]);
-
 /** The last test-run summary in an output, if any. */
 export function testSummary(t: string): TestSummary | null {
-  const kw = keywords(t);
-  return SUMMARY_WORDS.some((w) => kw.has(w)) ? summaryOf(t, kw) : null;
+  return summaryOf(t, new Keywords(t));
 }
 
-/** The summary parsers, each tried only when the words it needs occur (`kw`, found in one pass). */
-function summaryOf(t: string, kw: Set<string>): TestSummary | null {
+/**
+ * The summary parsers, each tried only when the words it needs occur (`kw`), so an output with
+ * none of them costs only the look-ups ("xfailed" and Gradle's "tests completed, 1 failed"
+ * contain "failed").
+ */
+function summaryOf(t: string, kw: Keywords): TestSummary | null {
   // sympy bin/test: "==== tests finished: 5 passed, 1 failed, 2 skipped, in 0.1 seconds ====" (may wrap
   // onto a second line; checked before pytest, whose banner looks alike)
   const sy = kw.has("tests finished") ? [...t.matchAll(/tests finished: ([^=]{0,400}?) in [\d.]+ seconds/g)].pop() : undefined;

@@ -291,6 +291,13 @@ function scriptList(text: string): ShellCommand[] | null {
         continue;
       }
       if (redirected) return null;
+      // `find . -exec grep -l x {} \;`: the words `{}` and `\;` (read as `;`), alone between
+      // blanks after the command word
+      if ((ch === "{" || ch === "\\") && text[i + 1] === (ch === "{" ? "}" : ";") && text[i - 1] === " " && (i + 2 === text.length || text[i + 2] === " ") && wordStart < 0 && words.length && !/^[A-Za-z_]\w*=/.test(text.slice(words[0].start, words[0].end))) {
+        words.push({ value: ch === "{" ? "{}" : ";", start: i, end: i + 2 });
+        i += 2;
+        continue;
+      }
       wordStart = i;
       i = readWord(i);
       if (i < 0) return null;

@@ -40,6 +40,21 @@ describe("observe: exit codes", () => {
     assert.deepEqual(observe(null), { exitCode: null, tests: null, marks: [], missing: [] });
   });
 
+  it("finds a literal after near misses of the part it is looked up from", () => {
+    // "exit code" is looked up from "xit code", "not found" from "found", "Ran " needs a digit
+    assert.equal(observe("Exit code 3, xit code\n[The command completed with exit code 2.]").exitCode, 2);
+    assert.deepEqual(observe("found it; File src/a.py not found").missing, ["src/a.py"]);
+    assert.equal(testSummary("Ran away\nRan 3 tests in 0.1s\n\nOK")?.passed, 3);
+  });
+
+  it("parses the test summary when first read; it serializes and can be replaced", () => {
+    const o = observe("===== 2 passed in 0.1s =====");
+    assert.equal(JSON.parse(JSON.stringify(o)).tests.passed, 2);
+    assert.equal(o.tests, o.tests);
+    o.tests = null;
+    assert.equal(o.tests, null);
+  });
+
   it("a nonzero exit code is marked", () => {
     assert.deepEqual(marks("<returncode>1</returncode>\n<output>\n</output>"), ["nonzero_exit"]);
     assert.deepEqual(marks("<returncode>0</returncode>\n<output>\n</output>"), []);

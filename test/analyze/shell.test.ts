@@ -235,6 +235,9 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
     'grep -rn "a\\|b" src "x\\"y" --include="*.py"',
     'python -c "import x; print(x.f(1))" && echo ok',
     "X=1 Y='a b' pytest -q tests/test_a.py::test_b > /tmp/r.txt",
+    "find . -name '*.py' -exec grep -l x {} \\; 2>/dev/null",
+    'cd /testbed && find src -type f -exec grep -l "a\\|b" {} \\; | head -5',
+    "find . -name '*.pyc' -exec rm {} + -print",
   ];
   for (const src of taken) {
     it(JSON.stringify(src), () => {
@@ -258,7 +261,9 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
       "echo 'a\nb' | x\nls", // a quoted newline, then a line break
       "ls &&\nls",
       "export A=\"b c\" > f",
-      "find . -name '*.py' -exec grep -l x {} \\; 2>/dev/null",
+      "ls; {} x", // `{}` and `\;` as command words
+      "ls && \\; x",
+      "A=1 find . -exec x {} \\;",
       "bash -c 'ls' > f",
     ]) {
       assert.equal(parseShellFast(src), null, src);
