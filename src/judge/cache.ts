@@ -8,7 +8,11 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
+
+/** better-sqlite3 is a native module: loaded when a cache is opened, so the rest of rubricate works without it. */
+const load = (): typeof Database => createRequire(import.meta.url)("better-sqlite3") as typeof Database;
 import type { ChatRequest, ChatResponse, JudgeBackend } from "./backend.js";
 
 /** A response as the cached backend returns it: `cacheHit` is true when no request was spent on it. */
@@ -52,7 +56,8 @@ export class JudgeCache {
     let db: Database.Database | undefined;
     try {
       // `timeout` is SQLite's busy_timeout: wait for another process's write lock instead of failing
-      db = new Database(path, { timeout: o.busyTimeoutMs ?? 10_000 });
+      const Sqlite = load();
+      db = new Sqlite(path, { timeout: o.busyTimeoutMs ?? 10_000 });
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
       db.exec(SCHEMA);
