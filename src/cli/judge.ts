@@ -21,6 +21,8 @@ export interface BuiltJudge {
 export async function buildJudge(flags: JudgeFlags, configPath: string | undefined, rubric: Rubric, quiet: boolean): Promise<BuiltJudge | null> {
   const config = resolveJudge(flags, configPath ? readJudgeConfig(configPath) : undefined);
   if (!config) return null;
+  if (config.samples > 1 && config.mode !== "rubric" && !quiet)
+    note(`note: --samples applies to rubric mode; in ${config.mode} mode the YES/NO probability already comes from the model's logprobs, so one call per model is made`);
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
   const cache = config.cache ? new JudgeCache(config.cache) : null;
