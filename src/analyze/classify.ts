@@ -104,7 +104,9 @@ function str(v: unknown): string | null {
 
 /** A path as the step named it, made absolute against the current directory when it is relative. */
 function at(st: State, p: string): string {
-  const s = p.trim().replace(/^["']|["']$/g, "");
+  let s = p.trim();
+  // (the quotes stripped only when there are any: most paths have none)
+  if (s.startsWith('"') || s.startsWith("'") || s.endsWith('"') || s.endsWith("'")) s = s.replace(/^["']|["']$/g, "");
   return !s || s.startsWith("/") || !st.cwd ? s : posix.join(st.cwd, s);
 }
 
@@ -317,9 +319,9 @@ function shell(source: string, f: StepFacts, st: State): void {
 function merge(f: StepFacts, e: CommandEffect, st: State): void {
   if (e.cd !== undefined) st.cwd = e.cd === "" ? null : posix.normalize(at(st, e.cd));
   f.kinds.push(...e.kinds);
-  f.read.push(...e.read.map((p) => at(st, p)));
-  f.written.push(...e.written.map((p) => at(st, p)));
-  f.deleted.push(...e.deleted.map((p) => at(st, p)));
+  for (const p of e.read) f.read.push(at(st, p));
+  for (const p of e.written) f.written.push(at(st, p));
+  for (const p of e.deleted) f.deleted.push(at(st, p));
   if (e.content) st.files.set(repoPath(at(st, e.content.path)), e.content.text);
   else if (st.files.size) for (const p of e.written) st.files.delete(repoPath(at(st, p)));
   if (st.files.size) for (const p of e.deleted) st.files.delete(repoPath(at(st, p)));

@@ -63,6 +63,12 @@ export function exitFamily(status: string | null): ExitFamily {
   return "unknown";
 }
 
+/** Whether some path in `written` names the same file as `path`. */
+function writtenAs(written: Map<string, number[]>, path: string): boolean {
+  for (const w of written.keys()) if (samePath(w, path)) return true;
+  return false;
+}
+
 export function analyze(t: Trajectory): Facts {
   const steps = classifySteps(t);
   const patch = patchStats(t.patch);
@@ -75,13 +81,17 @@ export function analyze(t: Trajectory): Facts {
       viewed.add(p);
       if (!firstRead.has(p)) firstRead.set(p, s.index);
     }
-    for (const p of s.written) written.set(p, [...(written.get(p) ?? []), s.index]);
+    for (const p of s.written) {
+      const at = written.get(p);
+      if (at) at.push(s.index);
+      else written.set(p, [s.index]);
+    }
     for (const p of s.deleted) deleted.add(p);
   }
   // Patch files no step was seen writing were changed indirectly (a script the agent wrote and ran,
   // `git apply`): attribute them to the editing or running steps whose action names the file.
   for (const pf of patch.files) {
-    if ([...written.keys()].some((w) => samePath(w, pf.path))) continue;
+    if (writtenAs(written, pf.path)) continue;
     const base = pf.path.split("/").pop() ?? pf.path;
     const key = base.length >= 6 ? base : pf.path;
     // shell steps only (the scaffolds' edit tools name the files they write); a run that names

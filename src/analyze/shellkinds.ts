@@ -154,8 +154,9 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
     if ((r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>" || r.op === "&>>") && !/^\/dev\/(null|stdout|stderr|tty)$/.test(r.target)) e.written.push(r.target);
     if (r.op === "<") e.read.push(r.target);
   }
-  const joined = [cmd.name, ...cmd.args].join(" ");
-  if (SUBMIT.test(joined)) {
+  // the command line, built only when needed; a SUBMIT marker holds no space, so it lies within one word
+  const joined = () => [cmd.name, ...cmd.args].join(" ");
+  if (SUBMIT.test(cmd.name) || cmd.args.some((a) => SUBMIT.test(a))) {
     e.kinds.push("submit");
     return e;
   }
@@ -204,11 +205,11 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
   else if (INSTALLERS.has(name)) {
     if (args.some((a) => /^(install|remove|uninstall|purge|update|upgrade|add|create|reinstall)$/.test(a)) || (name === "dpkg" && args.some((a) => /^-[a-zA-Z]*[irP]$/.test(a)))) {
       e.kinds.push("install");
-      e.env = joined;
+      e.env = joined();
     } else e.kinds.push("other");
   } else if (ENV.has(name)) {
     e.kinds.push("env");
-    e.env = joined;
+    e.env = joined();
   } else testOrRun(name, args, path, joined, e);
   if (!e.kinds.length) e.kinds.push("other");
   return e;
@@ -242,6 +243,8 @@ const PY_ASSIGN = /^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:(?:pathlib\.)?Path\(\s*)?[rRuU
 const PY_OPEN = new RegExp(`(?:\\b(?:io|codecs)\\.|(?<![\\w.]))open\\(\\s*(?:${lit("a")}|${IDENT("a")})\\s*(?:,\\s*${MODE})?`, "g");
 /** `Path("x").write_text(...)`, `p.write_text(...)`, `p.read_text()`, `p.open("w")`, `p.unlink()` */
 const PY_PATHCALL = new RegExp(`(?:(?:pathlib\\.)?Path\\(\\s*${lit("a")}\\s*\\)|\\b${IDENT("a")})\\.(?<op>write_text|write_bytes|read_text|read_bytes|open|unlink)\\(\\s*(?:${MODE})?`, "g");
+/** What every `PY_PATHCALL` match holds: a cheap test that skips most programs (the full pattern tries each word). */
+const PATHCALL_OP = /\.(?:write_text|write_bytes|read_text|read_bytes|open|unlink)\(/;
 /** `os.remove(p)`, `os.unlink(p)`, `shutil.copy(a, b)`, `shutil.move(a, b)` */
 const PY_OSCALL = new RegExp(`\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>copy\\w*|move))\\(\\s*(?:${lit("a")}|${IDENT("a")})(?:\\s*,\\s*(?:${lit("b")}|${IDENT("b")}))?`, "g");
 
@@ -249,9 +252,16 @@ const PY_OSCALL = new RegExp(`\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>cop
 export function pythonFiles(code: string): { read: string[]; written: string[]; deleted: string[] } {
   const res = { read: [] as string[], written: [] as string[], deleted: [] as string[] };
   if (!/open\(|Path\(|write_text|write_bytes|read_text|remove\(|unlink\(|shutil\./.test(code)) return res;
-  const vars = new Map<string, string>();
-  for (const m of code.matchAll(PY_ASSIGN)) if (/[./]/.test(m[3]) && !/\s/.test(m[3])) vars.set(m[1], m[3]);
-  const val = (g: Record<string, string | undefined>, n: string) => g[`s${n}`] ?? (g[`v${n}`] !== undefined ? vars.get(g[`v${n}`]!) : undefined);
+  // the `name = "path"` bindings, collected when a call first names a variable
+  let vars: Map<string, string> | null = null;
+  const bindings = (): Map<string, string> => {
+    if (!vars) {
+      vars = new Map<string, string>();
+      for (const m of code.matchAll(PY_ASSIGN)) if (/[./]/.test(m[3]) && !/\s/.test(m[3])) vars.set(m[1], m[3]);
+    }
+    return vars;
+  };
+  const val = (g: Record<string, string | undefined>, n: string) => g[`s${n}`] ?? (g[`v${n}`] !== undefined ? bindings().get(g[`v${n}`]!) : undefined);
   const add = (list: string[], p: string | undefined) => {
     if (p && !list.includes(p)) list.push(p);
   };
@@ -260,7 +270,7 @@ export function pythonFiles(code: string): { read: string[]; written: string[]; 
     const g = m.groups!;
     add(writes(g.mode) ? res.written : res.read, val(g, "a"));
   }
-  for (const m of code.matchAll(PY_PATHCALL)) {
+  if (PATHCALL_OP.test(code)) for (const m of code.matchAll(PY_PATHCALL)) {
     const g = m.groups!;
     const p = val(g, "a");
     if (g.op === "unlink") add(res.deleted, p);
@@ -288,6 +298,11 @@ const INLINE_TEST: [RegExp, string][] = [
   [/\bdoctest\.testmod\(/, "doctest"],
   [/\bcall_command\(\s*["']test["']/, "django"],
 ];
+
+/** Whether `code` may hold a call `INLINE_TEST` looks for: each holds one of these (a quick test most programs fail). */
+function mayCallTests(code: string): boolean {
+  return code.includes("main(") || code.includes("Runner(") || code.includes("Loader(") || code.includes("test(") || code.includes("testmod(") || code.includes("command(");
+}
 
 function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
   const m = args.indexOf("-m");
@@ -380,7 +395,7 @@ function inline(code: string, how: string, e: CommandEffect): void {
     e.kinds.push("run");
     e.script = how;
   }
-  const t = INLINE_TEST.find(([re]) => re.test(code));
+  const t = mayCallTests(code) ? INLINE_TEST.find(([re]) => re.test(code)) : undefined;
   if (t) {
     e.kinds.push("test");
     e.test = { framework: t[1], targets: [] };
@@ -549,7 +564,7 @@ function pip(name: string, args: string[], e: CommandEffect): void {
   else e.kinds.push("other");
 }
 
-function testOrRun(name: string, args: string[], path: string | undefined, joined: string, e: CommandEffect): void {
+function testOrRun(name: string, args: string[], path: string | undefined, joined: () => string, e: CommandEffect): void {
   const pos = positional(args);
   const first = pos[0] ?? "";
   const runner = name.replace(/\.py$/, "");
@@ -567,7 +582,7 @@ function testOrRun(name: string, args: string[], path: string | undefined, joine
     const testing = tasks.some((a) => /^(test|verify|check|integration-test|surefire:test|\w*Test)$/.test(a)) || args.some((a) => /^-Dtest=|^--tests$/.test(a));
     e.kinds.push(testing ? "test" : "run");
     if (testing) e.test = { framework: maven ? "maven" : "gradle", targets: testTargets(maven ? "maven" : "gradle", args) };
-    else if (args.some((a) => /^exec:|^run$|^bootRun$/.test(a))) e.script = joined.slice(0, 200);
+    else if (args.some((a) => /^exec:|^run$|^bootRun$/.test(a))) e.script = joined().slice(0, 200);
   } else if ((name === "go" || name === "cargo") && first === "test") {
     e.kinds.push("test");
     e.test = { framework: name, targets: testTargets(name, args) };
@@ -577,14 +592,14 @@ function testOrRun(name: string, args: string[], path: string | undefined, joine
       e.test = { framework: name, targets: [] };
     } else if (/^(install|i|add|ci|remove|uninstall)$/.test(first)) {
       e.kinds.push("install");
-      e.env = joined;
+      e.env = joined();
     } else e.kinds.push("run");
   } else if (name === "make" && /^(test|check|tests|test-\w+)$/.test(first)) {
     e.kinds.push("test");
     e.test = { framework: "make", targets: [] };
   } else if (name === "go" && /^(install|get)$/.test(first)) {
     e.kinds.push("install");
-    e.env = joined;
+    e.env = joined();
   } else if (
     /^(node|java|javac|bash|sh|zsh|ruby|go|cargo|make|cmake|gcc|g\+\+|cc|clang|rustc|ponyc|jshell|kotlin|kotlinc|scala|deno|tsc|ts-node)$/.test(name) ||
     RUN_TOOLS.has(name) || path !== undefined || /\.(sh|py|js|rb|pl)$/.test(name)
