@@ -61,6 +61,7 @@ const b: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   a.push(await time(ingestOnly));
   b.push(await time(ingestAndScore));
+  if (process.env.BENCH_ROUNDS) console.log(`  round ${r + 1}: ingest ${a[r].toFixed(3)} s, ingest + analysis + checks ${b[r].toFixed(3)} s`);
 }
 const [ia, ib] = [median(a), median(b)];
 const mb = bytes / 1e6;

@@ -62,13 +62,20 @@ interface State {
   files: Map<string, string>;
   /** what running such a file's code does, by code (a reproduction is run again and again) */
   runs: Map<string, CommandEffect>;
+  /** the scaffold checks a script's syntax (`bash -n`) before running any of it */
+  syntaxChecked: boolean;
 }
 
 /** Scaffolds that run every action in a fresh subshell, so `cd` does not carry over. */
 const FRESH_SHELL = new Set(["mini-swe-agent"]);
+/**
+ * Scaffolds that check a script's syntax before running it: SWE-agent reports the error with the
+ * script's own line numbers and runs nothing (a script it ran reports its session's line count).
+ */
+const SYNTAX_CHECKED = new Set(["sweagent-traj"]);
 
 export function classifySteps(t: Trajectory): StepFacts[] {
-  const state: State = { cwd: null, open: null, lastPlanned: null, files: new Map(), runs: new Map() };
+  const state: State = { cwd: null, open: null, lastPlanned: null, files: new Map(), runs: new Map(), syntaxChecked: SYNTAX_CHECKED.has(t.source.format) };
   const fresh = FRESH_SHELL.has(t.source.format);
   // responses the scaffold refused for their format: none of their actions ran
   const refused = new Set<number>();
@@ -130,7 +137,7 @@ function classifyStep(s: Step, observed: Observed, st: State): StepFacts {
   const marks = f.observed.marks;
   const obs = s.observation ?? "";
   if (SHELL_TOOLS.has(tool) || (tool !== "none" && s.args === null && /\s/.test(s.action) && !SWE_EDIT.has(tool))) {
-    shell(s.action, f, st);
+    shell(s.action, f, st, obs);
   } else if (EDITOR_TOOLS.has(tool)) {
     editor(args, f, st, obs);
   } else if (SWE_VIEW.has(tool)) sweView(tool, s.action, obs, f, st);
@@ -300,10 +307,25 @@ function codeEdit(tool: string, args: Record<string, unknown>, obs: string, f: S
   if (file) f.written.push(file);
 }
 
-function shell(source: string, f: StepFacts, st: State): void {
+/**
+ * Bash refusing a script for its syntax, as the first thing the action printed
+ * (`/bin/bash: line 1: syntax error near unexpected token `('`, mini-swe-agent's
+ * `bash: -c: line 1: ...`, `line 2: unexpected EOF while looking for matching `''`).
+ */
+const BASH_SYNTAX = /^(?:<returncode>\d+<\/returncode>\s*<output>\s*)?(?:\/bin\/)?bash: (?:-c: )?line (\d+): (?:syntax error|unexpected EOF while looking for matching)/;
+
+/** Whether bash ran none of the script: its first line did not parse, or the scaffold checks the whole script first. */
+function refusedBySyntax(obs: string, checkedFirst: boolean): boolean {
+  const m = BASH_SYNTAX.exec(obs.slice(0, 300));
+  return m !== null && (checkedFirst || m[1] === "1");
+}
+
+function shell(source: string, f: StepFacts, st: State, obs: string): void {
   let cmds: ReturnType<typeof parseShell>;
   try {
-    cmds = parseShell(source);
+    // a script bash refused ran no command (and parsing it would be slow: such texts are mostly
+    // code or file listings pasted as a command, which tree-sitter takes long to recover from)
+    cmds = refusedBySyntax(obs, st.syntaxChecked) ? [] : parseShell(source);
   } catch {
     cmds = [];
   }

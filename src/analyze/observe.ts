@@ -4,6 +4,7 @@
  * and error markers (tracebacks, syntax errors, command not found, missing
  * paths, timeouts, the scaffolds' own format and edit-rejection messages).
  */
+import { LiteralSet } from "./literals.js";
 
 export interface TestSummary {
   framework: string;
@@ -35,7 +36,7 @@ export interface Observed {
 }
 
 /**
- * A literal to look for. indexOf scans fastest when the character it looks for first is rare
+ * A literal looked up on its own. indexOf scans fastest when the character it looks for first is rare
  * (capitals, punctuation, x, k, v...) and about ten times slower when it is a common letter, so a
  * literal that starts with one is looked up from its `k`-th character and its head checked in place.
  * The answer never depends on k.
@@ -75,53 +76,98 @@ const EXIT_CODE: [string, RegExp][] = [
   ["exit code", /\[Command finished with exit code (-?\d+)\]/], // OpenHands (older)
 ];
 
-/** Scaffold messages, as literals (fast to find) with an optional confirming pattern. */
-type Marker = [Literal, RegExp?];
+/** Scaffold messages: a literal (fast to find) with an optional confirming pattern. */
+type Marker = [string, RegExp?];
 const FORMAT_ERROR: Marker[] = [
-  [new Literal("Please always provide EXACTLY ONE action in triple backticks")],
-  [new Literal("Your output was not formatted correctly")],
-  [new Literal("Your last output included multiple tool calls")],
-  [new Literal("did not include a", 12), /did not include a (?:valid )?(?:command|action|tool call)/],
-  [new Literal("is required for command", 5), /^(?:ERROR: )?Parameter `[^`]+` is required for command/m],
-  [new Literal("The search API calls seem not valid")], // AutoCodeRover
+  ["Please always provide EXACTLY ONE action in triple backticks"],
+  ["Your output was not formatted correctly"],
+  ["Your last output included multiple tool calls"],
+  ["did not include a", /did not include a (?:valid )?(?:command|action|tool call)/],
+  ["is required for command", /^(?:ERROR: )?Parameter `[^`]+` is required for command/m],
+  ["The search API calls seem not valid"], // AutoCodeRover
 ];
 const EDIT_REJECTED: Marker[] = [
-  [new Literal("Your proposed edit has introduced new syntax error(s)")],
-  [new Literal("No replacement was performed")],
-  [new Literal("did not appear verbatim in", 15)],
-  [new Literal("Your edit was not applied")],
-  [new Literal("The code in the search tag is the same as the code")],
-  [new Literal("could not be applied to the program", 10)], // AutoCodeRover write_patch
-  [new Literal("The following diff was not applied")], // Moatless EditCode (lint errors)
+  ["Your proposed edit has introduced new syntax error(s)"],
+  ["No replacement was performed"],
+  ["did not appear verbatim in"],
+  ["Your edit was not applied"],
+  ["The code in the search tag is the same as the code"],
+  ["could not be applied to the program"], // AutoCodeRover write_patch
+  ["The following diff was not applied"], // Moatless EditCode (lint errors)
 ];
 const TIMEOUT: Marker[] = [
-  [new Literal("EXECUTION TIMED OUT")], // SWE-agent
-  [new Literal("timed out and has been killed", 23)], // mini-swe-agent
-  [new Literal("timed out after", 11), /\btimed out after \d+(?:\.\d+)? ?s(?:econds?)?\b/], // mini-swe-agent 2.x <exception>, subprocess
-  [new Literal("Command timed out")], // OpenHands
-  [new Literal("TimeoutExpired")],
+  ["EXECUTION TIMED OUT"], // SWE-agent
+  ["timed out and has been killed"], // mini-swe-agent
+  ["timed out after", /\btimed out after \d+(?:\.\d+)? ?s(?:econds?)?\b/], // mini-swe-agent 2.x <exception>, subprocess
+  ["Command timed out"], // OpenHands
+  ["TimeoutExpired"],
 ];
 
-/** Whether one of `markers` occurs in `t` (and its pattern, if any, matches). */
-function hasIn(t: string, markers: Marker[]): boolean {
-  return markers.some(([lit, re]) => lit.in(t) && (!re || re.test(t)));
+/** [literal that must occur, pattern capturing the path] */
+const MISSING: [string, RegExp][] = [
+  ["No such file or directory", /([\w./-]+): No such file or directory/g],
+  ["can't open file", /can't open file '([^']+)': \[Errno 2\] No such file or directory/g],
+  ["not found", /(?:File|Directory) ([\w./-]+) not found/g],
+  ["No such file or directory", /cannot access '([^'\n]+)': No such file or directory/g],
+  ["does not exist", /The path ([\w./-]+) does not exist/g],
+  ["Could not find file", /Could not find file ([\w./-]+) in the codebase/g],
+  ["No such file or directory", /No such file or directory: '([^']+)'/g],
+];
+
+/**
+ * Every literal looked for in every observation, found in one pass (`LiteralSet`): most
+ * observations hold none of them, and one `indexOf` per literal costs several times as much.
+ */
+const EAGER = new LiteralSet([
+  ...new Set([
+    ...EXIT_CODE.map(([l]) => l),
+    ...[...FORMAT_ERROR, ...EDIT_REJECTED, ...TIMEOUT].map(([l]) => l),
+    "Traceback (most recent call last)",
+    "SyntaxError:",
+    "IndentationError:",
+    ...MISSING.map(([l]) => l),
+  ]),
+]);
+const BIT = new Map(EAGER.literals.map((l, i) => [l, 1 << i]));
+function bit(lit: string): number {
+  const b = BIT.get(lit);
+  if (b === undefined) throw new Error(`not an eager literal: ${lit}`);
+  return b;
+}
+const B = {
+  returncode: bit("<returncode>"),
+  exitCode: bit("exit code"),
+  traceback: bit("Traceback (most recent call last)"),
+  syntax: bit("SyntaxError:") | bit("IndentationError:"),
+  notFound: bit("not found"),
+};
+/** A marker with its literal's bit in `EAGER`'s masks. */
+type Found = { lit: string; bit: number; re?: RegExp };
+const withBits = (ms: Marker[]): Found[] => ms.map(([lit, re]) => ({ lit, bit: bit(lit), re }));
+const FORMAT_ERROR_AT = withBits(FORMAT_ERROR);
+const EDIT_REJECTED_AT = withBits(EDIT_REJECTED);
+const TIMEOUT_AT = withBits(TIMEOUT);
+const EXIT_CODE_AT = EXIT_CODE.map(([lit, re]) => ({ bit: bit(lit), re }));
+const MISSING_AT = MISSING.map(([lit, re]) => ({ bit: bit(lit), re }));
+
+/**
+ * Whether one of `markers` occurs (`mask`, from `EAGER.scan`) wholly within the first or last
+ * 2,000 characters of `t`, and its pattern, if any, matches those ends (`ends`).
+ */
+function hasIn(t: string, mask: number, ends: () => string, markers: Found[]): boolean {
+  for (const { lit, bit, re } of markers) {
+    if ((mask & bit) === 0) continue;
+    const inEnds = t.length <= 4000 || t.indexOf(lit) + lit.length <= 2000 || t.lastIndexOf(lit) >= t.length - 2000;
+    if (inEnds && (!re || re.test(ends()))) return true;
+  }
+  return false;
 }
 
 /**
- * Every literal the parsers below depend on, each looked up once, when first needed (most
- * observations hold none, and a parser needs only a few).
+ * The literals the test-summary parsers depend on, each looked up once, when first needed: only
+ * the steps that ran something read a summary, and a parser needs only a few.
  */
 const KEYWORDS = [
-  new Literal("<returncode>"),
-  new Literal("exit code", 1),
-  new Literal("Traceback (most recent call last)"),
-  new Literal("SyntaxError:"),
-  new Literal("IndentationError:"),
-  new Literal("not found", 4),
-  new Literal("No such file or directory"),
-  new Literal("can't open file", 3),
-  new Literal("does not exist", 10),
-  new Literal("Could not find file"),
   new Literal("passed"),
   new Literal("failed"),
   new Literal("error", 1),
@@ -156,42 +202,36 @@ class Keywords {
   }
 }
 
-/** [keyword that must occur, pattern capturing the path] */
-const MISSING: [string, RegExp][] = [
-  ["No such file or directory", /([\w./-]+): No such file or directory/g],
-  ["can't open file", /can't open file '([^']+)': \[Errno 2\] No such file or directory/g],
-  ["not found", /(?:File|Directory) ([\w./-]+) not found/g],
-  ["No such file or directory", /cannot access '([^'\n]+)': No such file or directory/g],
-  ["does not exist", /The path ([\w./-]+) does not exist/g],
-  ["Could not find file", /Could not find file ([\w./-]+) in the codebase/g],
-  ["No such file or directory", /No such file or directory: '([^']+)'/g],
-];
+
 
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
 export function observe(text: string | null, maxScan = 40_000): Observed {
   const out: Observed = { exitCode: null, tests: null, marks: [], missing: [] };
   if (!text) return out;
   const t = text.length > maxScan ? text.slice(0, maxScan / 2) + "\n" + text.slice(-maxScan / 2) : text;
-  const kw = new Keywords(t);
-  for (const [lit, re] of EXIT_CODE) {
-    if (!kw.has(lit)) continue;
-    const m = re.exec(t);
-    if (m) {
-      out.exitCode = Number(m[1]);
-      break;
+  const mask = EAGER.scan(t);
+  if (mask & (B.returncode | B.exitCode)) {
+    for (const { bit, re } of EXIT_CODE_AT) {
+      if (!(mask & bit)) continue;
+      const m = re.exec(t);
+      if (m) {
+        out.exitCode = Number(m[1]);
+        break;
+      }
     }
   }
   if (out.exitCode !== null && out.exitCode !== 0) out.marks.push("nonzero_exit");
   // the scaffolds' own messages come first or last in an observation
-  const ends = t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t;
-  if (hasIn(ends, FORMAT_ERROR)) out.marks.push("format_error");
-  if (hasIn(ends, EDIT_REJECTED)) out.marks.push("edit_rejected");
-  if (hasIn(ends, TIMEOUT)) out.marks.push("timeout");
-  if (kw.has("Traceback (most recent call last)")) out.marks.push("traceback");
-  if ((kw.has("SyntaxError:") || kw.has("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
-  if (kw.has("not found") && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
-  for (const [lit, re] of MISSING) {
-    if (!kw.has(lit)) continue;
+  let head: string | undefined;
+  const ends = () => (head ??= t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t);
+  if (hasIn(t, mask, ends, FORMAT_ERROR_AT)) out.marks.push("format_error");
+  if (hasIn(t, mask, ends, EDIT_REJECTED_AT)) out.marks.push("edit_rejected");
+  if (hasIn(t, mask, ends, TIMEOUT_AT)) out.marks.push("timeout");
+  if (mask & B.traceback) out.marks.push("traceback");
+  if (mask & B.syntax && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
+  if (mask & B.notFound && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
+  for (const { bit, re } of MISSING_AT) {
+    if (!(mask & bit)) continue;
     for (const m of t.matchAll(re)) if (!out.missing.includes(m[1])) out.missing.push(m[1]);
   }
   if (out.missing.length) out.marks.push("missing_path");
@@ -200,7 +240,7 @@ export function observe(text: string | null, maxScan = 40_000): Observed {
   return {
     exitCode: out.exitCode,
     get tests(): TestSummary | null {
-      if (tests === undefined) tests = summaryOf(t, kw);
+      if (tests === undefined) tests = summaryOf(t, new Keywords(t));
       return tests;
     },
     set tests(v: TestSummary | null) {

@@ -114,6 +114,16 @@ describe("classifySteps: shell steps (synthetic)", () => {
     expectStep(classifySteps(synth([bash("   ")]))[0], { kind: "think" });
     expectStep(classifySteps(synth([bash("DISCUSSION\nLet me look at the file.")]))[0], { kind: "other" });
   });
+
+  it("a script bash refused for its syntax ran nothing when the error is on line 1; earlier lines ran otherwise", () => {
+    const refused = "<returncode>2</returncode>\n<output>\nbash: -c: line 1: syntax error near unexpected token `)'\n</output>";
+    expectStep(classifySteps(synth([bash("sed -i 's/a/b)' x.py", refused)]))[0], { kind: "other", commands: [], written: [] });
+    const line3 = "<returncode>2</returncode>\n<output>\nbash: -c: line 3: syntax error near unexpected token `('\n</output>";
+    expectStep(classifySteps(synth([bash("cd src\nsed -i 's/a/b/' x.py\ndef f(x):", line3)]))[0], { kind: "edit", written: ["src/x.py"] });
+    // SWE-agent checks the whole script first: an error on any line of the script means nothing ran
+    const swe = classifySteps(synth([bash("python repro.py\necho 'unclosed", "/bin/bash: line 2: unexpected EOF while looking for matching `''\n/bin/bash: line 3: syntax error: unexpected end of file")], "sweagent-traj"));
+    expectStep(swe[0], { kind: "other", commands: [], script: null });
+  });
 });
 
 describe("classifySteps: SWE-agent tools (synthetic)", () => {
@@ -319,6 +329,16 @@ describe("classifySteps: real steps from every scaffold", { skip }, () => {
       assert.deepEqual(s[6].observed.marks, ["command_not_found"]);
     });
 
+    it("doubao jackson-core-891: scripts bash refused in its syntax check ran nothing; ones it ran are parsed", async () => {
+      const s = await steps(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-891.traj`);
+      // a pasted file listing ("[File: ...reproduce.py (72 lines total)]" and Java code): syntax error, line 1
+      expectStep(s[5], { tool: "bash", kind: "other", commands: [] });
+      // a DISCUSSION paragraph naming `reproduce.py`, refused (unmatched quote) before it ran: no run
+      expectStep(s[17], { kind: "other", commands: [], script: null });
+      // a DISCUSSION paragraph that did run ("line 35206: DISCUSSION: command not found")
+      expectStep(s[6], { kind: "other", commands: ["DISCUSSION", "The"] });
+    });
+
     it("doubao jackson-databind-4050: edits /etc/apt/sources.list (outside the repository)", async () => {
       const s = await steps(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4050.traj`);
       expectStep(s[0], { kind: "run", read: ["BugReproduction.java"], script: "javac BugReproduction.java" });
@@ -363,6 +383,12 @@ describe("classifySteps: real steps from every scaffold", { skip }, () => {
   });
 
   describe("mini-swe-agent 2.x (deepseek)", () => {
+    it("django-13710 (test) #26: a sed whose quoting bash refused on line 1 edited nothing", async () => {
+      const s = await steps(`${DEEPSEEK}/deepseek_chat_test_1-100/django__django-13710/django__django-13710.traj.json`);
+      expectStep(s[26], { kind: "other", commands: [], written: [] });
+      expectStep(s[27], { written: ["fix_inline_manual.py"] });
+    });
+
     it("pvlib-1606 (chat_dev): a fix script written with cat and run with python edits pvlib/tools.py", async () => {
       const s = await steps(`${DEEPSEEK}/deepseek_chat_dev/pvlib__pvlib-python-1606/pvlib__pvlib-python-1606.traj.json`);
       expectStep(s[35], { kind: "edit", read: ["pvlib/tools.py"], written: ["pvlib/tools.py.backup"] });
