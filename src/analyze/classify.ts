@@ -406,15 +406,39 @@ function firstArg(action: string, n = 1): string | null {
   return words[n] || null;
 }
 
+/** Paths as repository paths, each once, in order, without words that are not paths (punctuation, unexpanded `$var` / `$(cmd)`). */
+function norm(xs: string[]): string[] {
+  if (!xs.length) return xs;
+  const out: string[] = [];
+  const seen = xs.length > 16 ? new Set<string>() : null;
+  for (const x of xs) {
+    const p = repoPath(x);
+    if (!p || p === "." || !/\w/.test(p) || /[$`]/.test(p)) continue;
+    if (seen ? seen.has(p) : out.includes(p)) continue;
+    seen?.add(p);
+    out.push(p);
+  }
+  return out;
+}
+
+const RANK = new Map(PRIORITY.map((k, i) => [k, i]));
+
 function finish(f: StepFacts): StepFacts {
-  // (words that are not paths: punctuation, unexpanded `$var` / `$(cmd)`)
-  const norm = (xs: string[]) => (xs.length ? [...new Set(xs.map((p) => repoPath(p)).filter((p) => p && p !== "." && /\w/.test(p) && !/[$`]/.test(p)))] : xs);
   f.read = norm(f.read);
   f.written = norm(f.written);
   f.deleted = norm(f.deleted);
   if (!f.kinds.length) f.kinds.push("other");
-  f.kinds = [...new Set(f.kinds)];
-  f.kind = PRIORITY.find((k) => f.kinds.includes(k)) ?? "other";
+  // the kinds, each once, and the most significant of them
+  const kinds: StepKind[] = [];
+  let best = PRIORITY.length - 1;
+  for (const k of f.kinds) {
+    if (kinds.includes(k)) continue;
+    kinds.push(k);
+    const r = RANK.get(k) ?? best;
+    if (r < best) best = r;
+  }
+  f.kinds = kinds;
+  f.kind = PRIORITY[best];
   if (f.observed.marks.includes("format_error") && f.kind === "think") f.kind = "other";
   return f;
 }

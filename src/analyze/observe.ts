@@ -207,7 +207,7 @@ class Keywords {
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
 export function observe(text: string | null, maxScan = 40_000): Observed {
   const out: Observed = { exitCode: null, tests: null, marks: [], missing: [] };
-  if (!text) return out;
+  if (!text) return new Observation("", null, out.marks, out.missing);
   const t = text.length > maxScan ? text.slice(0, maxScan / 2) + "\n" + text.slice(-maxScan / 2) : text;
   const mask = EAGER.scan(t);
   if (mask & (B.returncode | B.exitCode)) {
@@ -235,20 +235,31 @@ export function observe(text: string | null, maxScan = 40_000): Observed {
     for (const m of t.matchAll(re)) if (!out.missing.includes(m[1])) out.missing.push(m[1]);
   }
   if (out.missing.length) out.marks.push("missing_path");
-  // the test summary is parsed when first read: only the steps that ran something need it
-  let tests: TestSummary | null | undefined;
-  return {
-    exitCode: out.exitCode,
-    get tests(): TestSummary | null {
-      if (tests === undefined) tests = summaryOf(t, new Keywords(t));
-      return tests;
-    },
-    set tests(v: TestSummary | null) {
-      tests = v;
-    },
-    marks: out.marks,
-    missing: out.missing,
-  };
+  return new Observation(t, out.exitCode, out.marks, out.missing);
+}
+
+/** What `observe` returns: the test summary is parsed when first read (only the steps that ran something need it). */
+class Observation implements Observed {
+  private summary: TestSummary | null | undefined = undefined;
+  constructor(
+    private readonly text: string,
+    public exitCode: number | null,
+    public marks: ErrorMark[],
+    public missing: string[],
+  ) {}
+
+  get tests(): TestSummary | null {
+    if (this.summary === undefined) this.summary = summaryOf(this.text, new Keywords(this.text));
+    return this.summary;
+  }
+
+  set tests(v: TestSummary | null) {
+    this.summary = v;
+  }
+
+  toJSON(): Observed {
+    return { exitCode: this.exitCode, tests: this.tests, marks: this.marks, missing: this.missing };
+  }
 }
 
 function count(s: string, word: RegExp): number {

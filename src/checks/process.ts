@@ -20,35 +20,48 @@ export const repeatsActions = defineCheck({
   params: z.object({ consecutive: z.number().int().min(2).default(3), same_result: z.number().int().min(2).default(3) }).strict(),
   run(f, t, p) {
     const steps = t.steps.filter((s) => s.tool !== "none" && s.action.trim());
-    const acts = new Map(steps.map((s) => [s.index, norm(s.action)]));
+    const acts = steps.map((s) => norm(s.action));
     const evidence: number[] = [];
     let run: number[] = [];
-    for (const s of steps) {
+    steps.forEach((s, i) => {
       if (PAGING.has(s.tool)) run = [];
-      else if (run.length && acts.get(run[run.length - 1]) === acts.get(s.index)) run.push(s.index);
+      else if (run.length && acts[i - 1] === acts[i]) run.push(s.index);
       else run = [s.index];
       if (run.length >= p.consecutive) evidence.push(...run);
-    }
+    });
     // the same action with the same result: steps grouped by action, then, only for actions that
-    // recur, by the start of the observation (most actions are unique: no observation is read)
-    const byAction = new Map<string, Step[]>();
-    for (const s of steps) {
-      const a = acts.get(s.index)!;
-      const group = byAction.get(a);
-      if (group) group.push(s);
-      else byAction.set(a, [s]);
-    }
-    let worst = steps.length ? 1 : 0;
-    for (const group of byAction.values()) {
-      if (group.length < 2) continue;
-      const seen = new Map<string, number[]>();
-      for (const s of group) {
-        const k = norm((s.observation ?? "").slice(0, 2000));
-        const idx = seen.get(k);
-        if (idx) idx.push(s.index);
-        else seen.set(k, [s.index]);
+    // recur, by the start of the observation (most actions are unique: no observation is read).
+    // Actions are grouped by length first: hashing every action (some are whole files) costs more.
+    const byLength = new Map<number, number[]>();
+    acts.forEach((a, i) => {
+      const group = byLength.get(a.length);
+      if (group) group.push(i);
+      else byLength.set(a.length, [i]);
+    });
+    const recurring: number[][] = [];
+    for (const same of byLength.values()) {
+      if (same.length < 2) continue;
+      const groups: number[][] = [];
+      for (const i of same) {
+        const g = groups.find((x) => acts[x[0]] === acts[i]);
+        if (g) g.push(i);
+        else groups.push([i]);
       }
-      for (const idx of seen.values()) {
+      for (const g of groups) if (g.length >= 2) recurring.push(g);
+    }
+    // (in the order the actions first occur)
+    const byAction = recurring.sort((a, b) => a[0] - b[0]).map((g) => g.map((i) => steps[i]));
+    let worst = steps.length ? 1 : 0;
+    for (const group of byAction) {
+      // (compared, not hashed: a slice is a new string, and hashing it reads all of it)
+      const seen: { key: string; idx: number[] }[] = [];
+      for (const s of group) {
+        const key = norm((s.observation ?? "").slice(0, 2000));
+        const same = seen.find((x) => x.key === key);
+        if (same) same.idx.push(s.index);
+        else seen.push({ key, idx: [s.index] });
+      }
+      for (const { idx } of seen) {
         if (idx.length >= p.same_result) evidence.push(...idx);
         worst = Math.max(worst, idx.length);
       }
@@ -108,6 +121,8 @@ export const budgetExhausted = defineCheck({
 
 /** `xargs: NAME: No such file or directory` (also env, sudo, nohup, timeout...): a program launcher not finding NAME. */
 function launched(obs: string, name: string): boolean {
+  // (what the pattern needs, looked up first: most missing paths are not programs)
+  if (!obs.includes(`${name}: No such file or directory`) && !obs.includes(`${name}': No such file or directory`)) return false;
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(?:^|\\n)\\S*\\b(?:xargs|env|sudo|nohup|timeout|exec|nice|stdbuf): '?${esc}'?: No such file or directory`).test(obs);
 }
