@@ -103,15 +103,41 @@ const TIMEOUT: Marker[] = [
   ["TimeoutExpired"],
 ];
 
-/** [literal that must occur, pattern capturing the path] */
-const MISSING: [string, RegExp][] = [
-  ["No such file or directory", /([\w./-]+): No such file or directory/g],
-  ["can't open file", /can't open file '([^']+)': \[Errno 2\] No such file or directory/g],
-  ["not found", /(?:File|Directory) ([\w./-]+) not found/g],
-  ["No such file or directory", /cannot access '([^'\n]+)': No such file or directory/g],
-  ["does not exist", /The path ([\w./-]+) does not exist/g],
-  ["Could not find file", /Could not find file ([\w./-]+) in the codebase/g],
-  ["No such file or directory", /No such file or directory: '([^']+)'/g],
+/** What a pattern's first group captures, at each match. */
+function* captures(re: RegExp, t: string): Generator<string> {
+  for (const m of t.matchAll(re)) yield m[1];
+}
+
+/** The characters of `[\w./-]` (`-./` and the digits are 45 to 57). */
+function pathChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 45 && c <= 57) || c === 95;
+}
+
+/**
+ * The paths in `/([\w./-]+): No such file or directory/g`, found from the message back to the
+ * path: the pattern tried at every position of an output costs several times as much.
+ */
+function* beforeNoSuchFile(t: string): Generator<string> {
+  const tail = ": No such file or directory";
+  let done = 0; // where the last match ended: a path does not reach back before it
+  for (let k = t.indexOf(tail); k >= 0; k = t.indexOf(tail, k + 1)) {
+    let p = k;
+    while (p > done && pathChar(t.charCodeAt(p - 1))) p--;
+    if (p === k) continue;
+    yield t.slice(p, k);
+    done = k + tail.length;
+  }
+}
+
+/** [literal that must occur, the missing paths it reports] */
+const MISSING: [string, (t: string) => Iterable<string>][] = [
+  ["No such file or directory", beforeNoSuchFile],
+  ["can't open file", (t) => captures(/can't open file '([^']+)': \[Errno 2\] No such file or directory/g, t)],
+  ["not found", (t) => captures(/(?:File|Directory) ([\w./-]+) not found/g, t)],
+  ["No such file or directory", (t) => captures(/cannot access '([^'\n]+)': No such file or directory/g, t)],
+  ["does not exist", (t) => captures(/The path ([\w./-]+) does not exist/g, t)],
+  ["Could not find file", (t) => captures(/Could not find file ([\w./-]+) in the codebase/g, t)],
+  ["No such file or directory", (t) => captures(/No such file or directory: '([^']+)'/g, t)],
 ];
 
 /**
@@ -148,7 +174,7 @@ const FORMAT_ERROR_AT = withBits(FORMAT_ERROR);
 const EDIT_REJECTED_AT = withBits(EDIT_REJECTED);
 const TIMEOUT_AT = withBits(TIMEOUT);
 const EXIT_CODE_AT = EXIT_CODE.map(([lit, re]) => ({ bit: bit(lit), re }));
-const MISSING_AT = MISSING.map(([lit, re]) => ({ bit: bit(lit), re }));
+const MISSING_AT = MISSING.map(([lit, paths]) => ({ bit: bit(lit), paths }));
 
 /**
  * Whether one of `markers` occurs (`mask`, from `EAGER.scan`) wholly within the first or last
@@ -230,9 +256,9 @@ export function observe(text: string | null, maxScan = 40_000): Observed {
   if (mask & B.traceback) out.marks.push("traceback");
   if (mask & B.syntax && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
   if (mask & B.notFound && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
-  for (const { bit, re } of MISSING_AT) {
+  for (const { bit, paths } of MISSING_AT) {
     if (!(mask & bit)) continue;
-    for (const m of t.matchAll(re)) if (!out.missing.includes(m[1])) out.missing.push(m[1]);
+    for (const p of paths(t)) if (!out.missing.includes(p)) out.missing.push(p);
   }
   if (out.missing.length) out.marks.push("missing_path");
   return new Observation(t, out.exitCode, out.marks, out.missing);

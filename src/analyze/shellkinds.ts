@@ -248,10 +248,13 @@ const PATHCALL_OP = /\.(?:write_text|write_bytes|read_text|read_bytes|open|unlin
 /** `os.remove(p)`, `os.unlink(p)`, `shutil.copy(a, b)`, `shutil.move(a, b)` */
 const PY_OSCALL = new RegExp(`\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>copy\\w*|move))\\(\\s*(?:${lit("a")}|${IDENT("a")})(?:\\s*,\\s*(?:${lit("b")}|${IDENT("b")}))?`, "g");
 
+/** Calls that the patterns above need (besides `write_text`, `write_bytes`, `read_text` and `shutil.`). */
+const FILE_CALLS = ["open", "Path", "remove", "unlink"];
+
 /** Files a Python program opens, writes or deletes, from string literals and simple `name = "path"` bindings. */
 export function pythonFiles(code: string): { read: string[]; written: string[]; deleted: string[] } {
   const res = { read: [] as string[], written: [] as string[], deleted: [] as string[] };
-  if (!/open\(|Path\(|write_text|write_bytes|read_text|remove\(|unlink\(|shutil\./.test(code)) return res;
+  if (!callsOneOf(code, FILE_CALLS, "nhek") && !code.includes("_text") && !code.includes("write_bytes") && !code.includes("shutil.")) return res;
   // the `name = "path"` bindings, collected when a call first names a variable
   let vars: Map<string, string> | null = null;
   const bindings = (): Map<string, string> => {
@@ -299,9 +302,23 @@ const INLINE_TEST: [RegExp, string][] = [
   [/\bcall_command\(\s*["']test["']/, "django"],
 ];
 
+/**
+ * Whether `code` calls a function whose name ends with one of `names` (`main(`, `Runner(`): each
+ * `(` is checked, with a one-character test before the names, which costs less than one scan
+ * of the code per name.
+ */
+function callsOneOf(code: string, names: readonly string[], lastChars: string): boolean {
+  for (let i = code.indexOf("("); i >= 0; i = code.indexOf("(", i + 1)) {
+    if (!lastChars.includes(code[i - 1])) continue;
+    for (const n of names) if (code.startsWith(n, i - n.length)) return true;
+  }
+  return false;
+}
+
+const TEST_CALLS = ["main", "Runner", "Loader", "test", "testmod", "command"];
 /** Whether `code` may hold a call `INLINE_TEST` looks for: each holds one of these (a quick test most programs fail). */
 function mayCallTests(code: string): boolean {
-  return code.includes("main(") || code.includes("Runner(") || code.includes("Loader(") || code.includes("test(") || code.includes("testmod(") || code.includes("command(");
+  return callsOneOf(code, TEST_CALLS, "nrtd");
 }
 
 function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
