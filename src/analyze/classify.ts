@@ -202,6 +202,7 @@ function classifyStep(s: Step, observed: Observed, st: State): StepFacts {
 }
 
 const FOOTER = /\(Open file: ([^)\n]*)\)\s*\n\(Current directory: ([^)\n]*)\)\s*\n?bash-\$\s*$/;
+const FOOTER_AT = new RegExp(FOOTER.source, "y");
 
 /**
  * The shell state a scaffold prints after each action, exact where `cd` tracking
@@ -218,7 +219,12 @@ function stateFooter(content: string, st: State): void {
     return;
   }
   if (!end.endsWith("bash-$")) return;
-  const m = FOOTER.exec(end.slice(-1000));
+  // the footer starts at the last "(Open file: " (in the last 1,000 characters): tried there
+  // first, then, in the odd case where it does not match there, anywhere
+  const at = end.lastIndexOf("(Open file: ");
+  if (at < 0 || at < end.length - 1000) return;
+  FOOTER_AT.lastIndex = at;
+  const m = FOOTER_AT.exec(end) ?? FOOTER.exec(end.slice(-1000));
   if (!m) return;
   const open = m[1].trim();
   st.open = open && open !== "n/a" ? open : null;
@@ -408,7 +414,7 @@ function firstArg(action: string, n = 1): string | null {
 
 /** Paths as repository paths, each once, in order, without words that are not paths (punctuation, unexpanded `$var` / `$(cmd)`). */
 function norm(xs: string[]): string[] {
-  if (!xs.length) return xs;
+  if (!xs.length || (xs.length === 1 && clean(xs[0]))) return xs;
   const out: string[] = [];
   const seen = xs.length > 16 ? new Set<string>() : null;
   for (const x of xs) {
@@ -419,6 +425,11 @@ function norm(xs: string[]): string[] {
     out.push(p);
   }
   return out;
+}
+
+/** A path `norm` keeps as it is. */
+function clean(p: string): boolean {
+  return repoPath(p) === p && p !== "." && /\w/.test(p) && !/[$`]/.test(p);
 }
 
 const RANK = new Map(PRIORITY.map((k, i) => [k, i]));

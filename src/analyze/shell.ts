@@ -276,7 +276,8 @@ function scriptList(text: string): ShellCommand[] | null {
       }
     } else {
       // `2>f`, `2>&1`: a descriptor number, not a word
-      const fd = /^\d+(?=>)/.exec(text.slice(i, i + 12));
+      const c0 = text.charCodeAt(i);
+      const fd = c0 >= 48 && c0 <= 57 ? /^\d+(?=>)/.exec(text.slice(i, i + 12)) : null;
       if (fd) {
         if (fd[0][0] === "0") return null; // `0>f`: tree-sitter reads a word `0`
         if (!words.length || !dropDash(i)) return null;
