@@ -408,8 +408,10 @@ function shownFiles(obs: string): string[] {
 /** `open "path" 120` -> `path`; n = which argument (quotes respected, first line only). */
 function firstArg(action: string, n = 1): string | null {
   const line = action.trim().split("\n", 1)[0];
-  const words = [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-  return words[n] || null;
+  // (the words up to the n-th only)
+  let i = 0;
+  for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) if (i++ === n) return (m[1] ?? m[2] ?? m[3]) || null;
+  return null;
 }
 
 /** Paths as repository paths, each once, in order, without words that are not paths (punctuation, unexpanded `$var` / `$(cmd)`). */

@@ -116,6 +116,7 @@ function empty(): CommandEffect {
 
 /** The command a wrapper runs: `timeout 60 python x.py` -> python, `uv run pytest` -> pytest. */
 function unwrap(cmd: ShellCommand): { name: string; args: string[]; path?: string } {
+  if (!WRAPPERS.has(cmd.name) && !RUNNERS.has(cmd.name)) return cmd; // (most commands)
   let { name, args } = cmd;
   let path = cmd.path;
   for (let guard = 0; guard < 4; guard++) {

@@ -95,14 +95,20 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
     label: t.label,
     rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
     score,
-    decided: criteria.filter((c) => c.status === "decided").length,
-    unscored: criteria.filter((c) => c.status === "unscored").length,
-    not_applicable: criteria.filter((c) => c.status === "not_applicable").length,
+    decided: count(criteria, "decided"),
+    unscored: count(criteria, "unscored"),
+    not_applicable: count(criteria, "not_applicable"),
     vetoed_by,
     steps: t.steps.length,
     criteria,
     provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null },
   };
+}
+
+function count(criteria: CriterionResult[], status: CriterionResult["status"]): number {
+  let n = 0;
+  for (const c of criteria) if (c.status === status) n++;
+  return n;
 }
 
 function runCheck(c: Criterion, f: Facts, t: Trajectory, run: RunContext): CriterionResult {
