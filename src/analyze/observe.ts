@@ -72,8 +72,8 @@ class Literal {
 /** [literal that must occur, pattern] */
 const EXIT_CODE: [string, RegExp][] = [
   ["<returncode>", /^<returncode>(-?\d+)<\/returncode>/m], // mini-swe-agent (after an <exception> block on timeouts)
-  ["exit code", /\[The command completed with exit code (-?\d+)\.\]/], // OpenHands
-  ["exit code", /\[Command finished with exit code (-?\d+)\]/], // OpenHands (older)
+  ["with exit code", /\[The command completed with exit code (-?\d+)\.\]/], // OpenHands
+  ["with exit code", /\[Command finished with exit code (-?\d+)\]/], // OpenHands (older)
 ];
 
 /** Scaffold messages: a literal (fast to find) with an optional confirming pattern. */
@@ -133,7 +133,7 @@ function* beforeNoSuchFile(t: string): Generator<string> {
 const MISSING: [string, (t: string) => Iterable<string>][] = [
   ["No such file or directory", beforeNoSuchFile],
   ["can't open file", (t) => captures(/can't open file '([^']+)': \[Errno 2\] No such file or directory/g, t)],
-  ["not found", (t) => captures(/(?:File|Directory) ([\w./-]+) not found/g, t)],
+  [" not found", (t) => captures(/(?:File|Directory) ([\w./-]+) not found/g, t)],
   ["No such file or directory", (t) => captures(/cannot access '([^'\n]+)': No such file or directory/g, t)],
   ["does not exist", (t) => captures(/The path ([\w./-]+) does not exist/g, t)],
   ["Could not find file", (t) => captures(/Could not find file ([\w./-]+) in the codebase/g, t)],
@@ -162,10 +162,10 @@ function bit(lit: string): number {
 }
 const B = {
   returncode: bit("<returncode>"),
-  exitCode: bit("exit code"),
+  exitCode: bit("with exit code"),
   traceback: bit("Traceback (most recent call last)"),
   syntax: bit("SyntaxError:") | bit("IndentationError:"),
-  notFound: bit("not found"),
+  notFound: bit(" not found"),
 };
 /** A marker with its literal's bit in `EAGER`'s masks. */
 type Found = { lit: string; bit: number; re?: RegExp };
