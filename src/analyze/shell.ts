@@ -105,6 +105,26 @@ function simpleList(text: string): ShellCommand[] | null {
   return ok ? out : null;
 }
 
+const LINE_END = new Set(["\n", "\r", "\u2028", "\u2029"]);
+
+/**
+ * The first line at or after `start` (a line start) made of blanks, `delim` and the rest of the
+ * line, as `/^[ \t]*DELIM(.*)$/gm` from `start` finds it: its index, the rest (`[1]`) and where
+ * the line ends. Found from each occurrence of the delimiter back to its line start: the pattern
+ * tries every position of a long heredoc body.
+ */
+function delimiterLine(text: string, start: number, delim: string): { index: number; 1: string; end: number } | null {
+  for (let k = text.indexOf(delim, start); k >= 0; k = text.indexOf(delim, k + 1)) {
+    let line = k;
+    while (line > start && (text[line - 1] === " " || text[line - 1] === "\t")) line--;
+    if (line > start && !LINE_END.has(text[line - 1])) continue;
+    let end = k + delim.length;
+    while (end < text.length && !LINE_END.has(text[end])) end++;
+    return { index: line, 1: text.slice(k + delim.length, end), end };
+  }
+  return null;
+}
+
 /** Characters that, outside quotes, leave a script to tree-sitter: expansions, grouping, escapes, tests (`#` inside a word). */
 const SCRIPT_SPECIAL = new Set(["$", "`", "(", ")", "{", "}", "!", "\\", "#", "[", "]"]);
 /** Command words tree-sitter reads as more than a simple command. */
@@ -202,10 +222,8 @@ function scriptList(text: string): ShellCommand[] | null {
     const h = heredoc!;
     // the first line that starts with the delimiter, blanks aside (tree-sitter also ends the body
     // at an indented or longer word, ` EOF` or `EOFX`: then leave it to tree-sitter)
-    const end = new RegExp(`^[ \\t]*${h.delimiter}(.*)$`, "gm");
-    end.lastIndex = start;
-    const m = end.exec(text);
-    const after = m ? m.index + m[0].length : 0;
+    const m = delimiterLine(text, start, h.delimiter);
+    const after = m ? m.end : 0;
     if (!m || text[m.index] !== h.delimiter[0] || !/^[ \t]*$/.test(m[1])) return -1;
     if ((m.index > start && text[m.index - 1] !== "\n") || (after < text.length && text[after] !== "\n")) return -1;
     const body = text.slice(start, m.index).replace(/^[ \t\n]+/, "");

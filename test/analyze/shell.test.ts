@@ -226,6 +226,7 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
     "cat > f.txt <<EOF\nplain text\nEOF",
     "cat > f.py << 'EOF'\n\n\n    indented()\n'\\' \"$x\" `y` $(z)\nEOF  ",
     "cat >> log <<\"END\"\nline\nEND",
+    "cat > t.txt <<'EOF'\nthe EOF marker, and EOF again\n  not EOF\nEOF\nls", // the delimiter inside lines
     "python x.py > out.txt 2>&1",
     "ls missing 2>/dev/null | head -5; echo done",
     "python run.py &> log && cat log",
@@ -251,6 +252,7 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
       "echo $(ls) > f",
       "cat > f <<EOF\nx\n  EOF\nEOF", // tree-sitter ends the body at an indented delimiter
       "cat > f <<EOF\nx\nEOFX\nEOF",
+      "cat > f <<EOF\nx\r\nEOF\r\nls", // a carriage return ends the delimiter's line
       "cat > f <<EOF\n$HOME\nEOF", // an unquoted heredoc that expands
       "cat <<EOF | python\nprint(1)\nEOF",
       "cat > f <<EOF\nx", // no end
