@@ -211,7 +211,10 @@ const FOOTER_AT = new RegExp(FOOTER.source, "y");
  * working directory), OpenHands (v0.15) with the shell prompt and exit code.
  */
 function stateFooter(content: string, st: State): void {
-  const end = content.trimEnd();
+  // the last 1,000 characters of the text, trailing blanks aside (all the footers need)
+  let e = content.length;
+  while (e > 0 && SPACE.test(content[e - 1])) e--;
+  const end = content.slice(Math.max(0, e - 1000), e);
   if (end.endsWith("]")) {
     // OpenHands: `root@openhands-workspace:/workspace/django__django__3.0 # \n[Command finished with exit code 0]`
     const oh = OH_PROMPT.exec(end.slice(-300));
@@ -222,9 +225,9 @@ function stateFooter(content: string, st: State): void {
   // the footer starts at the last "(Open file: " (in the last 1,000 characters): tried there
   // first, then, in the odd case where it does not match there, anywhere
   const at = end.lastIndexOf("(Open file: ");
-  if (at < 0 || at < end.length - 1000) return;
+  if (at < 0) return;
   FOOTER_AT.lastIndex = at;
-  const m = FOOTER_AT.exec(end) ?? FOOTER.exec(end.slice(-1000));
+  const m = FOOTER_AT.exec(end) ?? FOOTER.exec(end);
   if (!m) return;
   const open = m[1].trim();
   st.open = open && open !== "n/a" ? open : null;
@@ -232,6 +235,7 @@ function stateFooter(content: string, st: State): void {
   if (dir.startsWith("/")) st.cwd = dir;
 }
 
+const SPACE = /\s/;
 const OH_PROMPT = /\n[\w.-]+@[\w.-]+:(\/[^\n]*?) [#$] ?\n\[Command finished with exit code -?\d+\]$/;
 
 const IPYTHON_TOOLS = new Set(["execute_ipython_cell", "run_ipython", "ipython"]);

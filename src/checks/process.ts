@@ -19,8 +19,15 @@ export const repeatsActions = defineCheck({
   description: "The agent loops: the same action several times in a row, or the same action getting the same observation again and again.",
   params: z.object({ consecutive: z.number().int().min(2).default(3), same_result: z.number().int().min(2).default(3) }).strict(),
   run(f, t, p) {
-    const steps = t.steps.filter((s) => s.tool !== "none" && s.action.trim());
-    const acts = steps.map((s) => norm(s.action));
+    // the steps with an action, and their actions trimmed (once)
+    const steps: Step[] = [];
+    const acts: string[] = [];
+    for (const s of t.steps) {
+      const a = s.tool === "none" ? "" : norm(s.action);
+      if (!a) continue;
+      steps.push(s);
+      acts.push(a);
+    }
     const evidence: number[] = [];
     let run: number[] = [];
     steps.forEach((s, i) => {
