@@ -334,7 +334,7 @@ function simple(words: string[], text: string): ShellCommand {
 }
 
 function baseName(word: string): string {
-  return word.split("/").pop() ?? "";
+  return word.slice(word.lastIndexOf("/") + 1);
 }
 
 const cache = new Map<string, ShellCommand[]>();
