@@ -60,8 +60,11 @@ interface State {
   lastPlanned: string | null;
   /** content of files the agent wrote whole (a later `python f` runs it), by repository path */
   files: Map<string, string>;
-  /** what running such a file's code does, by code (a reproduction is run again and again) */
-  runs: Map<string, CommandEffect>;
+  /**
+   * what running such a file's code does, by path, with the code it was worked out for (a
+   * reproduction is run again and again; kept by path, as keeping it by code would hash the code)
+   */
+  runs: Map<string, { code: string; effect: CommandEffect }>;
   /** the scaffold checks a script's syntax (`bash -n`) before running any of it */
   syntaxChecked: boolean;
 }
@@ -363,10 +366,12 @@ function merge(f: StepFacts, e: CommandEffect, st: State): void {
   if (e.env) f.env.push(e.env);
   // a Python script the agent wrote earlier: what it writes, this run writes
   if (st.files.size && e.script && /\.py$/.test(e.script) && e.kinds.includes("run")) {
-    const code = st.files.get(repoPath(at(st, e.script)));
+    const key = repoPath(at(st, e.script));
+    const code = st.files.get(key);
     if (code) {
-      let inner = st.runs.get(code);
-      if (!inner) st.runs.set(code, (inner = pythonEffect(code, e.script)));
+      let known = st.runs.get(key);
+      if (!known || known.code !== code) st.runs.set(key, (known = { code, effect: pythonEffect(code, e.script) }));
+      const inner = known.effect;
       if (inner.kinds.includes("edit")) f.kinds.push("edit");
       if (inner.test && !f.test) {
         f.kinds.push("test");
