@@ -166,6 +166,8 @@ const B = {
   traceback: bit("Traceback (most recent call last)"),
   syntax: bit("SyntaxError:") | bit("IndentationError:"),
   notFound: bit(" not found"),
+  /** the scaffolds' messages (set below) */
+  markers: 0,
 };
 /** A marker with its literal's bit in `EAGER`'s masks. */
 type Found = { lit: string; bit: number; re?: RegExp };
@@ -173,6 +175,7 @@ const withBits = (ms: Marker[]): Found[] => ms.map(([lit, re]) => ({ lit, bit: b
 const FORMAT_ERROR_AT = withBits(FORMAT_ERROR);
 const EDIT_REJECTED_AT = withBits(EDIT_REJECTED);
 const TIMEOUT_AT = withBits(TIMEOUT);
+B.markers = [...FORMAT_ERROR_AT, ...EDIT_REJECTED_AT, ...TIMEOUT_AT].reduce((m, x) => m | x.bit, 0);
 const EXIT_CODE_AT = EXIT_CODE.map(([lit, re]) => ({ bit: bit(lit), re }));
 const MISSING_AT = MISSING.map(([lit, paths]) => ({ bit: bit(lit), paths }));
 
@@ -180,11 +183,11 @@ const MISSING_AT = MISSING.map(([lit, paths]) => ({ bit: bit(lit), paths }));
  * Whether one of `markers` occurs (`mask`, from `EAGER.scan`) wholly within the first or last
  * 2,000 characters of `t`, and its pattern, if any, matches those ends (`ends`).
  */
-function hasIn(t: string, mask: number, ends: () => string, markers: Found[]): boolean {
+function hasIn(t: string, mask: number, ends: string, markers: Found[]): boolean {
   for (const { lit, bit, re } of markers) {
     if ((mask & bit) === 0) continue;
     const inEnds = t.length <= 4000 || t.indexOf(lit) + lit.length <= 2000 || t.lastIndexOf(lit) >= t.length - 2000;
-    if (inEnds && (!re || re.test(ends()))) return true;
+    if (inEnds && (!re || re.test(ends))) return true;
   }
   return false;
 }
@@ -232,36 +235,40 @@ class Keywords {
 
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
 export function observe(text: string | null, maxScan = 40_000): Observed {
-  const out: Observed = { exitCode: null, tests: null, marks: [], missing: [] };
-  if (!text) return new Observation("", null, out.marks, out.missing);
+  if (!text) return new Observation("", null, [], []);
   const t = text.length > maxScan ? text.slice(0, maxScan / 2) + "\n" + text.slice(-maxScan / 2) : text;
   const mask = EAGER.scan(t);
+  if (mask === 0) return new Observation(t, null, [], []); // (most observations)
+  let exitCode: number | null = null;
+  const marks: ErrorMark[] = [];
+  const missing: string[] = [];
   if (mask & (B.returncode | B.exitCode)) {
     for (const { bit, re } of EXIT_CODE_AT) {
       if (!(mask & bit)) continue;
       const m = re.exec(t);
       if (m) {
-        out.exitCode = Number(m[1]);
+        exitCode = Number(m[1]);
         break;
       }
     }
   }
-  if (out.exitCode !== null && out.exitCode !== 0) out.marks.push("nonzero_exit");
+  if (exitCode !== null && exitCode !== 0) marks.push("nonzero_exit");
   // the scaffolds' own messages come first or last in an observation
-  let head: string | undefined;
-  const ends = () => (head ??= t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t);
-  if (hasIn(t, mask, ends, FORMAT_ERROR_AT)) out.marks.push("format_error");
-  if (hasIn(t, mask, ends, EDIT_REJECTED_AT)) out.marks.push("edit_rejected");
-  if (hasIn(t, mask, ends, TIMEOUT_AT)) out.marks.push("timeout");
-  if (mask & B.traceback) out.marks.push("traceback");
-  if (mask & B.syntax && /\b(SyntaxError|IndentationError):/.test(t)) out.marks.push("syntax_error");
-  if (mask & B.notFound && /: command not found|: not found$/m.test(t)) out.marks.push("command_not_found");
+  if (mask & B.markers) {
+    const ends = t.length > 4000 ? t.slice(0, 2000) + "\n" + t.slice(-2000) : t;
+    if (hasIn(t, mask, ends, FORMAT_ERROR_AT)) marks.push("format_error");
+    if (hasIn(t, mask, ends, EDIT_REJECTED_AT)) marks.push("edit_rejected");
+    if (hasIn(t, mask, ends, TIMEOUT_AT)) marks.push("timeout");
+  }
+  if (mask & B.traceback) marks.push("traceback");
+  if (mask & B.syntax && /\b(SyntaxError|IndentationError):/.test(t)) marks.push("syntax_error");
+  if (mask & B.notFound && /: command not found|: not found$/m.test(t)) marks.push("command_not_found");
   for (const { bit, paths } of MISSING_AT) {
     if (!(mask & bit)) continue;
-    for (const p of paths(t)) if (!out.missing.includes(p)) out.missing.push(p);
+    for (const p of paths(t)) if (!missing.includes(p)) missing.push(p);
   }
-  if (out.missing.length) out.marks.push("missing_path");
-  return new Observation(t, out.exitCode, out.marks, out.missing);
+  if (missing.length) marks.push("missing_path");
+  return new Observation(t, exitCode, marks, missing);
 }
 
 /** What `observe` returns: the test summary is parsed when first read (only the steps that ran something need it). */
