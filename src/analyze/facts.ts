@@ -129,11 +129,21 @@ export function analyze(t: Trajectory): Facts {
   }
   const sourceEdits: number[] = [];
   const testEdits: number[] = [];
+  const testRuns: number[] = [];
+  const scriptRuns: number[] = [];
   for (const s of steps) {
-    if (s.failedEdit) continue;
-    const files = s.written.filter((p) => !scratch.has(p));
-    if (files.some((p) => isTestFile(p))) testEdits.push(s.index);
-    if (files.some((p) => !isTestFile(p))) sourceEdits.push(s.index);
+    if (s.kinds.includes("test")) testRuns.push(s.index);
+    if (s.script !== null && s.kinds.includes("run")) scriptRuns.push(s.index);
+    if (s.failedEdit || !s.written.length) continue;
+    let test = false;
+    let source = false;
+    for (const p of s.written) {
+      if (scratch.has(p)) continue;
+      if (isTestFile(p)) test = true;
+      else source = true;
+    }
+    if (test) testEdits.push(s.index);
+    if (source) sourceEdits.push(s.index);
   }
   let finalMessage: string | null = null;
   for (let i = t.messages.length - 1; i >= 0; i--) {
@@ -147,8 +157,8 @@ export function analyze(t: Trajectory): Facts {
     steps, patch, viewed, written, scratch, sourceEdits, testEdits,
     firstSourceEdit: sourceEdits.length ? sourceEdits[0] : null,
     lastSourceEdit: sourceEdits.length ? sourceEdits[sourceEdits.length - 1] : null,
-    testRuns: steps.filter((s) => s.kinds.includes("test")).map((s) => s.index),
-    scriptRuns: steps.filter((s) => s.kinds.includes("run") && s.script !== null).map((s) => s.index),
+    testRuns,
+    scriptRuns,
     exit: exitFamily(t.exit_status),
     finalMessage,
   };
