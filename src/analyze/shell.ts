@@ -56,8 +56,16 @@ const RESERVED = new Set(["if", "then", "elif", "else", "fi", "for", "while", "u
 /** Shells whose `-c` string is parsed as the commands it runs. */
 const SHELLS = new Set(["bash", "sh", "zsh", "dash"]);
 
-/** A run of word characters that need no care, copied at once. */
-const PLAIN_RUN = /[\w./=:,+@%^*?~-]+/y;
+/** The characters of a run that needs no care (`[\w./=:,+@%^*?~-]`), copied at once. */
+const PLAIN = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%^*?~-") PLAIN[c.charCodeAt(0)] = 1;
+
+/** Where the run of plain characters from `i` ends. */
+function plainEnd(text: string, i: number): number {
+  let j = i;
+  for (let c = text.charCodeAt(j); c < 128 && PLAIN[c] === 1; c = text.charCodeAt(++j));
+  return j;
+}
 
 function simpleList(text: string): ShellCommand[] | null {
   const out: ShellCommand[] = [];
@@ -94,10 +102,11 @@ function simpleList(text: string): ShellCommand[] | null {
       if ((ch === "&" || ch === "|") && text[i + 1] === ch) i++;
       start = i + 1;
     } else {
-      PLAIN_RUN.lastIndex = i;
-      const run = PLAIN_RUN.exec(text);
-      word += run ? run[0] : ch;
-      if (run) i += run[0].length - 1;
+      const end = plainEnd(text, i);
+      if (end > i) {
+        word += text.slice(i, end);
+        i = end - 1;
+      } else word += ch;
       inWord = true;
     }
   }
@@ -197,10 +206,11 @@ function scriptList(text: string): ShellCommand[] | null {
       } else if (ch === " " || ch === "\t" || ch === "\n" || ch === ";" || ch === "&" || ch === "|" || ch === "<" || ch === ">") return i;
       else if (SCRIPT_SPECIAL.has(ch) || c < 32 || c === 127 || (c > 127 && /\s/.test(ch))) return -1;
       else {
-        PLAIN_RUN.lastIndex = i;
-        const run = PLAIN_RUN.exec(text);
-        word += run ? run[0] : ch;
-        if (run) i += run[0].length - 1;
+        const end = plainEnd(text, i);
+        if (end > i) {
+          word += text.slice(i, end);
+          i = end - 1;
+        } else word += ch;
       }
     }
     return i;
