@@ -18,27 +18,7 @@ const ROOTS = [
 /** A relative path with no `.`/`..` segments, doubled slashes or quotes: already as wanted. */
 const CLEAN_RELATIVE = /^(?!\.{1,2}(?:\/|$))[\w@+-][^"'\s]*$/;
 
-/** Answers of `repoPath` without a directory, by path: a run names the same files again and again. */
-const memo = new Map<string, string>();
-const MEMO_MAX = 20_000;
-
-/** Forget the memo (benchmarks measure a cold run with it). */
-export function clearPathMemo(): void {
-  memo.clear();
-}
-
 export function repoPath(p: string, cwd: string | null = null): string {
-  if (cwd) return resolvePath(p, cwd);
-  let r = memo.get(p);
-  if (r === undefined) {
-    r = resolvePath(p, null);
-    if (memo.size >= MEMO_MAX) memo.clear();
-    memo.set(p, r);
-  }
-  return r;
-}
-
-function resolvePath(p: string, cwd: string | null): string {
   if (!cwd && CLEAN_RELATIVE.test(p) && !p.includes("/.") && !p.includes("//")) return p;
   let s = p.trim().replace(/^["']|["']$/g, "");
   if (!s) return s;
