@@ -1,10 +1,10 @@
 /**
  * Analysis + checks benchmark. Prints, from one run: the time to ingest the
  * shared real trajectories, and the time to ingest, analyse and run every check
- * of the built-in rubric (no judge) on them; target: checks add at most 50%
- * to ingestion time.
+ * of the built-in rubric (no judge) on them, alternating; target: checks add at
+ * most 50% to ingestion time, read as the median over paired rounds.
  *
- * Usage: node dist/bench/score.js [--data DIR] [--rounds N]
+ * Usage: node dist/bench/score.js [--data DIR] [--rounds N]   (BENCH_ROUNDS=1 prints each round)
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,7 @@ import { scoreTrajectory } from "../src/score/score.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
-  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "11" } },
+  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "21" } },
 });
 const DATA = values.data!;
 const ROUNDS = Number(values.rounds);
