@@ -134,6 +134,29 @@ function delimiterLine(text: string, start: number, delim: string): { index: num
   return null;
 }
 
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /\w/;
+
+/** Where a variable `$NAME` or `${NAME}` starting at `i` ends, or -1 for any other expansion. */
+function expansionEnd(text: string, i: number): number {
+  const braced = text[i + 1] === "{";
+  let j = i + (braced ? 2 : 1);
+  if (!NAME_START.test(text[j] ?? "")) return -1;
+  while (j < text.length && NAME_CHAR.test(text[j])) j++;
+  if (!braced) return j;
+  return text[j] === "}" ? j + 1 : -1;
+}
+
+/** Whether every unescaped `$` of a double-quoted text starts a plain variable. */
+function onlyPlainExpansions(raw: string): boolean {
+  for (let k = raw.indexOf("$"); k >= 0; k = raw.indexOf("$", k + 1)) {
+    let slashes = 0;
+    while (k - slashes - 1 >= 0 && raw[k - slashes - 1] === "\\") slashes++;
+    if (slashes % 2 === 0 && expansionEnd(raw, k) < 0) return false;
+  }
+  return true;
+}
+
 /** Characters that, outside quotes, leave a script to tree-sitter: expansions, grouping, escapes, tests (`#` inside a word). */
 const SCRIPT_SPECIAL = new Set(["$", "`", "(", ")", "{", "}", "!", "\\", "#", "[", "]"]);
 /** Command words tree-sitter reads as more than a simple command. */
@@ -144,7 +167,8 @@ const SCRIPT_NAMES = new Set(["export", "declare", "typeset", "local", "readonly
  * <<'EOF'` ... `EOF`, then `python f.py 2>&1 | tail`), the usual agent scripts that `simpleList`
  * does not take, read as tree-sitter reads them, quirks included: a redirect is not part of the
  * command's text, a `-` right before `<<` is dropped, a heredoc body loses its leading blank lines.
- * Anything else (expansions, subshells, escapes, words after a redirect, an odd heredoc) gives
+ * Variables (`$NAME`, `${NAME}`) stay as written. Anything else (other expansions, subshells,
+ * escapes, words after a redirect, an odd heredoc) gives
  * null and goes to tree-sitter.
  */
 function scriptList(text: string): ShellCommand[] | null {
@@ -199,12 +223,18 @@ function scriptList(text: string): ShellCommand[] | null {
         while (close < text.length && text[close] !== '"') close += text[close] === "\\" ? 2 : 1;
         if (close >= text.length) return -1;
         const raw = text.slice(i + 1, close);
-        if (raw.includes("$") || raw.includes("`")) return -1;
+        if (raw.includes("`") || !onlyPlainExpansions(raw)) return -1;
         if (raw.includes("\n")) quotedNewline = true;
         word += raw.replace(/\\(["\\$`])/g, "$1");
         i = close;
       } else if (ch === " " || ch === "\t" || ch === "\n" || ch === ";" || ch === "&" || ch === "|" || ch === "<" || ch === ">") return i;
-      else if (SCRIPT_SPECIAL.has(ch) || c < 32 || c === 127 || (c > 127 && /\s/.test(ch))) return -1;
+      else if (ch === "$") {
+        // `$NAME` / `${NAME}`: kept as written, as tree-sitter gives it
+        const end = expansionEnd(text, i);
+        if (end < 0) return -1;
+        word += text.slice(i, end);
+        i = end - 1;
+      } else if (SCRIPT_SPECIAL.has(ch) || c < 32 || c === 127 || (c > 127 && /\s/.test(ch))) return -1;
       else {
         const end = plainEnd(text, i);
         if (end > i) {

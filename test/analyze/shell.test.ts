@@ -239,6 +239,8 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
     "find . -name '*.py' -exec grep -l x {} \\; 2>/dev/null",
     'cd /testbed && find src -type f -exec grep -l "a\\|b" {} \\; | head -5',
     "find . -name '*.pyc' -exec rm {} + -print",
+    "cd /testbed && PYTHONPATH=src:$PYTHONPATH python -m pytest tests/test_a.py -x 2>&1 | tail -20",
+    'echo $JAVA_HOME "${HOME}/x" a${B}c "\\$PATH" > /tmp/v.txt',
   ];
   for (const src of taken) {
     it(JSON.stringify(src), () => {
@@ -250,6 +252,10 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
   it("leaves expansions, odd heredocs and tree-sitter's odd readings to tree-sitter", () => {
     for (const src of [
       "echo $(ls) > f",
+      "echo $1 $@", // positional and special parameters
+      'echo "${x:-y}"',
+      "echo $((1+2))",
+      'echo "a$"',
       "cat > f <<EOF\nx\n  EOF\nEOF", // tree-sitter ends the body at an indented delimiter
       "cat > f <<EOF\nx\nEOFX\nEOF",
       "cat > f <<EOF\nx\r\nEOF\r\nls", // a carriage return ends the delimiter's line
