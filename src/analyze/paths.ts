@@ -18,12 +18,19 @@ const ROOTS = [
 /** A relative path with no `.`/`..` segments, doubled slashes or quotes: already as wanted. */
 const CLEAN_RELATIVE = /^(?!\.{1,2}(?:\/|$))[\w@+-][^"'\s]*$/;
 
+/** A last character that trimming or unquoting would remove. */
+const ENDS_ODD = /[\s"']$/;
+
 export function repoPath(p: string, cwd: string | null = null): string {
   if (!cwd && CLEAN_RELATIVE.test(p) && !p.includes("/.") && !p.includes("//")) return p;
-  let s = p.trim().replace(/^["']|["']$/g, "");
-  if (!s) return s;
-  if (!s.startsWith("/") && cwd) s = posix.join(cwd, s);
-  s = posix.normalize(s);
+  let s: string;
+  if (p.startsWith("/") && !p.includes("/.") && !p.includes("//") && !ENDS_ODD.test(p)) s = p; // (already trimmed and normal)
+  else {
+    s = p.trim().replace(/^["']|["']$/g, "");
+    if (!s) return s;
+    if (!s.startsWith("/") && cwd) s = posix.join(cwd, s);
+    s = posix.normalize(s);
+  }
   for (const re of ROOTS) {
     if (re.test(s)) {
       s = s.replace(re, "");

@@ -100,6 +100,14 @@ describe("paths", () => {
       // OpenHands writes its scripts next to the checkout: they stay outside it
       ["/workspace/reproduce.py", null, "/workspace/reproduce.py"],
       ["/tmp/fix.py", null, "/tmp/fix.py"],
+      // absolute paths that need trimming, unquoting or normalising, and ones that do not
+      ["/testbed/./a.py", null, "a.py"],
+      ["/testbed//pkg/../a.py", null, "a.py"],
+      ["/testbed/a.py ", null, "a.py"],
+      ["/testbed/a.py'", null, "a.py"],
+      ["/testbed/pkg/", null, "pkg/"],
+      ["/testbed/.github/x.yml", null, ".github/x.yml"],
+      ["/x/y", "/testbed", "/x/y"],
     ];
     for (const [p, cwd, want] of cases) assert.equal(repoPath(p, cwd), want, `${p} in ${cwd}`);
   });
