@@ -425,12 +425,18 @@ function firstArg(action: string, n = 1): string | null {
 
 /** Paths as repository paths, each once, in order, without words that are not paths (punctuation, unexpanded `$var` / `$(cmd)`). */
 function norm(xs: string[]): string[] {
-  if (!xs.length || (xs.length === 1 && clean(xs[0]))) return xs;
+  if (!xs.length) return xs;
+  if (xs.length === 1) {
+    // (most steps name one path, most often one to keep as it is)
+    const p = repoPath(xs[0]);
+    if (!keep(p)) return [];
+    return p === xs[0] ? xs : [p];
+  }
   const out: string[] = [];
   const seen = xs.length > 16 ? new Set<string>() : null;
   for (const x of xs) {
     const p = repoPath(x);
-    if (!p || p === "." || !/\w/.test(p) || /[$`]/.test(p)) continue;
+    if (!keep(p)) continue;
     if (seen ? seen.has(p) : out.includes(p)) continue;
     seen?.add(p);
     out.push(p);
@@ -438,9 +444,9 @@ function norm(xs: string[]): string[] {
   return out;
 }
 
-/** A path `norm` keeps as it is. */
-function clean(p: string): boolean {
-  return repoPath(p) === p && p !== "." && /\w/.test(p) && !/[$`]/.test(p);
+/** Whether a repository path is a path (not empty, `.`, punctuation or an unexpanded `$var` / `$(cmd)`). */
+function keep(p: string): boolean {
+  return p !== "" && p !== "." && /\w/.test(p) && !/[$`]/.test(p);
 }
 
 const RANK = new Map(PRIORITY.map((k, i) => [k, i]));
