@@ -217,6 +217,9 @@ function stateFooter(content: string, st: State): void {
   // the last 1,000 characters of the text, trailing blanks aside (all the footers need)
   let e = content.length;
   while (e > 0 && SPACE.test(content[e - 1])) e--;
+  // (only footers ending in `]` or `bash-$` are read: most observations end otherwise)
+  const last = content[e - 1];
+  if (last !== "]" && last !== "$") return;
   const end = content.slice(Math.max(0, e - 1000), e);
   if (end.endsWith("]")) {
     // OpenHands: `root@openhands-workspace:/workspace/django__django__3.0 # \n[Command finished with exit code 0]`

@@ -49,6 +49,8 @@ const INSTALLERS = new Set(["apt", "apt-get", "yum", "dnf", "apk", "brew", "cond
 /** The project's own command-line tools run to reproduce or check behaviour. */
 const RUN_TOOLS = new Set(["sphinx-build", "sphinx-quickstart", "sqlfluff", "pylint", "pyreverse", "symilar", "flake8", "mypy", "django-admin", "ipython", "pydoc", "pyflakes", "pycodestyle"]);
 const SUBMIT = /COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|MINI_SWE_AGENT_FINAL_OUTPUT/;
+/** Whether a word holds a submit marker (both end in `_FINAL_OUTPUT`, looked up first). */
+const submits = (word: string): boolean => word.includes("_FINAL_OUTPUT") && SUBMIT.test(word);
 const PY = /^(python[\d.]*|pypy[\d.]*|py)$/;
 
 /** Options that take a separate value, per command (the value is not a file or target). */
@@ -157,7 +159,7 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
   }
   // the command line, built only when needed; a SUBMIT marker holds no space, so it lies within one word
   const joined = () => [cmd.name, ...cmd.args].join(" ");
-  if (SUBMIT.test(cmd.name) || cmd.args.some((a) => SUBMIT.test(a))) {
+  if (submits(cmd.name) || cmd.args.some(submits)) {
     e.kinds.push("submit");
     return e;
   }
