@@ -56,6 +56,8 @@ function diffLinePaths(line: string): { from?: string; to?: string } {
 
 interface Reading {
   file: PatchFile;
+  /** the `diff` line that began the file, read for the paths only if no header names them */
+  diffLine?: string;
   from?: string;
   to?: string;
 }
@@ -70,7 +72,7 @@ export function patchStats(patch: string | null): PatchStats {
   let newLeft = 0;
   const start = (line?: string): Reading => {
     const r: Reading = {
-      ...(line ? diffLinePaths(line) : {}),
+      diffLine: line,
       file: { path: "", added: 0, deleted: 0, hunks: 0, isNew: false, isDeleted: false, isTest: false, addedLines: [], removedLines: [] },
     };
     files.push(r);
@@ -122,7 +124,13 @@ export function patchStats(patch: string | null): PatchStats {
       inHunk = oldLeft !== 0 || newLeft !== 0;
     }
   }
-  for (const { file, from, to } of files) {
+  for (const r of files) {
+    if (r.diffLine !== undefined && (r.from === undefined || r.to === undefined)) {
+      const d = diffLinePaths(r.diffLine);
+      r.from ??= d.from;
+      r.to ??= d.to;
+    }
+    const { file, from, to } = r;
     if (from === "/dev/null") file.isNew = true;
     if (to === "/dev/null") file.isDeleted = true;
     file.path = (to && to !== "/dev/null" ? to : from) ?? "";
