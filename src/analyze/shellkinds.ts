@@ -252,12 +252,12 @@ const PATHCALL_OP = /\.(?:write_text|write_bytes|read_text|read_bytes|open|unlin
 const PY_OSCALL = new RegExp(`\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>copy\\w*|move))\\(\\s*(?:${lit("a")}|${IDENT("a")})(?:\\s*,\\s*(?:${lit("b")}|${IDENT("b")}))?`, "g");
 
 /** Calls that the patterns above need (besides `write_text`, `write_bytes`, `read_text` and `shutil.`). */
-const FILE_CALLS = ["open", "Path", "remove", "unlink"];
+const FILE_CALLS = callNames(["open", "Path", "remove", "unlink"]);
 
 /** Files a Python program opens, writes or deletes, from string literals and simple `name = "path"` bindings. */
 export function pythonFiles(code: string): { read: string[]; written: string[]; deleted: string[] } {
   const res = { read: [] as string[], written: [] as string[], deleted: [] as string[] };
-  if (!callsOneOf(code, FILE_CALLS, "nhek") && !code.includes("_text") && !code.includes("write_bytes") && !code.includes("shutil.")) return res;
+  if (!callsOneOf(code, FILE_CALLS) && !code.includes("_text") && !code.includes("write_bytes") && !code.includes("shutil.")) return res;
   // the `name = "path"` bindings, collected when a call first names a variable
   let vars: Map<string, string> | null = null;
   const bindings = (): Map<string, string> => {
@@ -305,23 +305,34 @@ const INLINE_TEST: [RegExp, string][] = [
   [/\bcall_command\(\s*["']test["']/, "django"],
 ];
 
+/** Function names to look for at each call's `(`, with the last characters they end in. */
+interface CallNames {
+  names: readonly string[];
+  /** each name's last character, tested before the names */
+  last: ReadonlySet<string>;
+}
+
+function callNames(names: readonly string[]): CallNames {
+  return { names, last: new Set(names.map((n) => n[n.length - 1])) };
+}
+
 /**
- * Whether `code` calls a function whose name ends with one of `names` (`main(`, `Runner(`): each
+ * Whether `code` calls a function whose name ends with one of `calls` (`main(`, `Runner(`): each
  * `(` is checked, with a one-character test before the names, which costs less than one scan
  * of the code per name.
  */
-function callsOneOf(code: string, names: readonly string[], lastChars: string): boolean {
+function callsOneOf(code: string, calls: CallNames): boolean {
   for (let i = code.indexOf("("); i >= 0; i = code.indexOf("(", i + 1)) {
-    if (!lastChars.includes(code[i - 1])) continue;
-    for (const n of names) if (code.startsWith(n, i - n.length)) return true;
+    if (!calls.last.has(code[i - 1])) continue;
+    for (const n of calls.names) if (code.startsWith(n, i - n.length)) return true;
   }
   return false;
 }
 
-const TEST_CALLS = ["main", "Runner", "Loader", "test", "testmod", "command"];
+const TEST_CALLS = callNames(["main", "Runner", "Loader", "test", "testmod", "command"]);
 /** Whether `code` may hold a call `INLINE_TEST` looks for: each holds one of these (a quick test most programs fail). */
 function mayCallTests(code: string): boolean {
-  return callsOneOf(code, TEST_CALLS, "nrtd");
+  return callsOneOf(code, TEST_CALLS);
 }
 
 function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
