@@ -49,7 +49,12 @@ export function samePath(a: string, b: string): boolean {
   return short.length > 0 && long.endsWith("/" + short);
 }
 
+const SYSTEM_DIR = /^\/(?:usr|etc|opt|var|lib|bin|sbin|root|home|tmp|proc|sys|dev)(?:\/|$)/;
+
 /** Whether a path lies outside the repository checkout (system, home, site-packages). */
 export function outsideRepo(p: string): boolean {
-  return /^\/(?:usr|etc|opt|var|lib|bin|sbin|root|home|tmp|proc|sys|dev)(?:\/|$)|site-packages|dist-packages/.test(p) || p === "/";
+  // (the folder names looked up only in absolute paths, and the package folders only where
+  // "-packages" occurs: an unanchored pattern would be tried at every character of every path)
+  if (p.startsWith("/") && (p === "/" || SYSTEM_DIR.test(p))) return true;
+  return p.includes("-packages") && (p.includes("site-packages") || p.includes("dist-packages"));
 }

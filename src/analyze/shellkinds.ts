@@ -272,7 +272,9 @@ export function pythonFiles(code: string): { read: string[]; written: string[]; 
     if (p && !list.includes(p)) list.push(p);
   };
   const writes = (mode: string | undefined) => mode !== undefined && /[wax+]/.test(mode);
-  for (const m of code.matchAll(PY_OPEN)) {
+  // (each pattern tried only on code holding its literal: an alternation with a lookbehind is
+  // tried at every character)
+  if (code.includes("open(")) for (const m of code.matchAll(PY_OPEN)) {
     const g = m.groups!;
     add(writes(g.mode) ? res.written : res.read, val(g, "a"));
   }
@@ -283,7 +285,7 @@ export function pythonFiles(code: string): { read: string[]; written: string[]; 
     else if (g.op.startsWith("write") || (g.op === "open" && writes(g.mode))) add(res.written, p);
     else add(res.read, p);
   }
-  for (const m of code.matchAll(PY_OSCALL)) {
+  if (code.includes("os.") || code.includes("shutil.")) for (const m of code.matchAll(PY_OSCALL)) {
     const g = m.groups!;
     const src = val(g, "a");
     if (g.rm) add(res.deleted, src);

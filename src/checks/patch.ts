@@ -17,13 +17,20 @@ export const emptyPatch = defineCheck({
 });
 
 const SCRATCH_FILE = /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
-const DEBUG_LINE = [
-  /^\s*(import pdb|import ipdb|pdb\.set_trace\(\)|ipdb\.set_trace\(\)|breakpoint\(\))/,
-  /^\s*print\(\s*f?["'](DEBUG|debug|>>>|XXX|HERE|here|Debug)/,
-  /^\s*print\(\s*f?["'][^"']*(debug|DEBUG)/,
-  /^\s*console\.(log|debug)\(\s*["'`](DEBUG|debug)/,
-  /^\s*System\.(out|err)\.println\(\s*"(DEBUG|debug)/,
-];
+/** A debugging line: a breakpoint, or a print marked as debugging output (one pattern, tried once per added line). */
+const DEBUG_LINE = new RegExp(
+  "^\\s*(?:" +
+    [
+      /import pdb|import ipdb|pdb\.set_trace\(\)|ipdb\.set_trace\(\)|breakpoint\(\)/,
+      /print\(\s*f?["'](?:DEBUG|debug|>>>|XXX|HERE|here|Debug)/,
+      /print\(\s*f?["'][^"']*(?:debug|DEBUG)/,
+      /console\.(?:log|debug)\(\s*["'`](?:DEBUG|debug)/,
+      /System\.(?:out|err)\.println\(\s*"(?:DEBUG|debug)/,
+    ]
+      .map((re) => re.source)
+      .join("|") +
+    ")",
+);
 
 /**
  * A new file at the repository root that the agent itself ran (`python x.py`, `javac X.java`,
@@ -46,7 +53,7 @@ export const debugArtifacts = defineCheck({
       const scratchFile = p.isNew && (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)) || ranAtRoot(f, t, p.path));
       if (scratchFile) reasons.push(`adds ${p.path}`);
       else if (!isTestFile(p.path)) {
-        const dbg = p.addedLines.filter((l) => DEBUG_LINE.some((re) => re.test(l)));
+        const dbg = p.addedLines.filter((l) => DEBUG_LINE.test(l));
         if (dbg.length) reasons.push(`adds ${dbg.length} debug line(s) to ${p.path}`);
         else continue;
       } else continue;

@@ -37,6 +37,7 @@ export function passed(s: StepFacts): boolean {
 
 function existingTestEdits(f: Facts): { steps: number[]; files: string[] } {
   const files = f.patch.files.filter((p) => !p.isNew && isTestFile(p.path)).map((p) => p.path);
+  if (!files.length) return { steps: [], files };
   const steps = f.steps.filter((s) => !s.failedEdit && s.written.some((w) => files.some((p) => samePath(p, w)))).map((s) => s.index);
   return { steps, files };
 }

@@ -117,6 +117,9 @@ describe("paths", () => {
     assert.ok(!samePath("src/a.py", "b/a.py"));
     assert.ok(outsideRepo("/usr/lib/python3.9/site-packages/x.py") && outsideRepo("/etc/apt/sources.list") && outsideRepo("/tmp/x"));
     assert.ok(!outsideRepo("pkg/a.py"));
+    // system folders only at the root; package folders anywhere, also in relative paths
+    assert.ok(outsideRepo("/") && outsideRepo("/usr") && outsideRepo("venv/lib/site-packages/x.py") && outsideRepo("/opt/conda/lib/dist-packages/y"));
+    assert.ok(!outsideRepo("/testbed/usr/a.py") && !outsideRepo("/usrlocal/a.py") && !outsideRepo("pkg/my-packages/a.py") && !outsideRepo("tmp/x"));
   });
 });
 

@@ -718,6 +718,13 @@ describe("testing and patch checks on synthetic trajectories", () => {
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds 2 debug line(s) to pkg/core.py"]);
     });
+    it("tells each kind of debug line from ordinary output", () => {
+      const debug = ["import pdb; pdb.set_trace()", "  ipdb.set_trace()", "print('HERE')", 'print(f"value debug {x}")', "console.log('DEBUG', x)", 'System.err.println("debug: " + x);'];
+      const plain = ["print('result', x)", "logger.debug('x')", "console.log(x)", "# breakpoint() in a comment", "x = 'DEBUG'"];
+      const t = synth([VIEW, EDIT], modify("pkg/core.py", ["    return a - b"], [...debug, ...plain, "    return a + b"]));
+      const r = check("debug_artifacts", t);
+      assert.equal(r.explanation, `adds ${debug.length} debug line(s) to pkg/core.py`);
+    });
     it("does not flag prints in test files or ordinary output", () => {
       const inTest = synth([{ cmd: "sed -i 's/x/y/' tests/test_core.py" }], modify("tests/test_core.py", [], ["    print('debug: value', v)"], ["def test_f():"]));
       assert.equal(check("debug_artifacts", inTest).present, false);
