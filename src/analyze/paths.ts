@@ -14,6 +14,8 @@ const ROOTS = [
   /^\/[\w.-]+__[\w.-]+(?:__[\d.]+)?\//, // SWE-agent 0.x and OpenHands: /django__django/, /ponylang__ponyc__0.1/
   /^\/some\/path\//,
 ];
+/** The roots as one pattern: its alternatives are tried in order, so it strips the first root that matches. */
+const ROOT = new RegExp(`^(?:${ROOTS.map((re) => re.source.slice(1)).join("|")})`);
 
 /** A relative path with no `.`/`..` segments, doubled slashes or quotes: already as wanted. */
 const CLEAN_RELATIVE = /^(?!\.{1,2}(?:\/|$))[\w@+-][^"'\s]*$/;
@@ -31,15 +33,11 @@ export function repoPath(p: string, cwd: string | null = null): string {
     if (!s.startsWith("/") && cwd) s = posix.join(cwd, s);
     s = posix.normalize(s);
   }
-  for (const re of ROOTS) {
-    if (re.test(s)) {
-      s = s.replace(re, "");
-      break;
-    }
-  }
+  const root = s.startsWith("/") ? ROOT.exec(s) : null;
+  if (root) s = s.slice(root[0].length);
   // the checkout itself; a file directly in /workspace (OpenHands scratch scripts) stays as it is
-  if (s === "/testbed" || /^\/workspace\/(?:[^/.]+|[^/]*__[^/]*)$/.test(s)) return ".";
-  return s.replace(/^\.\//, "");
+  else if (s === "/testbed" || /^\/workspace\/(?:[^/.]+|[^/]*__[^/]*)$/.test(s)) return ".";
+  return s.startsWith("./") ? s.slice(2) : s;
 }
 
 /** True when two paths name the same file (one may carry a prefix the other lacks). */
