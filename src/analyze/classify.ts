@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import type { Step, Trajectory } from "../types/trajectory.js";
 import { observe, type Observed } from "./observe.js";
 import { repoPath } from "./paths.js";
-import { parseShell } from "./shell.js";
+import { parseShell, type ShellCommand } from "./shell.js";
 import { commandEffect, pythonEffect, type CommandEffect, type StepKind } from "./shellkinds.js";
 
 export type { StepKind } from "./shellkinds.js";
@@ -82,15 +82,21 @@ export function classifySteps(t: Trajectory): StepFacts[] {
   const fresh = FRESH_SHELL.has(t.source.format);
   // responses the scaffold refused for their format: none of their actions ran
   const refused = new Set<number>();
+  // what does not depend on the state, each in one pass over the steps (a pass that runs one
+  // piece of code many times runs faster than steps that each run all of them): the
+  // observations, the shell steps' commands, then what those commands do
   const observed = t.steps.map((s) => observe(s.observation));
   t.steps.forEach((s, i) => {
     if (observed[i].marks.includes("format_error")) refused.add(s.message_index);
   });
+  const commands = t.steps.map((s) => (runsShell(s) ? shellCommands(s.action, s.observation ?? "", state.syntaxChecked) : null));
+  const effects = commands.map((cmds) => (cmds ? cmds.map(commandEffect) : null));
   return t.steps.map((s, i) => {
     if (fresh) state.cwd = null;
     const obs = observed[i];
+    const sh = commands[i] ? { cmds: commands[i]!, effects: effects[i]! } : null;
     const notRun = refused.has(s.message_index) && (obs.marks.includes("format_error") || s.observation === null) && s.tool !== "none";
-    const f = notRun ? unexecuted(s, obs, state) : classifyStep(s, obs, state);
+    const f = notRun ? unexecuted(s, obs, state, sh) : classifyStep(s, obs, state, sh);
     if (s.observation_index !== null) stateFooter(t.messages[s.observation_index].content, state);
     // Moatless (2024-06-09) `reject` declines one requested change; the run goes on
     if (f.kind === "exit" && i < t.steps.length - 1 && (s.tool === "reject" || s.tool === "Rejected")) {
@@ -121,11 +127,11 @@ function at(st: State, p: string): string {
 }
 
 /** A step whose action the scaffold refused (format error): nothing ran. */
-function unexecuted(s: Step, obs: Observed, st: State): StepFacts {
+function unexecuted(s: Step, obs: Observed, st: State, sh: ShellStep | null): StepFacts {
   const f = blank(s, obs);
   f.executed = false;
   // what it would have been, to tell a refused edit from a refused search
-  const probe = classifyStep(s, obs, { ...st, files: new Map(st.files) });
+  const probe = classifyStep(s, obs, { ...st, files: new Map(st.files) }, sh);
   f.commands = probe.commands;
   f.kinds = ["other"];
   f.kind = "other";
@@ -133,15 +139,27 @@ function unexecuted(s: Step, obs: Observed, st: State): StepFacts {
   return f;
 }
 
-function classifyStep(s: Step, observed: Observed, st: State): StepFacts {
+/** A shell step's commands and what each does. */
+interface ShellStep {
+  cmds: ShellCommand[];
+  effects: CommandEffect[];
+}
+
+/** Whether a step's action is a shell script: a shell tool, or a scaffold's free-form command line. */
+function runsShell(s: Step): boolean {
+  const tool = s.tool;
+  return SHELL_TOOLS.has(tool) || (tool !== "none" && s.args === null && /\s/.test(s.action) && !SWE_EDIT.has(tool));
+}
+
+/** `sh`: the step's shell commands and effects when it `runsShell`. */
+function classifyStep(s: Step, observed: Observed, st: State, sh: ShellStep | null): StepFacts {
   const f = blank(s, observed);
   const args = s.args ?? {};
   const tool = s.tool;
   const marks = f.observed.marks;
   const obs = s.observation ?? "";
-  if (SHELL_TOOLS.has(tool) || (tool !== "none" && s.args === null && /\s/.test(s.action) && !SWE_EDIT.has(tool))) {
-    shell(s.action, f, st, obs);
-  } else if (EDITOR_TOOLS.has(tool)) {
+  if (sh) shell(s.action, sh, f, st);
+  else if (EDITOR_TOOLS.has(tool)) {
     editor(args, f, st, obs);
   } else if (SWE_VIEW.has(tool)) sweView(tool, s.action, obs, f, st);
   else if (SWE_SEARCH.has(tool)) {
@@ -336,19 +354,22 @@ function refusedBySyntax(obs: string, checkedFirst: boolean): boolean {
   return m !== null && (checkedFirst || m[1] === "1");
 }
 
-function shell(source: string, f: StepFacts, st: State, obs: string): void {
-  let cmds: ReturnType<typeof parseShell>;
+/** The commands of a shell script, none when bash refused it or it does not parse. */
+function shellCommands(source: string, obs: string, syntaxChecked: boolean): ShellCommand[] {
   try {
     // a script bash refused ran no command (and parsing it would be slow: such texts are mostly
     // code or file listings pasted as a command, which tree-sitter takes long to recover from)
-    cmds = refusedBySyntax(obs, st.syntaxChecked) ? [] : parseShell(source);
+    return refusedBySyntax(obs, syntaxChecked) ? [] : parseShell(source);
   } catch {
-    cmds = [];
+    return [];
   }
-  for (const c of cmds) {
-    const e = commandEffect(c);
-    f.commands.push(c.name);
-    merge(f, e, st);
+}
+
+function shell(source: string, sh: ShellStep, f: StepFacts, st: State): void {
+  const { cmds, effects } = sh;
+  for (let i = 0; i < cmds.length; i++) {
+    f.commands.push(cmds[i].name);
+    merge(f, effects[i], st);
   }
   if (!cmds.length) f.kinds.push(source.trim() ? "other" : "think");
   if (f.kinds.includes("edit") && f.observed.marks.includes("edit_rejected")) f.failedEdit = true;
