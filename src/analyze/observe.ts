@@ -231,8 +231,6 @@ class Keywords {
   }
 }
 
-
-
 /** Parse one observation; `maxScan` bounds the work on huge outputs (head and tail are scanned). */
 export function observe(text: string | null, maxScan = 40_000): Observed {
   if (!text) return new Observation("", null, [], []);
