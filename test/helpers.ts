@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ingest } from "../src/ingest/pipeline.js";
-import type { IngestError } from "../src/ingest/types.js";
+import type { IngestError } from "../src/io/error.js";
 import type { Trajectory } from "../src/types/trajectory.js";
 
 /** Project root (tests run compiled from dist/test). */

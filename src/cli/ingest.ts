@@ -1,6 +1,6 @@
 /** `rubricate ingest`: stream canonical JSONL from any supported input. */
 import { readTrajectories } from "../labels/stream.js";
-import type { IngestError } from "../ingest/types.js";
+import type { IngestError } from "../io/error.js";
 import { jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadRubric } from "../rubric/load.js";
 import { initShell } from "../analyze/shell.js";
-import type { IngestError } from "../ingest/types.js";
+import type { IngestError } from "../io/error.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
 import type { JudgeFlags } from "../judge/config.js";

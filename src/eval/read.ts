@@ -1,6 +1,6 @@
 /** Reading ScoreRecord JSONL files back, validated, with errors naming file and line. */
-import { jsonlLines, parseJson } from "../ingest/read.js";
-import { IngestError } from "../ingest/types.js";
+import { jsonlLines, parseJson } from "../io/read.js";
+import { IngestError } from "../io/error.js";
 import { ScoreRecordSchema, type ScoreRecord } from "../types/score.js";
 
 export type ScoresEvent = { type: "record"; record: ScoreRecord } | { type: "error"; error: IngestError };

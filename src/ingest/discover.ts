@@ -6,8 +6,8 @@ import { readdirSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { DIR_ADAPTERS } from "./registry.js";
-import { IngestError } from "./types.js";
+import { DIR_ADAPTERS } from "../scaffolds/registry.js";
+import { IngestError } from "../io/error.js";
 
 export interface Candidate {
   path: string;

@@ -7,7 +7,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from "hyparquet";
 import { compressors as defaultCompressors, decompressZstd } from "hyparquet-compressors";
-import { IngestError } from "./types.js";
+import { IngestError } from "../io/error.js";
 
 const MAGIC = "PAR1";
 

@@ -7,15 +7,22 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { discover, type Candidate } from "./discover.js";
 import { parquetRows } from "./parquet.js";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, parseJsonBytes, readHead, readJsonFile } from "./read.js";
-import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, formatsTried } from "./registry.js";
-import { sha256 } from "./build.js";
-import { IngestError, type AdapterContext, type IngestEvent, type RecordAdapter } from "./types.js";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, parseJsonBytes, readHead, readJsonFile } from "../io/read.js";
+import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
+import { sha256 } from "../scaffolds/build.js";
+import { IngestError } from "../io/error.js";
+import type { AdapterContext, RecordAdapter } from "../scaffolds/types.js";
+import type { Trajectory } from "../types/trajectory.js";
 
 /** Stream canonical trajectories (and per-input errors) from paths, folders and globs. */
 export async function* ingest(inputs: string[], opts: IngestOptions = {}): AsyncGenerator<IngestEvent> {
   yield* ingestCandidates(discover(inputs), opts);
 }
+
+export type IngestEvent =
+  | { type: "trajectory"; trajectory: Trajectory }
+  | { type: "error"; error: IngestError }
+  | { type: "skip"; file: string; reason: string };
 
 export interface IngestOptions {
   maxFileBytes?: number;

@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Label, Trajectory } from "../types/trajectory.js";
-import { IngestError } from "../ingest/types.js";
+import { IngestError } from "../io/error.js";
 import { parseLabelFile, type LabelEntry } from "./parse.js";
 
 const LABEL_FILE = /(^report\.json$|^results?\.json$|^final_report\.json$|\.log$|labels?\.(jsonl|csv|json)$|^index\.jsonl$)/i;

@@ -8,8 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { IngestError } from "../ingest/types.js";
-import { parseJson } from "../ingest/read.js";
+import { IngestError } from "../io/error.js";
+import { parseJson } from "../io/read.js";
 
 export interface LabelEntry {
   instance_id: string;

@@ -1,7 +1,8 @@
 /** Ingestion with labels joined: the stream every later stage reads. */
 import { discover, type Candidate } from "../ingest/discover.js";
 import { ingestCandidates, type IngestOptions } from "../ingest/pipeline.js";
-import type { IngestError, IngestEvent } from "../ingest/types.js";
+import type { IngestError } from "../io/error.js";
+import type { IngestEvent } from "../ingest/pipeline.js";
 import { LabelFinder, LabelIndex, attachLabel } from "./join.js";
 
 export interface ReadOptions extends IngestOptions {

@@ -12,7 +12,7 @@ import { initShell } from "../analyze/shell.js";
 import type { RunContext } from "../checks/types.js";
 import { discover, type Candidate } from "../ingest/discover.js";
 import { ingestCandidate } from "../ingest/pipeline.js";
-import { IngestError } from "../ingest/types.js";
+import { IngestError } from "../io/error.js";
 import { LabelFinder, LabelIndex, attachLabel } from "../labels/join.js";
 import { outcomeProvider } from "../outcome/provider.js";
 import { loadRubric } from "../rubric/load.js";

@@ -1,6 +1,6 @@
 /** Scoring a whole input set as a stream: ingest -> labels -> analyze -> checks/judge -> records. */
 import type { RunContext } from "../checks/index.js";
-import type { IngestError } from "../ingest/types.js";
+import type { IngestError } from "../io/error.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { JudgeUsage, ScoreRecord } from "../types/score.js";

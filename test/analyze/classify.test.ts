@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { classifySteps, type StepFacts } from "../../src/analyze/classify.js";
 import { initShell } from "../../src/analyze/shell.js";
-import { makeTrajectory } from "../../src/ingest/build.js";
+import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, collect, shared } from "../helpers.js";
 

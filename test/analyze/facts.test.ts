@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { analyze, exitFamily, type ExitFamily, type Facts } from "../../src/analyze/facts.js";
 import { outsideRepo, repoPath, samePath } from "../../src/analyze/paths.js";
 import { initShell } from "../../src/analyze/shell.js";
-import { makeTrajectory } from "../../src/ingest/build.js";
+import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
 

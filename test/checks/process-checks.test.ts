@@ -15,7 +15,7 @@ import { after, before, describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
 import { initShell } from "../../src/analyze/shell.js";
 import { CHECKS, type CheckResult, type RunContext } from "../../src/checks/index.js";
-import { makeTrajectory } from "../../src/ingest/build.js";
+import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
 import { collect, HAS_SHARED, one, SHARED, shared } from "../helpers.js";
 

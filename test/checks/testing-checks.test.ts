@@ -13,7 +13,7 @@ import { analyze, type Facts } from "../../src/analyze/facts.js";
 import { initShell } from "../../src/analyze/shell.js";
 import { CHECKS, type CheckResult } from "../../src/checks/index.js";
 import { successClaim } from "../../src/checks/testing.js";
-import { makeTrajectory, sha256 } from "../../src/ingest/build.js";
+import { makeTrajectory, sha256 } from "../../src/scaffolds/build.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, collect, shared } from "../helpers.js";
 

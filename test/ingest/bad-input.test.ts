@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ingest } from "../../src/ingest/pipeline.js";
-import type { IngestError } from "../../src/ingest/types.js";
+import type { IngestError } from "../../src/io/error.js";
 import { TRAJECTORY_SCHEMA } from "../../src/types/trajectory.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rubricate-bad-"));

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeTrajectory } from "../../src/ingest/build.js";
+import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { ROOT } from "../helpers.js";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { getEncoding } from "js-tiktoken";
-import { makeTrajectory } from "../../src/ingest/build.js";
+import { makeTrajectory } from "../../src/scaffolds/build.js";
 import { renderTranscript, shareCap } from "../../src/judge/render.js";
 import { defaultCounter, hfCounter, loadCounter, tiktokenCounter, type TokenCounter } from "../../src/judge/tokens.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";

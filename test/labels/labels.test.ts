@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { IngestError } from "../../src/ingest/types.js";
+import { IngestError } from "../../src/io/error.js";
 import { LabelIndex } from "../../src/labels/join.js";
 import { parseLabelFile } from "../../src/labels/parse.js";
 import { TRAJECTORY_SCHEMA, type Trajectory } from "../../src/types/trajectory.js";

@@ -3,8 +3,8 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { acrAdapter } from "../../src/ingest/adapters/acr.js";
-import { HAS_SHARED, collect, one, shared } from "../helpers.js";
+import { acrAdapter } from "../../../src/scaffolds/autocoderover/adapter.js";
+import { HAS_SHARED, collect, one, shared } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const RUN1 = "acr-gpt4-lite/results/acr-run-1/applicable_patch/astropy__astropy-14365_2024-04-06_13-27-09";

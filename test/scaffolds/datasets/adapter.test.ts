@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parquetMetadataAsync, asyncBufferFromFile } from "hyparquet";
-import { chatRecordAdapter } from "../../src/ingest/adapters/chat.js";
-import { parquetRows } from "../../src/ingest/parquet.js";
-import type { Trajectory } from "../../src/types/trajectory.js";
-import { FIXTURES, collect } from "../helpers.js";
+import { chatRecordAdapter } from "../../../src/scaffolds/datasets/adapter.js";
+import { parquetRows } from "../../../src/ingest/parquet.js";
+import type { Trajectory } from "../../../src/types/trajectory.js";
+import { FIXTURES, collect } from "../../helpers.js";
 
 const NEBIUS = join(FIXTURES, "parquet", "nebius.parquet");
 const OPENAI = join(FIXTURES, "parquet", "openai.parquet");

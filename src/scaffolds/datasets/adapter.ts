@@ -26,7 +26,7 @@ import {
   xmlCalls,
 } from "../build.js";
 import { IngestError, type RecordAdapter } from "../types.js";
-import { toolName } from "./sweagent.js";
+import { toolName } from "../sweagent/adapter.js";
 
 type Layout = "nebius" | "messages" | "trajectory";
 

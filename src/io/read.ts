@@ -6,7 +6,7 @@
  */
 import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
-import { IngestError } from "./types.js";
+import { IngestError } from "./error.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;

@@ -1,23 +1,7 @@
+import { IngestError } from "../io/error.js";
 import type { FormatName, Trajectory } from "../types/trajectory.js";
 
-/** An error tied to one input: the file, and where known the line and field. */
-export class IngestError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-    readonly line?: number,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "IngestError";
-  }
-
-  /** "file:line: field: message" */
-  describe(): string {
-    const where = this.line !== undefined ? `${this.file}:${this.line}` : this.file;
-    return this.field ? `${where}: field '${this.field}': ${this.message}` : `${where}: ${this.message}`;
-  }
-}
+export { IngestError };
 
 /** What an adapter gets besides the parsed value. */
 export interface AdapterContext {
@@ -54,8 +38,3 @@ export interface DirAdapter {
   detect(entries: string[]): boolean;
   read(dir: string, entries: string[]): Promise<Trajectory>;
 }
-
-export type IngestEvent =
-  | { type: "trajectory"; trajectory: Trajectory }
-  | { type: "error"; error: IngestError }
-  | { type: "skip"; file: string; reason: string };

@@ -1,11 +1,11 @@
 /** Every adapter, in detection order (most specific first). */
-import { acrAdapter } from "./adapters/acr.js";
-import { canonicalAdapter } from "./adapters/canonical.js";
-import { chatRecordAdapter } from "./adapters/chat.js";
-import { miniSweAgentAdapter } from "./adapters/minisweagent.js";
-import { moatlessAdapter } from "./adapters/moatless.js";
-import { openHandsCompletionAdapter, openHandsOutputAdapter } from "./adapters/openhands.js";
-import { sweAgentAdapter } from "./adapters/sweagent.js";
+import { acrAdapter } from "./autocoderover/adapter.js";
+import { canonicalAdapter } from "./rubricate/adapter.js";
+import { chatRecordAdapter } from "./datasets/adapter.js";
+import { miniSweAgentAdapter } from "./mini-swe-agent/adapter.js";
+import { moatlessAdapter } from "./moatless/adapter.js";
+import { openHandsCompletionAdapter, openHandsOutputAdapter } from "./openhands/adapter.js";
+import { sweAgentAdapter } from "./sweagent/adapter.js";
 import type { DirAdapter, JsonAdapter, RecordAdapter } from "./types.js";
 
 export const JSON_ADAPTERS: JsonAdapter[] = [

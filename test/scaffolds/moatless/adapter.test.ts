@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { moatlessAdapter } from "../../src/ingest/adapters/moatless.js";
-import { collect, HAS_SHARED, one, shared } from "../helpers.js";
+import { moatlessAdapter } from "../../../src/scaffolds/moatless/adapter.js";
+import { collect, HAS_SHARED, one, shared } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const EVAL = "moatless-lite/evaluations";

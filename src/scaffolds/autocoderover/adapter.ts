@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Message, ToolCall } from "../../types/trajectory.js";
 import { deriveSteps, makeTrajectory, optNumber, optString, syntheticCall, textOf } from "../build.js";
-import { parseJson } from "../read.js";
+import { parseJson } from "../../io/read.js";
 import { IngestError, type DirAdapter } from "../types.js";
 
 const ROUND = /^conversation_round_(\d+)\.json$/;

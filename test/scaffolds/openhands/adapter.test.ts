@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
-import { diffFromInferLog, openHandsCompletionAdapter, openHandsOutputAdapter } from "../../src/ingest/adapters/openhands.js";
-import { collect, FIXTURES, HAS_SHARED, one, shared } from "../helpers.js";
+import { diffFromInferLog, openHandsCompletionAdapter, openHandsOutputAdapter } from "../../../src/scaffolds/openhands/adapter.js";
+import { collect, FIXTURES, HAS_SHARED, one, shared } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const OUTPUT = "openhands-output-format-sample/evaluation/benchmarks/multi_swe_bench/examples/output.jsonl";

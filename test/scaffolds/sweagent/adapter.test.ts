@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { sweAgentAdapter } from "../../src/ingest/adapters/sweagent.js";
-import { IngestError } from "../../src/ingest/types.js";
-import type { Trajectory } from "../../src/types/trajectory.js";
-import { FIXTURES, HAS_SHARED, collect, one, shared } from "../helpers.js";
+import { sweAgentAdapter } from "../../../src/scaffolds/sweagent/adapter.js";
+import { IngestError } from "../../../src/io/error.js";
+import type { Trajectory } from "../../../src/types/trajectory.js";
+import { FIXTURES, HAS_SHARED, collect, one, shared } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const LITE = "sweagent-gpt4-lite/results/swe-agent-results";

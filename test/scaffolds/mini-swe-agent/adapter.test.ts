@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HAS_SHARED, one, shared } from "../helpers.js";
+import { HAS_SHARED, one, shared } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
