@@ -28,8 +28,9 @@ function plain(v) {
 
 /** The facts a refactor must keep, without the fields that only name a scaffold's tool. */
 function factsOf(f) {
-  const steps = f.steps.map(({ tool: _tool, ...s }) => s);
-  return plain({ ...f, steps });
+  const steps = f.steps.map(({ tool: _tool, action: _action, ...s }) => s);
+  const { actions: _actions, canRun: _canRun, ...rest } = f;
+  return plain({ ...rest, steps });
 }
 
 async function write(folder, out) {

@@ -3,15 +3,22 @@
  * which files are source, test or scratch files, where the source edits are,
  * which steps ran tests or scripts, and how the run ended.
  */
+import { actionsOf, canRunOf, endingOf } from "../scaffolds/actions.js";
+import type { Action, RunEnding } from "../types/action.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { classifySteps, type StepFacts } from "./classify.js";
 import { dataOutput } from "./shellkinds.js";
 import { isTestPath, patchStats, type PatchStats } from "./patch.js";
 import { outsideRepo, repoPath, samePath } from "./paths.js";
 
-export type ExitFamily = "submitted" | "cost_limit" | "context_limit" | "time_limit" | "step_limit" | "format_error" | "gave_up" | "error" | "unknown";
+/** How a run ended (the scaffold's exit status read by its folder under `src/scaffolds/`). */
+export type ExitFamily = RunEnding;
 
 export interface Facts {
+  /** each step's canonical action */
+  actions: Action[];
+  /** whether the agent had a tool that runs code */
+  canRun: boolean;
   steps: StepFacts[];
   patch: PatchStats;
   /** every file any step read */
@@ -42,27 +49,6 @@ export function isTestFile(path: string): boolean {
   return isTestPath(path) || TEST_CONFIG.test(path);
 }
 
-/**
- * How a run ended, from the scaffold's exit status: SWE-agent (`submitted`, `exit_cost`,
- * `submitted (exit_context)`, `exit_format`, `exit_forfeit`, `early_exit`...), mini-swe-agent
- * (`Submitted`, `LimitsExceeded`, `TimeoutExpired`, `FormatError`...), OpenHands (`error: RuntimeError:
- * Agent reached maximum iteration...`), Moatless (`finished`, `rejected`, `error: ... cost exceeded`)
- * and AutoCodeRover patch-extraction statuses (`APPLICABLE_PATCH`, `RAW_PATCH_BUT_UNPARSED`...).
- */
-export function exitFamily(status: string | null): ExitFamily {
-  if (!status) return "unknown";
-  const s = status.toLowerCase();
-  if (/cost|budget/.test(s)) return "cost_limit";
-  if (/context|too long|token limit|contextwindow/.test(s)) return "context_limit";
-  if (/maximum iteration|max(?:imum)? iterations?|limitsexceeded|step limit|max_steps?|steps? exceeded|iteration limit/.test(s)) return "step_limit";
-  if (/time ?out|timed out|time limit|timeoutexpired|execution_time|wall.?clock/.test(s)) return "time_limit";
-  if (/format/.test(s)) return "format_error";
-  if (/forfeit|reject|give up|gave up/.test(s)) return "gave_up";
-  if (/^submitted|^finished|^applicable_patch|^submit$/.test(s)) return "submitted";
-  if (/error|exception|early_exit|unparsed|unmatched|no_patch|empty|fail|stuck|exit_/.test(s)) return "error";
-  return "unknown";
-}
-
 /** Whether some path in `written` names the same file as `path`. */
 function writtenAs(written: Map<string, number[]>, path: string): boolean {
   for (const w of written.keys()) if (samePath(w, path)) return true;
@@ -70,7 +56,8 @@ function writtenAs(written: Map<string, number[]>, path: string): boolean {
 }
 
 export function analyze(t: Trajectory): Facts {
-  const steps = classifySteps(t);
+  const actions = actionsOf(t);
+  const steps = classifySteps(t, actions);
   const patch = patchStats(t.patch);
   const viewed = new Set<string>();
   const written = new Map<string, number[]>();
@@ -154,12 +141,12 @@ export function analyze(t: Trajectory): Facts {
     }
   }
   return {
-    steps, patch, viewed, written, scratch, sourceEdits, testEdits,
+    actions, canRun: canRunOf(t, actions), steps, patch, viewed, written, scratch, sourceEdits, testEdits,
     firstSourceEdit: sourceEdits.length ? sourceEdits[0] : null,
     lastSourceEdit: sourceEdits.length ? sourceEdits[sourceEdits.length - 1] : null,
     testRuns,
     scriptRuns,
-    exit: exitFamily(t.exit_status),
+    exit: endingOf(t),
     finalMessage,
   };
 }

@@ -7,7 +7,7 @@ import type { ShellCommand } from "./shell.js";
 
 export type StepKind =
   | "view" | "search" | "navigate" | "edit" | "create" | "delete" | "test" | "run" | "git" | "revert"
-  | "install" | "env" | "submit" | "plan" | "think" | "exit" | "other";
+  | "install" | "env" | "submit" | "plan" | "think" | "handoff" | "exit" | "other";
 
 export interface CommandEffect {
   kinds: StepKind[];

@@ -7,12 +7,6 @@ import { defineCheck, result } from "./types.js";
 /** Actions compare after trimming; whitespace inside a command is part of it. */
 const norm = (s: string) => s.trim();
 
-/**
- * Viewport moves (SWE-agent's `scroll_down` / `scroll_up`) are made to be repeated: each one shows the
- * next window of the file, so several in a row are reading, not looping. They count only through the
- * same-result rule (scrolling that keeps showing the same window).
- */
-const PAGING = new Set(["scroll_down", "scroll_up"]);
 
 export const repeatsActions = defineCheck({
   name: "repeats_actions",
@@ -23,7 +17,7 @@ export const repeatsActions = defineCheck({
     const steps: Step[] = [];
     const acts: string[] = [];
     for (const s of t.steps) {
-      const a = s.tool === "none" ? "" : norm(s.action);
+      const a = f.actions[s.index].kind === "none" ? "" : norm(s.action);
       if (!a) continue;
       steps.push(s);
       acts.push(a);
@@ -31,7 +25,9 @@ export const repeatsActions = defineCheck({
     const evidence: number[] = [];
     let run: number[] = [];
     steps.forEach((s, i) => {
-      if (PAGING.has(s.tool)) run = [];
+      // moving a window over a file (scrolling) is made to be repeated: each move shows the next part of
+      // the file, so several in a row are reading, not looping (they count only by the same-result rule)
+      if (f.actions[s.index].paging) run = [];
       else if (run.length && acts[i - 1] === acts[i]) run.push(s.index);
       else run = [s.index];
       if (run.length >= p.consecutive) evidence.push(...run);

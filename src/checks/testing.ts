@@ -4,7 +4,6 @@ import type { StepFacts } from "../analyze/classify.js";
 import { isTestFile, type Facts } from "../analyze/facts.js";
 import { samePath } from "../analyze/paths.js";
 import { defineCheck, result } from "./types.js";
-import type { Trajectory } from "../types/trajectory.js";
 
 /** A step that ran tests or a script (a reproduction) and whether its output says it passed. */
 export function isRun(s: StepFacts): boolean {
@@ -78,29 +77,13 @@ export const weakensTests = defineCheck({
   },
 });
 
-/** Tools of scaffolds that search and edit code but cannot execute it (Moatless, AutoCodeRover). */
-const NON_EXEC_TOOLS = new Set([
-  "none", "think", "finish", "reject", "search", "identify", "request_for_change", "search_replace", "specify_lines",
-  "SearchCode", "IdentifyCode", "DecideRelevance", "PlanToCode", "ClarifyCodeChange", "EditCode", "Finished", "Rejected",
-  "search_class", "search_method", "search_method_in_class", "search_method_in_file", "search_code", "search_code_in_file", "bug_locations", "write_patch",
-]);
-
-/**
- * Whether the agent had a tool that runs code. Scaffolds without one cannot
- * reproduce or verify, so those questions do not apply to them rather than
- * failing them (judged from the tools used, never from the scaffold's name).
- */
-export function canRun(t: Trajectory): boolean {
-  return t.steps.some((s) => !NON_EXEC_TOOLS.has(s.tool));
-}
-
 export const reproducesFirst = defineCheck({
   name: "reproduces_first",
   description: "Before its first edit to a source file, the agent runs code that exercises the problem (a reproduction script, an inline program or the tests).",
   params: z.object({}).strict(),
-  run(f, t) {
+  run(f) {
     if (f.firstSourceEdit === null) return result(null, [], "no source file was edited");
-    if (!canRun(t)) return result(null, [], "the agent had no tool that runs code");
+    if (!f.canRun) return result(null, [], "the agent had no tool that runs code");
     const runs = f.steps.filter((s) => s.index < f.firstSourceEdit! && isRun(s));
     if (!runs.length) return result(false, [f.firstSourceEdit], `nothing was run before the first source edit (step ${f.firstSourceEdit})`);
     return result(true, runs.map((s) => s.index), `ran ${runs.length} reproduction/test step(s) before the first source edit (step ${f.firstSourceEdit})`);
@@ -111,9 +94,9 @@ export const verifiesAfterLastEdit = defineCheck({
   name: "verifies_after_last_edit",
   description: "After its last edit to a source file, the agent runs the tests or its reproduction again.",
   params: z.object({}).strict(),
-  run(f, t) {
+  run(f) {
     if (f.lastSourceEdit === null) return result(null, [], "no source file was edited");
-    if (!canRun(t)) return result(null, [], "the agent had no tool that runs code");
+    if (!f.canRun) return result(null, [], "the agent had no tool that runs code");
     const runs = f.steps.filter((s) => s.index > f.lastSourceEdit! && isRun(s));
     if (!runs.length) return result(false, [f.lastSourceEdit], `nothing was run after the last source edit (step ${f.lastSourceEdit})`);
     return result(true, runs.map((s) => s.index), `ran ${runs.length} test/reproduction step(s) after the last source edit (step ${f.lastSourceEdit})`);

@@ -9,6 +9,7 @@ import { discover, type Candidate } from "./discover.js";
 import { parquetRows } from "./parquet.js";
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, parseJsonBytes, readHead, readJsonFile } from "../io/read.js";
 import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
+import { canonicalize } from "../scaffolds/actions.js";
 import { sha256 } from "../scaffolds/build.js";
 import { IngestError } from "../io/error.js";
 import type { AdapterContext, RecordAdapter } from "../scaffolds/types.js";
@@ -64,8 +65,15 @@ function readSmall(path: string, limit: number): Buffer | null {
   }
 }
 
-/** Read one candidate file or directory. */
+/** Read one candidate file or directory; each trajectory gets its canonical actions from its scaffold. */
 export async function* ingestCandidate(c: Candidate, opts: IngestOptions = {}, bytes: Buffer | null = null): AsyncGenerator<IngestEvent> {
+  for await (const ev of readCandidate(c, opts, bytes)) {
+    if (ev.type === "trajectory") canonicalize(ev.trajectory);
+    yield ev;
+  }
+}
+
+async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer | null): AsyncGenerator<IngestEvent> {
   try {
     if (c.kind === "dir") {
       yield* readDir(c);

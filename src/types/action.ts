@@ -27,6 +27,8 @@ export const ACTION_KINDS = [
   "submit",
   /** the run ends without submitting (a limit, an error, giving up) */
   "exit",
+  /** no action: the message holds only text (a thought, a closing answer, a reply the scaffold rejected) */
+  "none",
   /** a tool rubricate does not know */
   "other",
 ] as const;
@@ -35,6 +37,10 @@ export type ActionKind = (typeof ACTION_KINDS)[number];
 /** Why a run ended without submitting (or how it ended, for a trajectory's exit status). */
 export const EXIT_REASONS = ["step_limit", "cost_limit", "context_limit", "time_limit", "format_error", "error", "gave_up"] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/** How a run ended: it submitted, it stopped for one of the exit reasons, or nothing says. */
+export const RUN_ENDINGS = ["submitted", ...EXIT_REASONS, "unknown"] as const;
+export type RunEnding = (typeof RUN_ENDINGS)[number];
 
 export const ActionSchema = z.object({
   kind: z.enum(ACTION_KINDS),
@@ -59,7 +65,7 @@ export const ActionSchema = z.object({
   lang: z.string().optional(),
   code: z.string().optional(),
   /** code: the scaffold's own tools the program calls (OpenHands agent skills), in order */
-  tools: z.array(z.object({ kind: z.enum(ACTION_KINDS), path: z.string() })).optional(),
+  tools: z.array(z.object({ kind: z.enum(ACTION_KINDS), path: z.string().optional() })).optional(),
   /** code: the program does nothing but call those tools (it runs no code of the project) */
   toolsOnly: z.boolean().optional(),
   /** shell: every action runs in a fresh shell (`cd` does not carry over) */

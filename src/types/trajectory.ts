@@ -8,6 +8,7 @@
  * part of the messages.
  */
 import { z } from "zod";
+import { ActionSchema, RUN_ENDINGS } from "./action.js";
 
 export const TRAJECTORY_SCHEMA = "rubricate.trajectory/1";
 
@@ -64,6 +65,8 @@ export const StepSchema = z.object({
   action: z.string(),
   tool_call_id: z.string(),
   observation: z.string().nullable(),
+  /** what the step did, in the vocabulary shared by every scaffold (set at ingest by the scaffold's folder) */
+  act: ActionSchema.optional(),
 });
 export type Step = z.infer<typeof StepSchema>;
 
@@ -116,5 +119,9 @@ export const TrajectorySchema = z.object({
   label: LabelSchema.nullable(),
   /** tool schemas offered to the agent, when the source records them */
   tools: z.array(z.unknown()).optional(),
+  /** how the run ended, read from `exit_status` by the scaffold that wrote it (set at ingest) */
+  ending: z.enum(RUN_ENDINGS).optional(),
+  /** whether the agent had a tool that runs code (scaffolds that only search and edit have none; set at ingest) */
+  can_run: z.boolean().optional(),
 });
 export type Trajectory = z.infer<typeof TrajectorySchema>;

@@ -19,9 +19,12 @@ before(async () => {
   await initShell();
 });
 
+/** A step's facts, with the scaffold's tool name of the step (to say which step a test means). */
+type Named = StepFacts & { tool?: string };
+
 /** The fields a test compares (only the ones given in `want`). */
-function expectStep(f: StepFacts, want: Partial<StepFacts>, label = `step ${f.index}`): void {
-  const got = Object.fromEntries(Object.keys(want).map((k) => [k, f[k as keyof StepFacts]]));
+function expectStep(f: Named, want: Partial<Named>, label = `step ${f.index}`): void {
+  const got = Object.fromEntries(Object.keys(want).map((k) => [k, f[k as keyof Named]]));
   assert.deepEqual(got, want, label);
 }
 
@@ -249,7 +252,7 @@ describe("classifySteps: real steps from every scaffold", { skip }, () => {
     if (!cache.has(rel)) cache.set(rel, (await collect([shared(rel)])).trajectories);
     const t = cache.get(rel)!.find((x) => (x.source.line ?? 1) === line);
     assert.ok(t, `${rel}:${line}`);
-    return classifySteps(t);
+    return classifySteps(t).map((f, i): Named => ({ ...f, tool: t.steps[i].tool }));
   }
   const LITE = "sweagent-gpt4-lite/results/swe-agent-results";
   const JAVA = "sweagent-java/evaluation/java/verified";

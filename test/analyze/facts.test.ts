@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { analyze, exitFamily, type ExitFamily, type Facts } from "../../src/analyze/facts.js";
+import { analyze, type ExitFamily, type Facts } from "../../src/analyze/facts.js";
+import { endingOf } from "../../src/scaffolds/actions.js";
 import { outsideRepo, repoPath, samePath } from "../../src/analyze/paths.js";
 import { initShell } from "../../src/analyze/shell.js";
 import { makeTrajectory } from "../../src/scaffolds/build.js";
@@ -43,47 +44,6 @@ async function load(file: string, line = 1): Promise<Trajectory> {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-describe("exitFamily", () => {
-  const cases: [string | null, ExitFamily][] = [
-    // seen in the shared data
-    ["submitted", "submitted"],
-    ["Submitted", "submitted"],
-    ["finished", "submitted"],
-    ["APPLICABLE_PATCH", "submitted"],
-    ["submitted (exit_cost)", "cost_limit"],
-    ["exit_cost", "cost_limit"],
-    ["error: RuntimeError: The loop was aborted because the cost exceeded the limit.", "cost_limit"],
-    ["error: Agent reached maximum iteration in headless mode. Current iteration: 50.00, max iteration: 50.00", "step_limit"],
-    ["error: RuntimeError: Agent reached maximum iteration in headless mode. Current iteration: 50, max iteration: 50", "step_limit"],
-    ["rejected", "gave_up"],
-    ["early_exit", "error"],
-    ["RAW_PATCH_BUT_UNPARSED", "error"],
-    [null, "unknown"],
-    // in examples/
-    ["LimitsExceeded", "step_limit"],
-    ["error: RuntimeError: Agent reached maximum iteration in headless mode. Current iteration: 15, max iteration: 15", "step_limit"],
-    // other statuses these scaffolds write
-    ["submitted (exit_context)", "context_limit"],
-    ["exit_context", "context_limit"],
-    ["error: ContextWindowExceededError: too long", "context_limit"],
-    ["exit_format", "format_error"],
-    ["submitted (exit_format)", "format_error"],
-    ["FormatError", "format_error"],
-    ["exit_forfeit", "gave_up"],
-    ["TimeoutExpired", "time_limit"],
-    ["exit_command_timeout", "time_limit"],
-    ["exit_total_execution_time", "time_limit"],
-    ["exit_error", "error"],
-    ["exit_api", "error"],
-    ["RAW_PATCH_BUT_UNMATCHED", "error"],
-    ["error: AgentStuckInLoopError: Agent got stuck in a loop", "error"],
-    ["something new", "unknown"],
-  ];
-  for (const [status, family] of cases) {
-    it(`${JSON.stringify(status)} -> ${family}`, () => assert.equal(exitFamily(status), family));
-  }
-});
 
 describe("paths", () => {
   it("repoPath strips sandbox roots and ./, resolves against a directory, keeps outside paths", () => {
@@ -274,10 +234,10 @@ describe("analyze: the shared data", { skip }, () => {
     assert.deepEqual([f.sourceEdits, f.firstSourceEdit, f.exit], [[], null, "error"]);
   });
 
-  it("every exit status in the shared data has a family", async () => {
+  it("every exit status in the shared data has an ending", async () => {
     const statuses = new Map<string | null, ExitFamily>();
     for (const dir of ["sweagent-gpt4-lite", "sweagent-java", "acr-gpt4-lite", "moatless-lite", "minisweagent-deepseek", "minisweagent-gemini3pro", "openhands-codeact-claude35", "openhands-output-format-sample"]) {
-      for (const t of (await collect([shared(dir)])).trajectories) statuses.set(t.exit_status, exitFamily(t.exit_status));
+      for (const t of (await collect([shared(dir)])).trajectories) statuses.set(t.exit_status, endingOf(t));
     }
     const unknown = [...statuses].filter(([s, fam]) => fam === "unknown" && s !== null).map(([s]) => s);
     assert.deepEqual(unknown, []);

@@ -1,0 +1,26 @@
+/** Moatless Tools (trajectory JSON with `transitions[]`, and the older `steps[]`). */
+import type { RunEnding } from "../../types/action.js";
+import type { Scaffold } from "../types.js";
+import { moatlessAdapter } from "./adapter.js";
+import { markers } from "./markers.js";
+import { tools } from "./tools.js";
+
+/** `finished`, `rejected`, `error: ... the cost exceeded the limit.`, `error: Max cost reached.`, `error: <exception>`. */
+function ending(status: string): RunEnding | null {
+  const s = status.toLowerCase();
+  if (s === "finished") return "submitted";
+  if (s === "rejected") return "gave_up";
+  if (/cost/.test(s)) return "cost_limit";
+  if (/^error/.test(s)) return "error";
+  return null;
+}
+
+export const moatless: Scaffold = {
+  name: "moatless",
+  formats: ["moatless"],
+  json: [moatlessAdapter],
+  tools,
+  markers,
+  ending,
+  canRun: false,
+};
