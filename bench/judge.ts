@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingest } from "../src/ingest/pipeline.js";
 import { OpenAICompatible } from "../src/judge/backend.js";
-import { judgeProvider } from "../src/judge/provider.js";
+import { judgeDecider } from "../src/judge/judge.js";
 import { renderTranscript } from "../src/judge/render.js";
 import { loadCounter } from "../src/judge/tokens.js";
 import { analyze } from "../src/analyze/facts.js";
@@ -62,7 +62,7 @@ const withSteps = ts.filter((t) => t.steps.length);
 const facts = withSteps.map((t) => analyze(t));
 const n = Number(values.requests);
 for (const mode of ["rubric", "criterion"] as const) {
-  const provider = judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), { mode, render: (t, max) => renderTranscript(t, max, counter) });
+  const provider = judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), { mode, render: (t, max) => renderTranscript(t, max, counter) });
   for (let i = 0; i < 50; i++) await provider.decide({ ...withSteps[i % withSteps.length] }, facts[i % withSteps.length], judged); // warm up
   for (const conc of [1, 64]) {
     const start = performance.now();

@@ -20,7 +20,8 @@ export { observe, testSummary, type Observed, type TestSummary } from "./analyze
 export { CHECKS, type CheckDef, type CheckResult, type RunContext } from "./checks/index.js";
 export { loadRubric, parseRubric, builtinRubricIds, rubricHash, RubricError } from "./rubric/load.js";
 export type { Rubric, Criterion, Aggregation } from "./rubric/schema.js";
-export { scoreTrajectory, errorRecord, type CriterionProvider, type ScoreOptions } from "./score/score.js";
+export { scoreTrajectory, errorRecord, type ScoreOptions } from "./score/score.js";
+export * from "./types/decider.js";
 export { scoreStream, runContext, needsRunContext, type ScoreEvent } from "./score/stream.js";
 export { aggregate } from "./score/aggregate.js";
 export { ScoreSummary } from "./score/summary.js";
@@ -38,7 +39,12 @@ export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsoto
 export { renderMessages, type ToolStyle } from "./export/render.js";
 export { openaiRecord, trlRecord, sharegptRecord, datasetInfo, EXPORT_FORMATS } from "./export/formats.js";
 export { OpenAICompatible, JudgeHttpError, DIALECTS, type Dialect, type JudgeBackend, type ChatRequest, type ChatResponse, type Capabilities } from "./judge/backend.js";
-export { judgeProvider, yesProbability, combine as combineVotes, JUDGE_MODES, AGGREGATES, type JudgeMode, type JudgeOptions, type JudgeProvider, type JudgeStats } from "./judge/provider.js";
+export { judgeDecider, JUDGE_MODES, type JudgeMode, type JudgeOptions, type JudgeDecider } from "./judge/judge.js";
+export { yesProbability, yesNoMass, askYesNo } from "./judge/protocols/yesno.js";
+export { askRubric, answerSchema, parseAnswer } from "./judge/protocols/rubric.js";
+export { combine as combineVotes, settle, AGGREGATES, type Aggregate, type Vote } from "./judge/panel.js";
+export { meteredBackend, newStats, type JudgeStats } from "./judge/usage.js";
+export { buildJudge, type BuiltJudge } from "./judge/build.js";
 export { renderTranscript, fence, type Rendered } from "./judge/render.js";
 export { loadCounter, tiktokenCounter, hfCounter, defaultCounter, type TokenCounter } from "./judge/tokens.js";
 export { JudgeCache, cachedBackend, cacheKey } from "./judge/cache.js";

@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DIALECTS } from "../judge/backend.js";
 import type { JudgeFlags } from "../judge/config.js";
-import { AGGREGATES, JUDGE_MODES } from "../judge/provider.js";
+import { JUDGE_MODES } from "../judge/judge.js";
+import { AGGREGATES } from "../judge/panel.js";
 import { createRequire } from "node:module";
 import { FORMATS } from "../types/trajectory.js";
 import { runIngest } from "./ingest.js";

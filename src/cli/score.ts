@@ -6,14 +6,14 @@ import type { IngestError } from "../io/error.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
 import type { JudgeFlags } from "../judge/config.js";
-import { buildJudge } from "./judge.js";
+import { buildJudge, type BuiltJudge } from "../judge/build.js";
+import { readJudgeConfig, resolveJudge } from "../judge/config.js";
 import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
 import { jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
 import type { Rubric } from "../rubric/schema.js";
-import type { JudgeStats } from "../judge/provider.js";
-import type { BuiltJudge } from "./judge.js";
+import type { JudgeStats } from "../judge/usage.js";
 
 const JUDGE_PROGRESS = "{rate} traj/s | {tokens} tokens | {cost} | {hits} cache hits";
 
@@ -93,7 +93,8 @@ export function outcomeModelPath(o: string | false | undefined): string | null {
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
   const rubric = loadRubric(o.rubric);
   if (o.resume && (!o.output || o.output === "-")) throw new Error("--resume needs -o <file>: it continues the records already in that file");
-  const built = await buildJudge(o.judgeFlags, o.judgeConfig, rubric, !!o.quiet);
+  const config = resolveJudge(o.judgeFlags, o.judgeConfig ? readJudgeConfig(o.judgeConfig) : undefined);
+  const built = config ? await buildJudge(config, rubric, o.quiet ? undefined : note) : null;
   try {
     return await scoreWith(inputs, o, rubric, built);
   } finally {
@@ -102,7 +103,7 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
 }
 
 async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, built: BuiltJudge | null): Promise<number> {
-  const judge = built?.provider;
+  const judge = built?.decider;
   const mode = built?.config.mode;
   const judgeOutcome = !!built && (built.config.outcome || mode === "outcome");
   const modelPath = judgeOutcome ? null : outcomeModelPath(o.outcomeModel);
@@ -146,7 +147,7 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   if (!o.quiet) {
     note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);
     if (built) {
-      const st = built.provider.stats;
+      const st = built.decider.stats;
       const models = built.config.panel.map((m) => m.model).join(", ");
       note(
         `judge ${models} (${mode} mode${built.config.samples > 1 ? `, ${built.config.samples} samples` : ""}): ${st.requests} requests, ${st.cacheHits} cache hits, ` +

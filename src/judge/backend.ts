@@ -41,6 +41,10 @@ export interface Usage {
 export interface ChatResponse extends Choice {
   choices: Choice[];
   usage: Usage;
+  /** true when no request was spent on it (the cache answered) */
+  cacheHit?: boolean;
+  /** dollars spent on it, from the price table (null: no price for the model; set by `meteredBackend`) */
+  cost?: number | null;
 }
 
 export interface JudgeBackend {

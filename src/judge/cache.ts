@@ -16,7 +16,7 @@ const load = (): typeof Database => createRequire(import.meta.url)("better-sqlit
 import type { ChatRequest, ChatResponse, JudgeBackend } from "./backend.js";
 
 /** A response as the cached backend returns it: `cacheHit` is true when no request was spent on it. */
-export type CachedResponse = ChatResponse & { cacheHit?: boolean };
+export type CachedResponse = ChatResponse;
 
 export interface CacheMeta {
   model: string;

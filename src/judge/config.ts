@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DIALECTS } from "./backend.js";
-import { AGGREGATES, JUDGE_MODES } from "./provider.js";
+import { JUDGE_MODES } from "./judge.js";
+import { AGGREGATES } from "./panel.js";
 
 const Member = z.strictObject({
   url: z.string().url().optional(),

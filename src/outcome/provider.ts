@@ -2,7 +2,9 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CriterionProvider } from "../score/score.js";
+import type { Facts } from "../analyze/facts.js";
+import type { Criterion } from "../rubric/schema.js";
+import type { Decider, Verdict } from "../types/decider.js";
 import { FEATURE_NAMES, features } from "./features.js";
 import { loadModel, logit, sigmoid, type ModelFile } from "./model.js";
 
@@ -14,8 +16,8 @@ export function hasDefaultModel(): boolean {
 }
 
 
-/** A provider from a model file; fails at load when the model's features are not this version's features. */
-export function outcomeProvider(path: string = DEFAULT_MODEL): CriterionProvider & { model: ModelFile } {
+/** A decider from a model file; fails at load when the model's features are not this version's features. */
+export function outcomeProvider(path: string = DEFAULT_MODEL): Decider<Facts, Criterion> & { model: ModelFile } {
   const model = loadModel(path);
   const mismatch = model.features.length !== FEATURE_NAMES.length || model.features.some((f, i) => f !== FEATURE_NAMES[i]);
   if (mismatch) {
@@ -37,18 +39,10 @@ export function outcomeProvider(path: string = DEFAULT_MODEL): CriterionProvider
         .sort((a, b) => Math.abs(b.c) - Math.abs(a.c))
         .slice(0, 4)
         .map((e) => `${e.c >= 0 ? "+" : "-"}${Math.abs(e.c).toFixed(2)} ${e.name}`);
-      const out = new Map();
-      for (const c of criteria) {
-        out.set(c.id, {
-          status: "decided",
-          value: p,
-          goodness: c.polarity === "encourage" ? p : 1 - p,
-          evidence: [],
-          explanation: `p(resolved) = ${p.toFixed(3)} from the outcome model; largest contributions (log-odds): ${top.join(", ")}`,
-          by: name,
-        });
-      }
-      return out;
+      const verdicts = new Map<string, Verdict>();
+      const explanation = `p(resolved) = ${p.toFixed(3)} from the outcome model; largest contributions (log-odds): ${top.join(", ")}`;
+      for (const c of criteria) verdicts.set(c.id, { status: "decided", value: p, evidence: [], explanation, by: name });
+      return { verdicts };
     },
   };
 }

@@ -1,30 +1,25 @@
 /**
  * Scoring one trajectory against a rubric: conditions, programmatic checks,
- * judge and outcome criteria (through providers; unscored with a typed reason
- * when none is configured), aggregation, provenance.
+ * judge and outcome criteria (through deciders; unscored with a typed reason
+ * when none is configured), goodness by polarity, aggregation, provenance.
  */
 import { createRequire } from "node:module";
 import { analyze, type Facts } from "../analyze/facts.js";
 import { CHECKS, type RunContext } from "../checks/index.js";
 import type { Condition, Criterion, Rubric } from "../rubric/schema.js";
-import { SCORE_SCHEMA, type CriterionResult, type ScoreRecord } from "../types/score.js";
+import type { Decider, Verdict } from "../types/decider.js";
+import { SCORE_SCHEMA, type CriterionResult, type JudgeUsage, type ScoreRecord } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { aggregate } from "./aggregate.js";
 
 const VERSION = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
 
-/** Something that decides judge or outcome criteria (an LLM judge, the outcome model). */
-export interface CriterionProvider {
-  /** what to record as the decider, e.g. "judge:qwen3-32b" */
-  name: string;
-  /** provenance written into each record (model, prompt hash, sampling parameters) */
-  provenance?: unknown;
-  decide(t: Trajectory, facts: Facts, criteria: Criterion[]): Promise<Map<string, Omit<CriterionResult, "id" | "kind" | "polarity" | "weight" | "severity">>>;
-}
-
 export interface ScoreOptions {
-  judge?: CriterionProvider;
-  outcome?: CriterionProvider;
+  /** decides `judge` criteria (an LLM judge) */
+  judge?: Decider<Facts, Criterion>;
+  /** decides `outcome` criteria (the outcome model, or a judge asked whether the patch will pass) */
+  outcome?: Decider<Facts, Criterion>;
+  /** what checks that compare a trajectory with its run need */
   run?: RunContext;
 }
 
@@ -36,20 +31,22 @@ function holds(when: Condition | undefined, f: Facts): string | null {
   return null;
 }
 
-function base(c: Criterion): Pick<CriterionResult, "id" | "kind" | "polarity" | "weight" | "severity"> {
-  return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity };
-}
-
-type Verdict = Omit<CriterionResult, "id" | "kind" | "polarity" | "weight" | "severity">;
-
 /**
- * The criterion's fields then the verdict's, in that order. Built field by field: an object
- * spread (`{ ...base(c), status }`) costs V8 microseconds per result, a large share of a check run.
+ * A criterion's result: the criterion's fields, then the verdict's with its goodness (the value
+ * mapped through the criterion's polarity: 1 is good). Built field by field: an object spread
+ * costs V8 microseconds per result, a large share of a check run.
  */
 function resultOf(c: Criterion, v: Verdict): CriterionResult {
-  const { status, value, goodness, evidence, explanation, reason, by } = v;
-  if (reason === undefined) return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness, evidence, explanation, by };
-  return { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness, evidence, explanation, reason, by };
+  const { status, value, evidence, explanation, reason, by } = v;
+  const g = goodness(c, value);
+  const r: CriterionResult =
+    reason === undefined
+      ? { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness: g, evidence, explanation, by }
+      : { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness: g, evidence, explanation, reason, by };
+  if (v.agreement !== undefined) r.agreement = v.agreement;
+  if (v.spread !== undefined) r.spread = v.spread;
+  if (v.votes !== undefined) r.votes = v.votes;
+  return r;
 }
 
 export function goodness(c: Pick<Criterion, "polarity">, value: number | null): number | null {
@@ -64,30 +61,32 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
   for (const c of rubric.criteria) {
     const skip = holds(c.when, facts);
     if (skip) {
-      results.set(c.id, resultOf(c, { status: "not_applicable", value: null, goodness: null, evidence: [], explanation: skip, by: "condition" }));
+      results.set(c.id, resultOf(c, { status: "not_applicable", value: null, evidence: [], explanation: skip, by: "condition" }));
       continue;
     }
-    if (c.kind === "check") results.set(c.id, runCheck(c, facts, t, opts.run ?? {}));
+    if (c.kind === "check") results.set(c.id, resultOf(c, checkVerdict(c, facts, t, opts.run ?? {})));
     else pending[c.kind].push(c);
   }
+  let usage: JudgeUsage | undefined;
   for (const kind of ["judge", "outcome"] as const) {
-    const provider = kind === "judge" ? opts.judge : opts.outcome;
+    const decider = kind === "judge" ? opts.judge : opts.outcome;
     const list = pending[kind];
     if (!list.length) continue;
-    const decided = provider ? await provider.decide(t, facts, list) : new Map();
+    const decided = decider ? await decider.decide(t, facts, list) : null;
+    if (decided?.usage) usage = usage ? sumUsage(usage, decided.usage) : decided.usage;
     for (const c of list) {
-      const d = decided.get(c.id);
-      if (d) results.set(c.id, { ...base(c), ...d });
+      const v = decided?.verdicts.get(c.id);
+      if (v) results.set(c.id, resultOf(c, v));
       else {
         const reason = kind === "judge" ? "no_judge" : "no_outcome_model";
-        const explanation = provider ? `${provider.name} gave no verdict` : kind === "judge" ? "no judge configured (--judge)" : "no outcome model or judge configured";
-        results.set(c.id, resultOf(c, { status: "unscored", value: null, goodness: null, evidence: [], explanation, reason: provider ? "judge_error" : reason, by: provider?.name ?? "none" }));
+        const explanation = decider ? `${decider.name} gave no verdict` : kind === "judge" ? "no judge configured (--judge)" : "no outcome model or judge configured";
+        results.set(c.id, resultOf(c, { status: "unscored", value: null, evidence: [], explanation, reason: decider ? "judge_error" : reason, by: decider?.name ?? "none" }));
       }
     }
   }
   const criteria = rubric.criteria.map((c) => results.get(c.id)!);
   const { score, vetoed_by } = aggregate(criteria, rubric.aggregation);
-  return {
+  const record: ScoreRecord = {
     schema: SCORE_SCHEMA,
     trajectory_id: t.id,
     instance_id: t.instance_id,
@@ -103,6 +102,21 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
     criteria,
     provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null },
   };
+  if (usage) record.usage = usage;
+  return record;
+}
+
+/** The usage of two decisions about one trajectory (one judge asked about judge and outcome criteria). */
+function sumUsage(a: JudgeUsage, b: JudgeUsage): JudgeUsage {
+  return {
+    requests: a.requests + b.requests,
+    prompt_tokens: a.prompt_tokens + b.prompt_tokens,
+    completion_tokens: a.completion_tokens + b.completion_tokens,
+    cached_tokens: a.cached_tokens + b.cached_tokens,
+    cache_hits: a.cache_hits + b.cache_hits,
+    cost_usd: a.cost_usd === null || b.cost_usd === null ? null : a.cost_usd + b.cost_usd,
+    ...(a.transcript ?? b.transcript ? { transcript: (a.transcript ?? b.transcript)! } : {}),
+  };
 }
 
 function count(criteria: CriterionResult[], status: CriterionResult["status"]): number {
@@ -111,17 +125,16 @@ function count(criteria: CriterionResult[], status: CriterionResult["status"]): 
   return n;
 }
 
-function runCheck(c: Criterion, f: Facts, t: Trajectory, run: RunContext): CriterionResult {
+/** A check criterion's verdict: present (1), absent (0), or not applicable. */
+function checkVerdict(c: Criterion, f: Facts, t: Trajectory, run: RunContext): Verdict {
   const def = CHECKS.get(c.check!)!;
+  const by = `check:${def.name}`;
   try {
     const r = def.run(f, t, c.params ?? def.params.parse({}), run);
-    if (r.present === null) {
-      return resultOf(c, { status: "not_applicable", value: null, goodness: null, evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` });
-    }
-    const value = r.present ? 1 : 0;
-    return resultOf(c, { status: "decided", value, goodness: goodness(c, value), evidence: r.evidence, explanation: r.explanation, by: `check:${def.name}` });
+    if (r.present === null) return { status: "not_applicable", value: null, evidence: r.evidence, explanation: r.explanation, by };
+    return { status: "decided", value: r.present ? 1 : 0, evidence: r.evidence, explanation: r.explanation, by };
   } catch (e) {
-    return resultOf(c, { status: "unscored", value: null, goodness: null, evidence: [], explanation: `check failed: ${(e as Error).message}`, reason: "check_error", by: `check:${def.name}` });
+    return { status: "unscored", value: null, evidence: [], explanation: `check failed: ${(e as Error).message}`, reason: "check_error", by };
   }
 }
 

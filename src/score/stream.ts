@@ -3,7 +3,7 @@ import type { RunContext } from "../checks/index.js";
 import type { IngestError } from "../io/error.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Rubric } from "../rubric/schema.js";
-import type { JudgeUsage, ScoreRecord } from "../types/score.js";
+import type { ScoreRecord } from "../types/score.js";
 import { errorRecord, scoreTrajectory, type ScoreOptions } from "./score.js";
 
 export type ScoreEvent =
@@ -13,11 +13,6 @@ export type ScoreEvent =
 
 export interface ScoreStreamOptions extends ReadOptions, ScoreOptions {
   rubric: Rubric;
-}
-
-/** The judge usage a provider recorded for a trajectory, when it keeps any. */
-function takeUsage(p: ScoreOptions["judge"], id: string): JudgeUsage | undefined {
-  return p && "takeUsage" in p && typeof p.takeUsage === "function" ? (p.takeUsage as (id: string) => JudgeUsage | undefined)(id) : undefined;
 }
 
 /** Whether any criterion compares a trajectory with the rest of its run. */
@@ -57,11 +52,8 @@ export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & 
   const window: Promise<ScoreEvent>[] = [];
   const score = async (t: import("../types/trajectory.js").Trajectory): Promise<ScoreEvent> => {
     try {
-      const record = await scoreTrajectory(t, opts.rubric, opts);
-      const usage = takeUsage(opts.judge, t.id) ?? takeUsage(opts.outcome, t.id);
-      return { type: "record", record: usage ? { ...record, usage } : record };
+      return { type: "record", record: await scoreTrajectory(t, opts.rubric, opts) };
     } catch (e) {
-      takeUsage(opts.judge, t.id) ?? takeUsage(opts.outcome, t.id);
       return { type: "record", record: errorRecord(t, opts.rubric, e) };
     }
   };

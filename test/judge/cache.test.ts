@@ -8,7 +8,7 @@ import Database from "better-sqlite3";
 import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible, type ChatRequest } from "../../src/judge/backend.js";
 import { cachedBackend, cacheKey, JudgeCache, type CachedResponse } from "../../src/judge/cache.js";
-import { judgeProvider } from "../../src/judge/provider.js";
+import { judgeDecider } from "../../src/judge/judge.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import { ROOT } from "../helpers.js";
@@ -201,7 +201,7 @@ test("a full provider run scored twice: the second pass makes no request and dec
   const file = fresh();
   const score = async () => {
     const cache = new JudgeCache(file);
-    const judge = judgeProvider(cachedBackend(http(), cache, "swe-default"), { mode: "criterion", outcome: true });
+    const judge = judgeDecider(cachedBackend(http(), cache, "swe-default"), { mode: "criterion", outcome: true });
     const rec = await scoreTrajectory(traj("a"), rubric, { judge, outcome: judge });
     cache.close();
     return { rec, stats: judge.stats };

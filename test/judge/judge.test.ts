@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible } from "../../src/judge/backend.js";
-import { judgeProvider, yesProbability } from "../../src/judge/provider.js";
+import { judgeDecider } from "../../src/judge/judge.js";
+import { yesProbability } from "../../src/judge/protocols/yesno.js";
 import { renderTranscript } from "../../src/judge/render.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
@@ -26,7 +27,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
   });
   after(() => server.close());
   const provider = (mode: "rubric" | "criterion", outcome = false) =>
-    judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 2, timeoutMs: 5000 }), { mode, outcome });
+    judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 2, timeoutMs: 5000 }), { mode, outcome });
 
   it("rubric mode: one JSON-schema call per trajectory; verdicts map to values; evidence outside the trajectory is dropped", async () => {
     server.requests.length = 0;
@@ -79,7 +80,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
   it("with the rubric given, the system prompt is byte-identical for every call: judge and outcome questions, whichever criteria apply", async () => {
     server.requests.length = 0;
     server.script = null;
-    const p = judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0 }), { mode: "criterion", outcome: true, rubric: rubric.criteria });
+    const p = judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0 }), { mode: "criterion", outcome: true, rubric: rubric.criteria });
     const judged = rubric.criteria.filter((c) => c.kind === "judge");
     const outcome = rubric.criteria.filter((c) => c.kind === "outcome");
     await p.decide(traj("a"), {} as never, [judged[0]]);
@@ -150,7 +151,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
   });
 
   it("a 500 then an answer is retried; a server slower than the timeout and a truncated HTTP body end as typed failures", async () => {
-    const quick = (timeoutMs: number, maxRetries: number) => judgeProvider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries, timeoutMs }), { mode: "rubric" });
+    const quick = (timeoutMs: number, maxRetries: number) => judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries, timeoutMs }), { mode: "rubric" });
     server.requests.length = 0;
     server.script = (_b, n) => (n === 1 ? { status: 500, json: { error: { message: "overloaded" } } } : undefined);
     let rec = await scoreTrajectory(traj("a"), rubric, { judge: quick(5000, 2) });

@@ -4,7 +4,8 @@ import { after, before, describe, it } from "node:test";
 import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible, type Dialect } from "../../src/judge/backend.js";
 import { DEFAULT_PRICES } from "../../src/judge/prices.js";
-import { combine, judgeProvider } from "../../src/judge/provider.js";
+import { judgeDecider } from "../../src/judge/judge.js";
+import { combine } from "../../src/judge/panel.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import { scoreStream } from "../../src/score/stream.js";
@@ -32,7 +33,7 @@ describe("judge panels, samples and dialects", () => {
     for (const [dialect, field] of Object.entries(where) as [Dialect, string][]) {
       server.requests.length = 0;
       server.script = null;
-      const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeProvider(backend("test-judge", dialect), { mode: "rubric" }) });
+      const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeDecider(backend("test-judge", dialect), { mode: "rubric" }) });
       assert.equal(server.requests.length, 1, dialect);
       const body = server.requests[0];
       assert.ok(field in body, `${dialect} sends ${field}`);
@@ -59,7 +60,7 @@ describe("judge panels, samples and dialects", () => {
       server.requests.length = 0;
       k = 0;
       server.script = reply;
-      const p = judgeProvider(backend("test-judge", dialect), { mode: "rubric", samples: 3 });
+      const p = judgeDecider(backend("test-judge", dialect), { mode: "rubric", samples: 3 });
       const rec = await scoreTrajectory(traj("a"), rubric, { judge: p });
       if (dialect === "vllm") {
         assert.equal(server.requests.length, 1);
@@ -83,7 +84,7 @@ describe("judge panels, samples and dialects", () => {
   it("a panel of two models: each asked once; majority of a tie is 0.5; one failing member leaves the other's verdict", async () => {
     server.requests.length = 0;
     server.script = (b) => ({ json: completion(verdicts(b, () => (b.model === "judge-a" ? "yes" : "no"))) });
-    const p = judgeProvider([backend("judge-a"), backend("judge-b")], { mode: "rubric", aggregate: "majority" });
+    const p = judgeDecider([backend("judge-a"), backend("judge-b")], { mode: "rubric", aggregate: "majority" });
     const rec = await scoreTrajectory(traj("a"), rubric, { judge: p });
     assert.deepEqual(server.requests.map((b) => b.model).sort(), ["judge-a", "judge-b"]);
     const c = rec.criteria.find((x) => x.id === "root-cause")!;
@@ -108,7 +109,7 @@ describe("judge panels, samples and dialects", () => {
   it("criterion mode with a panel averages p(YES) across models", async () => {
     server.requests.length = 0;
     server.script = (b) => ({ json: completion("YES", { logprobs: b.model === "judge-a" ? [{ token: "YES", logprob: Math.log(0.9) }, { token: "NO", logprob: Math.log(0.1) }] : [{ token: "NO", logprob: Math.log(0.7) }, { token: "YES", logprob: Math.log(0.3) }] }) });
-    const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeProvider([backend("judge-a"), backend("judge-b")], { mode: "criterion" }) });
+    const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeDecider([backend("judge-a"), backend("judge-b")], { mode: "criterion" }) });
     assert.equal(server.requests.length, 8, "4 criteria x 2 models");
     const c = rec.criteria.find((x) => x.id === "root-cause")!;
     assert.ok(Math.abs(c.value! - 0.6) < 1e-9, String(c.value));
@@ -126,7 +127,7 @@ describe("judge panels, samples and dialects", () => {
 
   it("usage and cost per record: tokens from the server's usage, dollars from the price table, unknown price stays null", async () => {
     server.script = null;
-    const events = scoreStream([join(ROOT, "examples")], { rubric, judge: judgeProvider(backend("gpt-4o-mini"), { mode: "criterion", prices: DEFAULT_PRICES }), autoLabels: false });
+    const events = scoreStream([join(ROOT, "examples")], { rubric, judge: judgeDecider(backend("gpt-4o-mini"), { mode: "criterion", prices: DEFAULT_PRICES }), autoLabels: false });
     let seen = 0;
     for await (const ev of events) {
       if (ev.type !== "record") continue;
@@ -145,9 +146,9 @@ describe("judge panels, samples and dialects", () => {
       assert.ok(Math.abs(u.cost_usd! - want) < 1e-12, `${u.cost_usd} vs ${want}`);
     }
     assert.equal(seen, 8);
-    const p = judgeProvider(backend("my-local-model"), { mode: "criterion", prices: DEFAULT_PRICES });
-    await p.decide(traj("a"), {} as never, rubric.criteria.filter((c) => c.kind === "judge"));
-    assert.equal(p.takeUsage(traj("a").id)!.cost_usd, null);
+    const p = judgeDecider(backend("my-local-model"), { mode: "criterion", prices: DEFAULT_PRICES });
+    const d = await p.decide(traj("a"), {} as never, rubric.criteria.filter((c) => c.kind === "judge"));
+    assert.equal(d.usage!.cost_usd, null, "usage is a typed field of the decision");
     assert.equal(p.stats.cost, null);
   });
 
