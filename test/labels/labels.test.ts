@@ -157,4 +157,15 @@ describe("label files", () => {
     const none = write("md4/README.md", "# A project\n\n## Install\n- run make\n");
     await assert.rejects(parseLabelFile(none), (e: unknown) => e instanceof IngestError && /md4\/README\.md: not a label file \(expected a Markdown report/.test(e.describe()));
   });
+
+  it("per-instance files given with --labels label their own run (the folder they sit in) and trajectories of unknown run", async () => {
+    const a = write("instances/runA/logs/a__b-1/report.json", { "a__b-1": { resolved: true } });
+    const b = write("instances/runB/logs/a__b-1/report.json", { "a__b-1": { resolved: false } });
+    const idx = await LabelIndex.load([join(dir, "instances")]);
+    assert.equal(idx.lookup(traj("a__b-1", "runA"))?.origin, `${a}#a__b-1.resolved`);
+    assert.equal(idx.lookup(traj("a__b-1", "runB"))?.origin, `${b}#a__b-1.resolved`);
+    assert.equal(idx.lookup(traj("a__b-1", "runC")), undefined);
+    assert.ok(idx.lookup(traj("a__b-1", null)));
+  });
 });
+
