@@ -2,43 +2,87 @@
  * The label joiner: the only code that reads outcome labels. It attaches
  * `label` to trajectories from label files the user names (`--labels`) or that
  * sit beside a run in the standard places, and never touches messages.
+ *
+ * Evaluation files (per-instance reports and logs, reports of a whole run)
+ * label only trajectories of their own run (see runs.ts); label tables say
+ * themselves what they label (trajectory path, run, or just the instance).
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type { Label, Trajectory } from "../types/trajectory.js";
 import { IngestError } from "../io/error.js";
-import { parseLabelFile, type LabelEntry } from "./parse.js";
+import { isNotLabelFile, parseLabelFile, type LabelEntry } from "./parse.js";
+import { fileNamesRun, runOfFile } from "./runs.js";
 
-const LABEL_FILE = /(^report\.json$|^results?\.json$|^final_report\.json$|\.log$|labels?\.(jsonl|csv|json)$|^index\.jsonl$)/i;
+const LABEL_FILE = /(^report\.json$|^results?\.json$|^final_report\.json$|\.log$|labels?\.(jsonl|csv|json)$|^index\.jsonl$|^README\.md$|\.swebench_eval\.md$)/i;
+
+/** One `--labels` argument: a path, optionally prefixed by the run its evaluation files belong to (`<run>=<path>`). */
+export interface LabelArg {
+  text: string;
+  path: string;
+  run: string | null;
+  /** runs its evaluation files were taken for */
+  runs: Set<string>;
+  evaluationFiles: number;
+  used: boolean;
+}
+
+/** The labels of one evaluation file, for the run it belongs to. */
+interface EvaluationFile {
+  abs: string;
+  run: string | null;
+  /** the run was given by the user, not worked out from the location */
+  named: boolean;
+  wholeRun: boolean;
+  byId: Map<string, LabelEntry>;
+  /** a whole-run report's verdict for ids it does not list */
+  unlisted?: LabelEntry;
+  arg?: LabelArg;
+}
+
+/** `<run>=<path>` when the argument is not itself an existing path and the part before `=` has no path separator. */
+function splitArg(text: string): { run: string | null; path: string } {
+  const m = /^([^=/\\]+)=(.+)$/.exec(text);
+  if (m && !existsSync(text)) return { run: m[1], path: m[2] };
+  return { run: null, path: text };
+}
 
 /** Label entries from the user's `--labels` paths (files or folders, walked for label files). */
 export class LabelIndex {
   private byPath = new Map<string, LabelEntry>();
   private byRunId = new Map<string, LabelEntry>();
   private byId = new Map<string, LabelEntry>();
-  private fallback: LabelEntry | null = null;
+  private evaluation: EvaluationFile[] = [];
+  private ofRun = new Map<string, EvaluationFile[]>();
+  private args: LabelArg[] = [];
   readonly errors: IngestError[] = [];
   files = 0;
   entries = 0;
 
   static async load(paths: string[]): Promise<LabelIndex> {
     const idx = new LabelIndex();
-    for (const p of paths) {
+    for (const text of paths) {
+      const { run, path } = splitArg(text);
       let st;
       try {
-        st = await stat(p);
+        st = await stat(path);
       } catch {
-        idx.errors.push(new IngestError(p, "labels: no such file or directory"));
+        idx.errors.push(new IngestError(path, "labels: no such file or directory"));
         continue;
       }
-      const files = st.isDirectory() ? await labelFilesUnder(p) : [p];
+      const arg: LabelArg = { text, path, run, runs: new Set(), evaluationFiles: 0, used: false };
+      idx.args.push(arg);
+      const files = st.isDirectory() ? await labelFilesUnder(path) : [path];
       for (const f of files) {
         try {
-          idx.add(await parseLabelFile(f));
+          const entries = await parseLabelFile(f);
+          // a README.md met while walking a folder is a report only if it looks like one (see describesOutcomes)
+          if (st.isDirectory() && basename(f) === "README.md" && !describesOutcomes(entries)) continue;
+          idx.add(entries, run ?? undefined, arg);
           idx.files++;
         } catch (e) {
-          if (st.isDirectory() && e instanceof IngestError && e.message.startsWith("not a label file")) continue;
+          if (st.isDirectory() && isNotLabelFile(e)) continue;
           idx.errors.push(e instanceof IngestError ? e : new IngestError(f, String((e as Error).message ?? e)));
         }
       }
@@ -46,17 +90,50 @@ export class LabelIndex {
     return idx;
   }
 
-  add(entries: LabelEntry[]): void {
+  /** Add the entries of one parsed file; `run` overrides the run its evaluation files are taken for. */
+  add(entries: LabelEntry[], run?: string, arg?: LabelArg): void {
+    const files = new Map<string, LabelEntry[]>();
     for (const e of entries) {
       this.entries++;
-      if (e.instance_id === "*") this.fallback ??= e;
-      else if (e.path) this.byPath.set(e.path, e);
+      if (e.file) {
+        const list = files.get(e.file) ?? [];
+        list.push(e);
+        files.set(e.file, list);
+      } else if (e.instance_id === "*") {
+        continue; // only whole-run reports have a verdict for unlisted ids, and they carry their file
+      } else if (e.path) this.byPath.set(e.path, e);
       else if (e.run) this.byRunId.set(`${e.run}\u0000${e.instance_id}`, e);
       else if (!this.byId.has(e.instance_id)) this.byId.set(e.instance_id, e);
     }
+    for (const [abs, list] of files) {
+      const ids = list.filter((e) => e.instance_id !== "*").map((e) => e.instance_id);
+      const f: EvaluationFile = {
+        abs,
+        run: run ?? runOfFile(abs, ids),
+        named: run !== undefined,
+        wholeRun: list.some((e) => e.wholeRun),
+        byId: new Map(),
+        arg,
+      };
+      for (const e of list) {
+        if (e.instance_id === "*") f.unlisted ??= e;
+        else if (!f.byId.has(e.instance_id)) f.byId.set(e.instance_id, e);
+      }
+      this.evaluation.push(f);
+      if (arg) {
+        arg.evaluationFiles++;
+        if (f.run) arg.runs.add(f.run);
+      }
+    }
+    if (files.size) this.ofRun.clear();
   }
 
-  /** Most specific match: the trajectory's file, then run + instance, then instance. */
+  /**
+   * Most specific match: a table row naming the trajectory's file, then one
+   * naming its run and instance; then the evaluation files of its run
+   * (per-instance files, then whole-run reports, then a report's verdict on
+   * ids it does not list); then a table row naming only the instance.
+   */
   lookup(t: Trajectory): LabelEntry | undefined {
     const p = this.byPath.get(resolve(t.source.file));
     if (p && (!t.instance_id || p.instance_id === t.instance_id)) return p;
@@ -65,7 +142,51 @@ export class LabelIndex {
       const r = this.byRunId.get(`${t.source.run}\u0000${t.instance_id}`);
       if (r) return r;
     }
-    return this.byId.get(t.instance_id) ?? this.fallback ?? undefined;
+    return this.fromEvaluation(t.instance_id, t.source.run) ?? this.byId.get(t.instance_id);
+  }
+
+  private fromEvaluation(iid: string, run: string | null): LabelEntry | undefined {
+    const files = this.filesOf(run);
+    for (const wholeRun of [false, true]) {
+      for (const f of files) {
+        if (f.wholeRun !== wholeRun) continue;
+        const e = f.byId.get(iid);
+        if (e) return this.use(f, e);
+      }
+    }
+    for (const f of files) if (f.unlisted) return this.use(f, f.unlisted);
+    return undefined;
+  }
+
+  /** Evaluation files that may label a trajectory of `run`: those of that run (any, when the trajectory's run is unknown). */
+  private filesOf(run: string | null): EvaluationFile[] {
+    if (run === null) return this.evaluation;
+    let list = this.ofRun.get(run);
+    if (!list) {
+      list = this.evaluation.filter((f) => f.run === run || (!f.named && f.wholeRun && fileNamesRun(f.abs, run)));
+      this.ofRun.set(run, list);
+    }
+    return list;
+  }
+
+  private use(f: EvaluationFile, e: LabelEntry): LabelEntry {
+    if (f.arg) f.arg.used = true;
+    return e;
+  }
+
+  /** One error per `--labels` argument whose evaluation files labelled no trajectory (call after all lookups). */
+  unusedErrors(): IngestError[] {
+    const out: IngestError[] = [];
+    for (const a of this.args) {
+      if (a.used || a.evaluationFiles === 0) continue;
+      const runs = [...a.runs];
+      const names = runs.slice(0, 3).map((r) => `'${r}'`).join(", ") + (runs.length > 3 ? `, … (${runs.length} runs)` : "");
+      const how = a.run ? "as given" : "worked out from the folders they sit in";
+      out.push(new IngestError(a.text,
+        `labels: labelled no trajectory: its evaluation files belong to run ${names || "(none)"} (${how}), and no trajectory read comes from a run of that name` +
+        (a.run ? "" : `; to use them for another run, give --labels <run>=${a.path}`)));
+    }
+    return out;
   }
 }
 
@@ -84,15 +205,33 @@ function toLabel(e: LabelEntry): Label {
   return l;
 }
 
+/** Folders inside a run that evaluation tools write reports into, searched in this order. */
+const REPORT_FOLDERS = ["", "results", "new_eval_results", "eval_results", "sb-cli-reports", "trajs/sb-cli-reports", "old_eval_results"];
+/** Report file names, in order of preference within a folder. */
+const REPORT_FILES = ["results.json", "result.json", "report.json", "final_report.json"];
+
 /**
  * Finds labels beside a run without being told: per-instance report.json and
  * evaluation logs, SWE-bench `logs/run_evaluation/<run>/<model>/<id>/report.json`,
- * OpenHands eval logs, and run summaries named `<model>.<run>.json`.
+ * OpenHands eval logs, run summaries named `<model>.<run>.json`, and reports of
+ * the whole run inside the run's own folder (experiments `results/results.json`,
+ * Moatless `result.json`, SWE-agent `final_report.json`, AutoCodeRover
+ * `new_eval_results/README.md`, OpenHands `README.md` / `*.swebench_eval.md`,
+ * sb-cli reports). Another run's files are never read for a trajectory.
  */
 export class LabelFinder {
   private listings = new Map<string, string[] | null>();
-  private parsed = new Map<string, LabelEntry[] | null>();
+  private parsed = new Map<string, Map<string, LabelEntry> | null>();
+  private reported = new Set<string>();
+  private pending: IngestError[] = [];
   constructor(private maxLevels = 4) {}
+
+  /** Errors in label files found beside runs since the last call (each file once). */
+  takeErrors(): IngestError[] {
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
 
   async find(t: Trajectory): Promise<LabelEntry | undefined> {
     const iid = t.instance_id;
@@ -100,13 +239,16 @@ export class LabelFinder {
     const run = t.source.run;
     let dir = dirname(resolve(t.source.file));
     const own = dir;
+    const multiRecord = t.source.line !== undefined;
     for (let level = 0; level < this.maxLevels; level++) {
       const names = await this.list(dir);
       if (names) {
+        const ownRecords = dir === own && multiRecord;
         const hit =
           (names.includes("logs") ? await this.fromLogs(join(dir, "logs"), iid, run) : undefined) ??
           (names.includes("output.swebench_eval.logs") ? await this.fromFile(join(dir, "output.swebench_eval.logs", `instance_${iid}.log`), iid) : undefined) ??
-          (await this.fromSummaries(dir, names, run, dir === own && t.source.line !== undefined, iid));
+          (await this.fromSummaries(dir, names, run, ownRecords, iid)) ??
+          ((run !== null && basename(dir) === run) || ownRecords ? await this.fromRunReports(dir, names, iid) : undefined);
         if (hit) return hit;
       }
       const up = dirname(dir);
@@ -132,7 +274,7 @@ export class LabelFinder {
     if (!this.listings.has(dir)) {
       try {
         // synchronous: directory listings are small and cached, and this is far cheaper than a promise each
-        this.listings.set(dir, readdirSync(dir));
+        this.listings.set(dir, readdirSync(dir).sort());
       } catch {
         this.listings.set(dir, null);
       }
@@ -140,25 +282,31 @@ export class LabelFinder {
     return this.listings.get(dir)!;
   }
 
-  private async entriesOf(file: string): Promise<LabelEntry[] | null> {
+  /** The file's entries by instance ("*" for a whole-run report's verdict on unlisted ids); null when absent or unreadable. */
+  private async entriesOf(file: string, report = true): Promise<Map<string, LabelEntry> | null> {
     if (!this.parsed.has(file)) {
       const names = await this.list(dirname(file));
-      if (!names || !names.includes(basename(file))) {
-        this.parsed.set(file, null);
-      } else {
+      let byId: Map<string, LabelEntry> | null = null;
+      if (names && names.includes(basename(file))) {
         try {
-          this.parsed.set(file, await parseLabelFile(file, relative(process.cwd(), file)));
-        } catch {
-          this.parsed.set(file, null);
+          byId = new Map();
+          for (const e of await parseLabelFile(file, relative(process.cwd(), file))) if (!byId.has(e.instance_id)) byId.set(e.instance_id, e);
+        } catch (e) {
+          byId = null;
+          // a file named like a label file that cannot be read is reported (once); other files are just not labels
+          if (report && !isNotLabelFile(e) && !this.reported.has(file)) {
+            this.reported.add(file);
+            this.pending.push(e instanceof IngestError ? e : new IngestError(relative(process.cwd(), file), String((e as Error).message ?? e)));
+          }
         }
       }
+      this.parsed.set(file, byId);
     }
     return this.parsed.get(file)!;
   }
 
   private async fromFile(file: string, iid: string): Promise<LabelEntry | undefined> {
-    const entries = await this.entriesOf(file);
-    return entries?.find((e) => e.instance_id === iid);
+    return (await this.entriesOf(file))?.get(iid);
   }
 
   private async fromRunEvaluation(runDir: string, iid: string): Promise<LabelEntry | undefined> {
@@ -177,13 +325,52 @@ export class LabelFinder {
       if (!n.endsWith(".json") || n.endsWith(".traj.json")) continue;
       const forRun = run !== null && n.endsWith(`.${run}.json`);
       if (!forRun && !own) continue;
-      const entries = await this.entriesOf(join(dir, n));
-      if (!entries || !entries.some((e) => e.origin.includes("resolved_ids"))) continue;
-      const hit = entries.find((e) => e.instance_id === iid);
+      const entries = await this.entriesOf(join(dir, n), forRun);
+      if (!entries || ![...entries.values()].some((e) => e.wholeRun)) continue;
+      const hit = entries.get(iid);
       if (hit) return hit;
     }
     return undefined;
   }
+
+  /** Reports of the whole run in the run's folder: an entry for the instance from any of them first, then a verdict on unlisted ids. */
+  private async fromRunReports(runDir: string, names: string[], iid: string): Promise<LabelEntry | undefined> {
+    const reports: Map<string, LabelEntry>[] = [];
+    for (const folder of REPORT_FOLDERS) {
+      const dir = folder ? join(runDir, folder) : runDir;
+      const inside = folder ? await this.list(dir) : names;
+      if (!inside) continue;
+      const files = folder.endsWith("sb-cli-reports")
+        ? inside.filter((n) => n.endsWith(".json"))
+        : [...REPORT_FILES.filter((n) => inside.includes(n)), ...inside.filter((n) => n.endsWith(".swebench_eval.md")), ...(inside.includes("README.md") ? ["README.md"] : [])];
+      for (const n of files) {
+        const entries = await this.entriesOf(join(dir, n), n !== "README.md");
+        if (!entries) continue;
+        if (n === "README.md" && !folder.endsWith("eval_results") && !describesOutcomes([...entries.values()])) continue;
+        const hit = entries.get(iid);
+        if (hit) return hit;
+        reports.push(entries);
+      }
+    }
+    for (const r of reports) {
+      const unlisted = r.get("*");
+      if (unlisted) return unlisted;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A README.md in a run folder (or met while walking a `--labels` folder) is
+ * read as a report only when it lists ids under two or more outcome headings,
+ * or enumerates every instance (has an "Incomplete" heading): a description
+ * that names a few resolved issues is not a report.
+ */
+function describesOutcomes(entries: LabelEntry[]): boolean {
+  if (!entries.some((e) => e.instance_id === "*")) return true;
+  const headings = new Set<string>();
+  for (const e of entries) if (e.instance_id !== "*") headings.add(e.origin.slice(e.origin.lastIndexOf("#")));
+  return headings.size >= 2;
 }
 
 export interface JoinOptions {

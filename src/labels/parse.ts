@@ -1,15 +1,18 @@
 /**
  * Parsers for outcome label files. Each turns one file into label entries:
- * SWE-bench per-instance report.json, harness run summaries and sb-cli reports
- * (`resolved_ids`), Moatless / experiments results.json (`resolved` list),
- * evaluation logs (`Result for <id>: resolved: True`), and label tables
- * (JSONL or CSV rows with instance_id + resolved, optionally the trajectory path).
+ * SWE-bench per-instance report.json, evaluation logs (`Result for <id>:
+ * resolved: True`), reports of a whole run (harness run summaries and sb-cli
+ * reports, experiments / Moatless results.json, SWE-agent final_report.json,
+ * AutoCodeRover and OpenHands Markdown reports: see reports.ts), and label
+ * tables (JSONL or CSV rows with instance_id + resolved, optionally the
+ * trajectory path). JSON is read leniently (trailing commas).
  */
 import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { IngestError } from "../io/error.js";
-import { parseJson } from "../io/read.js";
+import { parseLabelJson } from "./lenient.js";
+import { fromIdLists, fromMarkdown } from "./reports.js";
 
 export interface LabelEntry {
   instance_id: string;
@@ -18,14 +21,20 @@ export interface LabelEntry {
   tests?: Record<string, { success: string[]; failure: string[] }>;
   /** absolute path of the trajectory this row names (label tables) */
   path?: string;
-  /** run the label belongs to, when the file says */
+  /** run the label belongs to, when the file says (label tables) */
   run?: string;
+  /** absolute path of the evaluation file the entry comes from (not set for label-table rows): it labels only its own run */
+  file?: string;
+  /** the entry comes from a report of a whole run; instance_id "*" is its verdict for ids it does not list */
+  wholeRun?: boolean;
 }
 
-const ID_LISTS = [
-  "unresolved_ids", "empty_patch_ids", "error_ids", "completed_ids", "submitted_ids", "incomplete_ids",
-  "unresolved", "no_generation", "generated", "applied", "with_logs", "no_logs", "install_fail",
-];
+const NOT_LABELS = "not a label file";
+
+/** True for the error parseLabelFile throws when a readable file holds no labels of a known layout. */
+export function isNotLabelFile(e: unknown): boolean {
+  return e instanceof IngestError && e.message.startsWith(NOT_LABELS);
+}
 
 const RESULT_LINE = /Result for (\S+): resolved: (True|False)/g;
 
@@ -34,27 +43,41 @@ export async function parseLabelFile(path: string, display = path): Promise<Labe
   const text = await readFile(path, "utf8");
   const file = display;
   const name = basename(file);
-  if (/\.log$|\.txt$/i.test(name)) return fromLog(text, file);
-  if (/\.csv$/i.test(name)) return fromTable(csvRows(text, file), file);
-  if (/\.jsonl$/i.test(name)) {
+  let entries: LabelEntry[] | null;
+  if (/\.log$|\.txt$/i.test(name)) {
+    entries = fromLog(text, file);
+  } else if (/\.csv$/i.test(name)) {
+    return fromTable(csvRows(text, file), file);
+  } else if (/\.jsonl$/i.test(name)) {
     const rows = text.split("\n").map((l, i) => ({ l, i })).filter((x) => x.l.trim());
-    return fromTable(rows.map((x) => [x.i + 1, parseJson(x.l, file, x.i + 1)] as [number, unknown]), file);
+    return fromTable(rows.map((x) => [x.i + 1, parseLabelJson(x.l, file, x.i + 1)] as [number, unknown]), file);
+  } else if (/\.(md|markdown)$/i.test(name)) {
+    entries = fromMarkdown(text, file);
+    if (entries === null) {
+      throw new IngestError(file, `${NOT_LABELS} (expected a Markdown report: a heading such as '### Resolved' or '## Resolved Instances' with a list or table of instance ids under it)`);
+    }
+  } else {
+    if (!text.trim()) throw new IngestError(file, "empty file, expected JSON");
+    const value = parseLabelJson(text, file);
+    if (Array.isArray(value)) return fromTable(value.map((v, i) => [i + 1, v] as [number, unknown]), file);
+    entries = fromJson(value, file, text);
+    if (entries === null) {
+      throw new IngestError(file, `${NOT_LABELS} (expected a SWE-bench report.json, a run report with resolved_ids or a resolved list, or a label table)`);
+    }
   }
-  const value = parseJson(text, file);
-  const entries = fromJson(value, file);
-  if (entries === null) throw new IngestError(file, "not a label file (expected a SWE-bench report.json, a run summary with resolved_ids, a results.json with a resolved list, or a label table)");
+  const abs = resolve(path);
+  for (const e of entries) e.file = abs;
   return entries;
 }
 
-/** Interpret a parsed JSON label document; null when it is no known label layout. */
-export function fromJson(value: unknown, file: string): LabelEntry[] | null {
+/** Interpret a parsed JSON label document (`text` is its source, for line numbers); null when it is no known label layout. */
+export function fromJson(value: unknown, file: string, text = ""): LabelEntry[] | null {
   if (Array.isArray(value)) return fromTable(value.map((v, i) => [i + 1, v] as [number, unknown]), file);
   if (!value || typeof value !== "object") return null;
   const o = value as Record<string, unknown>;
-  // run summary / sb-cli report: resolved_ids plus the other id lists
-  if (Array.isArray(o.resolved_ids)) return fromIdLists(o, "resolved_ids", file);
-  // results.json of Moatless / SWE-bench experiments / old final_report.json
-  if (Array.isArray(o.resolved) && o.resolved.every((x) => typeof x === "string")) return fromIdLists(o, "resolved", file);
+  // a report of a whole run: resolved_ids / resolved plus the other id lists
+  const run = fromIdLists(o, text, file);
+  if (run) return run;
   // flat per-instance report: {resolved, tests_status}; instance from the folder name
   if (typeof o.resolved === "boolean") {
     return [report(basename(dirname(file)), o, `${file}#resolved`)];
@@ -83,23 +106,6 @@ function report(iid: string, r: Record<string, unknown>, origin: string): LabelE
     if (Object.keys(tests).length) e.tests = tests;
   }
   return e;
-}
-
-function fromIdLists(o: Record<string, unknown>, key: string, file: string): LabelEntry[] {
-  const resolved = new Set((o[key] as unknown[]).map(String));
-  const others = new Set<string>();
-  let hasUniverse = false;
-  for (const k of ID_LISTS) {
-    if (Array.isArray(o[k])) {
-      hasUniverse = true;
-      for (const id of o[k] as unknown[]) others.add(String(id));
-    }
-  }
-  const out: LabelEntry[] = [];
-  for (const id of resolved) out.push({ instance_id: id, resolved: true, origin: `${file}#${key}` });
-  for (const id of others) if (!resolved.has(id)) out.push({ instance_id: id, resolved: false, origin: `${file}#${key} (not listed)` });
-  if (!hasUniverse) out.push({ instance_id: "*", resolved: false, origin: `${file}#${key} (not listed)` });
-  return out;
 }
 
 function fromLog(text: string, file: string): LabelEntry[] {

@@ -32,5 +32,8 @@ export async function* readTrajectories(inputs: string[], opts: ReadOptions = {}
   for await (const ev of events) {
     if (ev.type === "trajectory") await attachLabel(ev.trajectory, { index, auto: opts.autoLabels }, finder);
     yield ev;
+    // a label file found beside a run that cannot be read: reported once, the other labels still join
+    for (const error of finder.takeErrors()) yield { type: "error", error };
   }
+  for (const error of index?.unusedErrors() ?? []) yield { type: "error", error };
 }

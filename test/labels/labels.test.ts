@@ -89,4 +89,83 @@ describe("label files", () => {
     assert.match(idx.errors[0].describe(), /nope\.json: labels: no such file/);
     assert.equal(idx.lookup(traj("k", null))?.resolved, true);
   });
+
+  it("reads JSON with trailing commas and a byte-order mark, in reports and in JSONL table rows", async () => {
+    const p = write("lenient/run1/results.json", '\uFEFF{\n  "resolved": ["a__b-1", "a__b-2",],\n  "empty_patch_ids": ["a__b-3",\n  ],\n  "note": "x, ]",\n}\n');
+    const m = new Map((await parseLabelFile(p)).map((e) => [e.instance_id, e]));
+    assert.equal(m.get("a__b-1")?.resolved, true);
+    assert.equal(m.get("a__b-3")?.resolved, false);
+    assert.match(m.get("a__b-3")!.origin, /results\.json#empty_patch_ids$/);
+    const t = write("lenient/t.jsonl", '{"instance_id": "q__r-1", "resolved": true,}\n');
+    assert.equal((await parseLabelFile(t))[0].resolved, true);
+  });
+
+  it("a JSON label file that cannot be read errors with its name and line; the other --labels files still label", async () => {
+    const bad = write("broken/run1/results.json", '{\n  "resolved": [\n    "a__b-1"\n    "a__b-2"\n  ]\n}\n');
+    await assert.rejects(parseLabelFile(bad), (e: unknown) => e instanceof IngestError && e.line === 4 && /results\.json:4: malformed JSON at line 4/.test(e.describe()));
+    const good = write("good/run1/final_report.json", { resolved: ["a__b-1"] });
+    const idx = await LabelIndex.load([bad, good]);
+    assert.equal(idx.errors.length, 1);
+    assert.match(idx.errors[0].describe(), /broken\/run1\/results\.json:4:/);
+    assert.equal(idx.lookup(traj("a__b-1", "run1"))?.resolved, true);
+    assert.equal(idx.lookup(traj("a__b-9", "run1"))?.resolved, false);
+  });
+
+  it("a list of the wrong shape errors naming the field and its line", async () => {
+    const p = write("shape/results.json", '{\n  "resolved": ["a__b-1"],\n  "empty_patch_ids": "a__b-2"\n}\n');
+    await assert.rejects(parseLabelFile(p), (e: unknown) =>
+      e instanceof IngestError && e.line === 3 && e.field === "empty_patch_ids" && /expected a list of instance ids/.test(e.message));
+    const q = write("shape2/results.json", '{\n  "resolved_ids": ["a__b-1", 7]\n}\n');
+    await assert.rejects(parseLabelFile(q), (e: unknown) => e instanceof IngestError && e.line === 2 && e.field === "resolved_ids" && /item 2/.test(e.message));
+  });
+
+  it("an id listed as resolved and as failed is an error naming both lists", async () => {
+    const p = write("conflict/results.json", '{\n  "resolved": ["a__b-1"],\n  "no_generation": ["a__b-1"]\n}\n');
+    await assert.rejects(parseLabelFile(p), (e: unknown) => e instanceof IngestError && e.line === 3 && /a__b-1 is listed both in 'resolved' and in 'no_generation'/.test(e.message));
+  });
+
+  it("reads per-project resolved lists; a report with only resolved and failed lists makes unlisted ids false", async () => {
+    const p = write("perproject/run1/final_report.json", { stats: { resolved: 1 }, resolved: { "a/b": ["a__b-1"], "c/d": [] }, no_logs: ["a__b-2"] });
+    const m = new Map((await parseLabelFile(p)).map((e) => [e.instance_id, e]));
+    assert.equal(m.get("a__b-1")?.resolved, true);
+    assert.match(m.get("a__b-1")!.origin, /#resolved\.a\/b$/);
+    assert.equal(m.get("a__b-2")?.resolved, false);
+    assert.equal(m.get("*")?.resolved, false);
+  });
+
+  it("reads Markdown reports: bullets, tables, links and code spans under outcome headings", async () => {
+    const p = write("md/run1/report.md", [
+      "# Report", "", "## Summary", "- resolved instances: 2", "| Resolved | Count |", "| --- | --- |", "| Yes | 2 |", "",
+      "## Resolved", "- [a__b-1](logs/a__b-1.log)", "* `a__b-2`", "", "### Partially resolved", "| Instance ID | Repo |", "| --- | --- |", "| a__b-3 | a/b |",
+      "## Failed to apply", "1. a__b-4 (patch rejected)", "## Not evaluated", "- a__b-5", "```", "## Resolved", "- a__b-6", "```", "",
+    ].join("\n"));
+    const m = new Map((await parseLabelFile(p)).map((e) => [e.instance_id, [e.resolved, e.origin.replace(/.*#/, "")]]));
+    assert.deepEqual(Object.fromEntries(m), {
+      "a__b-1": [true, "Resolved"],
+      "a__b-2": [true, "Resolved"],
+      "a__b-3": [false, "Partially resolved"],
+      "a__b-4": [false, "Failed to apply"],
+    }, "a not-evaluated section lists no labels and means unlisted ids are unknown; fenced text is not read");
+  });
+
+  it("Markdown: unlisted ids are false unless the report lists unevaluated ones; an id under two outcomes is an error with its line", async () => {
+    const p = write("md2/run1/README.md", "### Resolved\n| [a__b-1](x) | a/b | 1.0 |\n");
+    const entries = await parseLabelFile(p);
+    assert.deepEqual(entries.map((e) => [e.instance_id, e.resolved]), [["a__b-1", true], ["*", false]]);
+    const bad = write("md3/run1/README.md", "## Resolved Instances\n- a__b-1\n\n## Unresolved Instances\n- a__b-2\n- a__b-1\n");
+    await assert.rejects(parseLabelFile(bad), (e: unknown) => e instanceof IngestError && e.line === 6 && /a__b-1 is listed under 'Resolved Instances' \(line 2\) and under 'Unresolved Instances'/.test(e.message));
+    const none = write("md4/README.md", "# A project\n\n## Install\n- run make\n");
+    await assert.rejects(parseLabelFile(none), (e: unknown) => e instanceof IngestError && /md4\/README\.md: not a label file \(expected a Markdown report/.test(e.describe()));
+  });
+
+  it("per-instance files given with --labels label their own run (the folder they sit in) and trajectories of unknown run", async () => {
+    const a = write("instances/runA/logs/a__b-1/report.json", { "a__b-1": { resolved: true } });
+    const b = write("instances/runB/logs/a__b-1/report.json", { "a__b-1": { resolved: false } });
+    const idx = await LabelIndex.load([join(dir, "instances")]);
+    assert.equal(idx.lookup(traj("a__b-1", "runA"))?.origin, `${a}#a__b-1.resolved`);
+    assert.equal(idx.lookup(traj("a__b-1", "runB"))?.origin, `${b}#a__b-1.resolved`);
+    assert.equal(idx.lookup(traj("a__b-1", "runC")), undefined);
+    assert.ok(idx.lookup(traj("a__b-1", null)));
+  });
 });
+
