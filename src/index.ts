@@ -13,7 +13,7 @@ export { initShell, parseShell, type ShellCommand } from "./analyze/shell.js";
 export { classifySteps, type StepFacts, type StepKind } from "./analyze/classify.js";
 export { analyze, type Facts, type ExitFamily } from "./analyze/facts.js";
 export { actionsOf, canonicalize, endingOf, canRunOf } from "./scaffolds/actions.js";
-export { SCAFFOLDS, scaffoldOf, VOCABULARY } from "./scaffolds/registry.js";
+export { SCAFFOLDS, FORMATS, scaffoldOf, VOCABULARY } from "./scaffolds/registry.js";
 export type { Scaffold, ToolMapper, Markers } from "./scaffolds/types.js";
 export * from "./types/action.js";
 export { observe, testSummary, type Observed, type TestSummary } from "./analyze/observe.js";

@@ -50,6 +50,8 @@ const PRIORITY: StepKind[] = [
 interface State {
   /** working directory of the shell, null = the repository root */
   cwd: null | string;
+  /** the repository's folder when the trajectory names one (`Trajectory.root`), with a slash after it */
+  root: string | null;
   /** the file open in the scaffold's editor (or the file of the last planned change), as resolved when it was opened */
   open: string | null;
   /** content of files the agent wrote whole (a later `python f` runs it), by repository path */
@@ -62,7 +64,7 @@ interface State {
 }
 
 export function classifySteps(t: Trajectory, acts: Action[] = actionsOf(t)): StepFacts[] {
-  const state: State = { cwd: null, open: null, files: new Map(), runs: new Map() };
+  const state: State = { cwd: null, root: t.root ? t.root + "/" : null, open: null, files: new Map(), runs: new Map() };
   // what does not depend on the state, each in one pass over the steps (a pass that runs one
   // piece of code many times runs faster than steps that each run all of them): the
   // observations, the shell steps' commands, then what those commands do
@@ -96,12 +98,17 @@ function blank(s: Step, act: Action, observed: Observed): StepFacts {
   };
 }
 
-/** A path as the step named it, made absolute against the current directory when it is relative. */
+/**
+ * A path as the step named it, made absolute against the current directory when it is relative
+ * (and relative to the repository's folder when the trajectory names one and the path is in it).
+ */
 function at(st: State, p: string): string {
   let s = p.trim();
   // (the quotes stripped only when there are any: most paths have none)
   if (s.startsWith('"') || s.startsWith("'") || s.endsWith('"') || s.endsWith("'")) s = s.replace(/^["']|["']$/g, "");
-  return !s || s.startsWith("/") || !st.cwd ? s : posix.join(st.cwd, s);
+  s = !s || s.startsWith("/") || !st.cwd ? s : posix.join(st.cwd, s);
+  if (st.root && s.startsWith("/")) s = s === st.root.slice(0, -1) ? "." : s.startsWith(st.root) ? s.slice(st.root.length) : s;
+  return s;
 }
 
 /** A step whose action the scaffold refused (format error): nothing ran. */

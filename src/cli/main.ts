@@ -6,7 +6,7 @@ import type { JudgeFlags } from "../judge/config.js";
 import { JUDGE_MODES } from "../judge/judge.js";
 import { AGGREGATES } from "../judge/panel.js";
 import { createRequire } from "node:module";
-import { FORMATS } from "../types/trajectory.js";
+import { FORMATS } from "../scaffolds/registry.js";
 import { runIngest } from "./ingest.js";
 import { runInspect } from "./inspect.js";
 import { runRubric } from "./rubric.js";

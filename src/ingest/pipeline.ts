@@ -2,17 +2,18 @@
  * The ingestion pipeline: candidates -> format detection -> adapters -> events.
  * A bad file or line yields an error event and the stream goes on.
  */
+import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { discover, type Candidate } from "./discover.js";
 import { parquetRows } from "./parquet.js";
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, parseJsonBytes, readHead, readJsonFile } from "../io/read.js";
-import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
+import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, SESSION_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
 import { canonicalize } from "../scaffolds/actions.js";
 import { sha256 } from "../scaffolds/build.js";
 import { IngestError } from "../io/error.js";
-import type { AdapterContext, RecordAdapter } from "../scaffolds/types.js";
+import type { AdapterContext, ParsedLine, RecordAdapter, SessionAdapter } from "../scaffolds/types.js";
 import type { Trajectory } from "../types/trajectory.js";
 
 /** Stream canonical trajectories (and per-input errors) from paths, folders and globs. */
@@ -88,7 +89,10 @@ async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer |
     if (head.subarray(0, 4).toString("latin1") === "PAR1" || /\.parquet$/i.test(c.path)) {
       yield* readRecords(c, parquetRows(c.path), "parquet");
     } else if (/\.jsonl$/i.test(c.path)) {
-      yield* readJsonl(c, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+      const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+      const session = await sessionFormat(c.path, maxLine);
+      if (session) yield* readSession(c, session.adapter, session.head, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxLine);
+      else yield* readJsonl(c, maxLine);
     } else {
       yield* readJson(c, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
     }
@@ -148,6 +152,59 @@ async function* readJson(c: Candidate, maxBytes: number, pre: Buffer | null = nu
 
 async function* arrayRows(values: unknown[]): AsyncGenerator<{ row: unknown; index: number }> {
   for (let i = 0; i < values.length; i++) yield { row: values[i], index: i };
+}
+
+/** How many leading lines a session adapter may need to see before it can tell (preamble lines). */
+const SESSION_HEAD_LINES = 256;
+
+/**
+ * The session adapter (whole file = one trajectory) that claims a JSONL file, judged from its
+ * first lines; null when none does, and the lines are then read as records. Lines that do not
+ * parse are passed over here: the reader that takes the file reports them.
+ */
+async function sessionFormat(file: string, maxLineBytes: number): Promise<{ adapter: SessionAdapter; head: unknown[] } | null> {
+  if (SESSION_ADAPTERS.length === 0) return null;
+  const open = new Set(SESSION_ADAPTERS);
+  const head: unknown[] = [];
+  for await (const item of jsonlLines(file, maxLineBytes)) {
+    if (head.length >= SESSION_HEAD_LINES) break;
+    if ("error" in item || (head.length === 0 && looksBinary(item.bytes.subarray(0, 8192)))) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(item.bytes.toString("utf8"));
+    } catch {
+      continue;
+    }
+    head.push(value);
+    for (const a of open) {
+      const v = a.detectLine(value, head.length - 1);
+      if (v === true) return { adapter: a, head };
+      if (v === false) open.delete(a);
+    }
+    if (open.size === 0) return null;
+  }
+  return null;
+}
+
+/** Read a JSONL file that is one trajectory: every line parsed (a bad line fails the file), then the adapter. */
+async function* readSession(c: Candidate, adapter: SessionAdapter, head: unknown[], maxFileBytes: number, maxLineBytes: number): AsyncGenerator<IngestEvent> {
+  if (!c.explicit) {
+    const why = adapter.partOf?.(head, c.path) ?? null;
+    if (why) {
+      yield { type: "skip", file: c.path, reason: why };
+      return;
+    }
+  }
+  const size = (await stat(c.path)).size;
+  if (size > maxFileBytes) throw new IngestError(c.path, `file is ${size} bytes, over the ${maxFileBytes}-byte limit for one ${adapter.format} session`);
+  const hash = createHash("sha256");
+  const lines: ParsedLine[] = [];
+  for await (const item of jsonlLines(c.path, maxLineBytes)) {
+    if ("error" in item) throw item.error;
+    hash.update(item.bytes).update("\n");
+    lines.push({ line: item.line, value: parseJson(item.bytes.toString("utf8"), c.path, item.line) });
+  }
+  yield { type: "trajectory", trajectory: await adapter.read(lines, context(c.path, hash.digest("hex"))) };
 }
 
 async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<IngestEvent> {

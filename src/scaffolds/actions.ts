@@ -26,6 +26,9 @@ export function actionsOf(t: Trajectory): Action[] {
   const footers = own?.footer ? [own.footer] : FOOTERS;
   return t.steps.map((s, index) => {
     const act = actionOf(s, { steps: t.steps, index }, own);
+    // the acting agent of a multi-agent scaffold is named on its messages
+    const role = t.messages[s.message_index]?.name;
+    if (role) act.role = role;
     if (act.kind === "shell" && own?.shell) {
       if (own.shell.fresh) act.fresh = true;
       if (own.shell.checked) act.checked = true;

@@ -211,6 +211,8 @@ export interface TrajectoryParts {
   stats?: Stats;
   tools?: unknown[];
   steps?: Step[];
+  /** the repository's folder, when the log says (see `Trajectory.root`) */
+  root?: string;
 }
 
 /** Assemble a canonical trajectory; steps are derived unless given. */
@@ -229,6 +231,7 @@ export function makeTrajectory(p: TrajectoryParts): Trajectory {
     label: null,
   };
   if (p.tools && p.tools.length) t.tools = p.tools;
+  if (p.root) t.root = p.root.replace(/\/+$/, "");
   return t;
 }
 

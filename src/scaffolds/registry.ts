@@ -11,23 +11,28 @@ import { moatless } from "./moatless/index.js";
 import { openhands } from "./openhands/index.js";
 import { rubricate } from "./rubricate/index.js";
 import { sweagent } from "./sweagent/index.js";
-import type { DirAdapter, JsonAdapter, Marker, Markers, RecordAdapter, Scaffold, ShellState, ToolMapper } from "./types.js";
+import type { DirAdapter, JsonAdapter, Marker, Markers, RecordAdapter, Scaffold, SessionAdapter, ShellState, ToolMapper } from "./types.js";
 
 export const SCAFFOLDS: readonly Scaffold[] = [rubricate, miniSweAgent, sweagent, openhands, moatless, autocoderover, datasets];
 
 export const JSON_ADAPTERS: JsonAdapter[] = SCAFFOLDS.flatMap((s) => s.json ?? []);
 export const RECORD_ADAPTERS: RecordAdapter[] = SCAFFOLDS.flatMap((s) => s.records ?? []);
 export const DIR_ADAPTERS: DirAdapter[] = SCAFFOLDS.flatMap((s) => s.dirs ?? []);
+/** JSONL formats whose whole file is one trajectory; tried on a `.jsonl` file before its lines are read as records. */
+export const SESSION_ADAPTERS: SessionAdapter[] = SCAFFOLDS.flatMap((s) => s.sessions ?? []);
 
 export function formatsTried(): string {
-  const names = [...JSON_ADAPTERS, ...RECORD_ADAPTERS, ...DIR_ADAPTERS].map((a) => a.format);
+  const names = [...JSON_ADAPTERS, ...RECORD_ADAPTERS, ...SESSION_ADAPTERS, ...DIR_ADAPTERS].map((a) => a.format);
   return [...new Set(names)].join(", ");
 }
+
+/** Every format the adapters write, in detection order. */
+export const FORMATS: readonly FormatName[] = SCAFFOLDS.flatMap((s) => s.formats);
 
 const BY_FORMAT = new Map<string, Scaffold>(SCAFFOLDS.flatMap((s) => s.formats.map((f) => [f, s] as const)));
 
 /** The scaffold whose adapter writes `format`. */
-export function scaffoldOf(format: FormatName | string): Scaffold | undefined {
+export function scaffoldOf(format: FormatName): Scaffold | undefined {
   return BY_FORMAT.get(format);
 }
 

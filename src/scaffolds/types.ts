@@ -32,6 +32,35 @@ export interface RecordAdapter {
   read(value: unknown, ctx: AdapterContext, container: "jsonl" | "parquet"): Trajectory;
 }
 
+/** One parsed line of a JSONL file. */
+export interface ParsedLine {
+  /** 1-based line number */
+  line: number;
+  value: unknown;
+}
+
+/**
+ * Adapter for a JSONL format whose whole file is ONE trajectory (a session log: one event a
+ * line). The pipeline shows it the first lines of each `.jsonl` file before reading the lines
+ * as records; when it claims the file, it gets every parsed line at once.
+ */
+export interface SessionAdapter {
+  format: FormatName;
+  /**
+   * Looks at the file's lines one at a time, in order: true = the file is in this format,
+   * false = it is not, undefined = this line cannot tell (a preamble line any session may
+   * start with). Must be cheap and never throw.
+   */
+  detectLine(value: unknown, index: number): boolean | undefined;
+  /**
+   * For a file found by walking a folder: why it is read as part of another file's trajectory
+   * (a sub-agent's log beside its session), or null to read it on its own.
+   */
+  partOf?(head: unknown[], file: string): string | null;
+  /** build the trajectory from all the file's lines; throws IngestError naming line and field */
+  read(lines: ParsedLine[], ctx: AdapterContext): Trajectory | Promise<Trajectory>;
+}
+
 /** Adapter for a format stored as a directory (AutoCodeRover attempt folders). */
 export interface DirAdapter {
   format: FormatName;
@@ -89,6 +118,8 @@ export interface Scaffold {
   formats: readonly FormatName[];
   json?: JsonAdapter[];
   records?: RecordAdapter[];
+  /** JSONL files that are one trajectory each (session logs) */
+  sessions?: SessionAdapter[];
   dirs?: DirAdapter[];
   /** its tool names, each mapped to canonical actions */
   tools?: Readonly<Record<string, ToolMapper>>;

@@ -12,18 +12,11 @@ import { ActionSchema, RUN_ENDINGS } from "./action.js";
 
 export const TRAJECTORY_SCHEMA = "rubricate.trajectory/1";
 
-export const FORMATS = [
-  "sweagent-traj",
-  "mini-swe-agent",
-  "openhands-output",
-  "openhands-llm-completion",
-  "moatless",
-  "autocoderover",
-  "chat-jsonl",
-  "parquet",
-  "rubricate",
-] as const;
-export type FormatName = (typeof FORMATS)[number];
+/**
+ * The name of a format rubricate reads ("sweagent-traj", "mini-swe-agent", "claude-code"...): set
+ * by the scaffold folder whose adapter read the file (`src/scaffolds/registry.ts` lists them all).
+ */
+export type FormatName = string;
 
 export const ToolCallSchema = z.object({
   id: z.string(),
@@ -93,7 +86,7 @@ export const StatsSchema = z.object({
 export type Stats = z.infer<typeof StatsSchema>;
 
 export const SourceSchema = z.object({
-  format: z.enum(FORMATS),
+  format: z.string().min(1),
   /** format variant, e.g. "0.x", "1.1", "transitions" */
   variant: z.string(),
   file: z.string(),
@@ -119,6 +112,12 @@ export const TrajectorySchema = z.object({
   label: LabelSchema.nullable(),
   /** tool schemas offered to the agent, when the source records them */
   tools: z.array(z.unknown()).optional(),
+  /**
+   * the folder the agent's repository is checked out in, when the log says and it is not one of
+   * the sandbox roots every path is read against (/testbed, /workspace/<repo>...): a session run
+   * in a user's own project
+   */
+  root: z.string().optional(),
   /** how the run ended, read from `exit_status` by the scaffold that wrote it (set at ingest) */
   ending: z.enum(RUN_ENDINGS).optional(),
   /** whether the agent had a tool that runs code (scaffolds that only search and edit have none; set at ingest) */
