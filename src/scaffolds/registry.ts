@@ -5,6 +5,7 @@
  */
 import type { FormatName } from "../types/trajectory.js";
 import { autocoderover } from "./autocoderover/index.js";
+import { claudeCode } from "./claude-code/index.js";
 import { datasets } from "./datasets/index.js";
 import { miniSweAgent } from "./mini-swe-agent/index.js";
 import { moatless } from "./moatless/index.js";
@@ -13,7 +14,7 @@ import { rubricate } from "./rubricate/index.js";
 import { sweagent } from "./sweagent/index.js";
 import type { DirAdapter, JsonAdapter, Marker, Markers, RecordAdapter, Scaffold, SessionAdapter, ShellState, ToolMapper } from "./types.js";
 
-export const SCAFFOLDS: readonly Scaffold[] = [rubricate, miniSweAgent, sweagent, openhands, moatless, autocoderover, datasets];
+export const SCAFFOLDS: readonly Scaffold[] = [rubricate, miniSweAgent, sweagent, openhands, moatless, autocoderover, claudeCode, datasets];
 
 export const JSON_ADAPTERS: JsonAdapter[] = SCAFFOLDS.flatMap((s) => s.json ?? []);
 export const RECORD_ADAPTERS: RecordAdapter[] = SCAFFOLDS.flatMap((s) => s.records ?? []);
