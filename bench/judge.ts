@@ -15,7 +15,6 @@ import { judgeDecider } from "../src/judge/judge.js";
 import { renderTranscript } from "../src/judge/render.js";
 import { loadCounter } from "../src/judge/tokens.js";
 import { analyze } from "../src/analyze/facts.js";
-import { initShell } from "../src/analyze/shell.js";
 import { loadRubric } from "../src/rubric/load.js";
 import type { Trajectory } from "../src/types/trajectory.js";
 import { spawn } from "node:child_process";
@@ -24,7 +23,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
   options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, requests: { type: "string", default: "3000" }, counter: { type: "string" } },
 });
-await initShell();
 const counter = loadCounter(values.counter);
 const ts: Trajectory[] = [];
 for await (const ev of ingest([values.data!])) if (ev.type === "trajectory") ts.push(ev.trajectory);

@@ -10,7 +10,6 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { analyze } from "../src/analyze/facts.js";
-import { initShell } from "../src/analyze/shell.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { features } from "../src/outcome/features.js";
 import { loadModel, predict } from "../src/outcome/model.js";
@@ -22,7 +21,6 @@ const { values } = parseArgs({
   options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "7" } },
 });
 const ROUNDS = Number(values.rounds);
-await initShell();
 const model = loadModel(DEFAULT_MODEL);
 const fitted = { mean: model.mean, std: model.std, weights: model.weights, bias: model.bias };
 

@@ -10,7 +10,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { statSync } from "node:fs";
-import { clearShellCache, initShell } from "../src/analyze/shell.js";
+import { clearShellCache } from "../src/analyze/shell.js";
 import { discover } from "../src/ingest/discover.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { loadRubric } from "../src/rubric/load.js";
@@ -23,7 +23,6 @@ const { values } = parseArgs({
 const DATA = values.data!;
 const ROUNDS = Number(values.rounds);
 const rubric = loadRubric("swe-default");
-await initShell();
 
 async function ingestOnly(): Promise<number> {
   let n = 0;

@@ -9,7 +9,7 @@ export { readTrajectories, type ReadOptions } from "./labels/stream.js";
 export { LabelIndex, LabelFinder, attachLabel } from "./labels/join.js";
 export { parseLabelFile, type LabelEntry } from "./labels/parse.js";
 export { patchStats, isTestPath, type PatchStats, type PatchFile } from "./analyze/patch.js";
-export { initShell, parseShell, type ShellCommand } from "./analyze/shell.js";
+export { parseShell, type ShellCommand } from "./analyze/shell.js";
 export { classifySteps, type StepFacts, type StepKind } from "./analyze/classify.js";
 export { analyze, type Facts, type ExitFamily } from "./analyze/facts.js";
 export { actionsOf, canonicalize, endingOf, canRunOf } from "./scaffolds/actions.js";

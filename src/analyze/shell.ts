@@ -24,23 +24,18 @@ export interface ShellCommand {
   text: string;
 }
 
-let parser: Parser | null = null;
-
-/** Load the bash grammar once; call before `parseShell`. */
-export async function initShell(): Promise<void> {
-  if (parser) return;
+/** The bash grammar, loaded when this module is first imported (so `parseShell` is ready whenever it can be called). */
+async function load(): Promise<Parser> {
   await Parser.init();
   const require = createRequire(import.meta.url);
   const wasm = require.resolve("tree-sitter-bash/tree-sitter-bash.wasm");
   const lang = await Language.load(wasm);
   const p = new Parser();
   p.setLanguage(lang);
-  parser = p;
+  return p;
 }
 
-export function shellReady(): boolean {
-  return parser !== null;
-}
+const parser: Parser = await load();
 
 const MAX_SOURCE = 200_000;
 
@@ -385,7 +380,7 @@ export function clearShellCache(): void {
   cache.clear();
 }
 
-/** Simple commands of a bash source text, in order. `initShell()` must have completed. */
+/** Simple commands of a bash source text, in order. */
 export function parseShell(source: string): ShellCommand[] {
   const text = source.trim();
   const fast = parseFast(text);
@@ -413,7 +408,6 @@ export function parseShellFull(source: string): ShellCommand[] {
 }
 
 function parseWithTreeSitter(source: string, depth: number): ShellCommand[] {
-  if (!parser) throw new Error("parseShell called before initShell()");
   const tree = parser.parse(source.length > MAX_SOURCE ? source.slice(0, MAX_SOURCE) : source);
   if (!tree) return [];
   const out: ShellCommand[] = [];

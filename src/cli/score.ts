@@ -1,7 +1,6 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadRubric } from "../rubric/load.js";
-import { initShell } from "../analyze/shell.js";
 import type { IngestError } from "../io/error.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
@@ -108,7 +107,6 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   const judgeOutcome = !!built && (built.config.outcome || mode === "outcome");
   const modelPath = judgeOutcome ? null : outcomeModelPath(o.outcomeModel);
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
-  await initShell();
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
   const done = o.resume ? finishedIds(o.output!) : new Set<string>();
   if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);

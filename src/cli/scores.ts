@@ -1,5 +1,4 @@
 /** Scores for filter/select: read from --scores files, or computed by scoring the inputs (no judge). */
-import { initShell } from "../analyze/shell.js";
 import { readScores } from "../eval/read.js";
 import { loadRubric } from "../rubric/load.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
@@ -28,7 +27,6 @@ export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ re
   const rubric = loadRubric(o.rubric);
   const model = outcomeModelPath(undefined);
   const outcome = model ? outcomeProvider(model) : undefined;
-  await initShell();
   note(`scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`);
   const run = needsRunContext(rubric) ? await runContext(inputs) : undefined;
   for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run, outcome })) {

@@ -7,7 +7,6 @@
  */
 import { createRequire } from "node:module";
 import { analyze } from "../analyze/facts.js";
-import { initShell } from "../analyze/shell.js";
 import { fitPlatt } from "../eval/calibrate.js";
 import { bestOfN, bootstrap, brier, ece, rng, rocAuc, type Interval, type Scored } from "../eval/metrics.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
@@ -33,7 +32,6 @@ export function family(t: Trajectory): string {
 
 /** Labelled examples from trajectories (unlabelled ones are skipped and counted). */
 export async function collectExamples(inputs: string[], opts: ReadOptions = {}): Promise<{ examples: Example[]; unlabelled: number; errors: string[] }> {
-  await initShell();
   const examples: Example[] = [];
   const errors: string[] = [];
   let unlabelled = 0;

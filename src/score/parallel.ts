@@ -8,7 +8,6 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { initShell } from "../analyze/shell.js";
 import type { RunContext } from "../checks/types.js";
 import { discover, type Candidate } from "../ingest/discover.js";
 import { ingestCandidate } from "../ingest/pipeline.js";
@@ -112,7 +111,6 @@ export async function* scoreParallel(inputs: string[], o: ParallelOptions): Asyn
 async function workerMain(): Promise<void> {
   const init = workerData as Init;
   try {
-    await initShell();
     const rubric = loadRubric(init.rubric);
     const index = init.labels.length ? await LabelIndex.load(init.labels) : undefined;
     const outcome = init.outcomeModel ? outcomeProvider(init.outcomeModel) : undefined;

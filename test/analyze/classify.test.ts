@@ -6,18 +6,13 @@
  * responses).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { classifySteps, type StepFacts } from "../../src/analyze/classify.js";
-import { initShell } from "../../src/analyze/shell.js";
 import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, collect, shared } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
-
-before(async () => {
-  await initShell();
-});
 
 /** A step's facts, with the scaffold's tool name of the step (to say which step a test means). */
 type Named = StepFacts & { tool?: string };

@@ -5,20 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { analyze, type ExitFamily, type Facts } from "../../src/analyze/facts.js";
 import { endingOf } from "../../src/scaffolds/actions.js";
 import { outsideRepo, repoPath, samePath } from "../../src/analyze/paths.js";
-import { initShell } from "../../src/analyze/shell.js";
 import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
-
-before(async () => {
-  await initShell();
-});
 
 /** The trajectory-level fields a test compares. */
 function summary(f: Facts) {

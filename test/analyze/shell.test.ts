@@ -5,15 +5,11 @@
  * lists; scripts with redirects and heredocs) against tree-sitter.
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
-import { initShell, parseShell, parseShellFast, parseShellFull, type ShellCommand } from "../../src/analyze/shell.js";
+import { describe, it } from "node:test";
+import { parseShell, parseShellFast, parseShellFull, type ShellCommand } from "../../src/analyze/shell.js";
 import { commandEffect, positional, pythonFiles, type CommandEffect } from "../../src/analyze/shellkinds.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, SHARED, collect } from "../helpers.js";
-
-before(async () => {
-  await initShell();
-});
 
 /** name + args of each command */
 function words(src: string): string[][] {

@@ -11,9 +11,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
-import { initShell } from "../../src/analyze/shell.js";
 import { CHECKS, type CheckResult, type RunContext } from "../../src/checks/index.js";
 import { makeTrajectory } from "../../src/scaffolds/build.js";
 import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
@@ -145,10 +144,6 @@ const bash = (command: string, observation = out("")): Act => ["bash", command, 
 const REJECTED = "Your proposed edit has introduced new syntax error(s). Please understand the fixes and retry your edit commmand.\n\nERRORS:\n- E999 IndentationError: unexpected indent\n";
 const EDITED = "[File: /repo/src/a.py (20 lines total)]\n1:import os\n2:\n";
 const sweEdit = (n: number, ok: boolean): Act => ["edit", `edit ${n}:${n}\n    x = ${n}\nend_of_edit`, ok ? EDITED : REJECTED];
-
-before(async () => {
-  await initShell();
-});
 
 // ---------------------------------------------------------------------------------------------
 

@@ -8,9 +8,8 @@
  * Outcome labels are never used here.
  */
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
-import { initShell } from "../../src/analyze/shell.js";
 import { CHECKS, type CheckResult } from "../../src/checks/index.js";
 import { successClaim } from "../../src/checks/testing.js";
 import { makeTrajectory, sha256 } from "../../src/scaffolds/build.js";
@@ -365,9 +364,6 @@ const REAL: Record<CheckName, RealCase[]> = {
 };
 
 describe("testing and patch checks on real trajectories", { skip }, () => {
-  before(async () => {
-    await initShell();
-  });
 
   for (const name of CHECK_NAMES) {
     describe(name, () => {
@@ -471,9 +467,6 @@ const PYTEST_FAIL: Act = { cmd: "pytest tests/test_core.py", out: "=============
 const SUBMIT: Act = { cmd: "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached" };
 
 describe("testing and patch checks on synthetic trajectories", () => {
-  before(async () => {
-    await initShell();
-  });
 
   describe("edits_tests", () => {
     it("is false for a patch that only adds a new test file", () => {

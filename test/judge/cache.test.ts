@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
-import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible, type ChatRequest } from "../../src/judge/backend.js";
 import { cachedBackend, cacheKey, JudgeCache, type CachedResponse } from "../../src/judge/cache.js";
 import { judgeDecider } from "../../src/judge/judge.js";
@@ -196,7 +195,6 @@ c.close();`;
 });
 
 test("a full provider run scored twice: the second pass makes no request and decides the same", async () => {
-  await initShell();
   const rubric = loadRubric("swe-default");
   const file = fresh();
   const score = async () => {

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible } from "../../src/judge/backend.js";
 import { judgeDecider } from "../../src/judge/judge.js";
 import { yesProbability } from "../../src/judge/protocols/yesno.js";
@@ -22,7 +21,6 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
   let server: TestServer;
   const rubric = loadRubric("swe-default");
   before(async () => {
-    await initShell();
     server = await startServer();
   });
   after(() => server.close());

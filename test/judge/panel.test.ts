@@ -1,7 +1,6 @@
 /** Judge panels, samples, dialect request fields, usage and cost accounting, start-up probe. */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { initShell } from "../../src/analyze/shell.js";
 import { OpenAICompatible, type Dialect } from "../../src/judge/backend.js";
 import { DEFAULT_PRICES } from "../../src/judge/prices.js";
 import { judgeDecider } from "../../src/judge/judge.js";
@@ -22,7 +21,6 @@ const verdicts = (b: Record<string, unknown>, verdict: (id: string, i: number) =
 describe("judge panels, samples and dialects", () => {
   let server: TestServer;
   before(async () => {
-    await initShell();
     server = await startServer();
   });
   after(() => server.close());

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { analyze } from "../../src/analyze/facts.js";
-import { initShell } from "../../src/analyze/shell.js";
 import { rng, rocAuc } from "../../src/eval/metrics.js";
 import { FEATURE_NAMES, features } from "../../src/outcome/features.js";
 import { fitLogistic, loadModel, predict } from "../../src/outcome/model.js";
@@ -16,7 +15,6 @@ import type { Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
 
 describe("outcome model", () => {
-  before(() => initShell());
 
   it("features read no label or source identity: changing scaffold, model, run, file, ids and label changes nothing", async () => {
     const inputs = [join(ROOT, "examples")];

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { initShell } from "../../src/analyze/shell.js";
 import { parseRubric, loadRubric } from "../../src/rubric/load.js";
 import { aggregate } from "../../src/score/aggregate.js";
 import { scoreTrajectory } from "../../src/score/score.js";
@@ -35,7 +34,6 @@ describe("aggregation", () => {
 });
 
 describe("scoring", () => {
-  before(() => initShell());
 
   it("scores the examples: valid records, judge criteria unscored with a reason, good attempts above sloppy ones", async () => {
     const rubric = loadRubric("swe-default");
