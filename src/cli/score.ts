@@ -1,5 +1,6 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, openSync, readSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { jsonlLines } from "../io/read.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
 import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
@@ -52,34 +53,59 @@ export interface ScoreCliOptions {
  * removed too, so the resumed run asks again; the file is rewritten through a
  * temporary file and a rename, so a kill meanwhile loses nothing.
  */
-export function finishedIds(path: string): Set<string> {
+export async function finishedIds(path: string): Promise<Set<string>> {
   const ids = new Set<string>();
   if (!existsSync(path)) return ids;
-  let text = readFileSync(path, "utf8");
-  const end = text.lastIndexOf("\n");
-  let changed = end !== text.length - 1;
-  if (changed) text = text.slice(0, end + 1);
-  const kept: string[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
+  const size = statSync(path).size;
+  // a last line without its newline was cut off by a kill
+  const cut = size > 0 && !lastByteIsNewline(path, size);
+  let changed = cut;
+  const tmp = `${path}.resume-tmp`;
+  const kept = createWriteStream(tmp);
+  // each line is kept (and its id counted) once the next line shows it was not the cut-off last one
+  let pending: { bytes: Buffer; id: string | null } | null = null;
+  const commit = () => {
+    if (!pending) return;
+    kept.write(Buffer.concat([pending.bytes, NEWLINE]));
+    if (pending.id) ids.add(pending.id);
+    pending = null;
+  };
+  for await (const item of jsonlLines(path)) {
+    commit();
+    if ("error" in item) {
+      changed = true; // an overlong line is dropped and its trajectory scored again
+      continue;
+    }
     try {
-      const r = JSON.parse(line) as { trajectory_id?: string; error?: string; criteria?: { reason?: string }[] };
+      const r = JSON.parse(item.bytes.toString("utf8")) as { trajectory_id?: string; error?: string; criteria?: { reason?: string }[] };
       if (r.criteria?.some((c) => c.reason === "judge_error")) {
         changed = true;
         continue;
       }
-      if (r.trajectory_id && !r.error) ids.add(r.trajectory_id);
-      kept.push(line);
+      pending = { bytes: item.bytes, id: r.trajectory_id && !r.error ? r.trajectory_id : null };
     } catch {
       changed = true; // an unreadable line is dropped and its trajectory scored again
     }
   }
-  if (changed) {
-    const tmp = `${path}.resume-tmp`;
-    writeFileSync(tmp, kept.map((l) => l + "\n").join(""));
-    renameSync(tmp, path);
-  }
+  if (!cut) commit();
+  await new Promise<void>((ok, fail) => kept.end((e?: Error | null) => (e ? fail(e) : ok())));
+  // rewritten through a temporary file and a rename, so a kill meanwhile loses nothing
+  if (changed) renameSync(tmp, path);
+  else unlinkSync(tmp);
   return ids;
+}
+
+const NEWLINE = Buffer.from("\n");
+
+function lastByteIsNewline(path: string, size: number): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, size - 1);
+    return b[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The outcome model file to use: the given one, none, or the shipped default when present. */
@@ -108,7 +134,7 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   const modelPath = judgeOutcome ? null : outcomeModelPath(o.outcomeModel);
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
   const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
-  const done = o.resume ? finishedIds(o.output!) : new Set<string>();
+  const done = o.resume ? await finishedIds(o.output!) : new Set<string>();
   if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);
   const out = jsonlWriter(o.output, o.resume);
   const started = Date.now();

@@ -51,9 +51,14 @@ export async function* ingestCandidates(
       yield { type: "error", error: c };
       continue;
     }
-    yield* ingestCandidate(c, opts, c.kind === "file" && !/\.(jsonl|parquet)$/i.test(c.path) ? readSmall(c.path, limit) : null);
+    yield* readInput(c, opts, limit);
     opts.onCandidate?.(c);
   }
+}
+
+/** Read one input (a small whole-file input synchronously, see `ingestCandidates`). */
+export async function* readInput(c: Candidate, opts: IngestOptions = {}, limit = Math.min(opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, SMALL_FILE_BYTES)): AsyncGenerator<IngestEvent> {
+  yield* ingestCandidate(c, opts, c.kind === "file" && !/\.(jsonl|parquet)$/i.test(c.path) ? readSmall(c.path, limit) : null);
 }
 
 /** The bytes of a small file, or null (read later with full checks) when large, empty or unreadable. */

@@ -174,6 +174,16 @@ export class LabelIndex {
     return e;
   }
 
+  /** Positions of the `--labels` arguments whose files have labelled a trajectory. */
+  usedArgs(): number[] {
+    return this.args.flatMap((a, i) => (a.used ? [i] : []));
+  }
+
+  /** Mark `--labels` arguments (by position) as used: another index over the same arguments used them. */
+  markUsed(positions: number[]): void {
+    for (const i of positions) if (this.args[i]) this.args[i].used = true;
+  }
+
   /** One error per `--labels` argument whose evaluation files labelled no trajectory (call after all lookups). */
   unusedErrors(): IngestError[] {
     const out: IngestError[] = [];

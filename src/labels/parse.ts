@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { IngestError } from "../io/error.js";
+import { jsonlLines } from "../io/read.js";
 import { parseLabelJson } from "./lenient.js";
 import { fromIdLists, fromMarkdown } from "./reports.js";
 
@@ -40,17 +41,22 @@ const RESULT_LINE = /Result for (\S+): resolved: (True|False)/g;
 
 /** Parse a label file of any supported kind; throws IngestError naming the file. */
 export async function parseLabelFile(path: string, display = path): Promise<LabelEntry[]> {
-  const text = await readFile(path, "utf8");
   const file = display;
   const name = basename(file);
+  if (/\.jsonl$/i.test(name)) {
+    const rows: [number, unknown][] = [];
+    for await (const item of jsonlLines(path)) {
+      if ("error" in item) throw new IngestError(file, item.error.message, item.line);
+      rows.push([item.line, parseLabelJson(item.bytes.toString("utf8"), file, item.line)]);
+    }
+    return fromTable(rows, file);
+  }
+  const text = await readFile(path, "utf8");
   let entries: LabelEntry[] | null;
   if (/\.log$|\.txt$/i.test(name)) {
     entries = fromLog(text, file);
   } else if (/\.csv$/i.test(name)) {
     return fromTable(csvRows(text, file), file);
-  } else if (/\.jsonl$/i.test(name)) {
-    const rows = text.split("\n").map((l, i) => ({ l, i })).filter((x) => x.l.trim());
-    return fromTable(rows.map((x) => [x.i + 1, parseLabelJson(x.l, file, x.i + 1)] as [number, unknown]), file);
   } else if (/\.(md|markdown)$/i.test(name)) {
     entries = fromMarkdown(text, file);
     if (entries === null) {

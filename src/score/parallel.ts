@@ -10,9 +10,8 @@ import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { RunContext } from "../checks/types.js";
 import { discover, type Candidate } from "../ingest/discover.js";
-import { ingestCandidate } from "../ingest/pipeline.js";
 import { IngestError } from "../io/error.js";
-import { LabelFinder, LabelIndex, attachLabel } from "../labels/join.js";
+import { TrajectoryReader } from "../labels/stream.js";
 import { outcomeProvider } from "../outcome/provider.js";
 import { loadRubric } from "../rubric/load.js";
 import type { ScoreRecord } from "../types/score.js";
@@ -41,7 +40,7 @@ interface Init {
 }
 
 type FromWorker =
-  | { id: number; events: ({ type: "record"; record: ScoreRecord } | { type: "error"; file: string; message: string; line?: number; field?: string } | { type: "skip"; file: string; reason: string })[] }
+  | { id: number; used: number[]; events: ({ type: "record"; record: ScoreRecord } | { type: "error"; file: string; message: string; line?: number; field?: string } | { type: "skip"; file: string; reason: string })[] }
   | { fatal: string };
 
 export function defaultJobs(): number {
@@ -50,6 +49,10 @@ export function defaultJobs(): number {
 
 /** Score all inputs with `jobs` worker threads, yielding events in input order. */
 export async function* scoreParallel(inputs: string[], o: ParallelOptions): AsyncGenerator<ScoreEvent> {
+  // the label sources are opened here too: their errors are reported once, and a `--labels`
+  // argument no worker used is reported at the end
+  const { reader, errors } = await TrajectoryReader.open({ labels: o.labels, autoLabels: o.autoLabels });
+  for (const error of errors) yield { type: "error", error };
   const candidates: Candidate[] = [];
   for await (const c of discover(inputs)) {
     if (c instanceof IngestError) yield { type: "error", error: c };
@@ -96,12 +99,14 @@ export async function* scoreParallel(inputs: string[], o: ParallelOptions): Asyn
       if (fatal) throw new Error(`scoring worker failed: ${fatal}`);
       const m = results.get(i)!;
       results.delete(i);
+      reader.markUsed(m.used);
       for (const ev of m.events) {
         if (ev.type === "error") yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
         else yield ev;
       }
       o.onProgress?.(++done, candidates.length);
     }
+    for (const error of reader.finish()) yield { type: "error", error };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -112,18 +117,18 @@ async function workerMain(): Promise<void> {
   const init = workerData as Init;
   try {
     const rubric = loadRubric(init.rubric);
-    const index = init.labels.length ? await LabelIndex.load(init.labels) : undefined;
+    // (the main thread reports the label sources' own errors)
+    const { reader } = await TrajectoryReader.open({ labels: init.labels, autoLabels: init.autoLabels });
     const outcome = init.outcomeModel ? outcomeProvider(init.outcomeModel) : undefined;
     const run: RunContext = { medianSteps: new Map(init.medianSteps), runSize: new Map(init.runSize) };
-    const finder = new LabelFinder();
     parentPort!.on("message", async (msg: { id: number; candidate: Candidate } | null) => {
       if (!msg) return parentPort!.close();
       const events: Extract<FromWorker, { events: unknown }>["events"] = [];
-      for await (const ev of ingestCandidate(msg.candidate)) {
+      for await (const ev of reader.read(msg.candidate)) {
         if (ev.type === "error") events.push({ type: "error", file: ev.error.file, message: ev.error.message, line: ev.error.line, field: ev.error.field });
         else if (ev.type === "skip") events.push(ev);
         else {
-          const t = await attachLabel(ev.trajectory, { index, auto: init.autoLabels }, finder);
+          const t = ev.trajectory;
           let record: ScoreRecord;
           try {
             record = await scoreTrajectory(t, rubric, { outcome, run });
@@ -133,7 +138,7 @@ async function workerMain(): Promise<void> {
           events.push({ type: "record", record });
         }
       }
-      parentPort!.postMessage({ id: msg.id, events });
+      parentPort!.postMessage({ id: msg.id, used: reader.usedLabels(), events });
     });
   } catch (e) {
     parentPort!.postMessage({ fatal: (e as Error).message });
