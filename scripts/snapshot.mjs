@@ -52,7 +52,7 @@ async function write(folder, out) {
 }
 
 function compare(x, y) {
-  const read = (p) => new Map(readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((r) => [`${r.file}:${r.line}`, r]));
+  const read = (p) => new Map(readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((r) => [`${r.file.replace(/^.*?(data\/trajectories|\.data\/train)\//, "")}:${r.line}`, r]));
   const before = read(x);
   const after = read(y);
   let facts = 0;
