@@ -5,7 +5,7 @@
 //   node scripts/snapshot.mjs write ../shared/data/trajectories after.jsonl
 //   node scripts/snapshot.mjs compare before.jsonl after.jsonl
 import { createWriteStream, readFileSync } from "node:fs";
-import { analyze, loadRubric, readTrajectories, scoreTrajectory, outcomeProvider, DEFAULT_MODEL, runContext } from "../dist/src/index.js";
+import { analyze, loadRubric, readTrajectories, scoreStream, outcomeProvider, DEFAULT_MODEL } from "../dist/src/index.js";
 
 const [cmd, a, b] = process.argv.slice(2);
 if (cmd === "write" && a && b) await write(a, b);
@@ -36,14 +36,16 @@ function factsOf(f) {
 async function write(folder, out) {
   const rubric = loadRubric("swe-default");
   const outcome = outcomeProvider(DEFAULT_MODEL);
-  const run = await runContext([folder]);
+  // the records as `score` makes them (run-relative criteria against the whole folder)
+  const records = new Map();
+  for await (const ev of scoreStream([folder], { rubric, outcome })) if (ev.type === "record") records.set(`${ev.record.source.file}:${ev.record.source.line}`, ev.record);
   const w = createWriteStream(out);
   let n = 0;
   for await (const ev of readTrajectories([folder])) {
     if (ev.type !== "trajectory") continue;
     const t = ev.trajectory;
     const facts = factsOf(analyze(t));
-    const record = await scoreTrajectory(t, rubric, { outcome, run });
+    const record = records.get(`${t.source.file}:${t.source.line}`);
     w.write(JSON.stringify({ id: t.id, file: t.source.file, line: t.source.line ?? null, facts, record }) + "\n");
     n++;
   }

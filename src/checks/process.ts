@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { samePath } from "../analyze/paths.js";
 import type { Step } from "../types/trajectory.js";
-import { defineCheck, result } from "./types.js";
+import { defineCheck, result, type CheckResult, type RunContext } from "./types.js";
 
 /** Actions compare after trimming; whitespace inside a command is part of it. */
 const norm = (s: string) => s.trim();
@@ -91,21 +91,24 @@ export const failedEditStreak = defineCheck({
   },
 });
 
+const ExcessiveParams = z.object({ max_steps: z.number().int().positive().default(100), factor: z.number().positive().default(2), min_run_size: z.number().int().positive().default(5) }).strict();
+
+/** `excessive_steps` from a step count and the run it belongs to: it needs nothing else (so it can be decided again once the run is known). */
+export function excessiveVerdict(n: number, run: string | null, p: z.infer<typeof ExcessiveParams>, ctx: RunContext): CheckResult {
+  const size = run ? ctx.runSize?.get(run) : undefined;
+  const median = run && (size === undefined || size >= p.min_run_size) ? ctx.medianSteps?.get(run) : undefined;
+  if (median !== undefined) {
+    const limit = Math.max(median * p.factor, 10);
+    return result(n > limit, [], `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`);
+  }
+  return result(n > p.max_steps, [], `${n} steps (limit ${p.max_steps})`);
+}
+
 export const excessiveSteps = defineCheck({
   name: "excessive_steps",
   description: "The trajectory takes many more steps than usual: more than `factor` times the median of its run (when the run is known), else more than `max_steps`.",
-  params: z.object({ max_steps: z.number().int().positive().default(100), factor: z.number().positive().default(2), min_run_size: z.number().int().positive().default(5) }).strict(),
-  run(f, t, p, ctx) {
-    const n = t.steps.length;
-    const run = t.source.run;
-    const size = run ? ctx.runSize?.get(run) : undefined;
-    const median = run && (size === undefined || size >= p.min_run_size) ? ctx.medianSteps?.get(run) : undefined;
-    if (median !== undefined) {
-      const limit = Math.max(median * p.factor, 10);
-      return result(n > limit, [], `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`);
-    }
-    return result(n > p.max_steps, [], `${n} steps (limit ${p.max_steps})`);
-  },
+  params: ExcessiveParams,
+  run: (f, t, p, ctx) => excessiveVerdict(t.steps.length, t.source.run, p, ctx),
 });
 
 const LIMIT = new Set(["cost_limit", "context_limit", "time_limit", "step_limit", "gave_up", "format_error"]);

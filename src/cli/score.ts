@@ -3,7 +3,8 @@ import { closeSync, createWriteStream, existsSync, openSync, readSync, renameSyn
 import { jsonlLines } from "../io/read.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
-import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
+import { finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
+import { scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { buildJudge, type BuiltJudge } from "../judge/build.js";
@@ -133,30 +134,33 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   const judgeOutcome = !!built && (built.config.outcome || mode === "outcome");
   const modelPath = judgeOutcome ? null : outcomeModelPath(o.outcomeModel);
   const outcome = modelPath ? outcomeProvider(modelPath) : undefined; // fails here, before any work, on a bad model
-  const ctx = o.runContext && needsRunContext(rubric) ? await runContext(inputs) : undefined;
+  // run-relative criteria: decided at the end, over the output file (or, on stdout, over records set aside)
+  const runRelative = o.runContext && needsRunContext(rubric);
+  const toFile = !!o.output && o.output !== "-";
   const done = o.resume ? await finishedIds(o.output!) : new Set<string>();
   if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);
   const out = jsonlWriter(o.output, o.resume);
   const started = Date.now();
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
-  const summary = new ScoreSummary();
+  let summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
     const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length, ...(judge ? judgePayload(judge.stats, summary.records, started) : {}) }));
-    const events =
+    const scored =
       o.jobs > 1 && !judge && !o.resume
-        ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, run: ctx, jobs: o.jobs, onProgress })
+        ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, jobs: o.jobs, onProgress })
         : scoreStream(inputs, {
             rubric,
             labels: o.labels,
             autoLabels: o.autoLabels,
-            run: ctx,
+            runContext: false,
             outcome: judgeOutcome ? judge : outcome,
             judge,
             onProgress,
             concurrency: built ? built.config.concurrency : 1,
             skip: done,
           });
+    const events = runRelative && !toFile ? withRunContext(scored, rubric) : scored;
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
@@ -167,6 +171,11 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   } finally {
     bar.stop();
     await out.close();
+  }
+  if (runRelative && toFile) {
+    const final = new ScoreSummary();
+    await finishRunContext(o.output!, rubric, (r) => final.add(r));
+    summary = final;
   }
   if (!o.quiet) {
     note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);

@@ -1,7 +1,7 @@
 /** Scores for filter/select: read from --scores files, or computed by scoring the inputs (no judge). */
 import { readScores } from "../eval/read.js";
 import { loadRubric } from "../rubric/load.js";
-import { needsRunContext, runContext, scoreStream } from "../score/stream.js";
+import { scoreStream } from "../score/stream.js";
 import { outcomeProvider } from "../outcome/provider.js";
 import { outcomeModelPath } from "./score.js";
 import type { ScoreRecord } from "../types/score.js";
@@ -28,8 +28,7 @@ export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ re
   const model = outcomeModelPath(undefined);
   const outcome = model ? outcomeProvider(model) : undefined;
   note(`scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`);
-  const run = needsRunContext(rubric) ? await runContext(inputs) : undefined;
-  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, run, outcome })) {
+  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, outcome })) {
     if (ev.type === "record") records.push(ev.record);
     else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);
   }

@@ -31,6 +31,11 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** called after each candidate has been read */
   onCandidate?: (c: Candidate) => void;
+  /**
+   * false: leave out the canonical actions, ending and `can_run` (a pass that only counts steps,
+   * such as the run-context pass of `score`); default true
+   */
+  canonical?: boolean;
 }
 
 const SMALL_FILE_BYTES = 64 * 1024 * 1024;
@@ -74,7 +79,7 @@ function readSmall(path: string, limit: number): Buffer | null {
 /** Read one candidate file or directory; each trajectory gets its canonical actions from its scaffold. */
 export async function* ingestCandidate(c: Candidate, opts: IngestOptions = {}, bytes: Buffer | null = null): AsyncGenerator<IngestEvent> {
   for await (const ev of readCandidate(c, opts, bytes)) {
-    if (ev.type === "trajectory") canonicalize(ev.trajectory);
+    if (ev.type === "trajectory" && opts.canonical !== false) canonicalize(ev.trajectory);
     yield ev;
   }
 }

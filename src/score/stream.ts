@@ -4,6 +4,7 @@ import type { IngestError } from "../io/error.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { ScoreRecord } from "../types/score.js";
+import { needsRunContext, withRunContext } from "./context.js";
 import { errorRecord, scoreTrajectory, type ScoreOptions } from "./score.js";
 
 export type ScoreEvent =
@@ -13,32 +14,13 @@ export type ScoreEvent =
 
 export interface ScoreStreamOptions extends ReadOptions, ScoreOptions {
   rubric: Rubric;
-}
-
-/** Whether any criterion compares a trajectory with the rest of its run. */
-export function needsRunContext(rubric: Rubric): boolean {
-  return rubric.criteria.some((c) => c.kind === "check" && c.check === "excessive_steps");
-}
-
-/** First pass: the median number of steps of each run (for checks that compare with the run). */
-export async function runContext(inputs: string[], opts: ReadOptions = {}): Promise<RunContext> {
-  const steps = new Map<string, number[]>();
-  for await (const ev of readTrajectories(inputs, { ...opts, autoLabels: false, labels: [], onProgress: undefined })) {
-    if (ev.type !== "trajectory" || !ev.trajectory.source.run) continue;
-    const key = ev.trajectory.source.run;
-    const list = steps.get(key) ?? [];
-    list.push(ev.trajectory.steps.length);
-    steps.set(key, list);
-  }
-  const medianSteps = new Map<string, number>();
-  const runSize = new Map<string, number>();
-  for (const [run, xs] of steps) {
-    runSize.set(run, xs.length);
-    xs.sort((a, b) => a - b);
-    const m = xs.length >> 1;
-    medianSteps.set(run, xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2);
-  }
-  return { medianSteps, runSize };
+  /**
+   * false: decide run-relative criteria without the run (a trajectory is long against a fixed
+   * limit); default: against its run, decided after one pass (`withRunContext`), unless `run` is given
+   */
+  runContext?: boolean;
+  /** steps and runs of records scored before (a resumed run's), counted into the run context */
+  priorSteps?: Iterable<{ run: string | null; steps: number }>;
 }
 
 /**
@@ -48,6 +30,10 @@ export async function runContext(inputs: string[], opts: ReadOptions = {}): Prom
  * input order.
  */
 export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & { concurrency?: number; skip?: Set<string> }): AsyncGenerator<ScoreEvent> {
+  if (!opts.run && opts.runContext !== false && needsRunContext(opts.rubric)) {
+    yield* withRunContext(scoreStream(inputs, { ...opts, runContext: false }), opts.rubric, opts.priorSteps);
+    return;
+  }
   const limit = Math.max(1, opts.concurrency ?? 1);
   const window: Promise<ScoreEvent>[] = [];
   const score = async (t: import("../types/trajectory.js").Trajectory): Promise<ScoreEvent> => {
