@@ -1,8 +1,9 @@
 /**
  * Analysis + checks benchmark. Prints, from one run: the time to ingest the
- * shared real trajectories, and the time to ingest, analyse and run every check
- * of the built-in rubric (no judge) on them, alternating; target: checks add at
- * most 50% to ingestion time, read as the median over paired rounds.
+ * shared real trajectories, and the time to score them as `score` does (ingest, analyse, run
+ * every check of the built-in rubric, no judge or outcome model, run-relative criteria decided
+ * at the end), alternating; target: checks add at most 50% to ingestion time, read as the
+ * median over paired rounds.
  *
  * Usage: node dist/bench/score.js [--data DIR] [--rounds N]   (BENCH_ROUNDS=1 prints each round)
  */
@@ -14,7 +15,7 @@ import { clearShellCache } from "../src/analyze/shell.js";
 import { discover } from "../src/ingest/discover.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { loadRubric } from "../src/rubric/load.js";
-import { scoreTrajectory } from "../src/score/score.js";
+import { scoreStream } from "../src/score/stream.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
@@ -30,13 +31,10 @@ async function ingestOnly(): Promise<number> {
   return n;
 }
 
+/** What `score` does without a judge or outcome model: one reading, the checks, the run-relative criteria decided at the end. */
 async function ingestAndScore(): Promise<number> {
   let n = 0;
-  for await (const ev of ingest([DATA])) {
-    if (ev.type !== "trajectory") continue;
-    await scoreTrajectory(ev.trajectory, rubric);
-    n++;
-  }
+  for await (const ev of scoreStream([DATA], { rubric, autoLabels: false })) if (ev.type === "record") n++;
   return n;
 }
 

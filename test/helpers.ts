@@ -1,6 +1,7 @@
 /** Test helpers: where the project and the shared real data live, and collecting ingest events. */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { describe, it as nodeIt } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ingest } from "../src/ingest/pipeline.js";
 import type { IngestError } from "../src/io/error.js";
@@ -35,4 +36,32 @@ export async function one(file: string): Promise<Trajectory> {
   if (errors.length) throw new Error(errors.map((e) => e.describe()).join("\n"));
   if (trajectories.length !== 1) throw new Error(`expected 1 trajectory from ${file}, got ${trajectories.length}`);
   return trajectories[0];
+}
+
+type It = typeof nodeIt;
+
+/**
+ * A suite of tests that read the shared real data. Without the data its tests are still listed,
+ * each reported as skipped (so a run says how many it could not run), and none of its hooks runs.
+ * The suite's function gets the `it` to use: the real one, or one that registers skipped tests.
+ */
+export function sharedSuite(name: string, fn: (it: It) => void): void {
+  const use = HAS_SHARED ? nodeIt : skippedIt;
+  describe(name, () => {
+    const outer = current;
+    current = use;
+    try {
+      fn(use);
+    } finally {
+      current = outer;
+    }
+  });
+}
+
+const skippedIt = ((title: string) => nodeIt(title, { skip: "shared data not present" }, () => {})) as unknown as It;
+let current: It = nodeIt;
+
+/** The `it` of the shared-data suite being set up (for helpers that register tests from a suite's body). */
+export function suiteIt(): It {
+  return current;
 }

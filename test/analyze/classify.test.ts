@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { classifySteps, type StepFacts } from "../../src/analyze/classify.js";
-import { makeTrajectory } from "../../src/scaffolds/build.js";
-import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
-import { HAS_SHARED, collect, shared } from "../helpers.js";
+import type { FormatName, Trajectory } from "../../src/types/trajectory.js";
+import { trajectory, type Turn } from "../build.js";
+import { HAS_SHARED, collect, shared, sharedSuite } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -26,26 +26,8 @@ function expectStep(f: Named, want: Partial<Named>, label = `step ${f.index}`): 
 // ---------------------------------------------------------------------------------------------
 // Synthetic trajectories
 
-type Call = { tool: string; args: Record<string, unknown>; synthetic?: boolean };
-/** One response: its tool calls, and the observation answering it (null: none) */
-type Turn = { calls: Call[]; obs: string | null };
-
 function synth(turns: Turn[], format: FormatName = "mini-swe-agent"): Trajectory {
-  const messages: Message[] = [{ role: "system", content: "sys" }, { role: "user", content: "Fix the bug." }];
-  turns.forEach((turn, i) => {
-    const tool_calls = turn.calls.map((c, k) => ({
-      id: `call_${i}_${k}`, type: "function" as const, function: { name: c.tool, arguments: JSON.stringify(c.args) }, ...(c.synthetic ? { synthetic: true } : {}),
-    }));
-    messages.push({ role: "assistant", content: "", tool_calls });
-    if (turn.obs === null) return;
-    if (turn.calls.length === 1 && !turn.calls[0].synthetic) messages.push({ role: "tool", tool_call_id: tool_calls[0].id, content: turn.obs });
-    else messages.push({ role: "user", content: turn.obs });
-  });
-  return makeTrajectory({
-    hash: "0".repeat(64), instance_id: "synthetic__synthetic-1",
-    source: { format, variant: "test", file: "synthetic", scaffold: "synthetic", model: null, run: null },
-    task: "Fix the bug.", messages, patch: null, exit_status: "Submitted",
-  });
+  return trajectory({ turns, format });
 }
 
 const ok = (text = "") => `<returncode>0</returncode>\n<output>\n${text}</output>`;
@@ -240,7 +222,7 @@ describe("classifySteps: editor tools (synthetic)", () => {
 // ---------------------------------------------------------------------------------------------
 // Real trajectories
 
-describe("classifySteps: real steps from every scaffold", { skip }, () => {
+sharedSuite("classifySteps: real steps from every scaffold", (it) => {
   const cache = new Map<string, Trajectory[]>();
   after(() => cache.clear());
   async function steps(rel: string, line = 1): Promise<StepFacts[]> {

@@ -9,9 +9,9 @@ import { after, describe, it } from "node:test";
 import { analyze, type ExitFamily, type Facts } from "../../src/analyze/facts.js";
 import { endingOf } from "../../src/scaffolds/actions.js";
 import { outsideRepo, repoPath, samePath } from "../../src/analyze/paths.js";
-import { makeTrajectory } from "../../src/scaffolds/build.js";
-import type { Message, Trajectory } from "../../src/types/trajectory.js";
-import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
+import { bash, trajectory } from "../build.js";
+import { HAS_SHARED, ROOT, collect, shared, sharedSuite } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -148,7 +148,7 @@ describe("analyze: the project's examples", () => {
   });
 });
 
-describe("analyze: the shared data", { skip }, () => {
+sharedSuite("analyze: the shared data", (it) => {
   const LITE = "sweagent-gpt4-lite/results/swe-agent-results";
   const GEMINI = "minisweagent-gemini3pro/swebench_results/20251118_gemini-3-pro-74pct/trajs";
   const OHC = "openhands-codeact-claude35/evaluation/evaluation_outputs/outputs/princeton-nlp__SWE-bench_Verified-test/CodeActAgent/claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1/llm_completions";
@@ -243,18 +243,7 @@ describe("analyze: the shared data", { skip }, () => {
 // ---------------------------------------------------------------------------------------------
 
 function synth(commands: [string, string][], patch: string | null): Trajectory {
-  const messages: Message[] = [{ role: "system", content: "sys" }, { role: "user", content: "Fix the bug." }];
-  commands.forEach(([command, obs], i) => {
-    const id = `c${i}`;
-    messages.push({ role: "assistant", content: "", tool_calls: [{ id, type: "function", function: { name: "bash", arguments: JSON.stringify({ command }) } }] });
-    messages.push({ role: "tool", tool_call_id: id, content: obs });
-  });
-  messages.push({ role: "assistant", content: "Fixed: all tests pass." });
-  return makeTrajectory({
-    hash: "1".repeat(64), instance_id: "pkg__pkg-1",
-    source: { format: "mini-swe-agent", variant: "1.1", file: "synthetic", scaffold: "synthetic", model: null, run: null },
-    task: "Fix it.", messages, patch, exit_status: "Submitted",
-  });
+  return trajectory({ turns: commands.map(([c, obs]) => bash(c, obs)), patch, closing: "Fixed: all tests pass.", instance: "pkg__pkg-1", task: "Fix it." });
 }
 const ok = "<returncode>0</returncode>\n<output>\n</output>";
 const diff = (path: string, isNew = false) =>

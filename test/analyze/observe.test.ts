@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { observe, testSummary, type ErrorMark, type Observed, type TestSummary } from "../../src/analyze/observe.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
-import { HAS_SHARED, collect, shared } from "../helpers.js";
+import { HAS_SHARED, collect, shared, sharedSuite } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -216,7 +216,7 @@ describe("observe: error markers", () => {
 });
 
 /** Real observations: each case names the file and step and what the observation says. */
-describe("observe: real observations from the shared data", { skip }, () => {
+sharedSuite("observe: real observations from the shared data", (it) => {
   const cache = new Map<string, Trajectory[]>();
   after(() => cache.clear());
   async function step(rel: string, index: number, line = 1): Promise<string | null> {

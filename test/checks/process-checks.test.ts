@@ -14,9 +14,9 @@ import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
 import { CHECKS, type CheckResult, type RunContext } from "../../src/checks/index.js";
-import { makeTrajectory } from "../../src/scaffolds/build.js";
-import type { FormatName, Message, Trajectory } from "../../src/types/trajectory.js";
-import { collect, HAS_SHARED, one, SHARED, shared } from "../helpers.js";
+import type { FormatName, Trajectory } from "../../src/types/trajectory.js";
+import { command as commandTurn, trajectory } from "../build.js";
+import { collect, HAS_SHARED, one, SHARED, shared, sharedSuite, suiteIt } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -92,6 +92,7 @@ function label(c: RealCase): string {
 
 /** One test per case: the exact verdict and evidence. */
 function realCases(name: string, cases: RealCase[]): void {
+  const it = suiteIt();
   for (const c of cases) {
     it(`${label(c)} -> ${c.present} ${JSON.stringify(c.evidence)}`, async () => {
       const t = await load(c.file, c.line);
@@ -114,27 +115,8 @@ type Act = [tool: string, command: string, observation: string];
  * by a user message.
  */
 function synth(acts: Act[], o: { format?: FormatName; run?: string | null; exit?: string | null } = {}): Trajectory {
-  const messages: Message[] = [{ role: "system", content: "You are a helpful assistant." }, { role: "user", content: "Fix the bug." }];
-  acts.forEach(([tool, command, observation], i) => {
-    if (tool === "none") {
-      messages.push({ role: "assistant", content: command }, { role: "user", content: observation });
-      return;
-    }
-    const id = `call_${i}`;
-    messages.push(
-      { role: "assistant", content: "", tool_calls: [{ id, type: "function", function: { name: tool, arguments: JSON.stringify({ command }) } }] },
-      { role: "tool", tool_call_id: id, content: observation },
-    );
-  });
-  return makeTrajectory({
-    hash: "0".repeat(64),
-    instance_id: "synthetic__synthetic-1",
-    source: { format: o.format ?? "mini-swe-agent", variant: "1.1", file: "synthetic", scaffold: "synthetic", model: null, run: o.run ?? null },
-    task: "Fix the bug.",
-    messages,
-    patch: null,
-    exit_status: o.exit === undefined ? "Submitted" : o.exit,
-  });
+  const turns = acts.map(([tool, command, obs]) => (tool === "none" ? { thought: command, obs } : commandTurn(tool, command, obs)));
+  return trajectory({ turns, format: o.format, run: o.run, exit: o.exit });
 }
 
 /** A mini-swe-agent observation. */
@@ -148,7 +130,7 @@ const sweEdit = (n: number, ok: boolean): Act => ["edit", `edit ${n}:${n}\n    x
 // ---------------------------------------------------------------------------------------------
 
 describe("repeats_actions", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("repeats_actions", [
       // POSITIVES
       // SWE-agent Java, gpt-4o-mini: steps 17-21 are the byte-identical `edit 10:81` on
@@ -274,7 +256,7 @@ describe("repeats_actions", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("failed_edit_streak", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("failed_edit_streak", [
       // POSITIVES
       // SWE-agent Lite: 5-9 are five `edit 63:63` attempts, every one rejected "Your proposed edit has
@@ -343,16 +325,11 @@ describe("failed_edit_streak", () => {
     });
 
     it("str_replace that matches nothing, 3 times (OpenHands editor)", () => {
-      const miss = (k: number): Act => ["str_replace_editor", JSON.stringify({ command: "str_replace", path: "/testbed/src/a.py", old_str: `x = ${k}`, new_str: "x = 0" }), `ERROR:\nNo replacement was performed, old_str \`x = ${k}\` did not appear verbatim in /testbed/src/a.py.`];
-      // the editor takes several arguments, so build the calls with real JSON arguments
-      const messages: Message[] = [{ role: "user", content: "Fix the bug." }];
-      [miss(1), miss(2), miss(3)].forEach(([tool, args, obs], i) => {
-        messages.push({ role: "assistant", content: "", tool_calls: [{ id: `c${i}`, type: "function", function: { name: tool, arguments: args } }] }, { role: "tool", tool_call_id: `c${i}`, content: obs });
+      const miss = (k: number) => ({
+        calls: [{ tool: "str_replace_editor", args: { command: "str_replace", path: "/testbed/src/a.py", old_str: `x = ${k}`, new_str: "x = 0" } }],
+        obs: `ERROR:\nNo replacement was performed, old_str \`x = ${k}\` did not appear verbatim in /testbed/src/a.py.`,
       });
-      const t = makeTrajectory({
-        hash: "1".repeat(64), instance_id: null, source: { format: "openhands-output", variant: "events", file: "synthetic", scaffold: "synthetic", model: null, run: null },
-        task: null, messages, patch: null, exit_status: "submitted",
-      });
+      const t = trajectory({ turns: [miss(1), miss(2), miss(3)], format: "openhands-output", exit: "submitted" });
       const r = check("failed_edit_streak", t);
       assert.deepEqual([r.present, r.evidence], [true, [0, 1, 2]]);
     });
@@ -373,7 +350,7 @@ describe("excessive_steps", () => {
   // 89 (6), Moatless gpt-4o 9.5 (24). The first is recomputed below.
   const DOUBAO = "20240825_SWE-agent_doubao-pro-128k";
 
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("excessive_steps", [
       // POSITIVES
       // mini-swe-agent deepseek: 157 assistant actions (157 API calls), against the default limit of 100.
@@ -449,7 +426,7 @@ describe("excessive_steps", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("budget_exhausted", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("budget_exhausted", [
       // POSITIVES
       // SWE-agent Lite: info.exit_status "exit_cost" ($2.10 of a $2 limit, 21 calls); the last of 18
@@ -533,7 +510,7 @@ describe("budget_exhausted", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("hallucinated_paths", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("hallucinated_paths", [
       // POSITIVES
       // SWE-agent Lite: `open /django__django/django/db/models/fields.py` -> "File ... not found"
@@ -625,7 +602,7 @@ describe("hallucinated_paths", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("destructive_commands", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("destructive_commands", [
       // POSITIVES. Until `git checkout <file>` was recognised, the shared data had only two (the
       // marshmallow and pvlib reruns); the synthetic cases cover the other commands.
@@ -743,7 +720,7 @@ describe("destructive_commands", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("env_tampering", () => {
-  describe("real trajectories", { skip }, () => {
+  sharedSuite("real trajectories", (it) => {
     realCases("env_tampering", [
       // POSITIVES
       // mini-swe-agent deepseek: `cd /testbed && pip install -e . 2>&1 | tail -20` (4).

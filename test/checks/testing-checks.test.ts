@@ -12,9 +12,9 @@ import { describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
 import { CHECKS, type CheckResult } from "../../src/checks/index.js";
 import { successClaim } from "../../src/checks/testing.js";
-import { makeTrajectory, sha256 } from "../../src/scaffolds/build.js";
-import type { Message, Trajectory } from "../../src/types/trajectory.js";
-import { HAS_SHARED, collect, shared } from "../helpers.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
+import { bash, trajectory } from "../build.js";
+import { HAS_SHARED, collect, shared, sharedSuite } from "../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -363,7 +363,7 @@ const REAL: Record<CheckName, RealCase[]> = {
   ],
 };
 
-describe("testing and patch checks on real trajectories", { skip }, () => {
+sharedSuite("testing and patch checks on real trajectories", (it) => {
 
   for (const name of CHECK_NAMES) {
     describe(name, () => {
@@ -403,30 +403,9 @@ let seq = 0;
 
 /** A canonical trajectory from shell actions, a final patch and a closing message. */
 function synth(acts: Act[], patch: string | null, closing?: string): Trajectory {
-  const messages: Message[] = [
-    { role: "system", content: "You are a helpful assistant that can interact with a computer." },
-    { role: "user", content: "Fix the bug in pkg/core.py." },
-  ];
-  acts.forEach((a, i) => {
-    const id = `call_${i}`;
-    messages.push({
-      role: "assistant",
-      content: `THOUGHT: step ${i}`,
-      tool_calls: [{ id, type: "function", function: { name: "bash", arguments: JSON.stringify({ command: a.cmd }) } }],
-    });
-    messages.push({ role: "tool", tool_call_id: id, content: `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>` });
-  });
-  if (closing !== undefined) messages.push({ role: "assistant", content: closing });
   seq++;
-  return makeTrajectory({
-    hash: sha256(`synthetic-${seq}`),
-    instance_id: `synthetic__case-${seq}`,
-    source: { format: "mini-swe-agent", variant: "1.1", file: "synthetic.traj.json", scaffold: "mini-swe-agent", model: null, run: null },
-    task: "Fix the bug in pkg/core.py.",
-    messages,
-    patch,
-    exit_status: "Submitted",
-  });
+  const turns = acts.map((a, i) => bash(a.cmd, `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>`, `THOUGHT: step ${i}`));
+  return trajectory({ turns, patch, closing, seed: String(seq), instance: `synthetic__case-${seq}`, task: "Fix the bug in pkg/core.py." });
 }
 
 /** A unified diff modifying an existing file. */

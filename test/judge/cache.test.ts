@@ -32,7 +32,8 @@ function fresh(): string {
   server.script = null;
   return join(dir, `run-${++n}`, "judge.sqlite");
 }
-const http = (model = "test-judge") => new OpenAICompatible({ baseURL: server.url, model, maxRetries: 0, timeoutMs: 5000 });
+// (a generous timeout: on a loaded machine a request may wait seconds for the event loop; counts must not depend on it)
+const http = (model = "test-judge") => new OpenAICompatible({ baseURL: server.url, model, maxRetries: 0, timeoutMs: 60_000 });
 const REQ: ChatRequest = { system: "You judge.", user: "Is the patch good?", maxTokens: 64 };
 /** the response as it survives JSON (undefined fields dropped), without the cache mark */
 const plain = (r: CachedResponse) => {
@@ -159,6 +160,8 @@ test("concurrent identical requests make one server request", async () => {
   const cache = new JudgeCache(fresh());
   const b = cachedBackend(http(), cache, "ns");
   server.script = () => ({ delayMs: 100, json: completion("YES") });
+  // the five calls are made before any answer can come back (the in-flight entry is set before the
+  // first call waits), so the count does not depend on how fast the machine is
   const all = (await Promise.all(Array.from({ length: 5 }, () => b.chat(REQ)))) as CachedResponse[];
   assert.equal(server.requests.length, 1);
   assert.equal(all.filter((r) => r.cacheHit).length, 4, "the four that waited spent nothing");

@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeTrajectory } from "../../src/scaffolds/build.js";
-import type { Message, Trajectory } from "../../src/types/trajectory.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
+import { bash, trajectory } from "../build.js";
 import { ROOT } from "../helpers.js";
 
 export const CLI = join(ROOT, "dist", "src", "cli", "main.js");
@@ -29,17 +29,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = freshCache()): P
 
 /** A two-step mini-swe-agent trajectory with a patch; `observation` is what the first command printed. */
 export function traj(observation: string): Trajectory {
-  const messages: Message[] = [
-    { role: "system", content: "sys" },
-    { role: "user", content: "Fix the slug bug." },
-    { role: "assistant", content: "look", tool_calls: [{ id: "c1", type: "function", function: { name: "bash", arguments: '{"command":"cat slug.py"}' } }] },
-    { role: "tool", tool_call_id: "c1", content: observation },
-    { role: "assistant", content: "fix", tool_calls: [{ id: "c2", type: "function", function: { name: "bash", arguments: '{"command":"sed -i s/a/b/ slug.py"}' } }] },
-    { role: "tool", tool_call_id: "c2", content: "" },
-  ];
-  return makeTrajectory({
-    hash: "ab".repeat(32), instance_id: "x__y-1", task: "Fix the slug bug.", messages, exit_status: "Submitted",
+  return trajectory({
+    turns: [bash("cat slug.py", observation, "look"), bash("sed -i s/a/b/ slug.py", "", "fix")],
+    task: "Fix the slug bug.", instance: "x__y-1", system: "sys",
     patch: "diff --git a/slug.py b/slug.py\n--- a/slug.py\n+++ b/slug.py\n@@ -1 +1 @@\n-a\n+b\n",
-    source: { format: "mini-swe-agent", variant: "1.1", file: "t.traj.json", scaffold: "mini", model: null, run: null },
   });
 }

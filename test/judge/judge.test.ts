@@ -25,7 +25,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
   });
   after(() => server.close());
   const provider = (mode: "rubric" | "criterion", outcome = false) =>
-    judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 2, timeoutMs: 5000 }), { mode, outcome });
+    judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 2, timeoutMs: 60_000 }), { mode, outcome });
 
   it("rubric mode: one JSON-schema call per trajectory; verdicts map to values; evidence outside the trajectory is dropped", async () => {
     server.requests.length = 0;

@@ -24,7 +24,7 @@ describe("judge panels, samples and dialects", () => {
     server = await startServer();
   });
   after(() => server.close());
-  const backend = (model = "test-judge", dialect: Dialect = "openai") => new OpenAICompatible({ baseURL: server.url, model, dialect, maxRetries: 0, timeoutMs: 5000 });
+  const backend = (model = "test-judge", dialect: Dialect = "openai") => new OpenAICompatible({ baseURL: server.url, model, dialect, maxRetries: 0, timeoutMs: 60_000 });
 
   it("each dialect asks for structured output in its own field", async () => {
     const where: Record<Dialect, string> = { openai: "response_format", sglang: "response_format", ollama: "response_format", vllm: "structured_outputs", llamacpp: "json_schema" };

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { getEncoding } from "js-tiktoken";
-import { makeTrajectory } from "../../src/scaffolds/build.js";
 import { renderTranscript, shareCap } from "../../src/judge/render.js";
 import { defaultCounter, hfCounter, loadCounter, tiktokenCounter, type TokenCounter } from "../../src/judge/tokens.js";
-import type { Message, Trajectory } from "../../src/types/trajectory.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
+import { bash, trajectory } from "../build.js";
 import { collect, HAS_SHARED, SHARED } from "../helpers.js";
 
 /** A tiny BPE tokenizer.json: lowercase letters, two merge chains, everything else [UNK]; a <s> special token added by the template. */
@@ -37,16 +37,9 @@ const hex = (n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Ma
 
 /** Steps whose observations tokenise far more densely than 4 characters a token. */
 function dense(steps: number, obs: (i: number) => string): Trajectory {
-  const messages: Message[] = [{ role: "user", content: `Fix it. ${cjk(3000)}` }];
-  for (let i = 0; i < steps; i++) {
-    messages.push({ role: "assistant", content: `step ${i}`, tool_calls: [{ id: `c${i}`, type: "function", function: { name: "bash", arguments: JSON.stringify({ command: `cat f${i}` }) } }] });
-    messages.push({ role: "tool", tool_call_id: `c${i}`, content: obs(i) });
-  }
-  return makeTrajectory({
-    hash: "cd".repeat(32), instance_id: "x__y-2", task: messages[0].content, messages, exit_status: "Submitted",
-    patch: `diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-${hex(3000)}\n+${cjk(3000)}\n`,
-    source: { format: "mini-swe-agent", variant: "1.1", file: "t.traj.json", scaffold: "mini", model: null, run: null },
-  });
+  const task = `Fix it. ${cjk(3000)}`;
+  const turns = Array.from({ length: steps }, (_, i) => bash(`cat f${i}`, obs(i), `step ${i}`));
+  return trajectory({ task, turns, instance: "x__y-2", patch: `diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-${hex(3000)}\n+${cjk(3000)}\n` });
 }
 
 describe("token counters", () => {

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IngestError } from "../../src/io/error.js";
 import { LabelIndex } from "../../src/labels/join.js";
+import { bare } from "../build.js";
 import { parseLabelFile } from "../../src/labels/parse.js";
-import { TRAJECTORY_SCHEMA, type Trajectory } from "../../src/types/trajectory.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rubricate-labels-"));
 function write(name: string, content: unknown): string {
@@ -17,11 +18,7 @@ function write(name: string, content: unknown): string {
 }
 
 function traj(instance: string, run: string | null, file = join(dir, "x.traj")): Trajectory {
-  return {
-    schema: TRAJECTORY_SCHEMA, id: "x", instance_id: instance, task: null, messages: [], steps: [], patch: null,
-    exit_status: null, stats: {}, label: null,
-    source: { format: "sweagent-traj", variant: "0.x", file, scaffold: "SWE-agent", model: null, run },
-  };
+  return bare(instance, { file, run });
 }
 
 describe("label files", () => {

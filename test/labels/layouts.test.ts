@@ -12,7 +12,8 @@ import { describe, it } from "node:test";
 import type { IngestError } from "../../src/io/error.js";
 import { LabelFinder } from "../../src/labels/join.js";
 import { readTrajectories, type ReadOptions } from "../../src/labels/stream.js";
-import { TRAJECTORY_SCHEMA, type Trajectory } from "../../src/types/trajectory.js";
+import type { Trajectory } from "../../src/types/trajectory.js";
+import { bare } from "../build.js";
 import { FIXTURES } from "../helpers.js";
 
 const LABELS = join(FIXTURES, "labels");
@@ -220,9 +221,5 @@ describe("run reports given with --labels", () => {
 });
 
 function traj(instance: string, run: string | null, file: string, line?: number): Trajectory {
-  return {
-    schema: TRAJECTORY_SCHEMA, id: "x", instance_id: instance, task: null, messages: [], steps: [], patch: null,
-    exit_status: null, stats: {}, label: null,
-    source: { format: "sweagent-traj", variant: "0.x", file, scaffold: "SWE-agent", model: null, run, ...(line !== undefined ? { line } : {}) },
-  };
+  return bare(instance, { file, run, ...(line !== undefined ? { line } : {}) });
 }

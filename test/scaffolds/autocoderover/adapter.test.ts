@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { acrAdapter } from "../../../src/scaffolds/autocoderover/adapter.js";
-import { HAS_SHARED, collect, one, shared } from "../../helpers.js";
+import { HAS_SHARED, collect, one, shared, sharedSuite } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const RUN1 = "acr-gpt4-lite/results/acr-run-1/applicable_patch/astropy__astropy-14365_2024-04-06_13-27-09";
@@ -17,7 +17,7 @@ interface Row {
   run: string;
 }
 
-describe("AutoCodeRover adapter", { skip }, () => {
+sharedSuite("AutoCodeRover adapter", (it) => {
   it("detects attempt folders by their file names", () => {
     assert.ok(acrAdapter.detect(["conversation_round_0.json", "problem_statement.txt", "cost.json"]));
     assert.ok(acrAdapter.detect(["debug_agent_write_patch_1.json", "tool_call_sequence.json"]));

@@ -8,13 +8,13 @@ import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { actionsOf, endingOf } from "../../../src/scaffolds/actions.js";
 import { TrajectorySchema } from "../../../src/types/trajectory.js";
-import { collect, ROOT } from "../../helpers.js";
+import { collect, ROOT, sharedSuite } from "../../helpers.js";
 
 const DATA = join(process.env.RUBRICATE_FORMATS_DATA ?? resolve(ROOT, "..", "main", ".data", "formats"), "claude-code");
 const skip = existsSync(DATA) ? false : `no real Claude Code logs at ${DATA} (see SOURCES.md in that folder); skipped`;
 if (skip) console.log(`# ${skip}`);
 
-describe("claude-code: real session logs", { skip }, () => {
+sharedSuite("claude-code: real session logs", (it) => {
   it("every log in the folder reads; sub-agent and compaction logs beside a session are read with it", async () => {
     const { trajectories, errors, skipped } = await collect([DATA]);
     assert.deepEqual(errors.map((e) => e.describe()), []);

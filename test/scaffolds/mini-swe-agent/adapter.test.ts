@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HAS_SHARED, one, shared } from "../../helpers.js";
+import { HAS_SHARED, one, shared, sharedSuite } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
-describe("mini-swe-agent adapter", { skip }, () => {
+sharedSuite("mini-swe-agent adapter", (it) => {
   it("reads 1.1 (tool calls, role tool, final exit message)", async () => {
     const t = await one(shared("minisweagent-deepseek/output/deepseek_chat_dev/pvlib__pvlib-python-1606/pvlib__pvlib-python-1606.traj.json"));
     assert.equal(t.source.format, "mini-swe-agent");

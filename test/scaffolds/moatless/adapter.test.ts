@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { moatlessAdapter } from "../../../src/scaffolds/moatless/adapter.js";
-import { collect, HAS_SHARED, one, shared } from "../../helpers.js";
+import { collect, HAS_SHARED, one, shared, sharedSuite } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const EVAL = "moatless-lite/evaluations";
 
-describe("Moatless adapter", { skip }, () => {
+sharedSuite("Moatless adapter", (it) => {
   it("reads the AgenticLoop transitions variant", async () => {
     const t = await one(shared(`${EVAL}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-16139.json`));
     assert.equal(t.source.format, "moatless");
@@ -94,7 +94,7 @@ interface Row {
   run: string;
 }
 
-describe("every Moatless trajectory in the shared index", { skip }, () => {
+sharedSuite("every Moatless trajectory in the shared index", (it) => {
   it("yields exactly one trajectory per file, with steps and the upstream patch", async () => {
     const rows = (readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) as Row[]).filter((r) =>
       r.format.startsWith("moatless"),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { diffFromInferLog, openHandsCompletionAdapter, openHandsOutputAdapter } from "../../../src/scaffolds/openhands/adapter.js";
-import { collect, FIXTURES, HAS_SHARED, one, shared } from "../../helpers.js";
+import { collect, FIXTURES, HAS_SHARED, one, shared, sharedSuite } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const OUTPUT = "openhands-output-format-sample/evaluation/benchmarks/multi_swe_bench/examples/output.jsonl";
@@ -23,7 +23,7 @@ async function completion(instance: string) {
   return one(join(dir, files[0]));
 }
 
-describe("OpenHands output.jsonl adapter", { skip }, () => {
+sharedSuite("OpenHands output.jsonl adapter", (it) => {
   it("reads V0 history events into tool-call messages", async () => {
     const ts = await outputLines();
     assert.deepEqual(ts.map((t) => t.instance_id), ["ponylang__ponyc-4595", "ponylang__ponyc-4593", "ponylang__ponyc-4588"]);
@@ -161,7 +161,7 @@ describe("OpenHands output.jsonl adapter, list-of-pairs history (fixture)", () =
   });
 });
 
-describe("OpenHands llm_completions adapter", { skip }, () => {
+sharedSuite("OpenHands llm_completions adapter", (it) => {
   it("reads the last call's messages + response, the patch from the infer log", async () => {
     const t = await completion("django__django-11099");
     assert.equal(t.source.format, "openhands-llm-completion");
@@ -255,7 +255,7 @@ interface Row {
   run: string;
 }
 
-describe("every OpenHands trajectory in the shared index", { skip }, () => {
+sharedSuite("every OpenHands trajectory in the shared index", (it) => {
   it("yields exactly one trajectory per attempt, with steps and the upstream patch", async () => {
     const rows = (readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) as Row[]).filter((r) =>
       r.format.startsWith("openhands"),

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { sweAgentAdapter } from "../../../src/scaffolds/sweagent/adapter.js";
 import { IngestError } from "../../../src/io/error.js";
 import type { Trajectory } from "../../../src/types/trajectory.js";
-import { FIXTURES, HAS_SHARED, collect, one, shared } from "../../helpers.js";
+import { FIXTURES, HAS_SHARED, collect, one, shared, sharedSuite } from "../../helpers.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 const LITE = "sweagent-gpt4-lite/results/swe-agent-results";
@@ -21,7 +21,7 @@ async function read(value: unknown, file = "runs/exp1/demo__repo-1.traj"): Promi
   return sweAgentAdapter.read(value, { file, hash: "a".repeat(64), readRelative: async () => null });
 }
 
-describe("SWE-agent adapter: real 0.x runs", { skip }, () => {
+sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
   it("reads a submitted SWE-bench Lite run (gpt4, cost_2_1)", async () => {
     const t = await one(shared(`${LITE}/cost_2_1/django__django-14855.traj`));
     assert.equal(t.source.format, "sweagent-traj");
@@ -117,7 +117,7 @@ describe("SWE-agent adapter: real 0.x runs", { skip }, () => {
   });
 });
 
-describe("SWE-agent adapter: real 1.x demonstrations", { skip }, () => {
+sharedSuite("SWE-agent adapter: real 1.x demonstrations", (it) => {
   it("reads the default (fenced command) style", async () => {
     const run = "replay__marshmallow-code__marshmallow-1867__default__t-0.20__p-0.95__c-2.00__install-1___install_from_source";
     const t = await one(shared(`${DEMOS}/${run}/marshmallow-code__marshmallow-1867.traj`));
@@ -328,7 +328,7 @@ describe("SWE-agent adapter: detection and errors", () => {
   });
 });
 
-describe("SWE-agent adapter: every sweagent-* trajectory in the shared index", { skip }, () => {
+sharedSuite("SWE-agent adapter: every sweagent-* trajectory in the shared index", (it) => {
   it("yields one trajectory with steps, and a patch iff info.submission is non-empty", async () => {
     const rows = readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean)
       .map((l) => JSON.parse(l) as { source: string; trajectory: string; instance_id: string })
