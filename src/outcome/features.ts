@@ -1,108 +1,254 @@
 /**
- * Behaviour features of a trajectory for the outcome model. Computed only from
- * what the agent did and saw (step analysis, check verdicts, test-run outputs,
- * the patch, how the run ended). No source identity — format, scaffold, model,
- * run, file path — and no label-derived field is ever read, so the model can
- * generalise to scaffolds it has not seen.
+ * Features of a trajectory for the outcome model, in named groups (so that
+ * training can measure what each group adds). Computed only from what the
+ * agent did and saw: its steps and their observations, the task text inside
+ * the trajectory, the final patch, and how the run ended. No source identity
+ * (format, scaffold, model, run, file path) and no label is ever read, and no
+ * feature counts a tool only one scaffold has, so the model can carry over to
+ * scaffolds it has not seen. The groups, and why each feature is there:
+ *
+ * - verify: did the agent run tests or its reproduction after its last source
+ *   edit, did the last such run pass, did a run that failed before the edit
+ *   pass after it (the same command, or a test run's failures going to zero);
+ *   an agent that saw its fix work is more often right.
+ * - errors: tracebacks, syntax errors and failed commands in the last steps
+ *   and the last run; an attempt that ends among errors rarely resolves.
+ * - patch: the final patch's shape (files, hunks, lines, source vs test files,
+ *   comment-only changes, new files at the repository root, debug prints); gold
+ *   patches are small and change source code.
+ * - align: does the patch change the files, modules, definitions and
+ *   identifiers the task text names; a patch elsewhere is seldom the fix.
+ * - ending: how the run ended (submitted, a limit, an error, no patch), where
+ *   the last edit falls in the run, and whether the closing message claims
+ *   success or admits failure.
+ * - edits: how the editing went: edit steps, failed or refused edits, files
+ *   written but not in the patch, files edited again and again.
+ * - task: the task text itself (length, code, a traceback, files named); it
+ *   says how hard the task is, the same for every attempt at it.
  */
-import type { StepKind } from "../analyze/classify.js";
-import type { ExitFamily, Facts } from "../analyze/facts.js";
-import { CHECKS } from "../checks/index.js";
-import { passed } from "../checks/testing.js";
+import type { Facts } from "../analyze/facts.js";
+import { isTestFile } from "../analyze/facts.js";
+import type { StepFacts } from "../analyze/classify.js";
+import { passed, started, successClaim } from "../checks/testing.js";
 import type { Trajectory } from "../types/trajectory.js";
-
-const KINDS: StepKind[] = ["view", "search", "navigate", "edit", "create", "delete", "test", "run", "git", "revert", "install", "env", "submit", "plan", "think", "exit", "other"];
-const EXITS: ExitFamily[] = ["submitted", "cost_limit", "context_limit", "time_limit", "step_limit", "format_error", "gave_up", "error", "unknown"];
-const MARKS = ["traceback", "syntax_error", "command_not_found", "timeout", "format_error", "edit_rejected", "missing_path", "nonzero_exit"] as const;
-
-/** Feature names, in the order `features()` returns values. */
-export const FEATURE_NAMES: string[] = [
-  "log_steps",
-  ...KINDS.map((k) => `share_${k}`),
-  ...[...CHECKS.keys()].flatMap((c) => [`check_${c}`, `check_${c}_na`]),
-  "log_test_runs", "any_test_passed", "tests_after_last_edit", "last_test_passed", "last_test_failed", "test_pass_share",
-  "log_script_runs", "script_after_last_edit", "last_script_clean", "repro_output_changed",
-  ...MARKS.map((m) => `share_${m}`),
-  "has_patch", "log_patch_files", "log_patch_hunks", "log_lines_added", "log_lines_deleted", "patch_test_files", "patch_new_files", "patch_files_per_viewed",
-  "log_source_edits", "edited_before_viewing_share",
-  ...EXITS.map((e) => `exit_${e}`),
-];
+import { addedDefinitions, changedIdentifiers, hunkScopes, namesFile, taskNames, trivialLine, type TaskNames } from "./text.js";
 
 const log1p = Math.log1p;
 
-/** The feature vector (same order as FEATURE_NAMES). Reads `t` only through `facts` and its steps. */
+/** What several groups read, worked out once per trajectory. */
+interface Ctx {
+  t: Trajectory;
+  f: Facts;
+  n: number;
+  /** steps that ran tests or a script and started */
+  runs: StepFacts[];
+  /** last source edit, -1 when none */
+  last: number;
+  task: string;
+  names: TaskNames;
+  /** patch files that are source code (not tests, not scratch) */
+  source: Facts["patch"]["files"];
+}
+
+interface Group {
+  name: string;
+  features: string[];
+  compute(c: Ctx): number[];
+}
+
+const isRunStep = (s: StepFacts) => (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
+const BAD = new Set(["traceback", "syntax_error", "command_not_found", "timeout", "nonzero_exit"]);
+const errorStep = (s: StepFacts) => s.observed.marks.some((m) => BAD.has(m));
+const SOURCE_EXT = /\.(py|pyx|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
+const ADMITS = /\b(unable to|could not|couldn't|cannot|can't|not able to|unfortunately|still fail\w*|still (?:does|do)n't|did not work|didn't work|not (?:fully )?(?:fixed|resolved)|workaround|gave up|give up)\b/i;
+
+/** The command a step ran, for matching the same run before and after an edit. */
+function runKey(c: Ctx, s: StepFacts): string {
+  if (s.script && s.script !== "-c") return `script:${s.script}`;
+  return c.t.steps[s.index].action.trim().replace(/\s+/g, " ");
+}
+
+const GROUPS: Group[] = [
+  {
+    name: "verify",
+    features: ["runs_log", "ran_after_edit", "run_after_edit_passed", "last_run_after_edit_passed", "last_run_after_edit_failed",
+      "fail_to_pass", "tests_after_edit_ok", "tests_after_edit_failures_log", "test_pass_share", "ran_before_edit"],
+    compute(c) {
+      const after = c.last >= 0 ? c.runs.filter((s) => s.index > c.last) : [];
+      const before = c.last >= 0 ? c.runs.filter((s) => s.index < c.last) : [];
+      const lastAfter = after.at(-1);
+      // the same command failed before the last edit and passed after it
+      const failedBefore = new Set(before.filter((s) => !passed(s)).map((s) => runKey(c, s)));
+      const fixed = after.some((s) => passed(s) && failedBefore.has(runKey(c, s)));
+      const testsAfter = after.filter((s) => s.observed.tests);
+      const lastTests = testsAfter.at(-1)?.observed.tests;
+      const withTests = c.runs.filter((s) => s.observed.tests);
+      return [
+        log1p(c.runs.length),
+        after.length ? 1 : 0,
+        after.some(passed) ? 1 : 0,
+        lastAfter && passed(lastAfter) ? 1 : 0,
+        lastAfter && !passed(lastAfter) ? 1 : 0,
+        fixed ? 1 : 0,
+        lastTests ? (lastTests.ok ? 1 : 0) : 0,
+        lastTests ? log1p(lastTests.failed + lastTests.errors) : 0,
+        withTests.length ? withTests.filter((s) => s.observed.tests!.ok).length / withTests.length : 0,
+        before.length ? 1 : 0,
+      ];
+    },
+  },
+  {
+    name: "errors",
+    features: ["error_share", "errors_last5", "last_step_error", "last_run_traceback", "syntax_errors_log", "edit_rejected_share", "format_error_share"],
+    compute(c) {
+      const s = c.f.steps;
+      const tail = s.slice(-5);
+      const lastRun = c.runs.at(-1);
+      const share = (m: string) => (c.n ? s.filter((x) => x.observed.marks.includes(m as never)).length / c.n : 0);
+      return [
+        c.n ? s.filter(errorStep).length / c.n : 0,
+        tail.length ? tail.filter(errorStep).length / tail.length : 0,
+        s.length && errorStep(s[s.length - 1]) ? 1 : 0,
+        lastRun && lastRun.observed.marks.includes("traceback") ? 1 : 0,
+        log1p(s.filter((x) => x.observed.marks.includes("syntax_error")).length),
+        share("edit_rejected"),
+        share("format_error"),
+      ];
+    },
+  },
+  {
+    name: "patch",
+    features: ["has_patch", "patch_files_log", "patch_source_files", "patch_hunks_log", "patch_added_log", "patch_deleted_log",
+      "patch_max_hunk_lines_log", "patch_only_tests", "patch_no_source_code", "patch_trivial_share", "patch_tests_added",
+      "patch_new_files", "patch_root_new_files", "patch_debug_prints", "patch_deleted_files"],
+    compute(c) {
+      const p = c.f.patch;
+      const changed = p.files.flatMap((x) => [...x.addedLines, ...x.removedLines]);
+      const testFiles = p.files.filter((x) => isTestFile(x.path));
+      const code = p.files.filter((x) => SOURCE_EXT.test(x.path) && !isTestFile(x.path));
+      const maxHunk = Math.max(0, ...p.files.map((x) => (x.added + x.deleted) / Math.max(1, x.hunks)));
+      return [
+        p.files.length ? 1 : 0,
+        log1p(p.files.length),
+        c.source.length,
+        log1p(p.hunks),
+        log1p(p.added),
+        log1p(p.deleted),
+        log1p(maxHunk),
+        p.files.length && !c.source.length && testFiles.length ? 1 : 0,
+        p.files.length && !code.length ? 1 : 0,
+        changed.length ? changed.filter(trivialLine).length / changed.length : 0,
+        addedDefinitions(testFiles.flatMap((x) => x.addedLines)).filter((d) => /test/i.test(d)).length ? 1 : 0,
+        p.files.filter((x) => x.isNew).length,
+        p.files.filter((x) => x.isNew && !x.path.includes("/")).length,
+        code.flatMap((x) => x.addedLines).filter((l) => /^\s*(print\(|console\.log\(|System\.out\.print)/.test(l)).length ? 1 : 0,
+        p.files.filter((x) => x.isDeleted).length ? 1 : 0,
+      ];
+    },
+  },
+  {
+    name: "align",
+    features: ["task_names_patch_file", "patch_files_named_share", "task_named_files_log", "hunk_scope_named", "changed_ids_named_share",
+      "changed_ids_named_log", "patch_files_viewed_share"],
+    compute(c) {
+      const src = c.source.length ? c.source : c.f.patch.files;
+      const named = src.filter((x) => namesFile(c.names, x.path));
+      const scopes = hunkScopes(c.t.patch);
+      const ids = changedIdentifiers(src.flatMap((x) => [...x.addedLines, ...x.removedLines]));
+      const hit = [...ids].filter((w) => c.names.identifiers.has(w) || c.names.words.has(w.toLowerCase())).length;
+      const viewed = src.filter((x) => [...c.f.viewed].some((v) => v === x.path || v.endsWith("/" + x.path) || x.path.endsWith("/" + v)));
+      return [
+        named.length ? 1 : 0,
+        src.length ? named.length / src.length : 0,
+        log1p(c.names.paths.length + c.names.modules.length),
+        scopes.length ? scopes.filter((s) => c.names.identifiers.has(s) || c.names.words.has(s.toLowerCase())).length / scopes.length : 0,
+        ids.size ? hit / ids.size : 0,
+        log1p(hit),
+        src.length ? viewed.length / src.length : 0,
+      ];
+    },
+  },
+  {
+    name: "ending",
+    features: ["exit_submitted", "exit_limit", "exit_error", "exit_gave_up", "exit_unknown", "last_edit_position", "steps_after_edit_log",
+      "claims_success", "admits_failure", "steps_log"],
+    compute(c) {
+      const e = c.f.exit;
+      const msg = c.f.finalMessage ?? "";
+      return [
+        e === "submitted" ? 1 : 0,
+        e === "cost_limit" || e === "context_limit" || e === "time_limit" || e === "step_limit" ? 1 : 0,
+        e === "error" || e === "format_error" ? 1 : 0,
+        e === "gave_up" ? 1 : 0,
+        e === "unknown" ? 1 : 0,
+        c.last >= 0 && c.n ? (c.last + 1) / c.n : 0,
+        c.last >= 0 ? log1p(c.n - 1 - c.last) : 0,
+        successClaim(msg) ? 1 : 0,
+        ADMITS.test(msg) ? 1 : 0,
+        log1p(c.n),
+      ];
+    },
+  },
+  {
+    name: "edits",
+    features: ["source_edits_log", "failed_edit_share", "edits_per_file", "written_not_in_patch", "test_edits_log", "first_edit_position"],
+    compute(c) {
+      const edits = c.f.steps.filter((s) => s.kinds.includes("edit") || s.kinds.includes("create"));
+      const files = new Set(c.f.sourceEdits.flatMap((i) => c.f.steps[i].written.filter((p) => !c.f.scratch.has(p))));
+      const inPatch = (p: string) => c.f.patch.files.some((x) => x.path === p || p.endsWith("/" + x.path) || x.path.endsWith("/" + p));
+      return [
+        log1p(c.f.sourceEdits.length),
+        edits.length ? edits.filter((s) => s.failedEdit).length / edits.length : 0,
+        files.size ? c.f.sourceEdits.length / files.size : 0,
+        [...files].filter((p) => !inPatch(p) && !isTestFile(p)).length ? 1 : 0,
+        log1p(c.f.testEdits.length),
+        c.f.firstSourceEdit !== null && c.n ? (c.f.firstSourceEdit + 1) / c.n : 0,
+      ];
+    },
+  },
+  {
+    name: "task",
+    features: ["task_length_log", "task_has_code", "task_has_traceback", "task_identifiers_log"],
+    compute(c) {
+      return [
+        log1p(c.task.length),
+        /```|^\s{4}\S/m.test(c.task) ? 1 : 0,
+        /Traceback \(most recent call last\)|Exception in thread|^\s+at [\w.$]+\(/m.test(c.task) ? 1 : 0,
+        log1p(c.names.identifiers.size),
+      ];
+    },
+  },
+];
+
+/** Group names, in order. */
+export const FEATURE_GROUPS: string[] = GROUPS.map((g) => g.name);
+
+/** Feature names, in the order `features()` returns values. */
+export const FEATURE_NAMES: string[] = GROUPS.flatMap((g) => g.features);
+
+/** The group of each feature (same order as FEATURE_NAMES). */
+export const FEATURE_GROUP_OF: string[] = GROUPS.flatMap((g) => g.features.map(() => g.name));
+
+/** The task text as the agent saw it: the trajectory's task, else its first user message. */
+function taskText(t: Trajectory): string {
+  return t.task ?? t.messages.find((m) => m.role === "user")?.content ?? "";
+}
+
+/** The feature vector (same order as FEATURE_NAMES). */
 export function features(t: Trajectory, f: Facts): number[] {
-  const n = f.steps.length;
-  const out: number[] = [log1p(n)];
-  for (const k of KINDS) out.push(n ? f.steps.filter((s) => s.kind === k).length / n : 0);
-  for (const def of CHECKS.values()) {
-    let v = 0;
-    let na = 1;
-    try {
-      const r = def.run(f, t, def.params.parse({}), {});
-      if (r.present !== null) {
-        v = r.present ? 1 : 0;
-        na = 0;
-      }
-    } catch {
-      /* a failing check contributes "not applicable" */
-    }
-    out.push(v, na);
+  const task = taskText(t);
+  const c: Ctx = {
+    t, f, n: f.steps.length, task,
+    runs: f.steps.filter(isRunStep),
+    last: f.lastSourceEdit ?? -1,
+    names: taskNames(task),
+    source: f.patch.files.filter((x) => !isTestFile(x.path) && !f.scratch.has(x.path)),
+  };
+  const out: number[] = [];
+  for (const g of GROUPS) {
+    const v = g.compute(c);
+    if (v.length !== g.features.length) throw new Error(`feature group ${g.name}: ${v.length} values for ${g.features.length} names`);
+    out.push(...v);
   }
-  const tests = f.steps.filter((s) => s.kinds.includes("test"));
-  const withSummary = tests.filter((s) => s.observed.tests);
-  const after = f.lastSourceEdit ?? -1;
-  const testsAfter = tests.filter((s) => s.index > after);
-  const lastTest = (testsAfter.length ? testsAfter : tests).at(-1);
-  out.push(
-    log1p(tests.length),
-    withSummary.some((s) => s.observed.tests!.ok) ? 1 : 0,
-    testsAfter.length ? 1 : 0,
-    lastTest && passed(lastTest) ? 1 : 0,
-    lastTest && !passed(lastTest) ? 1 : 0,
-    tests.length ? tests.filter(passed).length / tests.length : 0,
-  );
-  const scripts = f.steps.filter((s) => s.kinds.includes("run") && s.script !== null);
-  const scriptsAfter = scripts.filter((s) => s.index > after);
-  out.push(log1p(scripts.length), scriptsAfter.length ? 1 : 0, scriptsAfter.length && passed(scriptsAfter.at(-1)!) ? 1 : 0, reproChanged(t, f));
-  for (const m of MARKS) out.push(n ? f.steps.filter((s) => s.observed.marks.includes(m)).length / n : 0);
-  const p = f.patch;
-  out.push(
-    p.files.length ? 1 : 0,
-    log1p(p.files.length),
-    log1p(p.hunks),
-    log1p(p.added),
-    log1p(p.deleted),
-    p.files.filter((x) => x.isTest).length,
-    p.files.filter((x) => x.isNew).length,
-    p.files.length / Math.max(1, f.viewed.size),
-    log1p(f.sourceEdits.length),
-    editedBeforeViewing(f),
-  );
-  for (const e of EXITS) out.push(f.exit === e ? 1 : 0);
   return out;
-}
-
-/** 1 when the same script was run before the first and after the last source edit with different output. */
-function reproChanged(t: Trajectory, f: Facts): number {
-  if (f.firstSourceEdit === null || f.lastSourceEdit === null) return 0;
-  const runs = f.steps.filter((s) => s.kinds.includes("run") && s.script !== null);
-  for (const b of runs.filter((s) => s.index < f.firstSourceEdit!)) {
-    const a = runs.filter((s) => s.index > f.lastSourceEdit! && t.steps[s.index].action.trim() === t.steps[b.index].action.trim()).at(-1);
-    if (a && (t.steps[a.index].observation ?? "").trim() !== (t.steps[b.index].observation ?? "").trim()) return 1;
-  }
-  return 0;
-}
-
-/** Share of written source files the agent had not read before its first write to them. */
-function editedBeforeViewing(f: Facts): number {
-  let n = 0;
-  let blind = 0;
-  for (const [path, steps] of f.written) {
-    if (f.scratch.has(path)) continue;
-    n++;
-    const firstRead = f.steps.find((s) => s.read.includes(path))?.index;
-    if (firstRead === undefined || firstRead > steps[0]) blind++;
-  }
-  return n ? blind / n : 0;
 }
