@@ -19,7 +19,7 @@ export interface Example {
   key: string;
 }
 
-export type ModelKind = "logistic" | "trees";
+export type ModelKind = "logistic" | "trees" | "blend";
 
 /** A learner fits log-odds to examples. */
 export interface Learner {
@@ -43,6 +43,18 @@ export function treesLearner(params: Partial<TreeParams> = {}): Learner {
     fit(X, y) {
       const f = fitTrees(X, y, params);
       return (x) => forestMargin(f, x);
+    },
+  };
+}
+
+/** The mean of a logistic regression's and a forest's log-odds. */
+export function blendLearner(l2 = 1, params: Partial<TreeParams> = {}): Learner {
+  return {
+    kind: "blend",
+    fit(X, y) {
+      const a = logisticLearner(l2).fit(X, y);
+      const b = treesLearner(params).fit(X, y);
+      return (x) => (a(x) + b(x)) / 2;
     },
   };
 }

@@ -14,8 +14,9 @@
  * - errors: tracebacks, syntax errors and failed commands in the last steps
  *   and the last run; an attempt that ends among errors rarely resolves.
  * - patch: the final patch's shape (files, hunks, lines, source vs test files,
- *   comment-only changes, new files at the repository root, debug prints); gold
- *   patches are small and change source code.
+ *   comment-only changes, new files at the repository root, debug prints, the
+ *   share of removed lines); gold patches are small, change source code and
+ *   often replace lines rather than only add them.
  * - align: does the patch change the files, modules, definitions and
  *   identifiers the task text names; a patch elsewhere is seldom the fix.
  * - ending: how the run ended (submitted, a limit, an error, no patch), where
@@ -23,6 +24,13 @@
  *   success or admits failure.
  * - edits: how the editing went: edit steps, failed or refused edits, files
  *   written but not in the patch, files edited again and again.
+ * - effort: how much the agent had to look at and write before and after its
+ *   first edit (files viewed, characters of output read and of text written,
+ *   steps before and after the first edit, the span of its edits, searching
+ *   after editing, editing on after a passing run, searches and searches that
+ *   found nothing) and how often its late
+ *   thoughts hesitate ("however", "still", "wait"); a lost agent reads more,
+ *   hesitates and keeps editing.
  * - task: the task text itself (length, code, a traceback, files named); it
  *   says how hard the task is, the same for every attempt at it.
  */
@@ -60,6 +68,8 @@ const isRunStep = (s: StepFacts) => (s.kinds.includes("test") || (s.kinds.includ
 const BAD = new Set(["traceback", "syntax_error", "command_not_found", "timeout", "nonzero_exit"]);
 const errorStep = (s: StepFacts) => s.observed.marks.some((m) => BAD.has(m));
 const SOURCE_EXT = /\.(py|pyx|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
+const HEDGE = /\b(however|wait|hmm|still|actually|unfortunately|strange|unexpected|seems)\b/gi;
+const NOTHING_FOUND = /could not find|no (?:search )?results|not found|no matches|found 0|did not find|no such|0 matches/i;
 const ADMITS = /\b(unable to|could not|couldn't|cannot|can't|not able to|unfortunately|still fail\w*|still (?:does|do)n't|did not work|didn't work|not (?:fully )?(?:fixed|resolved)|workaround|gave up|give up)\b/i;
 
 /** The command a step ran, for matching the same run before and after an edit. */
@@ -120,7 +130,7 @@ const GROUPS: Group[] = [
     name: "patch",
     features: ["has_patch", "patch_files_log", "patch_source_files", "patch_hunks_log", "patch_added_log", "patch_deleted_log",
       "patch_max_hunk_lines_log", "patch_only_tests", "patch_no_source_code", "patch_trivial_share", "patch_tests_added",
-      "patch_new_files", "patch_root_new_files", "patch_debug_prints", "patch_deleted_files"],
+      "patch_new_files", "patch_root_new_files", "patch_debug_prints", "patch_deleted_files", "patch_removed_share"],
     compute(c) {
       const p = c.f.patch;
       const changed = p.files.flatMap((x) => [...x.addedLines, ...x.removedLines]);
@@ -143,6 +153,7 @@ const GROUPS: Group[] = [
         p.files.filter((x) => x.isNew && !x.path.includes("/")).length,
         code.flatMap((x) => x.addedLines).filter((l) => /^\s*(print\(|console\.log\(|System\.out\.print)/.test(l)).length ? 1 : 0,
         p.files.filter((x) => x.isDeleted).length ? 1 : 0,
+        p.added + p.deleted ? p.deleted / (p.added + p.deleted) : 0,
       ];
     },
   },
@@ -203,6 +214,37 @@ const GROUPS: Group[] = [
         [...files].filter((p) => !inPatch(p) && !isTestFile(p)).length ? 1 : 0,
         log1p(c.f.testEdits.length),
         c.f.firstSourceEdit !== null && c.n ? (c.f.firstSourceEdit + 1) / c.n : 0,
+      ];
+    },
+  },
+  {
+    name: "effort",
+    features: ["files_viewed_log", "output_chars_log", "written_chars_per_step_log", "steps_before_edit_log", "steps_after_first_edit_log",
+      "edit_span_log", "search_after_edit_share", "edits_after_passing_run", "hedges_late", "hedges_per_message", "searches_log",
+      "empty_search_share"],
+    compute(c) {
+      const first = c.f.firstSourceEdit;
+      const said = c.t.messages.filter((m) => m.role === "assistant" && !m.demo);
+      const saidChars = said.reduce((s, m) => s + m.content.length, 0);
+      const late = said.slice(-5).map((m) => m.content).join("\n");
+      const allHedges = said.reduce((s, m) => s + (m.content.match(HEDGE)?.length ?? 0), 0);
+      const afterFirst = first === null ? [] : c.f.steps.filter((s) => s.index > first);
+      const okRun = first === null ? undefined : c.runs.find((s) => s.index > first && passed(s));
+      const searches = c.f.steps.filter((s) => s.kind === "search");
+      const empty = searches.filter((s) => NOTHING_FOUND.test((c.t.steps[s.index].observation ?? "").slice(0, 400))).length;
+      return [
+        log1p(c.f.viewed.size),
+        log1p(c.t.steps.reduce((s, x) => s + (x.observation?.length ?? 0), 0)),
+        log1p(said.length ? saidChars / said.length : 0),
+        log1p(first ?? c.n),
+        log1p(afterFirst.length),
+        first === null ? 0 : log1p(c.last - first),
+        afterFirst.length ? afterFirst.filter((s) => s.kind === "search" || s.kind === "view").length / afterFirst.length : 0,
+        okRun ? log1p(c.f.sourceEdits.filter((i) => i > okRun.index).length) : 0,
+        log1p(late.match(HEDGE)?.length ?? 0),
+        said.length ? allHedges / said.length : 0,
+        log1p(searches.length),
+        searches.length ? empty / searches.length : 0,
       ];
     },
   },
