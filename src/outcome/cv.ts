@@ -6,7 +6,7 @@
  */
 import { fitPlatt } from "../eval/calibrate.js";
 import { rng } from "../eval/metrics.js";
-import { fitLogistic, logit, sigmoid } from "./model.js";
+import { fitLogistic, logit, sigmoid, type ModelKind } from "./model.js";
 import { fitTrees, forestMargin, type TreeParams } from "./trees.js";
 
 export interface Example {
@@ -19,7 +19,7 @@ export interface Example {
   key: string;
 }
 
-export type ModelKind = "logistic" | "trees" | "blend";
+export type { ModelKind };
 
 /** A learner fits log-odds to examples. */
 export interface Learner {

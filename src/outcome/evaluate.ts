@@ -4,6 +4,8 @@
  * selection (the share of the random-to-oracle gap closed by picking each
  * task's top-scored attempt), each with a 95% bootstrap interval over tasks.
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { bootstrap, brier, ece, rocAuc, selectBest, type Interval, type Scored } from "../eval/metrics.js";
 import type { Example } from "./cv.js";
 
@@ -86,4 +88,31 @@ export function validate(preds: Prediction[], o: ValidateOptions = {}): Validati
     selectAll: selection(forSelect, (x) => x.e.task, b),
     selectWithin: selection(forSelect, (x) => `${x.e.task}\u0000${x.e.family}`, b),
   };
+}
+
+/**
+ * Tasks a label index (`index.jsonl` rows with `instance_id` and `benchmark`,
+ * or a folder holding one) marks as SWE-bench Lite, for restricting best-of-N
+ * to them; null when no row names a benchmark. Read for evaluation only.
+ */
+export function liteTasks(labelPaths: string[]): Set<string> | null {
+  const out = new Set<string>();
+  let named = false;
+  for (const p of labelPaths) {
+    const file = existsSync(p) && statSync(p).isDirectory() ? join(p, "index.jsonl") : p;
+    if (!file.endsWith(".jsonl") || !existsSync(file)) continue;
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      let row: { instance_id?: unknown; benchmark?: unknown };
+      try {
+        row = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (typeof row.benchmark !== "string" || typeof row.instance_id !== "string") continue;
+      named = true;
+      if (/^swe-?bench[-_ ]lite/i.test(row.benchmark)) out.add(row.instance_id);
+    }
+  }
+  return named ? out : null;
 }

@@ -8,11 +8,13 @@
  * scaffolds it has not seen. The groups, and why each feature is there:
  *
  * - verify: did the agent run tests or its reproduction after its last source
- *   edit, did the last such run pass, did a run that failed before the edit
- *   pass after it (the same command, or a test run's failures going to zero);
- *   an agent that saw its fix work is more often right.
- * - errors: tracebacks, syntax errors and failed commands in the last steps
- *   and the last run; an attempt that ends among errors rarely resolves.
+ *   edit, did the last such run pass, did a command that failed before the
+ *   edit pass after it, did the last test run after it pass; an agent that saw
+ *   its fix work is more often right. (Counts of runs and shares of passing
+ *   runs were measured and left out: how much an agent runs depends on its
+ *   scaffold, and they made leave-one-scaffold-out worse. So were error marks
+ *   in the last steps — tracebacks, syntax errors, failed commands: they added
+ *   nothing to CV or LOSO; see docs/outcome-model-training.txt.)
  * - patch: the final patch's shape (files, hunks, lines, source vs test files,
  *   comment-only changes, new files at the repository root, debug prints, the
  *   share of removed lines); gold patches are small, change source code and
@@ -65,8 +67,6 @@ interface Group {
 }
 
 const isRunStep = (s: StepFacts) => (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
-const BAD = new Set(["traceback", "syntax_error", "command_not_found", "timeout", "nonzero_exit"]);
-const errorStep = (s: StepFacts) => s.observed.marks.some((m) => BAD.has(m));
 const SOURCE_EXT = /\.(py|pyx|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
 const HEDGE = /\b(however|wait|hmm|still|actually|unfortunately|strange|unexpected|seems)\b/gi;
 const NOTHING_FOUND = /could not find|no (?:search )?results|not found|no matches|found 0|did not find|no such|0 matches/i;
@@ -81,48 +81,20 @@ function runKey(c: Ctx, s: StepFacts): string {
 const GROUPS: Group[] = [
   {
     name: "verify",
-    features: ["runs_log", "ran_after_edit", "run_after_edit_passed", "last_run_after_edit_passed", "last_run_after_edit_failed",
-      "fail_to_pass", "tests_after_edit_ok", "tests_after_edit_failures_log", "test_pass_share", "ran_before_edit"],
+    features: ["ran_after_edit", "last_run_after_edit_passed", "last_run_after_edit_failed", "fail_to_pass", "tests_after_edit_ok"],
     compute(c) {
       const after = c.last >= 0 ? c.runs.filter((s) => s.index > c.last) : [];
       const before = c.last >= 0 ? c.runs.filter((s) => s.index < c.last) : [];
       const lastAfter = after.at(-1);
       // the same command failed before the last edit and passed after it
       const failedBefore = new Set(before.filter((s) => !passed(s)).map((s) => runKey(c, s)));
-      const fixed = after.some((s) => passed(s) && failedBefore.has(runKey(c, s)));
-      const testsAfter = after.filter((s) => s.observed.tests);
-      const lastTests = testsAfter.at(-1)?.observed.tests;
-      const withTests = c.runs.filter((s) => s.observed.tests);
+      const lastTests = after.filter((s) => s.observed.tests).at(-1)?.observed.tests;
       return [
-        log1p(c.runs.length),
         after.length ? 1 : 0,
-        after.some(passed) ? 1 : 0,
         lastAfter && passed(lastAfter) ? 1 : 0,
         lastAfter && !passed(lastAfter) ? 1 : 0,
-        fixed ? 1 : 0,
-        lastTests ? (lastTests.ok ? 1 : 0) : 0,
-        lastTests ? log1p(lastTests.failed + lastTests.errors) : 0,
-        withTests.length ? withTests.filter((s) => s.observed.tests!.ok).length / withTests.length : 0,
-        before.length ? 1 : 0,
-      ];
-    },
-  },
-  {
-    name: "errors",
-    features: ["error_share", "errors_last5", "last_step_error", "last_run_traceback", "syntax_errors_log", "edit_rejected_share", "format_error_share"],
-    compute(c) {
-      const s = c.f.steps;
-      const tail = s.slice(-5);
-      const lastRun = c.runs.at(-1);
-      const share = (m: string) => (c.n ? s.filter((x) => x.observed.marks.includes(m as never)).length / c.n : 0);
-      return [
-        c.n ? s.filter(errorStep).length / c.n : 0,
-        tail.length ? tail.filter(errorStep).length / tail.length : 0,
-        s.length && errorStep(s[s.length - 1]) ? 1 : 0,
-        lastRun && lastRun.observed.marks.includes("traceback") ? 1 : 0,
-        log1p(s.filter((x) => x.observed.marks.includes("syntax_error")).length),
-        share("edit_rejected"),
-        share("format_error"),
+        after.some((s) => passed(s) && failedBefore.has(runKey(c, s))) ? 1 : 0,
+        lastTests?.ok ? 1 : 0,
       ];
     },
   },

@@ -49,7 +49,7 @@ export function taskNames(text: string | null): TaskNames {
   // identifiers in code spans (fenced blocks, inline backticks) count whatever their shape
   const code = [...text.matchAll(/```[\s\S]*?```|`[^`\n]+`/g)].map((m) => m[0]).join("\n");
   for (const w of code.match(WORD) ?? []) if (w.length >= 3 && !COMMON.has(w.toLowerCase())) out.identifiers.add(w);
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(\s*\(|\.[A-Za-z_])/g)) if (m[1].length >= 3 && !COMMON.has(m[1].toLowerCase())) out.identifiers.add(m[1]);
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?=\s*\(|\.[A-Za-z_])/g)) if (m[1].length >= 3 && !COMMON.has(m[1].toLowerCase())) out.identifiers.add(m[1]);
   for (const w of text.match(WORD) ?? []) {
     if (w.length < 3) continue;
     out.words.add(w.toLowerCase());
@@ -64,8 +64,12 @@ export function namesFile(names: TaskNames, path: string): boolean {
   const base = p.split("/").pop() ?? p;
   const stem = p.replace(/\.\w+$/, "").replace(/\/__init__$/, "");
   for (const q of names.paths) {
+    // a bare file name counts only when it is distinctive
+    if (!q.includes("/")) {
+      if (q === base && !/^(__init__|setup|utils?|base|core|models?|main|index|helpers?|common)\.\w+$/.test(base)) return true;
+      continue;
+    }
     if (p === q || p.endsWith("/" + q) || q.endsWith("/" + p)) return true;
-    if (!q.includes("/") && q === base && !/^(__init__|setup|utils?|base|core|models?|main|index)\.\w+$/.test(base)) return true;
   }
   for (const m of names.modules) if (stem === m || stem.endsWith("/" + m) || (m.includes("/") && m.startsWith(stem + "/"))) return true;
   return false;

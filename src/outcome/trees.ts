@@ -226,3 +226,13 @@ export function splitCounts(f: Forest, d: number): number[] {
   for (const t of f.trees) for (const j of t.feature) if (j >= 0) c[j]++;
   return c;
 }
+
+const round = (v: number, digits: number) => (v === 0 || !Number.isFinite(v) ? v : Number(v.toPrecision(digits)));
+
+/** The forest with thresholds and values kept to `digits` significant digits (a smaller file; the same splits on real data). */
+export function roundForest(f: Forest, digits = 7): Forest {
+  return {
+    base: round(f.base, digits),
+    trees: f.trees.map((t) => ({ ...t, threshold: t.threshold.map((v) => round(v, digits)), value: t.value.map((v) => round(v, digits)) })),
+  };
+}
