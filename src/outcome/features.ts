@@ -20,7 +20,8 @@
  *   share of removed lines); gold patches are small, change source code and
  *   often replace lines rather than only add them.
  * - align: does the patch change the files, modules, definitions and
- *   identifiers the task text names; a patch elsewhere is seldom the fix.
+ *   identifiers the task text names, did the agent read the patched files and
+ *   a file the task names; a patch elsewhere is seldom the fix.
  * - ending: how the run ended (submitted, a limit, an error, no patch), where
  *   the last edit falls in the run, and whether the closing message claims
  *   success or admits failure.
@@ -132,7 +133,7 @@ const GROUPS: Group[] = [
   {
     name: "align",
     features: ["task_names_patch_file", "patch_files_named_share", "task_named_files_log", "hunk_scope_named", "changed_ids_named_share",
-      "changed_ids_named_log", "patch_files_viewed_share"],
+      "changed_ids_named_log", "patch_files_viewed_share", "viewed_named_file"],
     compute(c) {
       const src = c.source.length ? c.source : c.f.patch.files;
       const named = src.filter((x) => namesFile(c.names, x.path));
@@ -148,6 +149,7 @@ const GROUPS: Group[] = [
         ids.size ? hit / ids.size : 0,
         log1p(hit),
         src.length ? viewed.length / src.length : 0,
+        [...c.f.viewed].some((v) => namesFile(c.names, v)) ? 1 : 0,
       ];
     },
   },
