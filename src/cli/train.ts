@@ -51,9 +51,10 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
   const shipped = (c: { name: string; kind: string }) => c.kind === res.kind && !c.name.startsWith("baseline");
   const lines: string[] = [
     `outcome model: ${o.examples} labelled trajectories (${o.unlabelled} unlabelled skipped), ${res.model.features.length} features in ${FEATURE_GROUPS.length} groups`,
-    `scaffolds: ${fams.map((f) => `${f} (${abbrev(f)}) ${counts[f]}`).join(", ")}`,
+    `scaffolds: ${fams.map((f) => `${abbrev(f)} = ${f} (${counts[f]})`).join(", ")}`.replace(/(.{1,98})(, |$)/g, "$1$2\n").trimEnd(),
     `held-out figures: ${o.folds}-fold CV split by task, Platt-calibrated on the other folds; [95% task-bootstrap]`,
-    `best-of-N: one pick per ${o.lite ? "SWE-bench Lite task" : "task"} with mixed outcomes, gap closed = (picked - random) / (1 - random)`,
+    `best-of-N: one pick per ${o.lite ? "SWE-bench Lite task" : "task"} with mixed outcomes;`,
+    "  gap closed = (picked - random) / (1 - random)",
     "",
     "learners on the same folds (baseline = rubricate 0.1's features and logistic regression)",
     table([
@@ -72,8 +73,8 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
         [`${c.name}: LOSO`, ...c.loso.map((l) => d3(l.auc)), d3(meanAuc(c.loso))],
       ]),
     ]),
-    `* shipped: ${res.kind}, the best mean of pooled CV AUC and mean LOSO AUC (` +
-      res.comparisons.filter((c) => !c.name.startsWith("baseline")).map((c) => `${c.kind} ${d3(selectionScore(c))}`).join(", ") + ")",
+    `* shipped: ${res.kind}, best mean of pooled CV AUC and mean LOSO AUC`,
+    "  (" + res.comparisons.filter((c) => !c.name.startsWith("baseline")).map((c) => `${c.kind} ${d3(selectionScore(c))}`).join(", ") + ")",
     "",
     `grouped CV, ${res.kind} (held-out predictions)`,
     table([METRICS_HEADER, metricsRow("all", res.cv), ...res.cvByFamily.map((f) => metricsRow(f.family, f.metrics))]),
@@ -96,10 +97,13 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
       "",
       `ablation, ${res.kind}: AUC without each feature group (held-out log-odds; lower = the group helps)`,
       table([
-        ["without", "n", "CV", ...fams.map((f) => `in ${abbrev(f)}`.slice(0, 8)), "LOSO:", ...fams.map(abbrev)],
-        ...res.ablation.map((a) => [a.group || "(none)", String(a.features), d3(a.cvAuc), ...a.within.map((w) => d3(w.auc)), d3(meanAuc(a.loso)), ...a.loso.map((l) => d3(l.auc))]),
+        ["without", "n", "CV", "in:", ...fams.map(abbrev), "LOSO:", ...fams.map(abbrev)],
+        ...res.ablation.map((a) => [
+          a.group || "(none)", String(a.features), d3(a.cvAuc),
+          d3(meanAuc(a.within)), ...a.within.map((w) => d3(w.auc)), d3(meanAuc(a.loso)), ...a.loso.map((l) => d3(l.auc)),
+        ]),
       ]),
-      "(LOSO: = mean over the held-out scaffolds)",
+      "(in: = grouped CV inside each scaffold, LOSO: = held out; their first column is the mean)",
     );
   }
   lines.push("", `saved ${o.output} (${res.kind}, version ${res.model.version})`);

@@ -23,8 +23,9 @@
  *   identifiers the task text names, did the agent read the patched files and
  *   a file the task names; a patch elsewhere is seldom the fix.
  * - ending: how the run ended (submitted, a limit, an error, no patch), where
- *   the last edit falls in the run, and whether the closing message claims
- *   success or admits failure.
+ *   the last edit falls in the run, and whether the closing message (the last
+ *   step's text arguments and the last assistant text) claims success or
+ *   admits failure.
  * - edits: how the editing went: edit steps, failed or refused edits, files
  *   written but not in the patch, files edited again and again.
  * - effort: how much the agent had to look at and write before and after its
@@ -159,7 +160,7 @@ const GROUPS: Group[] = [
       "claims_success", "admits_failure", "steps_log"],
     compute(c) {
       const e = c.f.exit;
-      const msg = c.f.finalMessage ?? "";
+      const msg = closingText(c);
       return [
         e === "submitted" ? 1 : 0,
         e === "cost_limit" || e === "context_limit" || e === "time_limit" || e === "step_limit" ? 1 : 0,
@@ -244,6 +245,19 @@ export const FEATURE_NAMES: string[] = GROUPS.flatMap((g) => g.features);
 
 /** The group of each feature (same order as FEATURE_NAMES). */
 export const FEATURE_GROUP_OF: string[] = GROUPS.flatMap((g) => g.features.map(() => g.name));
+
+const CLOSING_ARGS = ["reason", "message", "finish", "summary", "final_message"];
+
+/**
+ * What the agent said last: the text arguments of its last step (Moatless closes with
+ * `finish(reason=...)` or a plan whose `message` says it is done, while its last assistant text is
+ * often an earlier scratch pad) and the last assistant text (Facts.finalMessage).
+ */
+export function closingText(c: Pick<Ctx, "t" | "f">): string {
+  const args = c.t.steps.at(-1)?.args ?? {};
+  const said = CLOSING_ARGS.map((k) => args[k]).filter((v): v is string => typeof v === "string");
+  return [...said, c.f.finalMessage ?? ""].join("\n");
+}
 
 /** The task text as the agent saw it: the trajectory's task, else its first user message. */
 function taskText(t: Trajectory): string {

@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 import { analyze } from "../../src/analyze/facts.js";
 import { initShell } from "../../src/analyze/shell.js";
 import { makeTrajectory, sha256 } from "../../src/ingest/build.js";
-import { FEATURE_GROUPS, FEATURE_GROUP_OF, FEATURE_NAMES, features } from "../../src/outcome/features.js";
+import { FEATURE_GROUPS, FEATURE_GROUP_OF, FEATURE_NAMES, closingText, features } from "../../src/outcome/features.js";
 import { addedDefinitions, hunkScopes, namesFile, taskNames, trivialLine } from "../../src/outcome/text.js";
 import type { Message, Trajectory } from "../../src/types/trajectory.js";
 
@@ -176,5 +176,28 @@ describe("task text and patch reading", () => {
     assert.deepEqual(hunkScopes("@@ -1,2 +1,3 @@ class Card:\n x\n@@ -9,2 +9,3 @@     def _parse(self, text):\n y\n@@ -20 +20 @@\n"), ["Card", "_parse"]);
     assert.ok(trivialLine("   # a comment") && trivialLine("") && trivialLine('"""') && !trivialLine("x = 1  # set"));
     assert.deepEqual(addedDefinitions(["def test_empty():", "    class Inner:", "x = 1", "    public void testParse() {"]), ["test_empty", "Inner", "testParse"]);
+  });
+});
+
+describe("closing text", () => {
+  it("reads the last step's text arguments (Moatless finish(reason)) besides the last assistant text", () => {
+    const t = makeTrajectory({
+      hash: sha256("outcome-closing"),
+      instance_id: "synthetic__closing-1",
+      source: { format: "moatless", variant: "transitions", file: "synthetic.json", scaffold: "moatless", model: null, run: null },
+      task: TASK,
+      messages: [
+        { role: "user", content: TASK },
+        { role: "assistant", content: "The relevant code is parse_value in pkg/core.py.", tool_calls: [{ id: "a", type: "function", function: { name: "identify", arguments: "{}" } }] },
+        { role: "tool", tool_call_id: "a", content: "" },
+        { role: "assistant", content: "", tool_calls: [{ id: "b", type: "function", function: { name: "finish", arguments: JSON.stringify({ reason: "The issue has been resolved by returning None for empty input." }) } }] },
+        { role: "tool", tool_call_id: "b", content: "" },
+      ],
+      patch: FIX,
+      exit_status: "finished",
+    });
+    const f = analyze(t);
+    assert.match(closingText({ t, f }), /has been resolved/);
+    assert.equal(feats(t).claims_success, 1);
   });
 });
