@@ -14,6 +14,7 @@ import { analyze } from "../src/analyze/facts.js";
 import { clearShellCache, initShell } from "../src/analyze/shell.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { features } from "../src/outcome/features.js";
+import { clearTaskCache } from "../src/outcome/text.js";
 import { modelPredict } from "../src/outcome/model.js";
 import { outcomeProvider } from "../src/outcome/provider.js";
 import { loadRubric } from "../src/rubric/load.js";
@@ -22,7 +23,7 @@ import type { Trajectory } from "../src/types/trajectory.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
-  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "9" } },
+  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "15" } },
 });
 const ROUNDS = Number(values.rounds);
 await initShell();
@@ -34,7 +35,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
 async function scoreAll(withModel: boolean): Promise<number> {
+  // every round starts cold, like one real scoring run: the shell parses and the task texts read
+  // by an earlier round of the same files would leave their cost out of the measure
   clearShellCache();
+  clearTaskCache();
   const t0 = now();
   for await (const ev of ingest([values.data!])) {
     if (ev.type === "trajectory") await scoreTrajectory(ev.trajectory, rubric, withModel ? { outcome: provider } : {});
@@ -45,7 +49,9 @@ async function scoreAll(withModel: boolean): Promise<number> {
 const ts: Trajectory[] = [];
 for await (const ev of ingest([values.data!])) if (ev.type === "trajectory") ts.push(ev.trajectory);
 const facts = ts.map((t) => analyze(t));
-for (let r = 0; r < 2; r++) {
+// warm-up: the page cache and the JIT, which takes a few rounds over this much code to settle
+const WARMUP = 4;
+for (let r = 0; r < WARMUP; r++) {
   await scoreAll(false);
   await scoreAll(true);
 }
@@ -56,6 +62,7 @@ const modelT: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   without.push(await scoreAll(false));
   withModel.push(await scoreAll(true));
+  clearTaskCache();
   let t0 = now();
   const xs = ts.map((t, i) => features(t, facts[i]));
   featureT.push(now() - t0);
@@ -65,7 +72,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const n = ts.length;
 const added = median(without.map((w, r) => (withModel[r] - w) / w));
-console.log(`outcome model (${model.schema === "rubricate.outcome-model/2" ? model.kind : "logistic"}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds`);
+console.log(`outcome model (${model.schema === "rubricate.outcome-model/2" ? model.kind : "logistic"}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds after ${WARMUP} to warm up`);
 console.log(`  score (ingest, analysis, checks), no outcome model   ${median(without).toFixed(3)} s`);
 console.log(`  score with the outcome model                         ${median(withModel).toFixed(3)} s`);
 console.log(`  features alone                                       ${((median(featureT) / n) * 1e3).toFixed(3)} ms per trajectory`);

@@ -6,6 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { f3, table } from "../eval/format.js";
 import type { Interval } from "../eval/metrics.js";
+import { modelJson } from "../outcome/model.js";
 import { liteTasks, type Selection, type Validation } from "../outcome/evaluate.js";
 import { FEATURE_GROUPS } from "../outcome/features.js";
 import { collectExamples, meanAuc, selectionScore, train, type TrainResult } from "../outcome/train.js";
@@ -45,13 +46,27 @@ const d3 = (x: number | null | undefined) => (x === null || x === undefined ? "-
 const ABBREV: Record<string, string> = { autocoderover: "acr", "mini-swe-agent": "mini", moatless: "moatl", openhands: "ohands", "sweagent-traj": "swe-ag" };
 const abbrev = (f: string) => ABBREV[f] ?? f.slice(0, 6);
 
+/** Words of a line re-flowed to at most `width` columns, later lines indented. */
+function wrap(text: string, width = 100): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const w of text.split(" ")) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = "  " + w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
 export function renderTrain(res: TrainResult, o: { examples: number; unlabelled: number; output: string; folds: number; lite: boolean }): string {
   const fams = res.families;
   const counts = (res.model.training.families ?? {}) as Record<string, number>;
   const shipped = (c: { name: string; kind: string }) => c.kind === res.kind && !c.name.startsWith("baseline");
   const lines: string[] = [
     `outcome model: ${o.examples} labelled trajectories (${o.unlabelled} unlabelled skipped), ${res.model.features.length} features in ${FEATURE_GROUPS.length} groups`,
-    `scaffolds: ${fams.map((f) => `${abbrev(f)} = ${f} (${counts[f]})`).join(", ")}`.replace(/(.{1,98})(, |$)/g, "$1$2\n").trimEnd(),
+    ...wrap(`scaffolds: ${fams.map((f) => `${abbrev(f)} = ${f} (${counts[f]})`).join(", ")}`),
     `held-out figures: ${o.folds}-fold CV split by task, Platt-calibrated on the other folds; [95% task-bootstrap]`,
     `best-of-N: one pick per ${o.lite ? "SWE-bench Lite task" : "task"} with mixed outcomes;`,
     "  gap closed = (picked - random) / (1 - random)",
@@ -121,7 +136,7 @@ export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<nu
   note(`train: ${examples.length} labelled trajectories`);
   const lite = liteTasks(o.labels ?? []);
   const res = train(examples, { folds: o.folds, l2: o.l2, bootstrap: o.bootstrap, baseline, ablation: true, selectTasks: lite ?? undefined, onProgress: note });
-  writeFileSync(o.output, JSON.stringify(res.model) + "\n");
+  writeFileSync(o.output, modelJson(res.model));
   process.stdout.write(renderTrain(res, { examples: examples.length, unlabelled, output: o.output, folds: o.folds, lite: lite !== null }));
   return errors.length ? 1 : 0;
 }

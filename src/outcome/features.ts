@@ -43,7 +43,7 @@ import { isTestFile } from "../analyze/facts.js";
 import type { StepFacts } from "../analyze/classify.js";
 import { passed, started, successClaim } from "../checks/testing.js";
 import type { Trajectory } from "../types/trajectory.js";
-import { addedDefinitions, changedIdentifiers, hunkScopes, namesFile, taskNames, trivialLine, type TaskNames } from "./text.js";
+import { addedDefinitions, changedIdentifiers, hunkScopes, mentions, namesFile, taskNames, trivialLine, type TaskNames } from "./text.js";
 
 const log1p = Math.log1p;
 
@@ -140,17 +140,18 @@ const GROUPS: Group[] = [
       const named = src.filter((x) => namesFile(c.names, x.path));
       const scopes = hunkScopes(c.t.patch);
       const ids = changedIdentifiers(src.flatMap((x) => [...x.addedLines, ...x.removedLines]));
-      const hit = [...ids].filter((w) => c.names.identifiers.has(w) || c.names.words.has(w.toLowerCase())).length;
-      const viewed = src.filter((x) => [...c.f.viewed].some((v) => v === x.path || v.endsWith("/" + x.path) || x.path.endsWith("/" + v)));
+      const hit = [...ids].filter((w) => mentions(c.names, w)).length;
+      const seen = [...c.f.viewed];
+      const viewed = src.filter((x) => seen.some((v) => v === x.path || v.endsWith("/" + x.path) || x.path.endsWith("/" + v)));
       return [
         named.length ? 1 : 0,
         src.length ? named.length / src.length : 0,
         log1p(c.names.paths.length + c.names.modules.length),
-        scopes.length ? scopes.filter((s) => c.names.identifiers.has(s) || c.names.words.has(s.toLowerCase())).length / scopes.length : 0,
+        scopes.length ? scopes.filter((s) => mentions(c.names, s)).length / scopes.length : 0,
         ids.size ? hit / ids.size : 0,
         log1p(hit),
         src.length ? viewed.length / src.length : 0,
-        [...c.f.viewed].some((v) => namesFile(c.names, v)) ? 1 : 0,
+        seen.some((v) => namesFile(c.names, v)) ? 1 : 0,
       ];
     },
   },
@@ -201,8 +202,9 @@ const GROUPS: Group[] = [
       const first = c.f.firstSourceEdit;
       const said = c.t.messages.filter((m) => m.role === "assistant" && !m.demo);
       const saidChars = said.reduce((s, m) => s + m.content.length, 0);
-      const late = said.slice(-5).map((m) => m.content).join("\n");
-      const allHedges = said.reduce((s, m) => s + (m.content.match(HEDGE)?.length ?? 0), 0);
+      const hedges = said.map((m) => m.content.match(HEDGE)?.length ?? 0);
+      const allHedges = hedges.reduce((a, b) => a + b, 0);
+      const lateHedges = hedges.slice(-5).reduce((a, b) => a + b, 0);
       const afterFirst = first === null ? [] : c.f.steps.filter((s) => s.index > first);
       const okRun = first === null ? undefined : c.runs.find((s) => s.index > first && passed(s));
       const searches = c.f.steps.filter((s) => s.kind === "search");
@@ -216,7 +218,7 @@ const GROUPS: Group[] = [
         first === null ? 0 : log1p(c.last - first),
         afterFirst.length ? afterFirst.filter((s) => s.kind === "search" || s.kind === "view").length / afterFirst.length : 0,
         okRun ? log1p(c.f.sourceEdits.filter((i) => i > okRun.index).length) : 0,
-        log1p(late.match(HEDGE)?.length ?? 0),
+        log1p(lateHedges),
         said.length ? allHedges / said.length : 0,
         log1p(searches.length),
         searches.length ? empty / searches.length : 0,

@@ -209,3 +209,16 @@ export function loadModel(path: string): ModelFile {
   }
   return m;
 }
+
+/** A model file's text: one top-level field per line, a forest one tree per line (readable diffs, still plain JSON). */
+export function modelJson(m: ModelFile): string {
+  const fields = Object.entries(m).map(([k, v]) => {
+    if (k === "trees" && v) {
+      const f = v as { base: number; trees: unknown[]; params: unknown };
+      const trees = f.trees.map((t) => `      ${JSON.stringify(t)}`).join(",\n");
+      return `  "trees": {\n    "base": ${JSON.stringify(f.base)},\n    "params": ${JSON.stringify(f.params)},\n    "trees": [\n${trees}\n    ]\n  }`;
+    }
+    return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  });
+  return `{\n${fields.join(",\n")}\n}\n`;
+}

@@ -5,10 +5,14 @@
  * comment or whitespace.
  */
 
-/** File paths in a text: `a/b/c.py`, `c.py`, `./x/y.java`, traceback paths `File "/usr/lib/.../site-packages/x/y.py"`. */
-const PATH = /(?:[\w.-]+\/)*[\w-][\w.-]*\.(?:py|pyx|pyi|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)\b/g;
-/** Dotted module paths: `django.db.models.fields`, `astropy.io.fits` (two dots at least, or one with an underscore). */
-const MODULE = /\b[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){1,}\b/g;
+/** A file path's extension among the languages agents edit. */
+const SOURCE_FILE = /\.(?:py|pyx|pyi|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
+const PATH_CHARS = /^[\w./\\-]+$/;
+/**
+ * Dotted module paths at the start of a token: `django.db.models.fields`, the module of
+ * `django.contrib.admin.options.ModelAdmin` (two dots at least, or one with an underscore).
+ */
+const MODULE = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+(?=\.[A-Z]|$)/;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 /** Python, Java and JavaScript keywords and the commonest builtins: never evidence that two texts mean the same code. */
 const COMMON = new Set(
@@ -33,33 +37,123 @@ export interface TaskNames {
   modules: string[];
   /** code-like identifiers (snake_case, camelCase, PascalCase with two capitals, called or in backticks) */
   identifiers: Set<string>;
-  /** every word of three letters or more, lower-cased */
-  words: Set<string>;
+  /** the text lower-cased, for `mentions` */
+  lower: string;
+  /** last parts of the named paths (`card.py`) and modules (`fields`): a file matching none is not named */
+  ends: Set<string>;
 }
 
+/** snake_case, camelCase, or PascalCase with a second capital (`IntegerField`). */
 function codeLike(w: string): boolean {
-  return w.includes("_") || /[a-z][A-Z]/.test(w) || /^[A-Z][a-z0-9]+[A-Z]/.test(w);
+  let lower = false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 95 /* _ */) return true;
+    if (c >= 65 && c <= 90) {
+      if (lower) return true;
+    } else lower = c >= 97 && c <= 122;
+  }
+  return false;
 }
 
-export function taskNames(text: string | null): TaskNames {
-  const out: TaskNames = { paths: [], modules: [], identifiers: new Set(), words: new Set() };
-  if (!text) return out;
-  out.paths = [...new Set((text.match(PATH) ?? []).map(cleanPath))];
-  out.modules = [...new Set((text.match(MODULE) ?? []).filter((m) => m.split(".").length >= 3 || m.includes("_")).map((m) => m.replace(/\./g, "/")))];
-  // identifiers in code spans (fenced blocks, inline backticks) count whatever their shape
-  const code = [...text.matchAll(/```[\s\S]*?```|`[^`\n]+`/g)].map((m) => m[0]).join("\n");
-  for (const w of code.match(WORD) ?? []) if (w.length >= 3 && !COMMON.has(w.toLowerCase())) out.identifiers.add(w);
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?=\s*\(|\.[A-Za-z_])/g)) if (m[1].length >= 3 && !COMMON.has(m[1].toLowerCase())) out.identifiers.add(m[1]);
-  for (const w of text.match(WORD) ?? []) {
-    if (w.length < 3) continue;
-    out.words.add(w.toLowerCase());
-    if (codeLike(w) && !COMMON.has(w.toLowerCase())) out.identifiers.add(w);
+/** Inside code spans (fenced blocks and inline backticks), as [start, end) ranges. */
+function codeRanges(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = text.indexOf("`"); i >= 0; ) {
+    const fence = text.startsWith("```", i);
+    const end = fence ? text.indexOf("```", i + 3) : text.indexOf("`", i + 1);
+    if (end < 0) break;
+    if (!fence && text.slice(i, end).includes("\n")) {
+      i = text.indexOf("`", i + 1);
+      continue;
+    }
+    out.push([i, end]);
+    i = text.indexOf("`", end + (fence ? 3 : 1));
   }
   return out;
 }
 
+/** Names of recent task texts: the attempts at one task share its text (best-of-N scores them together). */
+const recent = new Map<string, TaskNames>();
+const RECENT = 512;
+
+/** Forget the task texts read so far (benchmarks measure a cold start with it). */
+export function clearTaskCache(): void {
+  recent.clear();
+}
+
+/**
+ * Names in a task text, in one pass over its words and one over its whitespace-separated tokens
+ * (patterns that try every position of a long issue text cost more than the rest of the
+ * features), remembered for the next attempt at the same task. The result is shared: read it only.
+ */
+export function taskNames(text: string | null): TaskNames {
+  if (!text) return { paths: [], modules: [], identifiers: new Set(), lower: "", ends: new Set() };
+  const known = recent.get(text);
+  if (known) return known;
+  if (recent.size >= RECENT) recent.clear();
+  const names = readNames(text);
+  recent.set(text, names);
+  return names;
+}
+
+function readNames(text: string): TaskNames {
+  const out: TaskNames = { paths: [], modules: [], identifiers: new Set(), lower: text.toLowerCase(), ends: new Set() };
+  const paths = new Set<string>();
+  const modules = new Set<string>();
+  for (const raw of text.split(/[\s"'`()[\]{}<>,;:=]+/)) {
+    // a URL's fragment (`card.py#L120`), a home folder, a sentence's full stop
+    const tok = raw.replace(/#.*$/, "").replace(/^~/, "").replace(/\.+$/, "");
+    if (tok.length < 3 || !PATH_CHARS.test(tok)) continue;
+    if (SOURCE_FILE.test(tok)) {
+      paths.add(cleanPath(tok));
+      continue;
+    }
+    const m = MODULE.exec(tok)?.[0];
+    if (m && (m.split(".").length >= 3 || m.includes("_"))) modules.add(m.replace(/\./g, "/"));
+  }
+  out.paths = [...paths];
+  out.modules = [...modules];
+  for (const q of [...out.paths, ...out.modules]) out.ends.add(q.slice(q.lastIndexOf("/") + 1));
+  const code = codeRanges(text);
+  let k = 0;
+  for (const m of text.matchAll(WORD)) {
+    const w = m[0];
+    if (w.length < 3) continue;
+    if (COMMON.has(w) || (w.charCodeAt(0) < 97 && COMMON.has(w.toLowerCase()))) continue;
+    const at = m.index!;
+    while (k < code.length && code[k][1] <= at) k++;
+    const inCode = k < code.length && code[k][0] < at;
+    // called or dotted (`foo(`, `foo.bar`) counts whatever its shape
+    let j = at + w.length;
+    while (text.charCodeAt(j) === 32) j++;
+    const next = text[j];
+    const used = next === "(" || (j === at + w.length && next === "." && /[A-Za-z_]/.test(text[j + 1] ?? ""));
+    if (inCode || used || codeLike(w)) out.identifiers.add(w);
+  }
+  return out;
+}
+
+const wordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Whether the task mentions a word: as an identifier, or as a whole word in any case. */
+export function mentions(names: TaskNames, word: string): boolean {
+  if (names.identifiers.has(word)) return true;
+  const w = word.toLowerCase();
+  for (let i = names.lower.indexOf(w); i >= 0; i = names.lower.indexOf(w, i + 1)) {
+    if (!wordChar(names.lower.charCodeAt(i - 1)) && !wordChar(names.lower.charCodeAt(i + w.length))) return true;
+  }
+  return false;
+}
+
 /** Whether the task names this file: by its path (or a path ending in it), by its module path, or by a distinctive file name. */
 export function namesFile(names: TaskNames, path: string): boolean {
+  if (!names.ends.size) return false;
+  // quick rejection: neither the file name, nor its stem, nor (for a package's __init__) its folder is named
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  const folder = path.slice(path.lastIndexOf("/", slash - 1) + 1, Math.max(0, slash));
+  if (!names.ends.has(name) && !names.ends.has(name.replace(/\.\w+$/, "")) && !names.ends.has(folder)) return false;
   const p = cleanPath(path);
   const base = p.split("/").pop() ?? p;
   const stem = p.replace(/\.\w+$/, "").replace(/\/__init__$/, "");
