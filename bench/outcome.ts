@@ -5,7 +5,7 @@
  * as the median over the pairs; target: at most 20%. Also prints the feature
  * extraction and the model alone per trajectory.
  *
- * Usage: node dist/bench/outcome.js [--data DIR] [--rounds N]
+ * Usage: node dist/bench/outcome.js [--data DIR] [--rounds N] [--model FILE]   (default: the shipped model)
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,23 +13,27 @@ import { parseArgs } from "node:util";
 import { analyze } from "../src/analyze/facts.js";
 import { clearShellCache, initShell } from "../src/analyze/shell.js";
 import { ingest } from "../src/ingest/pipeline.js";
-import { features } from "../src/outcome/features.js";
 import { clearTaskCache } from "../src/outcome/text.js";
-import { modelPredict } from "../src/outcome/model.js";
-import { outcomeProvider } from "../src/outcome/provider.js";
+import { modelKind, modelPredict } from "../src/outcome/model.js";
+import { DEFAULT_MODEL, featuresFor, outcomeProvider } from "../src/outcome/provider.js";
 import { loadRubric } from "../src/rubric/load.js";
 import { scoreTrajectory } from "../src/score/score.js";
 import type { Trajectory } from "../src/types/trajectory.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
-  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "15" } },
+  options: {
+    data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") },
+    rounds: { type: "string", default: "15" },
+    model: { type: "string", default: DEFAULT_MODEL },
+  },
 });
 const ROUNDS = Number(values.rounds);
 await initShell();
 const rubric = loadRubric("swe-default");
-const provider = outcomeProvider();
+const provider = outcomeProvider(values.model);
 const model = provider.model;
+const featurize = featuresFor(model)!;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const now = () => Number(process.hrtime.bigint()) / 1e9;
@@ -64,7 +68,7 @@ for (let r = 0; r < ROUNDS; r++) {
   withModel.push(await scoreAll(true));
   clearTaskCache();
   let t0 = now();
-  const xs = ts.map((t, i) => features(t, facts[i]));
+  const xs = ts.map((t, i) => featurize(t, facts[i]));
   featureT.push(now() - t0);
   t0 = now();
   for (let k = 0; k < 10; k++) for (const x of xs) modelPredict(model, x);
@@ -72,7 +76,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const n = ts.length;
 const added = median(without.map((w, r) => (withModel[r] - w) / w));
-console.log(`outcome model (${model.schema === "rubricate.outcome-model/2" ? model.kind : "logistic"}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds after ${WARMUP} to warm up`);
+console.log(`outcome model (${modelKind(model)}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds after ${WARMUP} to warm up`);
 console.log(`  score (ingest, analysis, checks), no outcome model   ${median(without).toFixed(3)} s`);
 console.log(`  score with the outcome model                         ${median(withModel).toFixed(3)} s`);
 console.log(`  features alone                                       ${((median(featureT) / n) * 1e3).toFixed(3)} ms per trajectory`);

@@ -32,9 +32,9 @@
  *   first edit (files viewed, characters of output read and of text written,
  *   steps before and after the first edit, the span of its edits, searching
  *   after editing, editing on after a passing run, searches and searches that
- *   found nothing) and how often its late
- *   thoughts hesitate ("however", "still", "wait"); a lost agent reads more,
- *   hesitates and keeps editing.
+ *   found nothing) and how often its thoughts hesitate ("however", "still",
+ *   "wait": in the prose of its last 20 messages, and of its last 5); a lost
+ *   agent reads more, hesitates and keeps editing.
  * - task: the task text itself (length, code, a traceback, files named); it
  *   says how hard the task is, the same for every attempt at it.
  */
@@ -71,6 +71,8 @@ interface Group {
 const isRunStep = (s: StepFacts) => (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
 const SOURCE_EXT = /\.(py|pyx|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
 const HEDGE = /\b(however|wait|hmm|still|actually|unfortunately|strange|unexpected|seems)\b/gi;
+const HEDGE_MESSAGES = 20;
+const HEDGE_CHARS = 2000;
 const NOTHING_FOUND = /could not find|no (?:search )?results|not found|no matches|found 0|did not find|no such|0 matches/i;
 const ADMITS = /\b(unable to|could not|couldn't|cannot|can't|not able to|unfortunately|still fail\w*|still (?:does|do)n't|did not work|didn't work|not (?:fully )?(?:fixed|resolved)|workaround|gave up|give up)\b/i;
 
@@ -202,7 +204,8 @@ const GROUPS: Group[] = [
       const first = c.f.firstSourceEdit;
       const said = c.t.messages.filter((m) => m.role === "assistant" && !m.demo);
       const saidChars = said.reduce((s, m) => s + m.content.length, 0);
-      const hedges = said.map((m) => m.content.match(HEDGE)?.length ?? 0);
+      // the prose of the last messages: thoughts come before code, and late doubt says most
+      const hedges = said.slice(-HEDGE_MESSAGES).map((m) => m.content.slice(0, HEDGE_CHARS).match(HEDGE)?.length ?? 0);
       const allHedges = hedges.reduce((a, b) => a + b, 0);
       const lateHedges = hedges.slice(-5).reduce((a, b) => a + b, 0);
       const afterFirst = first === null ? [] : c.f.steps.filter((s) => s.index > first);
@@ -219,7 +222,7 @@ const GROUPS: Group[] = [
         afterFirst.length ? afterFirst.filter((s) => s.kind === "search" || s.kind === "view").length / afterFirst.length : 0,
         okRun ? log1p(c.f.sourceEdits.filter((i) => i > okRun.index).length) : 0,
         log1p(lateHedges),
-        said.length ? allHedges / said.length : 0,
+        hedges.length ? allHedges / hedges.length : 0,
         log1p(searches.length),
         searches.length ? empty / searches.length : 0,
       ];
