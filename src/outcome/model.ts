@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { forestContributions, type Forest } from "./trees.js";
+import { packForest, packedContributions, type Forest, type PackedForest } from "./trees.js";
 
 export const MODEL_SCHEMA_V1 = "rubricate.outcome-model/1";
 export const MODEL_SCHEMA = "rubricate.outcome-model/2";
@@ -152,6 +152,18 @@ export function predict(m: Fitted, x: number[], cal: { a: number; b: number } | 
   return cal ? sigmoid(cal.a * z + cal.b) : sigmoid(z);
 }
 
+/** Each model's forest packed for prediction, made on first use. */
+const packs = new WeakMap<ModelFile, PackedForest>();
+
+function packed(m: ModelFile): PackedForest {
+  let p = packs.get(m);
+  if (!p) {
+    p = packForest((m as ModelFileV2).trees as Forest);
+    packs.set(m, p);
+  }
+  return p;
+}
+
 /** The model's kind (a schema-1 file is a logistic regression). */
 export function modelKind(m: ModelFile): ModelKind {
   return m.schema === MODEL_SCHEMA ? m.kind : "logistic";
@@ -169,12 +181,11 @@ function logisticPart(m: ModelFile): Fitted | null {
  */
 export function modelLogit(m: ModelFile, x: number[]): { z: number; contributions: number[] } {
   const lin = logisticPart(m);
-  const forest = m.schema === MODEL_SCHEMA ? (m.trees as Forest | null) : null;
   const kind = modelKind(m);
   if (kind === "logistic") return logit(lin!, x);
-  if (kind === "trees") return forestContributions(forest!, x);
+  if (kind === "trees") return packedContributions(packed(m), x);
   const a = logit(lin!, x);
-  const b = forestContributions(forest!, x);
+  const b = packedContributions(packed(m), x);
   return { z: (a.z + b.z) / 2, contributions: a.contributions.map((c, j) => (c + b.contributions[j]) / 2) };
 }
 

@@ -236,3 +236,73 @@ export function roundForest(f: Forest, digits = 7): Forest {
     trees: f.trees.map((t) => ({ ...t, threshold: t.threshold.map((v) => round(v, digits)), value: t.value.map((v) => round(v, digits)) })),
   };
 }
+
+/**
+ * A forest in flat typed arrays for fast prediction: per node its feature (−1 at a leaf),
+ * threshold, children (absolute node numbers) and value, and the trees' roots. Sums are taken in
+ * the same order as `forestMargin`, so results are identical.
+ */
+export interface PackedForest {
+  base: number;
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+export function packForest(f: Forest): PackedForest {
+  const total = f.trees.reduce((s, t) => s + t.feature.length, 0);
+  const p: PackedForest = {
+    base: f.base,
+    roots: new Int32Array(f.trees.length),
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    value: new Float64Array(total),
+  };
+  let at = 0;
+  f.trees.forEach((t, k) => {
+    p.roots[k] = at;
+    for (let i = 0; i < t.feature.length; i++) {
+      p.feature[at + i] = t.feature[i];
+      p.threshold[at + i] = t.threshold[i];
+      p.left[at + i] = t.left[i] < 0 ? -1 : at + t.left[i];
+      p.right[at + i] = t.right[i] < 0 ? -1 : at + t.right[i];
+      p.value[at + i] = t.value[i];
+    }
+    at += t.feature.length;
+  });
+  return p;
+}
+
+export function packedMargin(f: PackedForest, x: number[]): number {
+  const { feature, threshold, left, right, value, roots } = f;
+  let z = f.base;
+  for (let k = 0; k < roots.length; k++) {
+    let o = roots[k];
+    for (let j = feature[o]; j >= 0; j = feature[o]) o = x[j] <= threshold[o] ? left[o] : right[o];
+    z += value[o];
+  }
+  return z;
+}
+
+/** `forestContributions` on a packed forest. */
+export function packedContributions(f: PackedForest, x: number[]): { z: number; contributions: number[] } {
+  const { feature, threshold, left, right, value, roots } = f;
+  const contributions = new Array<number>(x.length).fill(0);
+  let z = f.base;
+  for (let k = 0; k < roots.length; k++) {
+    let o = roots[k];
+    z += value[o];
+    for (let j = feature[o]; j >= 0; j = feature[o]) {
+      const next = x[j] <= threshold[o] ? left[o] : right[o];
+      contributions[j] += value[next] - value[o];
+      z += value[next] - value[o];
+      o = next;
+    }
+  }
+  return { z, contributions };
+}

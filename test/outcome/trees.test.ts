@@ -64,3 +64,16 @@ describe("gradient-boosted trees", () => {
     assert.ok(cuts.every((c, i) => i === 0 || c > cuts[i - 1]));
   });
 });
+
+describe("packed forest", () => {
+  it("predicts and attributes exactly as the forest it packs", async () => {
+    const { packForest, packedContributions, packedMargin } = await import("../../src/outcome/trees.js");
+    const { X, y } = data(300, 11);
+    const f = fitTrees(X, y, { rounds: 60, depth: 3 });
+    const p = packForest(f);
+    for (const x of X.slice(0, 100)) {
+      assert.equal(packedMargin(p, x), forestMargin(f, x));
+      assert.deepEqual(packedContributions(p, x), forestContributions(f, x));
+    }
+  });
+});
