@@ -234,8 +234,8 @@ const GROUPS: Group[] = [
     compute(c) {
       return [
         log1p(c.task.length),
-        /```|^\s{4}\S/m.test(c.task) ? 1 : 0,
-        /Traceback \(most recent call last\)|Exception in thread|^\s+at [\w.$]+\(/m.test(c.task) ? 1 : 0,
+        c.names.code ? 1 : 0,
+        c.names.traceback ? 1 : 0,
         log1p(c.names.identifiers.size),
       ];
     },

@@ -41,6 +41,10 @@ export interface TaskNames {
   lower: string;
   /** last parts of the named paths (`card.py`) and modules (`fields`): a file matching none is not named */
   ends: Set<string>;
+  /** the text shows code (a fenced or indented block) */
+  code: boolean;
+  /** the text shows a traceback (Python, or a Java stack) */
+  traceback: boolean;
 }
 
 /** snake_case, camelCase, or PascalCase with a second capital (`IntegerField`). */
@@ -88,7 +92,7 @@ export function clearTaskCache(): void {
  * features), remembered for the next attempt at the same task. The result is shared: read it only.
  */
 export function taskNames(text: string | null): TaskNames {
-  if (!text) return { paths: [], modules: [], identifiers: new Set(), lower: "", ends: new Set() };
+  if (!text) return { paths: [], modules: [], identifiers: new Set(), lower: "", ends: new Set(), code: false, traceback: false };
   const known = recent.get(text);
   if (known) return known;
   if (recent.size >= RECENT) recent.clear();
@@ -98,7 +102,11 @@ export function taskNames(text: string | null): TaskNames {
 }
 
 function readNames(text: string): TaskNames {
-  const out: TaskNames = { paths: [], modules: [], identifiers: new Set(), lower: text.toLowerCase(), ends: new Set() };
+  const out: TaskNames = {
+    paths: [], modules: [], identifiers: new Set(), lower: text.toLowerCase(), ends: new Set(),
+    code: /```|^\s{4}\S/m.test(text),
+    traceback: /Traceback \(most recent call last\)|Exception in thread|^\s+at [\w.$]+\(/m.test(text),
+  };
   const paths = new Set<string>();
   const modules = new Set<string>();
   for (const raw of text.split(/[\s"'`()[\]{}<>,;:=]+/)) {
