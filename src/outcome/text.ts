@@ -14,6 +14,7 @@ const PATH_CHARS = /^[\w./\\-]+$/;
  */
 const MODULE = /^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+(?=\.[A-Z]|$)/;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
+const identStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Python, Java and JavaScript keywords and the commonest builtins: never evidence that two texts mean the same code. */
 const COMMON = new Set(
   ("def class self return import from none true false null this new public private protected static final void int str " +
@@ -110,6 +111,7 @@ function readNames(text: string): TaskNames {
   const paths = new Set<string>();
   const modules = new Set<string>();
   for (const raw of text.split(/[\s"'`()[\]{}<>,;:=]+/)) {
+    if (!raw.includes(".")) continue; // a path has an extension, a module a dot
     // a URL's fragment (`card.py#L120`), a home folder, a sentence's full stop
     const tok = raw.replace(/#.*$/, "").replace(/^~/, "").replace(/\.+$/, "");
     if (tok.length < 3 || !PATH_CHARS.test(tok)) continue;
@@ -125,19 +127,21 @@ function readNames(text: string): TaskNames {
   for (const q of [...out.paths, ...out.modules]) out.ends.add(q.slice(q.lastIndexOf("/") + 1));
   const code = codeRanges(text);
   let k = 0;
-  for (const m of text.matchAll(WORD)) {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
     const w = m[0];
     if (w.length < 3) continue;
-    if (COMMON.has(w) || (w.charCodeAt(0) < 97 && COMMON.has(w.toLowerCase()))) continue;
-    const at = m.index!;
+    const at = m.index;
     while (k < code.length && code[k][1] <= at) k++;
     const inCode = k < code.length && code[k][0] < at;
     // called or dotted (`foo(`, `foo.bar`) counts whatever its shape
     let j = at + w.length;
     while (text.charCodeAt(j) === 32) j++;
-    const next = text[j];
-    const used = next === "(" || (j === at + w.length && next === "." && /[A-Za-z_]/.test(text[j + 1] ?? ""));
-    if (inCode || used || codeLike(w)) out.identifiers.add(w);
+    const next = text.charCodeAt(j);
+    const used = next === 40 /* ( */ || (j === at + w.length && next === 46 /* . */ && identStart(text.charCodeAt(j + 1)));
+    if (!(inCode || used || codeLike(w))) continue;
+    if (COMMON.has(w) || (w.charCodeAt(0) < 97 && COMMON.has(w.toLowerCase()))) continue;
+    out.identifiers.add(w);
   }
   return out;
 }

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { selectBest } from "../../src/eval/metrics.js";
 import type { Example } from "../../src/outcome/cv.js";
-import { validate } from "../../src/outcome/evaluate.js";
+import { liteTasks, validate } from "../../src/outcome/evaluate.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 describe("best-of-N selection", () => {
   it("measures the gap closed by the top-scored attempt; ties at the top share the pick", () => {
@@ -34,5 +37,19 @@ describe("best-of-N selection", () => {
     assert.equal(v.selectWithin!.groups, 2); // (t1, a) and (t3, b); (t1, b) has one attempt
     const only = validate(preds, { b: 20, selectTasks: new Set(["t3"]) });
     assert.equal(only.selectAll!.groups, 1);
+  });
+
+  it("reads the SWE-bench Lite tasks from a label index (a file or its folder), or says it cannot", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rubricate-lite-"));
+    const rows = [
+      { instance_id: "a__b-1", benchmark: "swebench-lite-test", resolved: true },
+      { instance_id: "a__b-2", benchmark: "swebench-verified", resolved: false },
+      { instance_id: "a__b-3", benchmark: "swebench-lite-dev", resolved: false },
+    ];
+    writeFileSync(join(dir, "index.jsonl"), rows.map((r) => JSON.stringify(r)).join("\n") + "\nnot json\n");
+    assert.deepEqual([...liteTasks([dir])!].sort(), ["a__b-1", "a__b-3"]);
+    assert.deepEqual([...liteTasks([join(dir, "index.jsonl")])!].sort(), ["a__b-1", "a__b-3"]);
+    writeFileSync(join(dir, "plain.jsonl"), JSON.stringify({ instance_id: "x", resolved: true }) + "\n");
+    assert.equal(liteTasks([join(dir, "plain.jsonl")]), null);
   });
 });
