@@ -261,7 +261,7 @@ const CLOSING_ARGS = ["reason", "message", "finish", "summary", "final_message"]
 export function closingText(c: Pick<Ctx, "t" | "f">): string {
   const args = c.t.steps.at(-1)?.args ?? {};
   const said = CLOSING_ARGS.map((k) => args[k]).filter((v): v is string => typeof v === "string");
-  return [...said, c.f.finalMessage ?? ""].join("\n");
+  return said.length ? [...said, c.f.finalMessage ?? ""].join("\n") : (c.f.finalMessage ?? "");
 }
 
 /** The task text as the agent saw it: the trajectory's task, else its first user message. */

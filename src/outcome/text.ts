@@ -196,7 +196,13 @@ export function hunkScopes(patch: string | null): string[] {
 /** Identifiers on changed lines (three letters or more, keywords and common builtins left out). */
 export function changedIdentifiers(lines: string[]): Set<string> {
   const out = new Set<string>();
-  for (const l of lines) for (const w of l.match(WORD) ?? []) if (w.length >= 3 && !COMMON.has(w.toLowerCase())) out.add(w);
+  for (const l of lines) {
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(l); m; m = WORD.exec(l)) {
+      const w = m[0];
+      if (w.length >= 3 && !out.has(w) && !COMMON.has(w.toLowerCase())) out.add(w);
+    }
+  }
   return out;
 }
 
