@@ -218,3 +218,41 @@ export function bootstrap<G>(groups: G[], stat: (gs: G[]) => number | null, b = 
   const q = (p: number) => vals[Math.min(vals.length - 1, Math.max(0, Math.floor(p * (vals.length - 1))))];
   return { value, lo: q(0.025), hi: q(0.975) };
 }
+
+export interface SelectionPoint {
+  /** tasks (groups of attempts) counted */
+  tasks: number;
+  /** mean resolve rate of the top-scored attempt (attempts tied at the top share the pick) */
+  reward: number;
+  /** mean resolve rate of a random attempt */
+  random: number;
+  /** mean rate of "some attempt resolved" */
+  oracle: number;
+  /** (reward − random) / (oracle − random); null when the oracle equals random */
+  gapClosed: number | null;
+}
+
+/**
+ * Picking one attempt per task among all of its attempts by score: how much of
+ * the gap between a random pick and an oracle the score closes. Attempts tied
+ * at the top score are picked with equal chance (no tie-break by key).
+ */
+export function selectBest(tasks: Scored[][]): SelectionPoint {
+  let reward = 0;
+  let random = 0;
+  let oracle = 0;
+  let count = 0;
+  for (const attempts of tasks) {
+    if (!attempts.length) continue;
+    count++;
+    const top = Math.max(...attempts.map((a) => a.score));
+    const picked = attempts.filter((a) => a.score === top);
+    reward += picked.filter((a) => a.label).length / picked.length;
+    random += attempts.filter((a) => a.label).length / attempts.length;
+    oracle += attempts.some((a) => a.label) ? 1 : 0;
+  }
+  const rw = count ? reward / count : 0;
+  const rd = count ? random / count : 0;
+  const or = count ? oracle / count : 0;
+  return { tasks: count, reward: rw, random: rd, oracle: or, gapClosed: or - rd > 1e-12 ? (rw - rd) / (or - rd) : null };
+}

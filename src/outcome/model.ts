@@ -1,27 +1,74 @@
 /**
- * A regularised logistic regression on standardised behaviour features,
- * fitted by Newton's method (L2 penalty, intercept unpenalised), with Platt
- * calibration on out-of-fold predictions and a small versioned JSON format.
+ * The outcome model's file and its learners' arithmetic. A model file is plain
+ * JSON. Schema 1 (rubricate 0.1) holds a logistic regression on standardised
+ * features; schema 2 says which `kind` of model it holds: a logistic
+ * regression, gradient-boosted trees (`trees.ts`), or a blend (the mean of the
+ * two log-odds). Both carry a Platt calibration fitted on out-of-fold
+ * predictions, so what the model outputs is already a calibrated probability.
+ * Logistic regression is fitted by Newton's method (L2 penalty, intercept
+ * unpenalised).
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { packForest, packedContributions, type Forest, type PackedForest } from "./trees.js";
 
-export const MODEL_SCHEMA = "rubricate.outcome-model/1";
+export const MODEL_SCHEMA_V1 = "rubricate.outcome-model/1";
+export const MODEL_SCHEMA = "rubricate.outcome-model/2";
+export const MODEL_KINDS = ["logistic", "trees", "blend"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
 
-export const ModelFileSchema = z.object({
-  schema: z.literal(MODEL_SCHEMA),
-  version: z.string(),
-  features: z.array(z.string()),
+const Calibration = z.object({ a: z.number(), b: z.number() }).nullable();
+
+const LogisticSchema = z.object({
   mean: z.array(z.number()),
   std: z.array(z.number()),
   weights: z.array(z.number()),
   bias: z.number(),
   l2: z.number(),
-  calibration: z.object({ a: z.number(), b: z.number() }).nullable(),
+});
+
+const TreeSchema = z.object({
+  feature: z.array(z.number().int()),
+  threshold: z.array(z.number()),
+  left: z.array(z.number().int()),
+  right: z.array(z.number().int()),
+  value: z.array(z.number()),
+});
+
+const ForestSchema = z.object({
+  base: z.number(),
+  trees: z.array(TreeSchema),
+  params: z.record(z.string(), z.number()),
+});
+
+/** Schema 1: a logistic regression, its numbers at the top level. */
+export const ModelFileV1Schema = z.object({
+  schema: z.literal(MODEL_SCHEMA_V1),
+  version: z.string(),
+  features: z.array(z.string()),
+  ...LogisticSchema.shape,
+  calibration: Calibration,
   training: z.record(z.string(), z.unknown()),
   cv: z.record(z.string(), z.unknown()).optional(),
 });
-export type ModelFile = z.infer<typeof ModelFileSchema>;
+
+/** Schema 2: the kind of model and the parts it needs. */
+export const ModelFileV2Schema = z.object({
+  schema: z.literal(MODEL_SCHEMA),
+  kind: z.enum(MODEL_KINDS),
+  version: z.string(),
+  features: z.array(z.string()),
+  logistic: LogisticSchema.nullable(),
+  trees: ForestSchema.nullable(),
+  calibration: Calibration,
+  training: z.record(z.string(), z.unknown()),
+  cv: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ModelFileSchema = z.union([ModelFileV1Schema, ModelFileV2Schema]);
+export type ModelFileV1 = z.infer<typeof ModelFileV1Schema>;
+export type ModelFileV2 = z.infer<typeof ModelFileV2Schema>;
+export type ModelFile = ModelFileV1 | ModelFileV2;
 
 export interface Fitted {
   mean: number[];
@@ -105,6 +152,50 @@ export function predict(m: Fitted, x: number[], cal: { a: number; b: number } | 
   return cal ? sigmoid(cal.a * z + cal.b) : sigmoid(z);
 }
 
+/** Each model's forest packed for prediction, made on first use. */
+const packs = new WeakMap<ModelFile, PackedForest>();
+
+function packed(m: ModelFile): PackedForest {
+  let p = packs.get(m);
+  if (!p) {
+    p = packForest((m as ModelFileV2).trees as Forest);
+    packs.set(m, p);
+  }
+  return p;
+}
+
+/** The model's kind (a schema-1 file is a logistic regression). */
+export function modelKind(m: ModelFile): ModelKind {
+  return m.schema === MODEL_SCHEMA ? m.kind : "logistic";
+}
+
+function logisticPart(m: ModelFile): Fitted | null {
+  if (m.schema === MODEL_SCHEMA_V1) return { mean: m.mean, std: m.std, weights: m.weights, bias: m.bias };
+  return m.logistic;
+}
+
+/**
+ * Log-odds before calibration and each feature's share of it: a logistic
+ * regression's weighted standardised values, a forest's path attributions, a
+ * blend's mean of the two.
+ */
+export function modelLogit(m: ModelFile, x: number[]): { z: number; contributions: number[] } {
+  const lin = logisticPart(m);
+  const kind = modelKind(m);
+  if (kind === "logistic") return logit(lin!, x);
+  if (kind === "trees") return packedContributions(packed(m), x);
+  const a = logit(lin!, x);
+  const b = packedContributions(packed(m), x);
+  return { z: (a.z + b.z) / 2, contributions: a.contributions.map((c, j) => (c + b.contributions[j]) / 2) };
+}
+
+/** Calibrated p(resolved) of a feature vector. */
+export function modelPredict(m: ModelFile, x: number[]): number {
+  const { z } = modelLogit(m, x);
+  const cal = m.calibration;
+  return cal ? sigmoid(cal.a * z + cal.b) : sigmoid(z);
+}
+
 export function loadModel(path: string): ModelFile {
   let value: unknown;
   try {
@@ -115,8 +206,30 @@ export function loadModel(path: string): ModelFile {
   const r = ModelFileSchema.safeParse(value);
   if (!r.success) throw new Error(`${path}: not an outcome model (from 'rubricate train'): ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`);
   const m = r.data;
-  if (m.weights.length !== m.features.length || m.mean.length !== m.features.length || m.std.length !== m.features.length) {
-    throw new Error(`${path}: outcome model has ${m.features.length} features but ${m.weights.length} weights`);
+  const d = m.features.length;
+  const lin = logisticPart(m);
+  if (lin && (lin.weights.length !== d || lin.mean.length !== d || lin.std.length !== d)) {
+    throw new Error(`${path}: outcome model has ${d} features but ${lin.weights.length} weights`);
+  }
+  const kind = modelKind(m);
+  if ((kind !== "trees" && !lin) || (kind !== "logistic" && !(m.schema === MODEL_SCHEMA && m.trees))) {
+    throw new Error(`${path}: a '${kind}' outcome model lacks its ${!lin && kind !== "trees" ? "logistic" : "trees"} part`);
+  }
+  if (m.schema === MODEL_SCHEMA && m.trees?.trees.some((t) => t.feature.some((j) => j >= d))) {
+    throw new Error(`${path}: outcome model's trees split on a feature it does not list`);
   }
   return m;
+}
+
+/** A model file's text: one top-level field per line, a forest one tree per line (readable diffs, still plain JSON). */
+export function modelJson(m: ModelFile): string {
+  const fields = Object.entries(m).map(([k, v]) => {
+    if (k === "trees" && v) {
+      const f = v as { base: number; trees: unknown[]; params: unknown };
+      const trees = f.trees.map((t) => `      ${JSON.stringify(t)}`).join(",\n");
+      return `  "trees": {\n    "base": ${JSON.stringify(f.base)},\n    "params": ${JSON.stringify(f.params)},\n    "trees": [\n${trees}\n    ]\n  }`;
+    }
+    return `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+  });
+  return `{\n${fields.join(",\n")}\n}\n`;
 }

@@ -5,14 +5,18 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { analyze } from "../../src/analyze/facts.js";
 import { rng, rocAuc } from "../../src/eval/metrics.js";
+import { BASELINE_FEATURE_NAMES, baselineFeatures } from "../../src/outcome/baseline.js";
 import { FEATURE_NAMES, features } from "../../src/outcome/features.js";
-import { fitLogistic, loadModel, predict } from "../../src/outcome/model.js";
+import { MODEL_SCHEMA, fitLogistic, loadModel, modelJson, modelKind, modelPredict, predict, type ModelFileV1 } from "../../src/outcome/model.js";
 import { DEFAULT_MODEL, outcomeProvider } from "../../src/outcome/provider.js";
-import { crossValidatedLogits, type Example } from "../../src/outcome/train.js";
+import { crossValidatedLogits, train, type Example } from "../../src/outcome/train.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
+
+/** The model rubricate 0.1 shipped (schema 1, logistic regression on the baseline features). */
+const V1_MODEL = join(ROOT, "test", "outcome", "fixtures", "outcome-model-v1.json");
 
 describe("outcome model", () => {
 
@@ -62,17 +66,53 @@ describe("outcome model", () => {
     }
   });
 
-  it("refuses a model trained on other features", () => {
+  it("refuses a model trained on other features, and a file that is no model", () => {
     const dir = mkdtempSync(join(tmpdir(), "rubricate-model-"));
     const m = JSON.parse(readFileSync(DEFAULT_MODEL, "utf8"));
-    m.features = m.features.slice(1);
-    m.weights = m.weights.slice(1);
-    m.mean = m.mean.slice(1);
-    m.std = m.std.slice(1);
+    m.features[0] = "some_other_feature";
     const p = join(dir, "m.json");
     writeFileSync(p, JSON.stringify(m));
     assert.throws(() => outcomeProvider(p), /trained on different features/);
     writeFileSync(p, "{}");
     assert.throws(() => outcomeProvider(p), /not an outcome model/);
+    const v2 = JSON.parse(readFileSync(DEFAULT_MODEL, "utf8"));
+    v2.kind = "blend";
+    v2.logistic = null;
+    writeFileSync(p, JSON.stringify(v2));
+    assert.throws(() => loadModel(p), /lacks its logistic part/);
+  });
+
+  it("still loads a schema-1 (0.1) logistic model and predicts exactly as 0.1 did, from the 0.1 features", async () => {
+    const m = loadModel(V1_MODEL) as ModelFileV1;
+    assert.equal(modelKind(m), "logistic");
+    assert.deepEqual(m.features, BASELINE_FEATURE_NAMES);
+    const provider = outcomeProvider(V1_MODEL);
+    const { trajectories } = await collect([join(ROOT, "examples")]);
+    const rubric = loadRubric("swe-default");
+    for (const t of trajectories) {
+      const expected = predict({ mean: m.mean, std: m.std, weights: m.weights, bias: m.bias }, baselineFeatures(t, analyze(t)), m.calibration);
+      const rec = await scoreTrajectory(t, rubric, { outcome: provider });
+      const c = rec.criteria.find((x) => x.kind === "outcome")!;
+      assert.ok(Math.abs(c.value! - expected) < 1e-12);
+    }
+  });
+
+  it("trains a blend on synthetic examples; the saved file loads and predicts what the trainer fitted", () => {
+    const r = rng(4);
+    const ex: Example[] = Array.from({ length: 240 }, (_, i) => {
+      const x = FEATURE_NAMES.map(() => r());
+      return { x, y: r() < 1 / (1 + Math.exp(-(5 * x[0] - 5 * x[1]))), task: `t${i % 80}`, family: i % 2 ? "a" : "b", key: String(i) };
+    });
+    const res = train(ex, { bootstrap: 50, trees: { rounds: 20 } });
+    assert.equal(res.model.schema, MODEL_SCHEMA);
+    assert.ok(["logistic", "trees", "blend"].includes(res.kind));
+    assert.equal(res.comparisons.length, 3);
+    assert.ok(res.cv.auc.value! > 0.7, String(res.cv.auc.value));
+    const dir = mkdtempSync(join(tmpdir(), "rubricate-model-"));
+    const p = join(dir, "m.json");
+    writeFileSync(p, modelJson(res.model));
+    const back = loadModel(p);
+    assert.deepEqual(back, res.model);
+    for (const e of ex.slice(0, 20)) assert.equal(modelPredict(back, e.x), modelPredict(res.model, e.x));
   });
 });
