@@ -47,7 +47,7 @@ function parseAll(files: string[]): number {
   for (const f of files) {
     const text = readFileSync(f, "utf8");
     if (f.endsWith(".jsonl")) {
-      for (const line of text.split("\n")) if (line.trim()) (JSON.parse(line), n++);
+      for (const line of text.split("\n")) if (line.trim()) JSON.parse(line), n++;
     } else {
       JSON.parse(text);
       n++;
@@ -90,12 +90,16 @@ async function throughput(): Promise<void> {
   }
   const row = (name: string, s: number) =>
     `  ${name.padEnd(34)} ${s.toFixed(3).padStart(7)} s  ${(mb / s).toFixed(1).padStart(7)} MB/s  ${(trajectories / s).toFixed(0).padStart(6)} traj/s  ${(median(parse) / s).toFixed(2).padStart(5)}x JSON.parse speed`;
-  console.log(`ingestion throughput: ${files.length} files, ${mb.toFixed(1)} MB, ${trajectories} trajectories, median of ${ROUNDS} rounds`);
+  console.log(
+    `ingestion throughput: ${files.length} files, ${mb.toFixed(1)} MB, ${trajectories} trajectories, median of ${ROUNDS} rounds`,
+  );
   console.log(row("JSON.parse of the same bytes", median(parse)));
   console.log(row("ingest (no labels)", median(plain)));
   console.log(row("ingest + label discovery", median(labelled)));
   const ratio = median(parse) / median(plain);
-  console.log(`  target: ingest at least 0.5x JSON.parse speed -> ${ratio.toFixed(2)}x ${ratio >= 0.5 ? "MET" : "NOT MET"}`);
+  console.log(
+    `  target: ingest at least 0.5x JSON.parse speed -> ${ratio.toFixed(2)}x ${ratio >= 0.5 ? "MET" : "NOT MET"}`,
+  );
 }
 
 /** A large JSONL of canonical records (real trajectories, repeated with distinct ids). */
@@ -124,7 +128,9 @@ async function memory(): Promise<void> {
   const path = join(tmpdir(), `rubricate-bench-${process.pid}.jsonl`);
   try {
     const lines = await makeBig(path, BIG_MB * 1024 * 1024);
-    console.log(`streaming a ${(statSync(path).size / 1048576).toFixed(0)} MB JSONL of ${lines} canonical records in a fresh process:`);
+    console.log(
+      `streaming a ${(statSync(path).size / 1048576).toFixed(0)} MB JSONL of ${lines} canonical records in a fresh process:`,
+    );
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--stream", path], { stdio: "inherit" });
     if (child.status !== 0) console.log(`  child failed with status ${child.status}`);
   } finally {
@@ -148,7 +154,9 @@ async function stream(path: string): Promise<void> {
   clearInterval(timer);
   const mbPeak = peak / 1048576;
   console.log(`  ${n} trajectories in ${secs.toFixed(1)} s (${(size / 1e6 / secs).toFixed(0)} MB/s)`);
-  console.log(`  resident memory: ${(base / 1048576).toFixed(0)} MB at start, peak ${mbPeak.toFixed(0)} MB; target under 300 MB -> ${mbPeak < 300 ? "MET" : "NOT MET"}`);
+  console.log(
+    `  resident memory: ${(base / 1048576).toFixed(0)} MB at start, peak ${mbPeak.toFixed(0)} MB; target under 300 MB -> ${mbPeak < 300 ? "MET" : "NOT MET"}`,
+  );
 }
 
 if (values.stream) await stream(values.stream);

@@ -21,7 +21,11 @@ import { spawn } from "node:child_process";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
-  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, requests: { type: "string", default: "3000" }, counter: { type: "string" } },
+  options: {
+    data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") },
+    requests: { type: "string", default: "3000" },
+    counter: { type: "string" },
+  },
 });
 const counter = loadCounter(values.counter);
 const ts: Trajectory[] = [];
@@ -34,21 +38,29 @@ let cutTraj = 0;
 let maxRendered = 0;
 const t0 = performance.now();
 for (const t of ts) {
-  raw += counter.count(t.messages.map((m) => m.content + (m.tool_calls ?? []).map((c) => c.function.arguments).join("")).join("\n"));
+  raw += counter.count(
+    t.messages.map((m) => m.content + (m.tool_calls ?? []).map((c) => c.function.arguments).join("")).join("\n"),
+  );
   const r = renderTranscript(t, 24000, counter);
   rendered += r.tokens;
   maxRendered = Math.max(maxRendered, r.tokens);
   if (r.cut) cutTraj++;
 }
 const renderSecs = (performance.now() - t0) / 1000;
-console.log(`prompt size over ${ts.length} trajectories (budget 24,000 tokens, ${counter.name}): raw messages ${(raw / ts.length).toFixed(0)} tokens/trajectory, rendered ${(rendered / ts.length).toFixed(0)} (${((100 * rendered) / raw).toFixed(0)}%), largest ${maxRendered}; ${cutTraj} trajectories had observations cut; counting + rendering ${renderSecs.toFixed(1)} s`);
+console.log(
+  `prompt size over ${ts.length} trajectories (budget 24,000 tokens, ${counter.name}): raw messages ${(raw / ts.length).toFixed(0)} tokens/trajectory, rendered ${(rendered / ts.length).toFixed(0)} (${((100 * rendered) / raw).toFixed(0)}%), largest ${maxRendered}; ${cutTraj} trajectories had observations cut; counting + rendering ${renderSecs.toFixed(1)} s`,
+);
 const t1 = performance.now();
 for (const t of ts) renderTranscript(t, 24000, counter);
-console.log(`rendering alone, exact count included: ${((performance.now() - t1) / ts.length).toFixed(2)} ms per trajectory (mean over the ${ts.length})`);
+console.log(
+  `rendering alone, exact count included: ${((performance.now() - t1) / ts.length).toFixed(2)} ms per trajectory (mean over the ${ts.length})`,
+);
 
 // 2. overhead and rate against an instant server
 // the server runs in its own process, so the figures are the client's own work
-const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "judge-server.js")], { stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), "judge-server.js")], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
 const url = await new Promise<string>((ok, fail) => {
   child.stdout.once("data", (d: Buffer) => ok(d.toString().trim()));
   child.once("exit", (code) => fail(new Error(`the bench server exited (${code})`)));
@@ -60,8 +72,12 @@ const withSteps = ts.filter((t) => t.steps.length);
 const facts = withSteps.map((t) => analyze(t));
 const n = Number(values.requests);
 for (const mode of ["rubric", "criterion"] as const) {
-  const provider = judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), { mode, render: (t, max) => renderTranscript(t, max, counter) });
-  for (let i = 0; i < 50; i++) await provider.decide({ ...withSteps[i % withSteps.length] }, facts[i % withSteps.length], judged); // warm up
+  const provider = judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "bench", maxRetries: 0 }), {
+    mode,
+    render: (t, max) => renderTranscript(t, max, counter),
+  });
+  for (let i = 0; i < 50; i++)
+    await provider.decide({ ...withSteps[i % withSteps.length] }, facts[i % withSteps.length], judged); // warm up
   for (const conc of [1, 64]) {
     const start = performance.now();
     let next = 0;

@@ -75,9 +75,17 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const n = ts.length;
 const added = median(without.map((w, r) => (withModel[r] - w) / w));
-console.log(`outcome model (${modelKind(model)}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds after ${WARMUP} to warm up`);
+console.log(
+  `outcome model (${modelKind(model)}, ${model.features.length} features): ${n} trajectories, median of ${ROUNDS} paired rounds after ${WARMUP} to warm up`,
+);
 console.log(`  score (ingest, analysis, checks), no outcome model   ${median(without).toFixed(3)} s`);
 console.log(`  score with the outcome model                         ${median(withModel).toFixed(3)} s`);
-console.log(`  features alone                                       ${((median(featureT) / n) * 1e3).toFixed(3)} ms per trajectory`);
-console.log(`  model alone (from features)                          ${((median(modelT) / n) * 1e6).toFixed(1)} µs per trajectory`);
-console.log(`  target: the outcome model adds at most 20% to score time -> +${(100 * added).toFixed(1)}% ${added <= 0.2 ? "MET" : "NOT MET"}`);
+console.log(
+  `  features alone                                       ${((median(featureT) / n) * 1e3).toFixed(3)} ms per trajectory`,
+);
+console.log(
+  `  model alone (from features)                          ${((median(modelT) / n) * 1e6).toFixed(1)} µs per trajectory`,
+);
+console.log(
+  `  target: the outcome model adds at most 20% to score time -> +${(100 * added).toFixed(1)}% ${added <= 0.2 ? "MET" : "NOT MET"}`,
+);

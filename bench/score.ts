@@ -19,7 +19,10 @@ import { scoreStream } from "../src/score/stream.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
-  options: { data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") }, rounds: { type: "string", default: "21" } },
+  options: {
+    data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") },
+    rounds: { type: "string", default: "21" },
+  },
 });
 const DATA = values.data!;
 const ROUNDS = Number(values.rounds);
@@ -64,17 +67,30 @@ const b: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   a.push(await time(ingestOnly));
   b.push(await time(ingestAndScore));
-  if (process.env.BENCH_ROUNDS) console.log(`  round ${r + 1}: ingest ${a[r].toFixed(3)} s, ingest + analysis + checks ${b[r].toFixed(3)} s`);
+  if (process.env.BENCH_ROUNDS)
+    console.log(`  round ${r + 1}: ingest ${a[r].toFixed(3)} s, ingest + analysis + checks ${b[r].toFixed(3)} s`);
 }
 const [ia, ib] = [median(a), median(b)];
 const mb = bytes / 1e6;
-console.log(`analysis + checks: ${n} trajectories, ${mb.toFixed(1)} MB of trajectory files, rubric ${rubric.id} (${rubric.criteria.filter((c) => c.kind === "check").length} checks), median of ${ROUNDS} rounds after ${WARMUP} to warm up`);
-console.log(`  ingest only                     ${ia.toFixed(3)} s  ${(n / ia).toFixed(0).padStart(6)} traj/s  ${(mb / ia).toFixed(1).padStart(6)} MB/s`);
-console.log(`  ingest + analysis + checks      ${ib.toFixed(3)} s  ${(n / ib).toFixed(0).padStart(6)} traj/s  ${(mb / ib).toFixed(1).padStart(6)} MB/s`);
+console.log(
+  `analysis + checks: ${n} trajectories, ${mb.toFixed(1)} MB of trajectory files, rubric ${rubric.id} (${rubric.criteria.filter((c) => c.kind === "check").length} checks), median of ${ROUNDS} rounds after ${WARMUP} to warm up`,
+);
+console.log(
+  `  ingest only                     ${ia.toFixed(3)} s  ${(n / ia).toFixed(0).padStart(6)} traj/s  ${(mb / ia).toFixed(1).padStart(6)} MB/s`,
+);
+console.log(
+  `  ingest + analysis + checks      ${ib.toFixed(3)} s  ${(n / ib).toFixed(0).padStart(6)} traj/s  ${(mb / ib).toFixed(1).padStart(6)} MB/s`,
+);
 // the share each round added to the ingestion measured just before it: rounds next to each other
 // see the same machine, so the median of these pairs is steadier than a ratio of two medians
 const added = median(a.map((x, r) => (b[r] - x) / x));
 const spread = [...a.map((x, r) => (b[r] - x) / x)].sort((x, y) => x - y);
-console.log(`  analysis + checks alone         ${(ib - ia).toFixed(3)} s  ${(n / (ib - ia)).toFixed(0).padStart(6)} traj/s`);
-console.log(`  added per round (paired), median +${(100 * added).toFixed(0)}% (rounds from +${(100 * spread[0]).toFixed(0)}% to +${(100 * spread[spread.length - 1]).toFixed(0)}%)`);
-console.log(`  target: checks add at most 50% to ingestion time -> +${(100 * added).toFixed(0)}% ${added <= 0.5 ? "MET" : "NOT MET"}`);
+console.log(
+  `  analysis + checks alone         ${(ib - ia).toFixed(3)} s  ${(n / (ib - ia)).toFixed(0).padStart(6)} traj/s`,
+);
+console.log(
+  `  added per round (paired), median +${(100 * added).toFixed(0)}% (rounds from +${(100 * spread[0]).toFixed(0)}% to +${(100 * spread[spread.length - 1]).toFixed(0)}%)`,
+);
+console.log(
+  `  target: checks add at most 50% to ingestion time -> +${(100 * added).toFixed(0)}% ${added <= 0.5 ? "MET" : "NOT MET"}`,
+);

@@ -26,7 +26,8 @@ const struct = (name, n) => ({ name, repetition_type: "OPTIONAL", num_children: 
 const columns = (names, rows) => names.map((name) => ({ name, data: rows.map((r) => r[name] ?? null) }));
 
 // ---------------------------------------------------------------- nebius layout
-const SYSTEM = "SETTING: You are an autonomous programmer working in a command line with a file editor.\nCOMMANDS:\nopen <path>, edit <start>:<end>, find_file <name>, submit\nRespond with a DISCUSSION and exactly one command in a fenced block.";
+const SYSTEM =
+  "SETTING: You are an autonomous programmer working in a command line with a file editor.\nCOMMANDS:\nopen <path>, edit <start>:<end>, find_file <name>, submit\nRespond with a DISCUSSION and exactly one command in a fenced block.";
 const issue = (text) =>
   `We're currently solving the following issue within our repository. Here's the issue text:\nISSUE:\n${text}\n\nINSTRUCTIONS:\nEdit the repository to fix the issue, then submit.`;
 const turn = (role, text) => ({ cutoff_date: "01.01.2024", mask: role === "ai", role, system_prompt: null, text });
@@ -38,16 +39,23 @@ const nebius = [
     model_name: "swe-agent-llama-70b",
     target: true,
     exit_status: "submitted",
-    generated_patch: "diff --git a/src/widgets/core.py b/src/widgets/core.py\n--- a/src/widgets/core.py\n+++ b/src/widgets/core.py\n@@ -40,1 +40,1 @@\n-        self.width = width\n+        self.width = max(width, self.min_width)\n",
+    generated_patch:
+      "diff --git a/src/widgets/core.py b/src/widgets/core.py\n--- a/src/widgets/core.py\n+++ b/src/widgets/core.py\n@@ -40,1 +40,1 @@\n-        self.width = width\n+        self.width = max(width, self.min_width)\n",
     eval_logs: "EVAL LOG: tests/test_core.py::test_resize_min_width PASSED",
     trajectory: [
       sys,
       turn("user", issue("Widget.resize ignores min_width: resizing to 10 gives width 10 even when min_width is 50.")),
-      turn("ai", "DISCUSSION\nFirst I need to find where Widget is defined.\n```\nfind_file \"core.py\"\n```"),
-      turn("user", "Found 1 matches for \"core.py\" in /acme__widgets:\n/acme__widgets/src/widgets/core.py"),
+      turn("ai", 'DISCUSSION\nFirst I need to find where Widget is defined.\n```\nfind_file "core.py"\n```'),
+      turn("user", 'Found 1 matches for "core.py" in /acme__widgets:\n/acme__widgets/src/widgets/core.py'),
       turn("ai", "DISCUSSION\nLet me open it.\n```\nopen src/widgets/core.py 40\n```"),
-      turn("user", "[File: /acme__widgets/src/widgets/core.py (120 lines total)]\n39:    def resize(self, width):\n40:        self.width = width"),
-      turn("ai", "DISCUSSION\nThe width is not clamped. I will clamp it.\n```\nedit 40:40\n        self.width = max(width, self.min_width)\nend_of_edit\n```"),
+      turn(
+        "user",
+        "[File: /acme__widgets/src/widgets/core.py (120 lines total)]\n39:    def resize(self, width):\n40:        self.width = width",
+      ),
+      turn(
+        "ai",
+        "DISCUSSION\nThe width is not clamped. I will clamp it.\n```\nedit 40:40\n        self.width = max(width, self.min_width)\nend_of_edit\n```",
+      ),
       turn("user", "File updated."),
       turn("ai", "DISCUSSION\nDone.\n```\nsubmit\n```"),
       turn("user", "diff --git a/src/widgets/core.py b/src/widgets/core.py"),
@@ -95,8 +103,8 @@ const nebius = [
     trajectory: [
       sys,
       turn("user", issue("Dark theme colours are inverted.")),
-      turn("ai", "DISCUSSION\nSearch for the theme.\n```\nsearch_dir \"dark\" src\n```"),
-      turn("user", "Found 2 matches for \"dark\" in /acme__widgets/src"),
+      turn("ai", 'DISCUSSION\nSearch for the theme.\n```\nsearch_dir "dark" src\n```'),
+      turn("user", 'Found 2 matches for "dark" in /acme__widgets/src'),
       turn("ai", "DISCUSSION\nSubmit.\n```\nsubmit\n```"),
       turn("user", "diff --git a/README.md b/README.md"),
     ],
@@ -137,7 +145,10 @@ parquetWriteFile({
     str("generated_patch"),
     str("eval_logs"),
   ],
-  columnData: columns(["instance_id", "model_name", "target", "trajectory", "exit_status", "generated_patch", "eval_logs"], nebius),
+  columnData: columns(
+    ["instance_id", "model_name", "target", "trajectory", "exit_status", "generated_patch", "eval_logs"],
+    nebius,
+  ),
 });
 
 // ------------------------------------------------------- OpenAI-messages layout
@@ -147,7 +158,11 @@ const TOOLS = [
     function: {
       name: "execute_bash",
       description: "Run a bash command in the sandbox.",
-      parameters: JSON.stringify({ type: "object", properties: { command: { type: "string" } }, required: ["command"] }),
+      parameters: JSON.stringify({
+        type: "object",
+        properties: { command: { type: "string" } },
+        required: ["command"],
+      }),
     },
   },
   {
@@ -157,12 +172,24 @@ const TOOLS = [
       description: "View or edit files.",
       parameters: JSON.stringify({
         type: "object",
-        properties: { command: { type: "string" }, path: { type: "string" }, old_str: { type: "string" }, new_str: { type: "string" } },
+        properties: {
+          command: { type: "string" },
+          path: { type: "string" },
+          old_str: { type: "string" },
+          new_str: { type: "string" },
+        },
         required: ["command", "path"],
       }),
     },
   },
-  { type: "function", function: { name: "finish", description: "Finish the task.", parameters: JSON.stringify({ type: "object", properties: {} }) } },
+  {
+    type: "function",
+    function: {
+      name: "finish",
+      description: "Finish the task.",
+      parameters: JSON.stringify({ type: "object", properties: {} }),
+    },
+  },
 ];
 const OH_SYSTEM = "You are a careful software engineering agent. Use the tools to inspect and change the repository.";
 const task = (repo, text) =>
@@ -176,7 +203,11 @@ function ohRow(n, { resolved, issueText, steps, patch, exit = "submit" }) {
     trajectory_id: `traj-${n}`,
     instance_id: `acme__gadgets-${200 + n}`,
     repo: "acme/gadgets",
-    trajectory: [{ role: "system", content: OH_SYSTEM }, { role: "user", content: task("acme__gadgets", issueText) }, ...steps],
+    trajectory: [
+      { role: "system", content: OH_SYSTEM },
+      { role: "user", content: task("acme__gadgets", issueText) },
+      ...steps,
+    ],
     tools: TOOLS,
     model_patch: patch,
     exit_status: exit,
@@ -189,14 +220,27 @@ const openai = [
   ohRow(1, {
     resolved: 1,
     issueText: "Gadget.parse crashes on an empty string.",
-    patch: "diff --git a/gadgets/parse.py b/gadgets/parse.py\n--- a/gadgets/parse.py\n+++ b/gadgets/parse.py\n@@ -3,1 +3,3 @@\n def parse(s):\n+    if not s:\n+        return None\n",
+    patch:
+      "diff --git a/gadgets/parse.py b/gadgets/parse.py\n--- a/gadgets/parse.py\n+++ b/gadgets/parse.py\n@@ -3,1 +3,3 @@\n def parse(s):\n+    if not s:\n+        return None\n",
     steps: [
       asst("Let me find the parser.", call("call_a1", "execute_bash", { command: "grep -rn 'def parse' gadgets" })),
       obs("call_a1", "execute_bash", "gadgets/parse.py:3:def parse(s):"),
-      asst(null, call("call_a2", "str_replace_editor", { command: "view", path: "/workspace/acme__gadgets/gadgets/parse.py" }), call("call_a3", "execute_bash", { command: "python -c \"import gadgets.parse as p; p.parse('')\"" })),
+      asst(
+        null,
+        call("call_a2", "str_replace_editor", { command: "view", path: "/workspace/acme__gadgets/gadgets/parse.py" }),
+        call("call_a3", "execute_bash", { command: "python -c \"import gadgets.parse as p; p.parse('')\"" }),
+      ),
       obs("call_a2", "str_replace_editor", "     1\timport re\n     3\tdef parse(s):\n     4\t    return s.split()[0]"),
       obs("call_a3", "execute_bash", "IndexError: list index out of range"),
-      asst("Guard against the empty input.", call("call_a4", "str_replace_editor", { command: "str_replace", path: "/workspace/acme__gadgets/gadgets/parse.py", old_str: "def parse(s):\n", new_str: "def parse(s):\n    if not s:\n        return None\n" })),
+      asst(
+        "Guard against the empty input.",
+        call("call_a4", "str_replace_editor", {
+          command: "str_replace",
+          path: "/workspace/acme__gadgets/gadgets/parse.py",
+          old_str: "def parse(s):\n",
+          new_str: "def parse(s):\n    if not s:\n        return None\n",
+        }),
+      ),
       obs("call_a4", "str_replace_editor", "The file has been edited."),
       asst("The crash is fixed.", call("call_a5", "finish", {})),
     ],
@@ -217,7 +261,15 @@ const openai = [
     issueText: "Typo in the error message of Gadget.load.",
     patch: "diff --git a/gadgets/io.py b/gadgets/io.py\n",
     steps: [
-      asst("Fix the typo.", call("call_c1", "str_replace_editor", { command: "str_replace", path: "/workspace/acme__gadgets/gadgets/io.py", old_str: "cannot laod", new_str: "cannot load" })),
+      asst(
+        "Fix the typo.",
+        call("call_c1", "str_replace_editor", {
+          command: "str_replace",
+          path: "/workspace/acme__gadgets/gadgets/io.py",
+          old_str: "cannot laod",
+          new_str: "cannot load",
+        }),
+      ),
       obs("call_c1", "str_replace_editor", "The file has been edited."),
       asst("Done.", call("call_c2", "finish", {})),
     ],
@@ -227,7 +279,10 @@ const openai = [
     issueText: "Gadget.merge loses metadata.",
     patch: "diff --git a/gadgets/merge.py b/gadgets/merge.py\n",
     steps: [
-      asst("Run the merge tests.", call("call_d1", "execute_bash", { command: "python -m pytest tests/test_merge.py -q" })),
+      asst(
+        "Run the merge tests.",
+        call("call_d1", "execute_bash", { command: "python -m pytest tests/test_merge.py -q" }),
+      ),
       obs("call_d1", "execute_bash", "2 failed"),
       asst("Done.", call("call_d2", "finish", {})),
     ],
@@ -277,7 +332,17 @@ parquetWriteFile({
     { name: "gen_tests_correct", type: "DOUBLE", repetition_type: "OPTIONAL" },
   ],
   columnData: columns(
-    ["trajectory_id", "instance_id", "repo", "trajectory", "tools", "model_patch", "exit_status", "resolved", "gen_tests_correct"],
+    [
+      "trajectory_id",
+      "instance_id",
+      "repo",
+      "trajectory",
+      "tools",
+      "model_patch",
+      "exit_status",
+      "resolved",
+      "gen_tests_correct",
+    ],
     openai,
   ),
 });

@@ -4,14 +4,24 @@
 //   (change the code, npm run build)
 //   node scripts/snapshot.mjs write ../shared/data/trajectories after.jsonl
 //   node scripts/snapshot.mjs compare before.jsonl after.jsonl
+// SNAPSHOT_MODEL=<file> scores with that outcome model instead of the shipped one (to compare across a model change).
 import { createWriteStream, readFileSync } from "node:fs";
-import { analyze, loadRubric, readTrajectories, scoreStream, outcomeProvider, DEFAULT_MODEL } from "../dist/src/index.js";
+import {
+  analyze,
+  loadRubric,
+  readTrajectories,
+  scoreStream,
+  outcomeProvider,
+  DEFAULT_MODEL,
+} from "../dist/src/index.js";
 
 const [cmd, a, b] = process.argv.slice(2);
 if (cmd === "write" && a && b) await write(a, b);
 else if (cmd === "compare" && a && b) compare(a, b);
 else {
-  console.error("usage: node scripts/snapshot.mjs write <data folder> <out.jsonl> | compare <before.jsonl> <after.jsonl>");
+  console.error(
+    "usage: node scripts/snapshot.mjs write <data folder> <out.jsonl> | compare <before.jsonl> <after.jsonl>",
+  );
   process.exit(2);
 }
 
@@ -21,7 +31,11 @@ function plain(v) {
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === "object") {
     const o = typeof v.toJSON === "function" ? v.toJSON() : v;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, plain(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, plain(o[k])]),
+    );
   }
   return v;
 }
@@ -35,10 +49,11 @@ function factsOf(f) {
 
 async function write(folder, out) {
   const rubric = loadRubric("swe-default");
-  const outcome = outcomeProvider(DEFAULT_MODEL);
+  const outcome = outcomeProvider(process.env.SNAPSHOT_MODEL ?? DEFAULT_MODEL);
   // the records as `score` makes them (run-relative criteria against the whole folder)
   const records = new Map();
-  for await (const ev of scoreStream([folder], { rubric, outcome })) if (ev.type === "record") records.set(`${ev.record.source.file}:${ev.record.source.line}`, ev.record);
+  for await (const ev of scoreStream([folder], { rubric, outcome }))
+    if (ev.type === "record") records.set(`${ev.record.source.file}:${ev.record.source.line}`, ev.record);
   const w = createWriteStream(out);
   let n = 0;
   for await (const ev of readTrajectories([folder])) {
@@ -54,7 +69,14 @@ async function write(folder, out) {
 }
 
 function compare(x, y) {
-  const read = (p) => new Map(readFileSync(p, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).map((r) => [`${r.file.replace(/^.*?(data\/trajectories|\.data\/train)\//, "")}:${r.line}`, r]));
+  const read = (p) =>
+    new Map(
+      readFileSync(p, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+        .map((r) => [`${r.file.replace(/^.*?(data\/trajectories|\.data\/train)\//, "")}:${r.line}`, r]),
+    );
   const before = read(x);
   const after = read(y);
   let facts = 0;
@@ -66,14 +88,20 @@ function compare(x, y) {
       shown.push(`missing after: ${k}`);
       continue;
     }
-    for (const [part, count] of [["facts", () => facts++], ["record", () => records++]]) {
+    for (const [part, count] of [
+      ["facts", () => facts++],
+      ["record", () => records++],
+    ]) {
       const p = JSON.stringify(r[part]);
       const q = JSON.stringify(s[part]);
       if (p === q) continue;
       count();
       let i = 0;
       while (p[i] === q[i]) i++;
-      if (shown.length < 30) shown.push(`${k} ${part} differs at: ...${p.slice(Math.max(0, i - 120), i + 80)}\n    after: ...${q.slice(Math.max(0, i - 120), i + 80)}`);
+      if (shown.length < 30)
+        shown.push(
+          `${k} ${part} differs at: ...${p.slice(Math.max(0, i - 120), i + 80)}\n    after: ...${q.slice(Math.max(0, i - 120), i + 80)}`,
+        );
     }
   }
   for (const k of after.keys()) if (!before.has(k)) shown.push(`new after: ${k}`);

@@ -39,7 +39,16 @@ export * from "./eval/metrics.js";
 export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
 export { renderMessages, type ToolStyle } from "./export/render.js";
 export { openaiRecord, trlRecord, sharegptRecord, datasetInfo, EXPORT_FORMATS } from "./export/formats.js";
-export { OpenAICompatible, JudgeHttpError, DIALECTS, type Dialect, type JudgeBackend, type ChatRequest, type ChatResponse, type Capabilities } from "./judge/backend.js";
+export {
+  OpenAICompatible,
+  JudgeHttpError,
+  DIALECTS,
+  type Dialect,
+  type JudgeBackend,
+  type ChatRequest,
+  type ChatResponse,
+  type Capabilities,
+} from "./judge/backend.js";
 export { judgeDecider, JUDGE_MODES, type JudgeMode, type JudgeOptions, type JudgeDecider } from "./judge/judge.js";
 export { yesProbability, yesNoMass, askYesNo } from "./judge/protocols/yesno.js";
 export { askRubric, answerSchema, parseAnswer } from "./judge/protocols/rubric.js";

@@ -53,14 +53,22 @@ export function trajectory(o: Synth): Trajectory {
     }));
     messages.push({ role: "assistant", content: turn.thought ?? "", ...(tool_calls.length ? { tool_calls } : {}) });
     if (turn.obs === null || turn.obs === undefined) return;
-    if (calls.length === 1 && !calls[0].synthetic) messages.push({ role: "tool", tool_call_id: tool_calls[0].id, content: turn.obs });
+    if (calls.length === 1 && !calls[0].synthetic)
+      messages.push({ role: "tool", tool_call_id: tool_calls[0].id, content: turn.obs });
     else messages.push({ role: "user", content: turn.obs });
   });
   if (o.closing !== undefined) messages.push({ role: "assistant", content: o.closing });
   return makeTrajectory({
     hash: sha256(`synthetic:${o.seed ?? ""}:${JSON.stringify(messages)}`),
     instance_id: o.instance ?? "synthetic__synthetic-1",
-    source: { format: o.format ?? "mini-swe-agent", variant: "test", file: "synthetic", scaffold: "synthetic", model: null, run: o.run ?? null },
+    source: {
+      format: o.format ?? "mini-swe-agent",
+      variant: "test",
+      file: "synthetic",
+      scaffold: "synthetic",
+      model: null,
+      run: o.run ?? null,
+    },
     task,
     messages,
     patch: o.patch ?? null,
@@ -86,8 +94,16 @@ export function command(tool: string, command: string, obs: string | null): Turn
 /** A trajectory with no conversation, for tests about sources and labels. */
 export function bare(instance: string | null, source: Partial<Trajectory["source"]> & { file: string }): Trajectory {
   return {
-    schema: TRAJECTORY_SCHEMA, id: "x", instance_id: instance, task: null, messages: [], steps: [], patch: null,
-    exit_status: null, stats: {}, label: null,
+    schema: TRAJECTORY_SCHEMA,
+    id: "x",
+    instance_id: instance,
+    task: null,
+    messages: [],
+    steps: [],
+    patch: null,
+    exit_status: null,
+    stats: {},
+    label: null,
     source: { format: "sweagent-traj", variant: "0.x", scaffold: "SWE-agent", model: null, run: null, ...source },
   };
 }

@@ -18,7 +18,9 @@ export function shared(rel: string): string {
   return join(SHARED, rel);
 }
 
-export async function collect(inputs: string[]): Promise<{ trajectories: Trajectory[]; errors: IngestError[]; skipped: string[] }> {
+export async function collect(
+  inputs: string[],
+): Promise<{ trajectories: Trajectory[]; errors: IngestError[]; skipped: string[] }> {
   const trajectories: Trajectory[] = [];
   const errors: IngestError[] = [];
   const skipped: string[] = [];

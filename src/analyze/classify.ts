@@ -43,7 +43,24 @@ export interface StepFacts {
 }
 
 const PRIORITY: StepKind[] = [
-  "submit", "exit", "edit", "create", "delete", "test", "run", "revert", "install", "env", "git", "search", "view", "plan", "handoff", "navigate", "think", "other",
+  "submit",
+  "exit",
+  "edit",
+  "create",
+  "delete",
+  "test",
+  "run",
+  "revert",
+  "install",
+  "env",
+  "git",
+  "search",
+  "view",
+  "plan",
+  "handoff",
+  "navigate",
+  "think",
+  "other",
 ];
 
 /** Mutable state carried across steps. */
@@ -74,14 +91,19 @@ export function classifySteps(t: Trajectory, acts: Action[] = actionsOf(t)): Ste
   t.steps.forEach((s, i) => {
     if (observed[i].marks.includes("format_error")) refused.add(s.message_index);
   });
-  const commands = t.steps.map((s, i) => (acts[i].kind === "shell" ? shellCommands(s.action, s.observation ?? "", acts[i].checked === true) : null));
+  const commands = t.steps.map((s, i) =>
+    acts[i].kind === "shell" ? shellCommands(s.action, s.observation ?? "", acts[i].checked === true) : null,
+  );
   const effects = commands.map((cmds) => (cmds ? cmds.map(commandEffect) : null));
   return t.steps.map((s, i) => {
     const act = acts[i];
     if (act.fresh) state.cwd = null;
     const obs = observed[i];
     const sh = commands[i] ? { cmds: commands[i]!, effects: effects[i]! } : null;
-    const notRun = refused.has(s.message_index) && (obs.marks.includes("format_error") || s.observation === null) && act.kind !== "none";
+    const notRun =
+      refused.has(s.message_index) &&
+      (obs.marks.includes("format_error") || s.observation === null) &&
+      act.kind !== "none";
     const f = notRun ? unexecuted(s, act, obs, state, sh) : classifyStep(s, act, obs, state, sh);
     if (act.after) {
       if (act.after.open !== undefined) state.open = act.after.open;
@@ -93,8 +115,21 @@ export function classifySteps(t: Trajectory, acts: Action[] = actionsOf(t)): Ste
 
 function blank(s: Step, act: Action, observed: Observed): StepFacts {
   return {
-    index: s.index, kind: "other", kinds: [], action: act.kind, commands: [], read: [], written: [], deleted: [],
-    test: null, script: null, destructive: [], env: [], observed, failedEdit: false, executed: true,
+    index: s.index,
+    kind: "other",
+    kinds: [],
+    action: act.kind,
+    commands: [],
+    read: [],
+    written: [],
+    deleted: [],
+    test: null,
+    script: null,
+    destructive: [],
+    env: [],
+    observed,
+    failedEdit: false,
+    executed: true,
   };
 }
 
@@ -107,7 +142,8 @@ function at(st: State, p: string): string {
   // (the quotes stripped only when there are any: most paths have none)
   if (s.startsWith('"') || s.startsWith("'") || s.endsWith('"') || s.endsWith("'")) s = s.replace(/^["']|["']$/g, "");
   s = !s || s.startsWith("/") || !st.cwd ? s : posix.join(st.cwd, s);
-  if (st.root && s.startsWith("/")) s = s === st.root.slice(0, -1) ? "." : s.startsWith(st.root) ? s.slice(st.root.length) : s;
+  if (st.root && s.startsWith("/"))
+    s = s === st.root.slice(0, -1) ? "." : s.startsWith(st.root) ? s.slice(st.root.length) : s;
   return s;
 }
 
@@ -240,7 +276,8 @@ function program(act: Action, s: Step, f: StepFacts, st: State): void {
  * (`/bin/bash: line 1: syntax error near unexpected token `('`, mini-swe-agent's
  * `bash: -c: line 1: ...`, `line 2: unexpected EOF while looking for matching `''`).
  */
-const BASH_SYNTAX = /^(?:<returncode>\d+<\/returncode>\s*<output>\s*)?(?:\/bin\/)?bash: (?:-c: )?line (\d+): (?:syntax error|unexpected EOF while looking for matching)/;
+const BASH_SYNTAX =
+  /^(?:<returncode>\d+<\/returncode>\s*<output>\s*)?(?:\/bin\/)?bash: (?:-c: )?line (\d+): (?:syntax error|unexpected EOF while looking for matching)/;
 
 /** Whether bash ran none of the script: its first line did not parse, or the scaffold checks the whole script first. */
 function refusedBySyntax(obs: string, checkedFirst: boolean): boolean {

@@ -42,7 +42,8 @@ export interface Facts {
   finalMessage: string | null;
 }
 
-const SCRATCH_NAME = /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|tmp\w*|temp\w*|test_(issue|fix|repro|bug|my|simple|quick|edge)\w*|check_\w+|verify\w*|demo\w*|simulate\w*|simple_test\w*|quick_test\w*|minimal\w*|example_issue\w*)\.\w+$/i;
+const SCRATCH_NAME =
+  /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|tmp\w*|temp\w*|test_(issue|fix|repro|bug|my|simple|quick|edge)\w*|check_\w+|verify\w*|demo\w*|simulate\w*|simple_test\w*|quick_test\w*|minimal\w*|example_issue\w*)\.\w+$/i;
 const TEST_CONFIG = /(^|\/)(conftest\.py|pytest\.ini|tox\.ini|setup\.cfg|\.coveragerc|noxfile\.py|jest\.config\.\w+)$/;
 
 export function isTestFile(path: string): boolean {
@@ -84,12 +85,20 @@ export function analyze(t: Trajectory): Facts {
     // shell steps only (the scaffolds' edit tools name the files they write); a run that names
     // the file beats the step that wrote the script (`cat > fix.py <<EOF ... EOF` then `python fix.py`)
     const named = steps.filter(
-      (s) => s.commands.length > 0 && s.executed && !s.failedEdit && (s.kinds.includes("run") || s.kinds.includes("edit") || s.kinds.includes("create")) && t.steps[s.index].action.includes(key),
+      (s) =>
+        s.commands.length > 0 &&
+        s.executed &&
+        !s.failedEdit &&
+        (s.kinds.includes("run") || s.kinds.includes("edit") || s.kinds.includes("create")) &&
+        t.steps[s.index].action.includes(key),
     );
     const runs = named.filter((s) => s.kinds.includes("run"));
     const hits = runs.length ? runs : named.filter((s) => s.kinds.includes("edit") || s.kinds.includes("create"));
     if (hits.length) {
-      written.set(pf.path, hits.map((s) => s.index));
+      written.set(
+        pf.path,
+        hits.map((s) => s.index),
+      );
       for (const s of hits) s.written.push(pf.path);
     }
   }
@@ -110,7 +119,13 @@ export function analyze(t: Trajectory): Facts {
     const throwaway = SCRATCH_NAME.test(p) || (!p.includes("/") && ran.has(p)) || dataOutput(p);
     // a path still absolute after the sandbox root was stripped lies outside the checkout
     // (OpenHands scripts in /workspace, files in /tmp)
-    if (outsideRepo(p) || p.startsWith("/") || (created && (throwaway || deleted.has(p) || (!inPatch(p) && !isTestFile(p))) && !(!throwaway && newInPatch(p) && !isTestFile(p)))) {
+    if (
+      outsideRepo(p) ||
+      p.startsWith("/") ||
+      (created &&
+        (throwaway || deleted.has(p) || (!inPatch(p) && !isTestFile(p))) &&
+        !(!throwaway && newInPatch(p) && !isTestFile(p)))
+    ) {
       scratch.add(p);
     }
   }
@@ -141,7 +156,15 @@ export function analyze(t: Trajectory): Facts {
     }
   }
   return {
-    actions, canRun: canRunOf(t, actions), steps, patch, viewed, written, scratch, sourceEdits, testEdits,
+    actions,
+    canRun: canRunOf(t, actions),
+    steps,
+    patch,
+    viewed,
+    written,
+    scratch,
+    sourceEdits,
+    testEdits,
     firstSourceEdit: sourceEdits.length ? sourceEdits[0] : null,
     lastSourceEdit: sourceEdits.length ? sourceEdits[sourceEdits.length - 1] : null,
     testRuns,

@@ -83,7 +83,8 @@ export function observe(text: string | null): Observed {
   if (marked(t, MARKERS.edit_rejected)) marks.push("edit_rejected");
   if (marked(t, MARKERS.timeout)) marks.push("timeout");
   if (t.includes("Traceback (most recent call last)")) marks.push("traceback");
-  if ((t.includes("SyntaxError:") || t.includes("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t)) marks.push("syntax_error");
+  if ((t.includes("SyntaxError:") || t.includes("IndentationError:")) && /\b(SyntaxError|IndentationError):/.test(t))
+    marks.push("syntax_error");
   if (t.includes(" not found") && /: command not found|: not found$/m.test(t)) marks.push("command_not_found");
   const missing: string[] = [];
   for (const [lit, paths] of MISSING) {
@@ -145,22 +146,38 @@ export function testSummary(t: string): TestSummary | null {
 function summaryOf(t: string): TestSummary | null {
   // sympy bin/test: "==== tests finished: 5 passed, 1 failed, 2 skipped, in 0.1 seconds ====" (may wrap
   // onto a second line; checked before pytest, whose banner looks alike)
-  const sy = t.includes("tests finished") ? [...t.matchAll(/tests finished: ([^=]{0,400}?) in [\d.]+ seconds/g)].pop() : undefined;
+  const sy = t.includes("tests finished")
+    ? [...t.matchAll(/tests finished: ([^=]{0,400}?) in [\d.]+ seconds/g)].pop()
+    : undefined;
   if (sy) {
     const s = sy[1];
-    return summary("sympy", count(s, /(\d+) passed/), count(s, /(\d+) failed/), count(s, /(\d+) exceptions?/), count(s, /(\d+) skipped/));
+    return summary(
+      "sympy",
+      count(s, /(\d+) passed/),
+      count(s, /(\d+) failed/),
+      count(s, /(\d+) exceptions?/),
+      count(s, /(\d+) skipped/),
+    );
   }
   if (t.includes("passed") || t.includes("failed") || t.includes("error") || t.includes("no tests ran")) {
     // pytest: "==== 2 failed, 10 passed, 1 skipped in 0.52s ====" (also "no tests ran";
     // pytest < 5 prints "in 0.52 seconds")
-    const py = [...t.matchAll(/^=+ ?(.*?\b(?:passed|failed|error|errors|skipped|xfailed|xpassed|deselected|no tests ran)\b.*?) in [\d.]+ ?s(?:econds)?\b.*?=+\s*$/gm)].pop();
+    const py = [
+      ...t.matchAll(
+        /^=+ ?(.*?\b(?:passed|failed|error|errors|skipped|xfailed|xpassed|deselected|no tests ran)\b.*?) in [\d.]+ ?s(?:econds)?\b.*?=+\s*$/gm,
+      ),
+    ].pop();
     if (py) return pytest(py[1]);
     // short pytest summary without the banner (pytest -q): "3 passed in 0.1s" / "1 failed, 2 passed in 0.3s"
-    const pq = [...t.matchAll(/^(\d+ (?:passed|failed|errors?|xfailed|skipped)(?:, \d+ \w+)*) in [\d.]+ ?s(?:econds)?\b.*$/gm)].pop();
+    const pq = [
+      ...t.matchAll(/^(\d+ (?:passed|failed|errors?|xfailed|skipped)(?:, \d+ \w+)*) in [\d.]+ ?s(?:econds)?\b.*$/gm),
+    ].pop();
     if (pq) return pytest(pq[1]);
   }
   // unittest / Django runner / nose: "Ran 12 tests in 0.3s" then "OK" or "FAILED (failures=1, errors=2)"
-  const ran = t.includes("Ran ") ? [...t.matchAll(/^Ran (\d+) tests? in [\d.]+s\s*\n+\s*(OK|FAILED)(?: \(([^)]*)\))?/gm)].pop() : undefined;
+  const ran = t.includes("Ran ")
+    ? [...t.matchAll(/^Ran (\d+) tests? in [\d.]+s\s*\n+\s*(OK|FAILED)(?: \(([^)]*)\))?/gm)].pop()
+    : undefined;
   if (ran) {
     const n = Number(ran[1]);
     const detail = ran[3] ?? "";
@@ -170,7 +187,9 @@ function summaryOf(t: string): TestSummary | null {
     return summary("unittest", Math.max(0, n - failed - errors - skipped), failed, errors, skipped);
   }
   // Maven Surefire / JUnit: "Tests run: 10, Failures: 1, Errors: 0, Skipped: 0" (the last one is the total)
-  const mv = t.includes("Tests run:") ? [...t.matchAll(/Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)/g)].pop() : undefined;
+  const mv = t.includes("Tests run:")
+    ? [...t.matchAll(/Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)/g)].pop()
+    : undefined;
   if (mv) {
     const [run, f, e, s] = [Number(mv[1]), Number(mv[2]), Number(mv[3]), Number(mv[4])];
     const res = summary("junit", Math.max(0, run - f - e - s), f, e, s);
@@ -178,7 +197,9 @@ function summaryOf(t: string): TestSummary | null {
     return res;
   }
   // Gradle prints a count only when tests fail: "5 tests completed, 1 failed, 1 skipped"
-  const gr = t.includes("failed") ? [...t.matchAll(/^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?/gm)].pop() : undefined;
+  const gr = t.includes("failed")
+    ? [...t.matchAll(/^(\d+) tests? completed(?:, (\d+) failed)?(?:, (\d+) skipped)?/gm)].pop()
+    : undefined;
   if (gr) {
     const [n, f, s] = [Number(gr[1]), Number(gr[2] ?? 0), Number(gr[3] ?? 0)];
     return summary("gradle", Math.max(0, n - f - s), f, 0, s);
@@ -193,9 +214,21 @@ function summaryOf(t: string): TestSummary | null {
 }
 
 function pytest(s: string): TestSummary {
-  const res = summary("pytest", count(s, /(\d+) passed/), count(s, /(\d+) failed/), count(s, /(\d+) errors?/), count(s, /(\d+) skipped/));
+  const res = summary(
+    "pytest",
+    count(s, /(\d+) passed/),
+    count(s, /(\d+) failed/),
+    count(s, /(\d+) errors?/),
+    count(s, /(\d+) skipped/),
+  );
   // expected failures ran as expected: a run of only xfail/xpass tests is not a failure
-  if (!res.ok && res.failed === 0 && res.errors === 0 && (count(s, /(\d+) xfailed/) > 0 || count(s, /(\d+) xpassed/) > 0)) res.ok = true;
+  if (
+    !res.ok &&
+    res.failed === 0 &&
+    res.errors === 0 &&
+    (count(s, /(\d+) xfailed/) > 0 || count(s, /(\d+) xpassed/) > 0)
+  )
+    res.ok = true;
   return res;
 }
 

@@ -24,7 +24,8 @@ export interface PatchStats {
   hunks: number;
 }
 
-const TEST_PATH = /(^|\/)(tests?|testing|__tests__|spec)(\/|$)|(^|\/)test_[^/]*\.py$|_tests?\.py$|(^|\/)conftest\.py$|\.(test|spec)\.[jt]sx?$|Test[^/]*\.java$|_test\.go$/;
+const TEST_PATH =
+  /(^|\/)(tests?|testing|__tests__|spec)(\/|$)|(^|\/)test_[^/]*\.py$|_tests?\.py$|(^|\/)conftest\.py$|\.(test|spec)\.[jt]sx?$|Test[^/]*\.java$|_test\.go$/;
 
 export function isTestPath(path: string): boolean {
   return TEST_PATH.test(path);
@@ -73,7 +74,17 @@ export function patchStats(patch: string | null): PatchStats {
   const start = (line?: string): Reading => {
     const r: Reading = {
       diffLine: line,
-      file: { path: "", added: 0, deleted: 0, hunks: 0, isNew: false, isDeleted: false, isTest: false, addedLines: [], removedLines: [] },
+      file: {
+        path: "",
+        added: 0,
+        deleted: 0,
+        hunks: 0,
+        isNew: false,
+        isDeleted: false,
+        isTest: false,
+        addedLines: [],
+        removedLines: [],
+      },
     };
     files.push(r);
     return r;

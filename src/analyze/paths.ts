@@ -26,7 +26,8 @@ const ENDS_ODD = /[\s"']$/;
 export function repoPath(p: string, cwd: string | null = null): string {
   if (!cwd && CLEAN_RELATIVE.test(p) && !p.includes("/.") && !p.includes("//")) return p;
   let s: string;
-  if (p.startsWith("/") && !p.includes("/.") && !p.includes("//") && !ENDS_ODD.test(p)) s = p; // (already trimmed and normal)
+  if (p.startsWith("/") && !p.includes("/.") && !p.includes("//") && !ENDS_ODD.test(p))
+    s = p; // (already trimmed and normal)
   else {
     s = p.trim().replace(/^["']|["']$/g, "");
     if (!s) return s;

@@ -44,7 +44,6 @@ async function load(): Promise<Parser> {
 
 const parser: Parser = await load();
 
-
 const cache = new Map<string, ShellCommand[]>();
 const CACHE_MAX = 4096;
 
@@ -122,7 +121,10 @@ function unquotedNewline(text: string): boolean {
 /** The lines of a script when each is a complete command list on its own, else null. */
 function independentLines(source: string): string[] | null {
   if (source.includes("<<") || /\\\r?\n/.test(source)) return null;
-  const lines = source.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = source
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   for (const l of lines) {
     const first = l.split(/[\s;]/, 1)[0];
     if (RESERVED.has(first) || /(\||&&|\|\||\{|\(|\\)$/.test(l)) return null;
@@ -146,12 +148,16 @@ function independentLines(source: string): string[] | null {
 class Visitor {
   /** the ShellCommand made for each `command` node, by node id */
   private made = new Map<number, ShellCommand>();
-  constructor(private out: ShellCommand[], private depth: number) {}
+  constructor(
+    private out: ShellCommand[],
+    private depth: number,
+  ) {}
 
   visit(node: Node): void {
     const out = this.out;
     if (node.type === "redirected_statement") {
-      const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c !== null && !REDIRECTS.has(c.type)) ?? null;
+      const body =
+        node.childForFieldName("body") ?? node.namedChildren.find((c) => c !== null && !REDIRECTS.has(c.type)) ?? null;
       if (body) this.visit(body);
       // the redirect belongs to the last command of the body (`cd x && python - <<EOF`),
       // not to a command nested in a substitution (`echo $(git rev-parse HEAD) > f`)
@@ -165,7 +171,15 @@ class Visitor {
           const before = out.length;
           this.visit(c);
           // `cat <<EOF | python`: the heredoc reaches the command the pipe feeds
-          if (target && r.type === "heredoc_redirect" && target.name === "cat" && !target.args.length && c.type === "pipeline" && out.length > before && out[before].heredoc === undefined) {
+          if (
+            target &&
+            r.type === "heredoc_redirect" &&
+            target.name === "cat" &&
+            !target.args.length &&
+            c.type === "pipeline" &&
+            out.length > before &&
+            out[before].heredoc === undefined
+          ) {
             out[before].heredoc = target.heredoc;
           }
         }
@@ -210,7 +224,8 @@ const REDIRECTS = new Set(["file_redirect", "heredoc_redirect", "herestring_redi
 /** The syntactically last simple command of a statement (not one inside a substitution). */
 function lastCommand(node: Node): Node | null {
   if (node.type === "command") return node;
-  if (node.type === "command_substitution" || node.type === "process_substitution" || REDIRECTS.has(node.type)) return null;
+  if (node.type === "command_substitution" || node.type === "process_substitution" || REDIRECTS.has(node.type))
+    return null;
   // (all children in one call: `namedChild(i)` walks the children from the first, each time)
   const children = node.namedChildren;
   for (let i = children.length - 1; i >= 0; i--) {
@@ -254,10 +269,11 @@ function attachRedirect(cmd: ShellCommand, r: Node): void {
     const body = r.namedChildren.find((c) => c?.type === "heredoc_body");
     cmd.heredoc = body ? body.text : "";
     // `cat > f <<EOF` keeps its file redirect inside the heredoc node in some layouts
-    for (const c of r.namedChildren) if (c?.type === "file_redirect") {
-      const fr = redirect(c);
-      if (fr) cmd.redirects.push(fr);
-    }
+    for (const c of r.namedChildren)
+      if (c?.type === "file_redirect") {
+        const fr = redirect(c);
+        if (fr) cmd.redirects.push(fr);
+      }
     return;
   }
   if (r.type === "file_redirect") {
@@ -269,7 +285,10 @@ function attachRedirect(cmd: ShellCommand, r: Node): void {
 }
 
 function redirect(n: Node): { op: string; target: string } | null {
-  const dest = n.childForFieldName("destination") ?? n.namedChildren.filter((c) => c && c.type !== "file_descriptor").pop() ?? null;
+  const dest =
+    n.childForFieldName("destination") ??
+    n.namedChildren.filter((c) => c && c.type !== "file_descriptor").pop() ??
+    null;
   if (!dest) return null;
   const op = n.children.find((c) => c !== null && !c.isNamed)?.text ?? ">";
   if (dest.type === "number") return null; // 2>&1

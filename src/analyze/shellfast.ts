@@ -18,13 +18,32 @@ export const MAX_SOURCE = 200_000;
  */
 const SIMPLE = /^[^$`()<>\\\n\r#{}!]*$/;
 /** Words that open or continue a compound statement when in command position. */
-export const RESERVED = new Set(["if", "then", "elif", "else", "fi", "for", "while", "until", "do", "done", "case", "esac", "select", "function", "[[", "]]", "coproc"]);
+export const RESERVED = new Set([
+  "if",
+  "then",
+  "elif",
+  "else",
+  "fi",
+  "for",
+  "while",
+  "until",
+  "do",
+  "done",
+  "case",
+  "esac",
+  "select",
+  "function",
+  "[[",
+  "]]",
+  "coproc",
+]);
 /** Shells whose `-c` string is parsed as the commands it runs. */
 export const SHELLS = new Set(["bash", "sh", "zsh", "dash"]);
 
 /** The characters of a run that needs no care (`[\w./=:,+@%^*?~-]`), copied at once. */
 const PLAIN = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%^*?~-") PLAIN[c.charCodeAt(0)] = 1;
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%^*?~-")
+  PLAIN[c.charCodeAt(0)] = 1;
 
 /** Where the run of plain characters from `i` ends. */
 function plainEnd(text: string, i: number): number {
@@ -126,7 +145,18 @@ function onlyPlainExpansions(raw: string): boolean {
 /** Characters that, outside quotes, leave a script to tree-sitter: expansions, grouping, escapes, tests (`#` inside a word). */
 const SCRIPT_SPECIAL = new Set(["$", "`", "(", ")", "{", "}", "!", "\\", "#", "[", "]"]);
 /** Command words tree-sitter reads as more than a simple command. */
-const SCRIPT_NAMES = new Set(["export", "declare", "typeset", "local", "readonly", "unset", "time", "let", "eval", "exec"]);
+const SCRIPT_NAMES = new Set([
+  "export",
+  "declare",
+  "typeset",
+  "local",
+  "readonly",
+  "unset",
+  "time",
+  "let",
+  "eval",
+  "exec",
+]);
 
 /**
  * Command lists over several lines with file redirects and heredocs (`cd /testbed && cat > f.py
@@ -193,7 +223,17 @@ function scriptList(text: string): ShellCommand[] | null {
         if (raw.includes("\n")) quotedNewline = true;
         word += raw.replace(/\\(["\\$`])/g, "$1");
         i = close;
-      } else if (ch === " " || ch === "\t" || ch === "\n" || ch === ";" || ch === "&" || ch === "|" || ch === "<" || ch === ">") return i;
+      } else if (
+        ch === " " ||
+        ch === "\t" ||
+        ch === "\n" ||
+        ch === ";" ||
+        ch === "&" ||
+        ch === "|" ||
+        ch === "<" ||
+        ch === ">"
+      )
+        return i;
       else if (ch === "$") {
         // `$NAME` / `${NAME}`: kept as written, as tree-sitter gives it
         const end = expansionEnd(text, i);
@@ -279,10 +319,17 @@ function scriptList(text: string): ShellCommand[] | null {
     } else if (ch === ">" || ch === "<") {
       if (wordStart >= 0 || !words.length) return null;
       if (ch === "<" && text[i + 1] === "<") {
-        const m = /^<<[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))(?=[ \t\n]|$)/.exec(text.slice(i, i + 100));
+        const m = /^<<[ \t]*(?:'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|([A-Za-z_]\w*))(?=[ \t\n]|$)/.exec(
+          text.slice(i, i + 100),
+        );
         if (!m || heredoc) return null;
         if (!dropDash(i)) return null;
-        heredoc = { delimiter: m[1] ?? m[2] ?? m[3], quoted: m[3] === undefined, at: out.length, after: redirects.length > 0 };
+        heredoc = {
+          delimiter: m[1] ?? m[2] ?? m[3],
+          quoted: m[3] === undefined,
+          at: out.length,
+          after: redirects.length > 0,
+        };
         redirected = true;
         i += m[0].length;
       } else if (ch === ">" && text[i + 1] === "&") {
@@ -318,7 +365,15 @@ function scriptList(text: string): ShellCommand[] | null {
       if (redirected) return null;
       // `find . -exec grep -l x {} \;`: the words `{}` and `\;` (read as `;`), alone between
       // blanks after the command word
-      if ((ch === "{" || ch === "\\") && text[i + 1] === (ch === "{" ? "}" : ";") && text[i - 1] === " " && (i + 2 === text.length || text[i + 2] === " ") && wordStart < 0 && words.length && !/^[A-Za-z_]\w*=/.test(text.slice(words[0].start, words[0].end))) {
+      if (
+        (ch === "{" || ch === "\\") &&
+        text[i + 1] === (ch === "{" ? "}" : ";") &&
+        text[i - 1] === " " &&
+        (i + 2 === text.length || text[i + 2] === " ") &&
+        wordStart < 0 &&
+        words.length &&
+        !/^[A-Za-z_]\w*=/.test(text.slice(words[0].start, words[0].end))
+      ) {
         words.push({ value: ch === "{" ? "{}" : ";", start: i, end: i + 2 });
         i += 2;
         continue;
@@ -342,7 +397,6 @@ function simple(words: string[], text: string): ShellCommand {
 export function baseName(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
 }
-
 
 /** Declines (null) what it cannot read exactly as tree-sitter does. */
 export const fastParser: ShellParser = {

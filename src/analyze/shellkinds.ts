@@ -6,8 +6,24 @@
 import type { ShellCommand } from "./shell.js";
 
 export type StepKind =
-  | "view" | "search" | "navigate" | "edit" | "create" | "delete" | "test" | "run" | "git" | "revert"
-  | "install" | "env" | "submit" | "plan" | "think" | "handoff" | "exit" | "other";
+  | "view"
+  | "search"
+  | "navigate"
+  | "edit"
+  | "create"
+  | "delete"
+  | "test"
+  | "run"
+  | "git"
+  | "revert"
+  | "install"
+  | "env"
+  | "submit"
+  | "plan"
+  | "think"
+  | "handoff"
+  | "exit"
+  | "other";
 
 export interface CommandEffect {
   kinds: StepKind[];
@@ -26,7 +42,22 @@ export interface CommandEffect {
 }
 
 /** Commands that run the command in their arguments. */
-const WRAPPERS = new Set(["sudo", "timeout", "time", "nohup", "env", "xargs", "nice", "stdbuf", "command", "exec", "npx", "pnpx", "bunx", "unbuffer"]);
+const WRAPPERS = new Set([
+  "sudo",
+  "timeout",
+  "time",
+  "nohup",
+  "env",
+  "xargs",
+  "nice",
+  "stdbuf",
+  "command",
+  "exec",
+  "npx",
+  "pnpx",
+  "bunx",
+  "unbuffer",
+]);
 /** Wrappers whose options take a value (`timeout -s KILL 60 cmd`, `xargs -I {} cmd`). */
 const WRAPPER_VALUED: Record<string, Set<string>> = {
   timeout: new Set(["-s", "--signal", "-k", "--kill-after"]),
@@ -37,17 +68,122 @@ const WRAPPER_VALUED: Record<string, Set<string>> = {
 };
 /** Runners whose `run` subcommand runs the rest (`uv run pytest`, `poetry run python x.py`). */
 const RUNNERS = new Set(["uv", "poetry", "pipenv", "pdm", "hatch", "conda", "micromamba"]);
-const VIEW = new Set(["cat", "head", "tail", "less", "more", "nl", "bat", "wc", "view", "xxd", "hexdump", "od", "diff", "cmp", "file", "stat", "sort", "uniq", "cut", "tr", "column", "strings", "jq", "md5sum", "sha1sum", "sha256sum"]);
+const VIEW = new Set([
+  "cat",
+  "head",
+  "tail",
+  "less",
+  "more",
+  "nl",
+  "bat",
+  "wc",
+  "view",
+  "xxd",
+  "hexdump",
+  "od",
+  "diff",
+  "cmp",
+  "file",
+  "stat",
+  "sort",
+  "uniq",
+  "cut",
+  "tr",
+  "column",
+  "strings",
+  "jq",
+  "md5sum",
+  "sha1sum",
+  "sha256sum",
+]);
 const SEARCH = new Set(["grep", "egrep", "fgrep", "rg", "ag", "ack", "find", "locate", "fd", "git-grep"]);
 const NAV = new Set([
-  "ls", "tree", "pwd", "cd", "echo", "printf", "true", "false", "which", "whereis", "type", "du", "df", "date", "sleep", "clear", ":",
-  "[", "test", "read", "let", "expr", "basename", "dirname", "realpath", "readlink", "printenv", "id", "whoami", "uname", "hostname",
-  "ps", "top", "history", "nproc", "free", "lscpu", "seq", "yes",
+  "ls",
+  "tree",
+  "pwd",
+  "cd",
+  "echo",
+  "printf",
+  "true",
+  "false",
+  "which",
+  "whereis",
+  "type",
+  "du",
+  "df",
+  "date",
+  "sleep",
+  "clear",
+  ":",
+  "[",
+  "test",
+  "read",
+  "let",
+  "expr",
+  "basename",
+  "dirname",
+  "realpath",
+  "readlink",
+  "printenv",
+  "id",
+  "whoami",
+  "uname",
+  "hostname",
+  "ps",
+  "top",
+  "history",
+  "nproc",
+  "free",
+  "lscpu",
+  "seq",
+  "yes",
 ]);
-const ENV = new Set(["export", "source", ".", "unset", "alias", "chmod", "chown", "ulimit", "update-alternatives", "ln", "set", "declare", "typeset", "shopt"]);
-const INSTALLERS = new Set(["apt", "apt-get", "yum", "dnf", "apk", "brew", "conda", "mamba", "micromamba", "snap", "gem", "dpkg"]);
+const ENV = new Set([
+  "export",
+  "source",
+  ".",
+  "unset",
+  "alias",
+  "chmod",
+  "chown",
+  "ulimit",
+  "update-alternatives",
+  "ln",
+  "set",
+  "declare",
+  "typeset",
+  "shopt",
+]);
+const INSTALLERS = new Set([
+  "apt",
+  "apt-get",
+  "yum",
+  "dnf",
+  "apk",
+  "brew",
+  "conda",
+  "mamba",
+  "micromamba",
+  "snap",
+  "gem",
+  "dpkg",
+]);
 /** The project's own command-line tools run to reproduce or check behaviour. */
-const RUN_TOOLS = new Set(["sphinx-build", "sphinx-quickstart", "sqlfluff", "pylint", "pyreverse", "symilar", "flake8", "mypy", "django-admin", "ipython", "pydoc", "pyflakes", "pycodestyle"]);
+const RUN_TOOLS = new Set([
+  "sphinx-build",
+  "sphinx-quickstart",
+  "sqlfluff",
+  "pylint",
+  "pyreverse",
+  "symilar",
+  "flake8",
+  "mypy",
+  "django-admin",
+  "ipython",
+  "pydoc",
+  "pyflakes",
+  "pycodestyle",
+]);
 const SUBMIT = /COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT|MINI_SWE_AGENT_FINAL_OUTPUT/;
 /** Whether a word holds a submit marker (both end in `_FINAL_OUTPUT`, looked up first). */
 const submits = (word: string): boolean => word.includes("_FINAL_OUTPUT") && SUBMIT.test(word);
@@ -57,8 +193,43 @@ const PY = /^(python[\d.]*|pypy[\d.]*|py)$/;
 const VALUED: Record<string, Set<string>> = {
   head: new Set(["-n", "-c", "--lines", "--bytes"]),
   tail: new Set(["-n", "-c", "--lines", "--bytes", "-s"]),
-  grep: new Set(["-e", "-f", "-A", "-B", "-C", "-m", "-d", "-D", "--include", "--exclude", "--exclude-dir", "--max-count", "--context", "--regexp", "--file"]),
-  rg: new Set(["-e", "-f", "-g", "-t", "-T", "-A", "-B", "-C", "-m", "--glob", "--type", "--type-not", "--max-count", "--context", "-M", "--max-columns", "-j", "--threads"]),
+  grep: new Set([
+    "-e",
+    "-f",
+    "-A",
+    "-B",
+    "-C",
+    "-m",
+    "-d",
+    "-D",
+    "--include",
+    "--exclude",
+    "--exclude-dir",
+    "--max-count",
+    "--context",
+    "--regexp",
+    "--file",
+  ]),
+  rg: new Set([
+    "-e",
+    "-f",
+    "-g",
+    "-t",
+    "-T",
+    "-A",
+    "-B",
+    "-C",
+    "-m",
+    "--glob",
+    "--type",
+    "--type-not",
+    "--max-count",
+    "--context",
+    "-M",
+    "--max-columns",
+    "-j",
+    "--threads",
+  ]),
   ag: new Set(["-A", "-B", "-C", "-G", "-m", "--ignore", "--file-search-regex"]),
   sed: new Set(["-e", "-f", "-l", "--expression", "--file"]),
   awk: new Set(["-F", "-v", "-f"]),
@@ -70,12 +241,71 @@ const VALUED: Record<string, Set<string>> = {
   diff: new Set(["-U", "-C", "--label", "-x", "--exclude"]),
   tee: new Set([]),
   python: new Set(["-W", "-X", "-Q"]),
-  pytest: new Set(["-k", "-m", "-p", "-c", "-o", "-W", "-n", "-r", "--tb", "--maxfail", "--rootdir", "--deselect", "--ignore", "--ignore-glob", "--junitxml", "--junit-xml", "--durations", "--basetemp", "--confcutdir", "--cov", "--cov-report", "--log-level", "--import-mode", "--override-ini", "--capture", "--color", "--dist", "--numprocesses"]),
-  django: new Set(["--settings", "--parallel", "-v", "--verbosity", "--start-at", "--start-after", "-k", "--tag", "--exclude-tag", "--pythonpath", "--testrunner", "-t", "--top-level-directory", "--shuffle", "-p", "--pattern"]),
+  pytest: new Set([
+    "-k",
+    "-m",
+    "-p",
+    "-c",
+    "-o",
+    "-W",
+    "-n",
+    "-r",
+    "--tb",
+    "--maxfail",
+    "--rootdir",
+    "--deselect",
+    "--ignore",
+    "--ignore-glob",
+    "--junitxml",
+    "--junit-xml",
+    "--durations",
+    "--basetemp",
+    "--confcutdir",
+    "--cov",
+    "--cov-report",
+    "--log-level",
+    "--import-mode",
+    "--override-ini",
+    "--capture",
+    "--color",
+    "--dist",
+    "--numprocesses",
+  ]),
+  django: new Set([
+    "--settings",
+    "--parallel",
+    "-v",
+    "--verbosity",
+    "--start-at",
+    "--start-after",
+    "-k",
+    "--tag",
+    "--exclude-tag",
+    "--pythonpath",
+    "--testrunner",
+    "-t",
+    "--top-level-directory",
+    "--shuffle",
+    "-p",
+    "--pattern",
+  ]),
   unittest: new Set(["-k", "-p", "-s", "-t", "--pattern", "--start-directory", "--top-level-directory"]),
   sympy: new Set(["-k", "--seed", "--timeout", "--split"]),
   tox: new Set(["-e", "-c", "--conf", "-p", "--parallel", "-x", "--override"]),
-  maven: new Set(["-pl", "--projects", "-f", "--file", "-P", "--activate-profiles", "-s", "--settings", "-T", "--threads", "-rf", "--resume-from"]),
+  maven: new Set([
+    "-pl",
+    "--projects",
+    "-f",
+    "--file",
+    "-P",
+    "--activate-profiles",
+    "-s",
+    "--settings",
+    "-T",
+    "--threads",
+    "-rf",
+    "--resume-from",
+  ]),
   gradle: new Set(["--tests", "-p", "--project-dir", "-x", "--exclude-task", "-P", "-D", "--max-workers"]),
   go: new Set(["-run", "-count", "-timeout", "-tags", "-p", "-parallel", "-bench", "-coverprofile", "-covermode"]),
   patch: new Set(["-p", "-i", "--input", "-d", "--directory", "-o", "--output", "-F", "--fuzz", "-B", "-z"]),
@@ -154,7 +384,11 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
   const { name, args, path } = unwrap(cmd);
   const e = empty();
   for (const r of cmd.redirects) {
-    if ((r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>" || r.op === "&>>") && !/^\/dev\/(null|stdout|stderr|tty)$/.test(r.target)) e.written.push(r.target);
+    if (
+      (r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>" || r.op === "&>>") &&
+      !/^\/dev\/(null|stdout|stderr|tty)$/.test(r.target)
+    )
+      e.written.push(r.target);
     if (r.op === "<") e.read.push(r.target);
   }
   // the command line, built only when needed; a SUBMIT marker holds no space, so it lies within one word
@@ -171,7 +405,8 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
     e.cd = dir === undefined || dir === "-" || dir.startsWith("~") || /[$`]/.test(dir) ? "" : dir;
   } else if (VIEW.has(name)) {
     e.kinds.push(e.written.length ? "edit" : "view");
-    if (name === "cat" && e.written.length === 1 && cmd.heredoc !== undefined && !pos.length) e.content = { path: e.written[0], text: cmd.heredoc };
+    if (name === "cat" && e.written.length === 1 && cmd.heredoc !== undefined && !pos.length)
+      e.content = { path: e.written[0], text: cmd.heredoc };
     e.read.push(...pos.filter((p) => p !== "-"));
   } else if (name === "sed" || name === "perl") sedLike(name, args, e);
   else if (name === "awk" || name === "gawk") {
@@ -204,9 +439,13 @@ export function commandEffect(cmd: ShellCommand): CommandEffect {
     if (pos[0]) e.written.push(pos[0]);
     e.read.push(...optionValues(args, "-i"));
   } else if (name === "git") git(args, e);
-  else if (name === "pip" || name === "pip3" || /^pip[\d.]+$/.test(name) || name === "uv" || name === "poetry") pip(name, args, e);
+  else if (name === "pip" || name === "pip3" || /^pip[\d.]+$/.test(name) || name === "uv" || name === "poetry")
+    pip(name, args, e);
   else if (INSTALLERS.has(name)) {
-    if (args.some((a) => /^(install|remove|uninstall|purge|update|upgrade|add|create|reinstall)$/.test(a)) || (name === "dpkg" && args.some((a) => /^-[a-zA-Z]*[irP]$/.test(a)))) {
+    if (
+      args.some((a) => /^(install|remove|uninstall|purge|update|upgrade|add|create|reinstall)$/.test(a)) ||
+      (name === "dpkg" && args.some((a) => /^-[a-zA-Z]*[irP]$/.test(a)))
+    ) {
       e.kinds.push("install");
       e.env = joined();
     } else e.kinds.push("other");
@@ -228,9 +467,14 @@ function search(name: string, args: string[], pos: string[], e: CommandEffect): 
     return;
   }
   // grep/rg/ag/ack: the first positional is the pattern unless given with -e/-f; the rest are files searched into
-  const patternGiven = args.some((a) => a === "-e" || a === "-f" || a.startsWith("--regexp") || a.startsWith("--file="));
+  const patternGiven = args.some(
+    (a) => a === "-e" || a === "-f" || a.startsWith("--regexp") || a.startsWith("--file="),
+  );
   const files = patternGiven ? pos : pos.slice(1);
-  const recursive = name !== "grep" && name !== "egrep" && name !== "fgrep" ? true : args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
+  const recursive =
+    name !== "grep" && name !== "egrep" && name !== "fgrep"
+      ? true
+      : args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
   // a directory searched recursively is not a file that was read
   e.read.push(...files.filter((f) => f !== "-" && f !== "." && !(recursive && !/\.\w+$/.test(f)) && !/[*?]/.test(f)));
 }
@@ -241,15 +485,25 @@ function lit(n: string): string {
 }
 const IDENT = (n: string) => `(?<v${n}>[A-Za-z_]\\w*)`;
 const MODE = `(?:mode\\s*=\\s*)?[rbRB]?(?<mq>["'])(?<mode>[rwabxt+]+)\\k<mq>`;
-const PY_ASSIGN = /^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:(?:pathlib\.)?Path\(\s*)?[rRuUbB]?(["'])([^"'\n{}]+)\2\s*\)?\s*(?:#.*)?$/gm;
+const PY_ASSIGN =
+  /^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:(?:pathlib\.)?Path\(\s*)?[rRuUbB]?(["'])([^"'\n{}]+)\2\s*\)?\s*(?:#.*)?$/gm;
 /** `open(path[, mode])`, also `io.open`, `codecs.open` */
-const PY_OPEN = new RegExp(`(?:\\b(?:io|codecs)\\.|(?<![\\w.]))open\\(\\s*(?:${lit("a")}|${IDENT("a")})\\s*(?:,\\s*${MODE})?`, "g");
+const PY_OPEN = new RegExp(
+  `(?:\\b(?:io|codecs)\\.|(?<![\\w.]))open\\(\\s*(?:${lit("a")}|${IDENT("a")})\\s*(?:,\\s*${MODE})?`,
+  "g",
+);
 /** `Path("x").write_text(...)`, `p.write_text(...)`, `p.read_text()`, `p.open("w")`, `p.unlink()` */
-const PY_PATHCALL = new RegExp(`(?:(?:pathlib\\.)?Path\\(\\s*${lit("a")}\\s*\\)|\\b${IDENT("a")})\\.(?<op>write_text|write_bytes|read_text|read_bytes|open|unlink)\\(\\s*(?:${MODE})?`, "g");
+const PY_PATHCALL = new RegExp(
+  `(?:(?:pathlib\\.)?Path\\(\\s*${lit("a")}\\s*\\)|\\b${IDENT("a")})\\.(?<op>write_text|write_bytes|read_text|read_bytes|open|unlink)\\(\\s*(?:${MODE})?`,
+  "g",
+);
 /** What every `PY_PATHCALL` match holds: a cheap test that skips most programs (the full pattern tries each word). */
 const PATHCALL_OP = /\.(?:write_text|write_bytes|read_text|read_bytes|open|unlink)\(/;
 /** `os.remove(p)`, `os.unlink(p)`, `shutil.copy(a, b)`, `shutil.move(a, b)` */
-const PY_OSCALL = new RegExp(`\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>copy\\w*|move))\\(\\s*(?:${lit("a")}|${IDENT("a")})(?:\\s*,\\s*(?:${lit("b")}|${IDENT("b")}))?`, "g");
+const PY_OSCALL = new RegExp(
+  `\\b(?:os\\.(?<rm>remove|unlink)|shutil\\.(?<cp>copy\\w*|move))\\(\\s*(?:${lit("a")}|${IDENT("a")})(?:\\s*,\\s*(?:${lit("b")}|${IDENT("b")}))?`,
+  "g",
+);
 
 /** Calls that the patterns above need (besides `write_text`, `write_bytes`, `read_text` and `shutil.`). */
 const FILE_CALLS = callNames(["open", "Path", "remove", "unlink"]);
@@ -257,7 +511,13 @@ const FILE_CALLS = callNames(["open", "Path", "remove", "unlink"]);
 /** Files a Python program opens, writes or deletes, from string literals and simple `name = "path"` bindings. */
 export function pythonFiles(code: string): { read: string[]; written: string[]; deleted: string[] } {
   const res = { read: [] as string[], written: [] as string[], deleted: [] as string[] };
-  if (!callsOneOf(code, FILE_CALLS) && !code.includes("_text") && !code.includes("write_bytes") && !code.includes("shutil.")) return res;
+  if (
+    !callsOneOf(code, FILE_CALLS) &&
+    !code.includes("_text") &&
+    !code.includes("write_bytes") &&
+    !code.includes("shutil.")
+  )
+    return res;
   // the `name = "path"` bindings, collected when a call first names a variable
   let vars: Map<string, string> | null = null;
   const bindings = (): Map<string, string> => {
@@ -267,33 +527,37 @@ export function pythonFiles(code: string): { read: string[]; written: string[]; 
     }
     return vars;
   };
-  const val = (g: Record<string, string | undefined>, n: string) => g[`s${n}`] ?? (g[`v${n}`] !== undefined ? bindings().get(g[`v${n}`]!) : undefined);
+  const val = (g: Record<string, string | undefined>, n: string) =>
+    g[`s${n}`] ?? (g[`v${n}`] !== undefined ? bindings().get(g[`v${n}`]!) : undefined);
   const add = (list: string[], p: string | undefined) => {
     if (p && !list.includes(p)) list.push(p);
   };
   const writes = (mode: string | undefined) => mode !== undefined && /[wax+]/.test(mode);
   // (each pattern tried only on code holding its literal: an alternation with a lookbehind is
   // tried at every character)
-  if (code.includes("open(")) for (const m of code.matchAll(PY_OPEN)) {
-    const g = m.groups!;
-    add(writes(g.mode) ? res.written : res.read, val(g, "a"));
-  }
-  if (PATHCALL_OP.test(code)) for (const m of code.matchAll(PY_PATHCALL)) {
-    const g = m.groups!;
-    const p = val(g, "a");
-    if (g.op === "unlink") add(res.deleted, p);
-    else if (g.op.startsWith("write") || (g.op === "open" && writes(g.mode))) add(res.written, p);
-    else add(res.read, p);
-  }
-  if (code.includes("os.") || code.includes("shutil.")) for (const m of code.matchAll(PY_OSCALL)) {
-    const g = m.groups!;
-    const src = val(g, "a");
-    if (g.rm) add(res.deleted, src);
-    else {
-      add(res.written, val(g, "b"));
-      add(g.cp === "move" ? res.deleted : res.read, src);
+  if (code.includes("open("))
+    for (const m of code.matchAll(PY_OPEN)) {
+      const g = m.groups!;
+      add(writes(g.mode) ? res.written : res.read, val(g, "a"));
     }
-  }
+  if (PATHCALL_OP.test(code))
+    for (const m of code.matchAll(PY_PATHCALL)) {
+      const g = m.groups!;
+      const p = val(g, "a");
+      if (g.op === "unlink") add(res.deleted, p);
+      else if (g.op.startsWith("write") || (g.op === "open" && writes(g.mode))) add(res.written, p);
+      else add(res.read, p);
+    }
+  if (code.includes("os.") || code.includes("shutil."))
+    for (const m of code.matchAll(PY_OSCALL)) {
+      const g = m.groups!;
+      const src = val(g, "a");
+      if (g.rm) add(res.deleted, src);
+      else {
+        add(res.written, val(g, "b"));
+        add(g.cp === "move" ? res.deleted : res.read, src);
+      }
+    }
   res.read = res.read.filter((p) => !res.written.includes(p));
   return res;
 }
@@ -355,7 +619,12 @@ function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
   }
   const c = args.indexOf("-c");
   const pos = positional(args, VALUED.python);
-  const code = c >= 0 ? (args[c + 1] ?? "") : cmd.heredoc !== undefined && (pos.length === 0 || pos[0] === "-") ? cmd.heredoc : null;
+  const code =
+    c >= 0
+      ? (args[c + 1] ?? "")
+      : cmd.heredoc !== undefined && (pos.length === 0 || pos[0] === "-")
+        ? cmd.heredoc
+        : null;
   if (code !== null) {
     inline(code, c >= 0 ? "-c" : "heredoc", e);
     return;
@@ -381,7 +650,10 @@ function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
   }
   if (/(^|\/)runtests\.py$/.test(script) || (/(^|\/)manage\.py$/.test(script) && sub === "test")) {
     e.kinds.push("test");
-    e.test = { framework: "django", targets: testTargets("django", args.slice(args.indexOf(script) + (sub === "test" ? 2 : 1))) };
+    e.test = {
+      framework: "django",
+      targets: testTargets("django", args.slice(args.indexOf(script) + (sub === "test" ? 2 : 1))),
+    };
     return;
   }
   if (/(^|\/)bin\/test$/.test(script)) {
@@ -400,7 +672,8 @@ function python(args: string[], cmd: ShellCommand, e: CommandEffect): void {
 }
 
 /** Files a program writes as data or output, not as code or configuration. */
-export const DATA_FILE = /\.(txt|log|out|csv|tsv|html?|qdp|db|sqlite3?|dat|png|jpe?g|gif|svg|pdf|fits|ecsv|mrt|pkl|pickle|npy|npz|bin|dcm|sql)$/i;
+export const DATA_FILE =
+  /\.(txt|log|out|csv|tsv|html?|qdp|db|sqlite3?|dat|png|jpe?g|gif|svg|pdf|fits|ecsv|mrt|pkl|pickle|npy|npz|bin|dcm|sql)$/i;
 
 /** Data or output a program wrote beside the checkout's root or in /tmp (`test.qdp`, `out.txt`), not a project file. */
 export function dataOutput(path: string): boolean {
@@ -436,7 +709,25 @@ function inline(code: string, how: string, e: CommandEffect): void {
 }
 
 /** Modules a file-rewriting script imports without exercising the project. */
-const HELPER_MODULES = new Set(["re", "os", "sys", "pathlib", "shutil", "io", "glob", "textwrap", "json", "ast", "fileinput", "codecs", "tokenize", "difflib", "string", "subprocess", "typing"]);
+const HELPER_MODULES = new Set([
+  "re",
+  "os",
+  "sys",
+  "pathlib",
+  "shutil",
+  "io",
+  "glob",
+  "textwrap",
+  "json",
+  "ast",
+  "fileinput",
+  "codecs",
+  "tokenize",
+  "difflib",
+  "string",
+  "subprocess",
+  "typing",
+]);
 
 function importsProject(code: string): boolean {
   for (const m of code.matchAll(/^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))/gm)) {
@@ -494,7 +785,16 @@ function rm(args: string[], e: CommandEffect): void {
   e.kinds.push("delete");
   e.deleted.push(...files);
   const recursive = args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === "--recursive");
-  const bad = files.find((f) => f === "/" || f === "~" || f === "*" || f === "." || f === ".." || f === ".git" || /^\/(usr|etc|opt|var|lib|bin|home|root)(\/|$)|site-packages|\/\.git$/.test(f));
+  const bad = files.find(
+    (f) =>
+      f === "/" ||
+      f === "~" ||
+      f === "*" ||
+      f === "." ||
+      f === ".." ||
+      f === ".git" ||
+      /^\/(usr|etc|opt|var|lib|bin|home|root)(\/|$)|site-packages|\/\.git$/.test(f),
+  );
   if (recursive && bad) e.destructive = `rm ${args.join(" ")}`;
 }
 
@@ -542,7 +842,15 @@ function git(args: string[], e: CommandEffect): void {
       else if (op === "pop" || op === "apply") e.kinds.push("git");
       else {
         e.kinds.push("revert");
-        if (!op || op === "push" || op === "save" || op === "drop" || op === "clear" || rest.some((a) => a.startsWith("-"))) e.destructive = line;
+        if (
+          !op ||
+          op === "push" ||
+          op === "save" ||
+          op === "drop" ||
+          op === "clear" ||
+          rest.some((a) => a.startsWith("-"))
+        )
+          e.destructive = line;
       }
       return;
     }
@@ -588,16 +896,30 @@ function git(args: string[], e: CommandEffect): void {
 }
 
 function pip(name: string, args: string[], e: CommandEffect): void {
-  const pos = positional(args, new Set(["-r", "-c", "-e", "-i", "--index-url", "--extra-index-url", "-t", "--target", "--python"]));
+  const pos = positional(
+    args,
+    new Set(["-r", "-c", "-e", "-i", "--index-url", "--extra-index-url", "-t", "--target", "--python"]),
+  );
   const sub = (name === "uv" && pos[0] === "pip" ? pos[1] : pos[0]) ?? "";
   if (/^(install|uninstall|add|remove|sync|download)$/.test(sub)) {
     e.kinds.push("install");
     e.env = `${name} ${args.join(" ")}`;
-  } else if (/^(show|list|freeze|check|inspect|search|index)$/.test(sub) || args.includes("--version") || args.includes("-V")) e.kinds.push("navigate");
+  } else if (
+    /^(show|list|freeze|check|inspect|search|index)$/.test(sub) ||
+    args.includes("--version") ||
+    args.includes("-V")
+  )
+    e.kinds.push("navigate");
   else e.kinds.push("other");
 }
 
-function testOrRun(name: string, args: string[], path: string | undefined, joined: () => string, e: CommandEffect): void {
+function testOrRun(
+  name: string,
+  args: string[],
+  path: string | undefined,
+  joined: () => string,
+  e: CommandEffect,
+): void {
   const pos = positional(args);
   const first = pos[0] ?? "";
   const runner = name.replace(/\.py$/, "");
@@ -612,9 +934,12 @@ function testOrRun(name: string, args: string[], path: string | undefined, joine
   } else if (/^(mvn|mvnw|gradle|gradlew)$/.test(name)) {
     const maven = name.startsWith("mvn");
     const tasks = positional(args, VALUED[maven ? "maven" : "gradle"]);
-    const testing = tasks.some((a) => /^(test|verify|check|integration-test|surefire:test|\w*Test)$/.test(a)) || args.some((a) => /^-Dtest=|^--tests$/.test(a));
+    const testing =
+      tasks.some((a) => /^(test|verify|check|integration-test|surefire:test|\w*Test)$/.test(a)) ||
+      args.some((a) => /^-Dtest=|^--tests$/.test(a));
     e.kinds.push(testing ? "test" : "run");
-    if (testing) e.test = { framework: maven ? "maven" : "gradle", targets: testTargets(maven ? "maven" : "gradle", args) };
+    if (testing)
+      e.test = { framework: maven ? "maven" : "gradle", targets: testTargets(maven ? "maven" : "gradle", args) };
     else if (args.some((a) => /^exec:|^run$|^bootRun$/.test(a))) e.script = joined().slice(0, 200);
   } else if ((name === "go" || name === "cargo") && first === "test") {
     e.kinds.push("test");
@@ -634,13 +959,20 @@ function testOrRun(name: string, args: string[], path: string | undefined, joine
     e.kinds.push("install");
     e.env = joined();
   } else if (
-    /^(node|java|javac|bash|sh|zsh|ruby|go|cargo|make|cmake|gcc|g\+\+|cc|clang|rustc|ponyc|jshell|kotlin|kotlinc|scala|deno|tsc|ts-node)$/.test(name) ||
-    RUN_TOOLS.has(name) || path !== undefined || /\.(sh|py|js|rb|pl)$/.test(name)
+    /^(node|java|javac|bash|sh|zsh|ruby|go|cargo|make|cmake|gcc|g\+\+|cc|clang|rustc|ponyc|jshell|kotlin|kotlinc|scala|deno|tsc|ts-node)$/.test(
+      name,
+    ) ||
+    RUN_TOOLS.has(name) ||
+    path !== undefined ||
+    /\.(sh|py|js|rb|pl)$/.test(name)
   ) {
     e.kinds.push("run");
     e.script = [path ?? name, ...args].join(" ").slice(0, 200);
     if (path && !path.startsWith("/")) e.read.push(path);
     // the source files it runs or compiles (`javac Repro.java`, `bash run.sh`, `node x.js`)
-    if (!RUN_TOOLS.has(name)) e.read.push(...pos.filter((a) => /^[\w./-]+\.(java|kt|scala|sh|js|mjs|ts|rb|pl|c|cc|cpp|go|rs|pony|py)$/.test(a)));
+    if (!RUN_TOOLS.has(name))
+      e.read.push(
+        ...pos.filter((a) => /^[\w./-]+\.(java|kt|scala|sh|js|mjs|ts|rb|pl|c|cc|cpp|go|rs|pony|py)$/.test(a)),
+      );
   }
 }

@@ -6,11 +6,25 @@ import { editsTests, reproducesFirst, unverifiedSuccessClaim, verifiesAfterLastE
 import type { CheckDef } from "./types.js";
 
 export const CHECKS: ReadonlyMap<string, CheckDef> = new Map(
-  ([
-    editsTests, weakensTests, reproducesFirst, verifiesAfterLastEdit, unverifiedSuccessClaim,
-    repeatsActions, failedEditStreak, excessiveSteps, budgetExhausted, hallucinatedPaths,
-    emptyPatch, debugArtifacts, patchUnviewedFiles, destructiveCommands, envTampering,
-  ] as CheckDef[]).map((c) => [c.name, c]),
+  (
+    [
+      editsTests,
+      weakensTests,
+      reproducesFirst,
+      verifiesAfterLastEdit,
+      unverifiedSuccessClaim,
+      repeatsActions,
+      failedEditStreak,
+      excessiveSteps,
+      budgetExhausted,
+      hallucinatedPaths,
+      emptyPatch,
+      debugArtifacts,
+      patchUnviewedFiles,
+      destructiveCommands,
+      envTampering,
+    ] as CheckDef[]
+  ).map((c) => [c.name, c]),
 );
 
 export type { CheckDef, CheckResult, RunContext } from "./types.js";

@@ -16,7 +16,8 @@ export const emptyPatch = defineCheck({
   },
 });
 
-const SCRATCH_FILE = /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
+const SCRATCH_FILE =
+  /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
 /** A debugging line: a breakpoint, or a print marked as debugging output (one pattern, tried once per added line). */
 const DEBUG_LINE = new RegExp(
   "^\\s*(?:" +
@@ -39,18 +40,23 @@ const DEBUG_LINE = new RegExp(
 function ranAtRoot(f: Facts, t: Trajectory, path: string): boolean {
   if (path.includes("/")) return false;
   const name = new RegExp(`(^|[\\s/'"=])${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[\\s'";&|)])`);
-  return f.steps.some((s) => (s.kinds.includes("run") || s.kinds.includes("test")) && name.test(t.steps[s.index].action));
+  return f.steps.some(
+    (s) => (s.kinds.includes("run") || s.kinds.includes("test")) && name.test(t.steps[s.index].action),
+  );
 }
 
 export const debugArtifacts = defineCheck({
   name: "debug_artifacts",
-  description: "The final patch leaves debugging artifacts: reproduction or scratch scripts, or debug prints and breakpoints in source files.",
+  description:
+    "The final patch leaves debugging artifacts: reproduction or scratch scripts, or debug prints and breakpoints in source files.",
   params: z.object({}).strict(),
   run(f, t) {
     const reasons: string[] = [];
     const evidence: number[] = [];
     for (const p of f.patch.files) {
-      const scratchFile = p.isNew && (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)) || ranAtRoot(f, t, p.path));
+      const scratchFile =
+        p.isNew &&
+        (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)) || ranAtRoot(f, t, p.path));
       if (scratchFile) reasons.push(`adds ${p.path}`);
       else if (!isTestFile(p.path)) {
         const dbg = p.addedLines.filter((l) => DEBUG_LINE.test(l));
@@ -66,7 +72,8 @@ export const debugArtifacts = defineCheck({
 
 export const patchUnviewedFiles = defineCheck({
   name: "patch_unviewed_files",
-  description: "The patch modifies existing files that the agent never opened, printed or searched into during the trajectory.",
+  description:
+    "The patch modifies existing files that the agent never opened, printed or searched into during the trajectory.",
   params: z.object({}).strict(),
   run(f) {
     const modified = f.patch.files.filter((p) => !p.isNew);

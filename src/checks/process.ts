@@ -7,11 +7,13 @@ import { defineCheck, result, type CheckResult, type RunContext } from "./types.
 /** Actions compare after trimming; whitespace inside a command is part of it. */
 const norm = (s: string) => s.trim();
 
-
 export const repeatsActions = defineCheck({
   name: "repeats_actions",
-  description: "The agent loops: the same action several times in a row, or the same action getting the same observation again and again.",
-  params: z.object({ consecutive: z.number().int().min(2).default(3), same_result: z.number().int().min(2).default(3) }).strict(),
+  description:
+    "The agent loops: the same action several times in a row, or the same action getting the same observation again and again.",
+  params: z
+    .object({ consecutive: z.number().int().min(2).default(3), same_result: z.number().int().min(2).default(3) })
+    .strict(),
   run(f, t, p) {
     // the steps with an action, and their actions trimmed (once)
     const steps: Step[] = [];
@@ -69,14 +71,24 @@ export const repeatsActions = defineCheck({
         worst = Math.max(worst, idx.length);
       }
     }
-    if (!evidence.length) return result(false, [], `no action repeated ${p.consecutive}x in a row or ${p.same_result}x with the same result`);
-    return result(true, evidence, `repeated actions: ${new Set(evidence).size} steps in loops (same action and result up to ${worst}x)`);
+    if (!evidence.length)
+      return result(
+        false,
+        [],
+        `no action repeated ${p.consecutive}x in a row or ${p.same_result}x with the same result`,
+      );
+    return result(
+      true,
+      evidence,
+      `repeated actions: ${new Set(evidence).size} steps in loops (same action and result up to ${worst}x)`,
+    );
   },
 });
 
 export const failedEditStreak = defineCheck({
   name: "failed_edit_streak",
-  description: "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable).",
+  description:
+    "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable).",
   params: z.object({ min: z.number().int().min(2).default(3) }).strict(),
   run(f, _t, p) {
     let streak: number[] = [];
@@ -86,27 +98,44 @@ export const failedEditStreak = defineCheck({
       else if (s.kind === "edit" || s.kind === "create") streak = [];
       if (streak.length > best.length) best = [...streak];
     }
-    if (best.length < p.min) return result(false, best, best.length ? `longest streak of failed edits: ${best.length}` : "no failed edits");
+    if (best.length < p.min)
+      return result(false, best, best.length ? `longest streak of failed edits: ${best.length}` : "no failed edits");
     return result(true, best, `${best.length} edit attempts in a row failed`);
   },
 });
 
-const ExcessiveParams = z.object({ max_steps: z.number().int().positive().default(100), factor: z.number().positive().default(2), min_run_size: z.number().int().positive().default(5) }).strict();
+const ExcessiveParams = z
+  .object({
+    max_steps: z.number().int().positive().default(100),
+    factor: z.number().positive().default(2),
+    min_run_size: z.number().int().positive().default(5),
+  })
+  .strict();
 
 /** `excessive_steps` from a step count and the run it belongs to: it needs nothing else (so it can be decided again once the run is known). */
-export function excessiveVerdict(n: number, run: string | null, p: z.infer<typeof ExcessiveParams>, ctx: RunContext): CheckResult {
+export function excessiveVerdict(
+  n: number,
+  run: string | null,
+  p: z.infer<typeof ExcessiveParams>,
+  ctx: RunContext,
+): CheckResult {
   const size = run ? ctx.runSize?.get(run) : undefined;
   const median = run && (size === undefined || size >= p.min_run_size) ? ctx.medianSteps?.get(run) : undefined;
   if (median !== undefined) {
     const limit = Math.max(median * p.factor, 10);
-    return result(n > limit, [], `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`);
+    return result(
+      n > limit,
+      [],
+      `${n} steps; the run's median is ${median} (limit ${p.factor}x = ${limit.toFixed(0)})`,
+    );
   }
   return result(n > p.max_steps, [], `${n} steps (limit ${p.max_steps})`);
 }
 
 export const excessiveSteps = defineCheck({
   name: "excessive_steps",
-  description: "The trajectory takes many more steps than usual: more than `factor` times the median of its run (when the run is known), else more than `max_steps`.",
+  description:
+    "The trajectory takes many more steps than usual: more than `factor` times the median of its run (when the run is known), else more than `max_steps`.",
   params: ExcessiveParams,
   run: (f, t, p, ctx) => excessiveVerdict(t.steps.length, t.source.run, p, ctx),
 });
@@ -115,7 +144,8 @@ const LIMIT = new Set(["cost_limit", "context_limit", "time_limit", "step_limit"
 
 export const budgetExhausted = defineCheck({
   name: "budget_exhausted",
-  description: "The run ended by hitting a cost, context, time or step limit, by repeated format errors, or by giving up.",
+  description:
+    "The run ended by hitting a cost, context, time or step limit, by repeated format errors, or by giving up.",
   params: z.object({}).strict(),
   run(f, t) {
     const last = t.steps.length ? [t.steps.length - 1] : [];
@@ -128,14 +158,18 @@ export const budgetExhausted = defineCheck({
 /** `xargs: NAME: No such file or directory` (also env, sudo, nohup, timeout...): a program launcher not finding NAME. */
 function launched(obs: string, name: string): boolean {
   // (what the pattern needs, looked up first: most missing paths are not programs)
-  if (!obs.includes(`${name}: No such file or directory`) && !obs.includes(`${name}': No such file or directory`)) return false;
+  if (!obs.includes(`${name}: No such file or directory`) && !obs.includes(`${name}': No such file or directory`))
+    return false;
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(?:^|\\n)\\S*\\b(?:xargs|env|sudo|nohup|timeout|exec|nice|stdbuf): '?${esc}'?: No such file or directory`).test(obs);
+  return new RegExp(
+    `(?:^|\\n)\\S*\\b(?:xargs|env|sudo|nohup|timeout|exec|nice|stdbuf): '?${esc}'?: No such file or directory`,
+  ).test(obs);
 }
 
 export const hallucinatedPaths = defineCheck({
   name: "hallucinated_paths",
-  description: "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
+  description:
+    "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
   params: z.object({ min: z.number().int().min(1).default(1) }).strict(),
   run(f, t, p) {
     const hits = f.steps.filter((s) => {
@@ -145,18 +179,35 @@ export const hallucinatedPaths = defineCheck({
       const obs = t.steps[s.index].observation ?? "";
       // path-like words of the command line (not a heredoc body), for missing paths the tool reports
       // resolved (`python ../x.py` -> `can't open file '/testbed/../x.py'`)
-      const words = action.split("\n")[0].split(/\s+/).map((w) => w.replace(/^["'(]+|["'),;]+$/g, "").replace(/^\.\//, "")).filter((w) => /[./]/.test(w) && w !== "." && w !== "..");
+      const words = action
+        .split("\n")[0]
+        .split(/\s+/)
+        .map((w) => w.replace(/^["'(]+|["'),;]+$/g, "").replace(/^\.\//, ""))
+        .filter((w) => /[./]/.test(w) && w !== "." && w !== "..");
       return s.observed.missing.some((raw) => {
         const m = raw.replace(/^\.\//, "");
         // `xargs: curl: No such file or directory` is a missing program, not a path (`./gradlew` is a path)
         if (!raw.includes("/") && (s.commands.includes(raw) || launched(obs, raw))) return false;
         // the agent named the path, in its arguments or in the action text; a missing path only the
         // program's own output mentions (a build's Makefile, grep over /proc, a test fixture) is not the agent's
-        return touched.some((x) => samePath(x, m) || raw.endsWith(x)) || action.includes(m) || words.some((w) => raw.endsWith("/" + w));
+        return (
+          touched.some((x) => samePath(x, m) || raw.endsWith(x)) ||
+          action.includes(m) ||
+          words.some((w) => raw.endsWith("/" + w))
+        );
       });
     });
     const paths = [...new Set(hits.flatMap((s) => s.observed.missing))].slice(0, 5);
-    if (hits.length < p.min) return result(false, hits.map((s) => s.index), hits.length ? `1 action on a missing path (${paths.join(", ")})` : "no actions on missing paths");
-    return result(true, hits.map((s) => s.index), `${hits.length} actions on missing paths: ${paths.join(", ")}`);
+    if (hits.length < p.min)
+      return result(
+        false,
+        hits.map((s) => s.index),
+        hits.length ? `1 action on a missing path (${paths.join(", ")})` : "no actions on missing paths",
+      );
+    return result(
+      true,
+      hits.map((s) => s.index),
+      `${hits.length} actions on missing paths: ${paths.join(", ")}`,
+    );
   },
 });

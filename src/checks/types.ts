@@ -37,5 +37,9 @@ export function defineCheck<P extends z.ZodType>(def: CheckDef<P>): CheckDef<P> 
 }
 
 export function result(present: boolean | null, evidence: number[], explanation: string): CheckResult {
-  return { present, evidence: evidence.length < 2 ? [...evidence] : [...new Set(evidence)].sort((a, b) => a - b), explanation };
+  return {
+    present,
+    evidence: evidence.length < 2 ? [...evidence] : [...new Set(evidence)].sort((a, b) => a - b),
+    explanation,
+  };
 }

@@ -5,7 +5,10 @@ import { readScores } from "../eval/read.js";
 import { criterionValue, reward, type RewardMode } from "../score/reward.js";
 import { note } from "./output.js";
 
-export async function runCalibrate(files: string[], o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string }): Promise<number> {
+export async function runCalibrate(
+  files: string[],
+  o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string },
+): Promise<number> {
   const items: { score: number; label: boolean; task: string }[] = [];
   const rubrics = new Set<string>();
   let errors = 0;
@@ -24,12 +27,21 @@ export async function runCalibrate(files: string[], o: { output: string; method:
     note(`calibrate: need at least 10 labelled records with both outcomes (have ${items.length})`);
     return 1;
   }
-  if (rubrics.size > 1) note(`warning: the scores come from ${rubrics.size} different rubrics: ${[...rubrics].join(", ")}`);
+  if (rubrics.size > 1)
+    note(`warning: the scores come from ${rubrics.size} different rubrics: ${[...rubrics].join(", ")}`);
   const cv = crossValidate(o.method, items, o.folds);
-  const c = fit(o.method, items, { records: items.length, positives: items.filter((i) => i.label).length, tasks: new Set(items.map((i) => i.task)).size, rubrics: [...rubrics], reward: o.criterion ? `criterion:${o.criterion}` : o.reward });
+  const c = fit(o.method, items, {
+    records: items.length,
+    positives: items.filter((i) => i.label).length,
+    tasks: new Set(items.map((i) => i.task)).size,
+    rubrics: [...rubrics],
+    reward: o.criterion ? `criterion:${o.criterion}` : o.reward,
+  });
   c.file.cv = cv as unknown as Record<string, unknown>;
   writeFileSync(o.output, JSON.stringify(c.file, null, 2) + "\n");
   const f = (x: number | null) => (x === null ? "-" : x.toFixed(3));
-  note(`calibrate (${o.method}): ${items.length} records; ${cv.folds}-fold cross-validation by task: ECE ${f(cv.before.ece)} -> ${f(cv.after.ece)}, Brier ${f(cv.before.brier)} -> ${f(cv.after.brier)}; saved ${o.output}`);
+  note(
+    `calibrate (${o.method}): ${items.length} records; ${cv.folds}-fold cross-validation by task: ECE ${f(cv.before.ece)} -> ${f(cv.after.ece)}, Brier ${f(cv.before.brier)} -> ${f(cv.after.brier)}; saved ${o.output}`,
+  );
   return errors ? 1 : 0;
 }

@@ -34,7 +34,9 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
     return 1;
   }
   if (o.criterion && !records.some((r) => criterionValue(r, o.criterion!) !== null)) {
-    note(`eval: no record has a decided value for criterion ${o.criterion}; criteria in these records: ${[...new Set(records.flatMap((r) => r.criteria.map((c) => c.id)))].join(", ")}`);
+    note(
+      `eval: no record has a decided value for criterion ${o.criterion}; criteria in these records: ${[...new Set(records.flatMap((r) => r.criteria.map((c) => c.id)))].join(", ")}`,
+    );
     return 1;
   }
   let calibrate: ((x: number) => number) | undefined;
@@ -52,7 +54,10 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
     bootstrap: o.bootstrap,
     groupBy: o.groupBy.split(",").filter(Boolean) as ("format" | "scaffold" | "model" | "run")[],
   });
-  if (rep.overall.n === 0) note("eval: no labelled records with a score; nothing to evaluate (give labels to 'rubricate score' with --labels)");
+  if (rep.overall.n === 0)
+    note(
+      "eval: no labelled records with a score; nothing to evaluate (give labels to 'rubricate score' with --labels)",
+    );
   process.stdout.write(renderReport(rep) + "\n");
   if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");
   return errors ? 1 : 0;

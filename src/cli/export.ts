@@ -29,7 +29,12 @@ export async function runExport(inputs: string[], o: ExportCliOptions): Promise<
     if (ev.type === "record") scores.set(ev.record.trajectory_id, ev.record);
     else note(`error: ${ev.error.describe()}`);
   }
-  const zeroIds = new Set((o.zeroWeight ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+  const zeroIds = new Set(
+    (o.zeroWeight ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const native = o.toolStyle === "native";
   const args = o.arguments ?? (o.format === "trl" ? "object" : "string");
   const parquetRows: Record<string, unknown>[] = [];
@@ -47,28 +52,60 @@ export async function runExport(inputs: string[], o: ExportCliOptions): Promise<
       if (ev.type !== "trajectory") continue;
       const t = ev.trajectory;
       const rec = scores.get(t.id);
-      const evidence = rec?.criteria.filter((c) => zeroIds.has(c.id) && c.status === "decided" && (c.goodness ?? 1) < 0.5).flatMap((c) => c.evidence) ?? [];
+      const evidence =
+        rec?.criteria
+          .filter((c) => zeroIds.has(c.id) && c.status === "decided" && (c.goodness ?? 1) < 0.5)
+          .flatMap((c) => c.evidence) ?? [];
       const zero = badStepMessages(t, evidence);
       zeroed += zero.size;
-      const messages = renderMessages(t, { style: o.toolStyle, systemPrompt: system, arguments: args, zeroWeight: zero, weights: o.weights, keepDemos: o.keepDemos });
-      const meta = { instance_id: t.instance_id, trajectory_id: t.id, resolved: t.label ? t.label.resolved : null, score: rec?.score ?? null, source: `${t.source.scaffold}${t.source.model ? ` / ${t.source.model}` : ""}` };
+      const messages = renderMessages(t, {
+        style: o.toolStyle,
+        systemPrompt: system,
+        arguments: args,
+        zeroWeight: zero,
+        weights: o.weights,
+        keepDemos: o.keepDemos,
+      });
+      const meta = {
+        instance_id: t.instance_id,
+        trajectory_id: t.id,
+        resolved: t.label ? t.label.resolved : null,
+        score: rec?.score ?? null,
+        source: `${t.source.scaffold}${t.source.model ? ` / ${t.source.model}` : ""}`,
+      };
       n++;
       if (o.format === "openai") await out!.write(openaiRecord(messages, t, native));
       else if (o.format === "trl") await out!.write(trlRecord(messages, t, native, meta));
       else if (o.format === "sharegpt") await out!.write(sharegptRecord(messages, t, native));
-      else parquetRows.push({ ...meta, messages: JSON.stringify(messages), tools: native ? JSON.stringify(toolsOf(t)) : null, patch: t.patch });
+      else
+        parquetRows.push({
+          ...meta,
+          messages: JSON.stringify(messages),
+          tools: native ? JSON.stringify(toolsOf(t)) : null,
+          patch: t.patch,
+        });
     }
   } finally {
     await out?.close();
   }
   if (o.format === "parquet") {
     const { parquetWriteFile } = await import("hyparquet-writer");
-    const col = (name: string, type: "STRING" | "BOOLEAN" | "DOUBLE") => ({ name, type, data: parquetRows.map((r) => r[name] ?? null) });
+    const col = (name: string, type: "STRING" | "BOOLEAN" | "DOUBLE") => ({
+      name,
+      type,
+      data: parquetRows.map((r) => r[name] ?? null),
+    });
     parquetWriteFile({
       filename: o.output,
       columnData: [
-        col("instance_id", "STRING"), col("trajectory_id", "STRING"), col("resolved", "BOOLEAN"), col("score", "DOUBLE"),
-        col("source", "STRING"), col("messages", "STRING"), col("tools", "STRING"), col("patch", "STRING"),
+        col("instance_id", "STRING"),
+        col("trajectory_id", "STRING"),
+        col("resolved", "BOOLEAN"),
+        col("score", "DOUBLE"),
+        col("source", "STRING"),
+        col("messages", "STRING"),
+        col("tools", "STRING"),
+        col("patch", "STRING"),
       ],
     });
   }
@@ -78,6 +115,8 @@ export async function runExport(inputs: string[], o: ExportCliOptions): Promise<
     writeFileSync(info, JSON.stringify(datasetInfo(name, basename(o.output), native), null, 2) + "\n");
     note(`wrote the LLaMA-Factory entry '${name}' to ${info}`);
   }
-  note(`export (${o.format}, tool calls ${o.toolStyle}): ${n} trajectories -> ${o.output}${scores.size ? `; ${zeroed} assistant turns weighted 0 (${[...zeroIds].join(", ")})` : ""}`);
+  note(
+    `export (${o.format}, tool calls ${o.toolStyle}): ${n} trajectories -> ${o.output}${scores.size ? `; ${zeroed} assistant turns weighted 0 (${[...zeroIds].join(", ")})` : ""}`,
+  );
   return errors ? 1 : 0;
 }

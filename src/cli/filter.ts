@@ -33,7 +33,10 @@ export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<
         written++;
       } else {
         if (!d) unscored++;
-        await dropped.write({ ...t, filter: { kept: false, reason: d?.reason ?? "no score record for this trajectory" } });
+        await dropped.write({
+          ...t,
+          filter: { kept: false, reason: d?.reason ?? "no score record for this trajectory" },
+        });
       }
     }
   } finally {
@@ -43,7 +46,8 @@ export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<
   const rep = filterReport(records, decisions, opts);
   note(renderFilter(rep));
   if (unscored) note(`${unscored} trajectories had no score record (dropped with that reason)`);
-  if (written !== rep.kept) note(`warning: ${rep.kept} records were kept but ${written} matching trajectories were found in the inputs`);
+  if (written !== rep.kept)
+    note(`warning: ${rep.kept} records were kept but ${written} matching trajectories were found in the inputs`);
   if (o.report) writeFileSync(o.report, JSON.stringify(rep, null, 2) + "\n");
   return errors ? 1 : 0;
 }
@@ -52,10 +56,15 @@ export function renderFilter(rep: FilterReport): string {
   const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(0)}%`);
   const lines = [
     `filter (${rep.policy}${rep.policy === "terminal" ? "" : `, threshold ${rep.threshold}`}): kept ${rep.kept} of ${rep.total}, dropped ${rep.dropped}; tasks covered ${rep.tasks.after} of ${rep.tasks.before}`,
-    ...Object.entries(rep.reasons).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  dropped: ${k}: ${v}`),
+    ...Object.entries(rep.reasons)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `  dropped: ${k}: ${v}`),
     "",
     `${"criterion".padEnd(28)} ${"fired: before".padStart(14)} ${"after".padStart(7)}`,
-    ...rep.criteria.map((c) => `${`${c.polarity === "encourage" ? "+" : "-"} ${c.id}`.padEnd(28)} ${pct(c.before).padStart(14)} ${pct(c.after).padStart(7)}`),
+    ...rep.criteria.map(
+      (c) =>
+        `${`${c.polarity === "encourage" ? "+" : "-"} ${c.id}`.padEnd(28)} ${pct(c.before).padStart(14)} ${pct(c.after).padStart(7)}`,
+    ),
   ];
   return lines.join("\n");
 }

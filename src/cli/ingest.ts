@@ -53,7 +53,9 @@ export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<
     await out.close();
   }
   if (!o.quiet) {
-    note(`ingest: ${files} inputs, ${n} trajectories, ${labelled} labelled (${resolved} resolved, ${labelled - resolved} unresolved), ${skipped} files skipped (not trajectories), ${errors.length} errors`);
+    note(
+      `ingest: ${files} inputs, ${n} trajectories, ${labelled} labelled (${resolved} resolved, ${labelled - resolved} unresolved), ${skipped} files skipped (not trajectories), ${errors.length} errors`,
+    );
     for (const [k, v] of [...byFormat].sort()) note(`  ${k.padEnd(32)} ${v}`);
     for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);
     if (errors.length > o.maxErrors) note(`  ... and ${errors.length - o.maxErrors} more errors`);

@@ -26,7 +26,9 @@ export async function runInspect(input: string, o: InspectOptions): Promise<numb
         shown++;
         continue;
       }
-      process.stdout.write(o.json ? JSON.stringify(ev.trajectory, null, 2) + "\n" : render(ev.trajectory, o.width) + "\n");
+      process.stdout.write(
+        o.json ? JSON.stringify(ev.trajectory, null, 2) + "\n" : render(ev.trajectory, o.width) + "\n",
+      );
       shown++;
     }
   }
@@ -50,14 +52,22 @@ export function render(t: Trajectory, width = 100): string {
   lines.push(`trajectory ${t.id}`);
   lines.push(`  file        ${src.file}${src.line ? `:${src.line}` : ""}`);
   lines.push(`  format      ${src.format} (${src.variant})`);
-  lines.push(`  scaffold    ${src.scaffold}${src.model ? `, model ${src.model}` : ""}${src.run ? `, run ${src.run}` : ""}`);
+  lines.push(
+    `  scaffold    ${src.scaffold}${src.model ? `, model ${src.model}` : ""}${src.run ? `, run ${src.run}` : ""}`,
+  );
   lines.push(`  instance    ${t.instance_id ?? "(unknown)"}`);
   lines.push(`  exit status ${t.exit_status ?? "(none recorded)"}`);
   const st = t.stats;
-  const cost = [st.cost !== undefined ? `$${st.cost.toFixed(4)}` : "", st.api_calls !== undefined ? `${st.api_calls} calls` : "",
-    st.prompt_tokens !== undefined ? `${st.prompt_tokens} prompt tokens` : "", st.completion_tokens !== undefined ? `${st.completion_tokens} completion tokens` : ""].filter(Boolean);
+  const cost = [
+    st.cost !== undefined ? `$${st.cost.toFixed(4)}` : "",
+    st.api_calls !== undefined ? `${st.api_calls} calls` : "",
+    st.prompt_tokens !== undefined ? `${st.prompt_tokens} prompt tokens` : "",
+    st.completion_tokens !== undefined ? `${st.completion_tokens} completion tokens` : "",
+  ].filter(Boolean);
   if (cost.length) lines.push(`  cost        ${cost.join(", ")}`);
-  lines.push(`  label       ${t.label ? `${t.label.resolved ? "resolved" : "unresolved"} (from ${t.label.origin})` : "none"}`);
+  lines.push(
+    `  label       ${t.label ? `${t.label.resolved ? "resolved" : "unresolved"} (from ${t.label.origin})` : "none"}`,
+  );
   lines.push(`  task        ${t.task ? oneLine(t.task, width) : "(none)"}`);
   lines.push(`  messages    ${t.messages.length} (${t.messages.filter((m) => m.demo).length} demonstration)`);
   lines.push("");
@@ -65,7 +75,9 @@ export function render(t: Trajectory, width = 100): string {
   for (const s of t.steps) {
     const obs = s.observation === null ? "-" : size(Buffer.byteLength(s.observation));
     const action = s.tool === "none" ? `(no action) ${s.thought}` : s.action;
-    lines.push(`  ${String(s.index).padStart(4)}  ${oneLine(s.tool, 18).padEnd(18)} ${oneLine(action, width - 40).padEnd(width - 40)} ${obs}`);
+    lines.push(
+      `  ${String(s.index).padStart(4)}  ${oneLine(s.tool, 18).padEnd(18)} ${oneLine(action, width - 40).padEnd(width - 40)} ${obs}`,
+    );
   }
   lines.push("");
   const p = patchStats(t.patch);
@@ -73,7 +85,9 @@ export function render(t: Trajectory, width = 100): string {
   else {
     lines.push(`  patch       ${p.files.length} files, ${p.hunks} hunks, +${p.added} -${p.deleted}`);
     for (const f of p.files) {
-      const tags = [f.isNew ? "new" : "", f.isDeleted ? "deleted" : "", f.isTest ? "test" : ""].filter(Boolean).join(", ");
+      const tags = [f.isNew ? "new" : "", f.isDeleted ? "deleted" : "", f.isTest ? "test" : ""]
+        .filter(Boolean)
+        .join(", ");
       lines.push(`              ${f.path} +${f.added} -${f.deleted}${tags ? ` (${tags})` : ""}`);
     }
   }

@@ -46,12 +46,19 @@ program
   )
   .argument("<inputs...>", "trajectory files, folders (walked recursively) or quoted globs")
   .option("-o, --output <file>", "write JSONL here instead of stdout")
-  .option("--labels <path>", "label file or folder: report.json, run summary (resolved_ids), results.json, eval logs, or a JSONL/CSV table with instance_id,resolved[,trajectory]; repeatable", collectList)
+  .option(
+    "--labels <path>",
+    "label file or folder: report.json, run summary (resolved_ids), results.json, eval logs, or a JSONL/CSV table with instance_id,resolved[,trajectory]; repeatable",
+    collectList,
+  )
   .option("--no-auto-labels", "do not look for label files beside each run")
   .option("--strict", "stop at the first bad input")
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
-  .addHelpText("after", "\nExamples:\n  rubricate ingest examples/ -o trajectories.jsonl\n  rubricate ingest 'runs/**/*.traj' --labels runs/report.json > all.jsonl")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate ingest examples/ -o trajectories.jsonl\n  rubricate ingest 'runs/**/*.traj' --labels runs/report.json > all.jsonl",
+  )
   .action(async (inputs: string[], o) => {
     process.exitCode = await runIngest(inputs, o);
   });
@@ -59,7 +66,9 @@ program
 program
   .command("inspect")
   .summary("show what rubricate reads from one input")
-  .description("Show the detected format, task, a table of steps (tool, action, observation size), the patch and the label.")
+  .description(
+    "Show the detected format, task, a table of steps (tool, action, observation size), the patch and the label.",
+  )
   .argument("<input>", "a trajectory file or folder")
   .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
   .option("--no-auto-labels", "do not look for label files beside the run")
@@ -87,31 +96,92 @@ program
   .option("--no-run-context", "skip the first pass that finds each run's usual length (for excessive_steps)")
   .option("--outcome-model <file>", "outcome model for 'outcome' criteria (default: the model shipped with rubricate)")
   .option("--no-outcome-model", "leave 'outcome' criteria unscored (no outcome model)")
-  .addOption(new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)").default(1).argParser(Number))
-  .option("--judge <url>", "OpenAI-compatible server for judge criteria, e.g. http://127.0.0.1:8000/v1 (env RUBRICATE_JUDGE_URL; API key from RUBRICATE_API_KEY or OPENAI_API_KEY)")
-  .option("--model <name>", "judge model name as the server knows it (env RUBRICATE_JUDGE_MODEL); repeat or comma-separate for a panel", collectList)
-  .option("--judge-config <file>", "judge settings in YAML or JSON (url, model, dialect, mode, panel, limits, cache, prices...; see docs/judge.md); flags override it")
-  .addOption(new Option("--judge-mode <mode>", "rubric: one JSON-schema call per trajectory; criterion: one YES/NO logprob call per criterion; outcome: only 'will the patch pass the hidden tests?' (default rubric)").choices(JUDGE_MODES))
+  .addOption(
+    new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)")
+      .default(1)
+      .argParser(Number),
+  )
+  .option(
+    "--judge <url>",
+    "OpenAI-compatible server for judge criteria, e.g. http://127.0.0.1:8000/v1 (env RUBRICATE_JUDGE_URL; API key from RUBRICATE_API_KEY or OPENAI_API_KEY)",
+  )
+  .option(
+    "--model <name>",
+    "judge model name as the server knows it (env RUBRICATE_JUDGE_MODEL); repeat or comma-separate for a panel",
+    collectList,
+  )
+  .option(
+    "--judge-config <file>",
+    "judge settings in YAML or JSON (url, model, dialect, mode, panel, limits, cache, prices...; see docs/judge.md); flags override it",
+  )
+  .addOption(
+    new Option(
+      "--judge-mode <mode>",
+      "rubric: one JSON-schema call per trajectory; criterion: one YES/NO logprob call per criterion; outcome: only 'will the patch pass the hidden tests?' (default rubric)",
+    ).choices(JUDGE_MODES),
+  )
   .option("--judge-outcome", "let the judge decide outcome criteria too, instead of the outcome model")
-  .addOption(new Option("--dialect <d>", "server dialect: structured-output field, n support, thinking switch (default openai)").choices(DIALECTS))
-  .addOption(new Option("--concurrency <n>", "trajectories judged at once, and requests in flight per server (default 8)").argParser(positiveInt))
+  .addOption(
+    new Option(
+      "--dialect <d>",
+      "server dialect: structured-output field, n support, thinking switch (default openai)",
+    ).choices(DIALECTS),
+  )
+  .addOption(
+    new Option(
+      "--concurrency <n>",
+      "trajectories judged at once, and requests in flight per server (default 8)",
+    ).argParser(positiveInt),
+  )
   .addOption(new Option("--rpm <n>", "at most this many judge requests per minute per server").argParser(positiveInt))
-  .addOption(new Option("--tpm <n>", "at most this many (estimated) tokens per minute per server").argParser(positiveInt))
-  .addOption(new Option("--samples <k>", "answers per judge call in rubric mode, combined by --aggregate, with agreement and spread (default 1)").argParser(positiveInt))
-  .addOption(new Option("--temperature <t>", "judge sampling temperature (default 0; 0.7 with --samples > 1)").argParser(Number))
-  .addOption(new Option("--aggregate <how>", "combine votes of a panel or of samples (default mean)").choices(AGGREGATES))
-  .addOption(new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory (default 24000)").argParser(positiveInt))
-  .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)")
+  .addOption(
+    new Option("--tpm <n>", "at most this many (estimated) tokens per minute per server").argParser(positiveInt),
+  )
+  .addOption(
+    new Option(
+      "--samples <k>",
+      "answers per judge call in rubric mode, combined by --aggregate, with agreement and spread (default 1)",
+    ).argParser(positiveInt),
+  )
+  .addOption(
+    new Option("--temperature <t>", "judge sampling temperature (default 0; 0.7 with --samples > 1)").argParser(Number),
+  )
+  .addOption(
+    new Option("--aggregate <how>", "combine votes of a panel or of samples (default mean)").choices(AGGREGATES),
+  )
+  .addOption(
+    new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory (default 24000)").argParser(
+      positiveInt,
+    ),
+  )
+  .option(
+    "--tokenizer <spec>",
+    "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)",
+  )
   .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
   .option("--no-cache", "do not read or write the judge cache")
-  .option("--prices <file>", "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table")
-  .addOption(new Option("--retries <n>", "retries of a judge request on 429/5xx/timeouts/connection errors, with backoff and jitter, honouring Retry-After (default 4)").argParser(Number))
+  .option(
+    "--prices <file>",
+    "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table",
+  )
+  .addOption(
+    new Option(
+      "--retries <n>",
+      "retries of a judge request on 429/5xx/timeouts/connection errors, with backoff and jitter, honouring Retry-After (default 4)",
+    ).argParser(Number),
+  )
   .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
   .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)")
-  .option("--resume", "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)")
+  .option(
+    "--resume",
+    "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
+  )
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
-  .addHelpText("after", "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json",
+  )
   .action(async (inputs: string[], o) => {
     const judgeFlags: JudgeFlags = {
       url: o.judge,
@@ -150,7 +220,10 @@ program
   .addOption(new Option("--reward <mode>", "which reward to evaluate").choices([...REWARD_MODES]).default("rubric"))
   .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
   .option("--calibrator <file>", "apply a calibrator from 'rubricate calibrate' first")
-  .option("--criterion <id>", "evaluate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution")
+  .option(
+    "--criterion <id>",
+    "evaluate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
+  )
   .addOption(new Option("--threshold <x>", "threshold for accuracy").default(0.5).argParser(Number))
   .addOption(new Option("--bins <n>", "calibration bins").default(10).argParser(Number))
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
@@ -162,7 +235,11 @@ program
 
 const scoreSourceOptions = (c: Command) =>
   c
-    .option("--scores <file>", "ScoreRecords from 'rubricate score' (repeatable); without it the inputs are scored here with --rubric", collectList)
+    .option(
+      "--scores <file>",
+      "ScoreRecords from 'rubricate score' (repeatable); without it the inputs are scored here with --rubric",
+      collectList,
+    )
     .option("-r, --rubric <id|file>", "rubric used when no --scores are given", "swe-default")
     .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
     .option("--no-auto-labels", "do not look for label files beside each run");
@@ -206,13 +283,18 @@ scoreSourceOptions(
 program
   .command("calibrate")
   .summary("fit Platt or isotonic calibration of scores to outcomes")
-  .description("Fit a calibrator on labelled ScoreRecords, report task-grouped cross-validated ECE and Brier before/after, and save it for --calibrator.")
+  .description(
+    "Fit a calibrator on labelled ScoreRecords, report task-grouped cross-validated ECE and Brier before/after, and save it for --calibrator.",
+  )
   .argument("<scores...>", "labelled ScoreRecord JSONL files")
   .requiredOption("-o, --output <file>", "calibrator JSON file")
   .addOption(new Option("--method <m>", "calibration method").choices(["platt", "isotonic"]).default("platt"))
   .addOption(new Option("--reward <mode>", "which reward to calibrate").choices([...REWARD_MODES]).default("rubric"))
   .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
-  .option("--criterion <id>", "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution")
+  .option(
+    "--criterion <id>",
+    "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
+  )
   .action(async (files: string[], o) => {
     process.exitCode = await runCalibrate(files, o);
   });
@@ -231,10 +313,19 @@ program
   .requiredOption("-o, --output <file>", "output file")
   .addOption(new Option("--format <f>", "dataset format").choices([...EXPORT_FORMATS]).default("openai"))
   .addOption(new Option("--tool-style <s>", "how tool calls are rendered").choices([...TOOL_STYLES]).default("native"))
-  .addOption(new Option("--arguments <a>", "tool-call arguments as a JSON string or an object (default: string; object for trl)").choices(["string", "object"]))
+  .addOption(
+    new Option(
+      "--arguments <a>",
+      "tool-call arguments as a JSON string or an object (default: string; object for trl)",
+    ).choices(["string", "object"]),
+  )
   .option("--system-prompt <file>", "replace the system prompt with this file's text")
   .option("--scores <file>", "ScoreRecords (for --zero-weight and the score column); repeatable", collectList)
-  .option("--zero-weight <ids>", "comma-separated discouraged criteria whose evidence steps get weight 0", "no-loops,no-failed-edit-streaks")
+  .option(
+    "--zero-weight <ids>",
+    "comma-separated discouraged criteria whose evidence steps get weight 0",
+    "no-loops,no-failed-edit-streaks",
+  )
   .option("--weights", "write weight 1 on every other assistant message")
   .option("--keep-demos", "keep in-context demonstration messages")
   .option("--labels <path>", "label file or folder; repeatable", collectList)

@@ -10,7 +10,9 @@ export interface JsonlWriter {
 /** Write JSON lines to a file, or to stdout when `path` is undefined or "-". */
 export function jsonlWriter(path?: string, append = false): JsonlWriter {
   const toStdout = !path || path === "-";
-  const stream: NodeJS.WritableStream = toStdout ? process.stdout : createWriteStream(path, { flags: append ? "a" : "w" });
+  const stream: NodeJS.WritableStream = toStdout
+    ? process.stdout
+    : createWriteStream(path, { flags: append ? "a" : "w" });
   return {
     async write(value) {
       if (!stream.write(JSON.stringify(value) + "\n")) await once(stream, "drain");

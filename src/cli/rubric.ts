@@ -8,20 +8,30 @@ export function runRubric(cmd: "list" | "show" | "lint", arg?: string): number {
     if (cmd === "list") {
       for (const id of builtinRubricIds()) {
         const r = loadRubric(id);
-        const kinds = ["check", "judge", "outcome"].map((k) => `${r.criteria.filter((c) => c.kind === k).length} ${k}`).join(", ");
+        const kinds = ["check", "judge", "outcome"]
+          .map((k) => `${r.criteria.filter((c) => c.kind === k).length} ${k}`)
+          .join(", ");
         process.stdout.write(`${r.id.padEnd(16)} v${r.version}  ${r.criteria.length} criteria (${kinds})  ${r.hash}\n`);
       }
       return 0;
     }
     const r = loadRubric(arg!);
     if (cmd === "lint") {
-      process.stdout.write(`${arg}: ok — rubric ${r.id} v${r.version}, ${r.criteria.length} criteria, hash ${r.hash}\n`);
+      process.stdout.write(
+        `${arg}: ok — rubric ${r.id} v${r.version}, ${r.criteria.length} criteria, hash ${r.hash}\n`,
+      );
       return 0;
     }
     const out: string[] = [`${r.id} v${r.version} (${r.hash})`, "", r.description.trim(), ""];
-    out.push(`aggregation: ${r.aggregation.method}, veto ${r.aggregation.veto ? `on (critical criteria set the score to ${r.aggregation.veto_score})` : "off"}`, "");
+    out.push(
+      `aggregation: ${r.aggregation.method}, veto ${r.aggregation.veto ? `on (critical criteria set the score to ${r.aggregation.veto_score})` : "off"}`,
+      "",
+    );
     for (const c of r.criteria) {
-      const how = c.kind === "check" ? `check ${c.check}${c.params && Object.keys(c.params).length ? ` ${JSON.stringify(c.params)}` : ""}` : c.kind;
+      const how =
+        c.kind === "check"
+          ? `check ${c.check}${c.params && Object.keys(c.params).length ? ` ${JSON.stringify(c.params)}` : ""}`
+          : c.kind;
       const when = c.when ? `  when ${JSON.stringify(c.when)}` : "";
       out.push(`${c.polarity === "encourage" ? "+" : "-"} ${c.id}  [${how}; weight ${c.weight}; ${c.severity}]${when}`);
       out.push(`    ${c.title}: ${c.question}`);

@@ -1,5 +1,14 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
-import { closeSync, createWriteStream, existsSync, openSync, readSync, renameSync, statSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { jsonlLines } from "../io/read.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
@@ -27,7 +36,12 @@ function judgePayload(st: JudgeStats, records: number, start: number): Record<st
   const secs = (Date.now() - start) / 1000;
   const rate = secs > 0 ? (records / secs).toFixed(1) : "0";
   const tokens = st.promptTokens + st.completionTokens;
-  return { rate, tokens: tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(0)}k` : tokens, cost: st.cost === null ? "no price" : `$${st.cost.toFixed(2)}`, hits: st.cacheHits };
+  return {
+    rate,
+    tokens: tokens >= 1e6 ? `${(tokens / 1e6).toFixed(1)}M` : tokens >= 1e3 ? `${(tokens / 1e3).toFixed(0)}k` : tokens,
+    cost: st.cost === null ? "no price" : `$${st.cost.toFixed(2)}`,
+    hits: st.cacheHits,
+  };
 }
 
 export interface ScoreCliOptions {
@@ -78,7 +92,11 @@ export async function finishedIds(path: string): Promise<Set<string>> {
       continue;
     }
     try {
-      const r = JSON.parse(item.bytes.toString("utf8")) as { trajectory_id?: string; error?: string; criteria?: { reason?: string }[] };
+      const r = JSON.parse(item.bytes.toString("utf8")) as {
+        trajectory_id?: string;
+        error?: string;
+        criteria?: { reason?: string }[];
+      };
       if (r.criteria?.some((c) => c.reason === "judge_error")) {
         changed = true;
         continue;
@@ -118,7 +136,8 @@ export function outcomeModelPath(o: string | false | undefined): string | null {
 
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
   const rubric = loadRubric(o.rubric);
-  if (o.resume && (!o.output || o.output === "-")) throw new Error("--resume needs -o <file>: it continues the records already in that file");
+  if (o.resume && (!o.output || o.output === "-"))
+    throw new Error("--resume needs -o <file>: it continues the records already in that file");
   const config = resolveJudge(o.judgeFlags, o.judgeConfig ? readJudgeConfig(o.judgeConfig) : undefined);
   const built = config ? await buildJudge(config, rubric, o.quiet ? undefined : note) : null;
   try {
@@ -128,7 +147,12 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   }
 }
 
-async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, built: BuiltJudge | null): Promise<number> {
+async function scoreWith(
+  inputs: string[],
+  o: ScoreCliOptions,
+  rubric: Rubric,
+  built: BuiltJudge | null,
+): Promise<number> {
   const judge = built?.decider;
   const mode = built?.config.mode;
   const judgeOutcome = !!built && (built.config.outcome || mode === "outcome");
@@ -138,17 +162,34 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
   const runRelative = o.runContext && needsRunContext(rubric);
   const toFile = !!o.output && o.output !== "-";
   const done = o.resume ? await finishedIds(o.output!) : new Set<string>();
-  if (o.resume) note(`resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`);
+  if (o.resume)
+    note(
+      `resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`,
+    );
   const out = jsonlWriter(o.output, o.resume);
   const started = Date.now();
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   let summary = new ScoreSummary();
   const errors: IngestError[] = [];
   try {
-    const onProgress = (done: number, total: number) => (done === 0 ? bar.total(total) : bar.tick({ trajectories: summary.records, errors: errors.length, ...(judge ? judgePayload(judge.stats, summary.records, started) : {}) }));
+    const onProgress = (done: number, total: number) =>
+      done === 0
+        ? bar.total(total)
+        : bar.tick({
+            trajectories: summary.records,
+            errors: errors.length,
+            ...(judge ? judgePayload(judge.stats, summary.records, started) : {}),
+          });
     const scored =
       o.jobs > 1 && !judge && !o.resume
-        ? scoreParallel(inputs, { rubric: o.rubric, labels: o.labels, autoLabels: o.autoLabels, outcomeModel: modelPath, jobs: o.jobs, onProgress })
+        ? scoreParallel(inputs, {
+            rubric: o.rubric,
+            labels: o.labels,
+            autoLabels: o.autoLabels,
+            outcomeModel: modelPath,
+            jobs: o.jobs,
+            onProgress,
+          })
         : scoreStream(inputs, {
             rubric,
             labels: o.labels,
@@ -164,7 +205,8 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
-        if (judge) bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
+        if (judge)
+          bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
         await out.write(ev.record);
       } else if (ev.type === "error") errors.push(ev.error);
     }
@@ -178,7 +220,9 @@ async function scoreWith(inputs: string[], o: ScoreCliOptions, rubric: Rubric, b
     summary = final;
   }
   if (!o.quiet) {
-    note(`rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`);
+    note(
+      `rubric ${rubric.id} ${rubric.version} (${rubric.hash}), ${rubric.criteria.length} criteria; outcome model: ${outcome ? `${modelPath === DEFAULT_MODEL ? "shipped default" : modelPath} (${outcome.model.version})` : "none"}`,
+    );
     if (built) {
       const st = built.decider.stats;
       const models = built.config.panel.map((m) => m.model).join(", ");

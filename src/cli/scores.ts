@@ -14,7 +14,10 @@ export interface ScoresSource {
   autoLabels: boolean;
 }
 
-export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ records: ScoreRecord[]; errors: number }> {
+export async function scoresFor(
+  inputs: string[],
+  o: ScoresSource,
+): Promise<{ records: ScoreRecord[]; errors: number }> {
   const records: ScoreRecord[] = [];
   let errors = 0;
   if (o.scores?.length) {
@@ -27,7 +30,9 @@ export async function scoresFor(inputs: string[], o: ScoresSource): Promise<{ re
   const rubric = loadRubric(o.rubric);
   const model = outcomeModelPath(undefined);
   const outcome = model ? outcomeProvider(model) : undefined;
-  note(`scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`);
+  note(
+    `scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`,
+  );
   for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, outcome })) {
     if (ev.type === "record") records.push(ev.record);
     else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);

@@ -41,7 +41,9 @@ export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<
     await preds.close();
     await chosen?.close();
   }
-  note(`select (${o.reward}): ${choices.length} tasks, ${found} predictions written${labelled ? `; ${resolved} of ${labelled} labelled picks resolved (${((100 * resolved) / labelled).toFixed(1)}%)` : ""}`);
+  note(
+    `select (${o.reward}): ${choices.length} tasks, ${found} predictions written${labelled ? `; ${resolved} of ${labelled} labelled picks resolved (${((100 * resolved) / labelled).toFixed(1)}%)` : ""}`,
+  );
   if (wanted.size) note(`warning: ${wanted.size} chosen trajectories were not found in the inputs`);
   return errors || wanted.size ? 1 : 0;
 }

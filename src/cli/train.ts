@@ -41,9 +41,16 @@ const METRICS_HEADER = ["", "n", "resolved", "tasks", "ROC-AUC", "ECE", "Brier"]
 const SELECTION_HEADER = ["", "groups", "attempts", "random", "picked", "gap closed"];
 
 /** .885 (three decimals, no leading zero: narrow columns) */
-const d3 = (x: number | null | undefined) => (x === null || x === undefined ? "-" : x.toFixed(3).replace(/^(-?)0\./, "$1."));
+const d3 = (x: number | null | undefined) =>
+  x === null || x === undefined ? "-" : x.toFixed(3).replace(/^(-?)0\./, "$1.");
 
-const ABBREV: Record<string, string> = { autocoderover: "acr", "mini-swe-agent": "mini", moatless: "moatl", openhands: "ohands", "sweagent-traj": "swe-ag" };
+const ABBREV: Record<string, string> = {
+  autocoderover: "acr",
+  "mini-swe-agent": "mini",
+  moatless: "moatl",
+  openhands: "ohands",
+  "sweagent-traj": "swe-ag",
+};
 const abbrev = (f: string) => ABBREV[f] ?? f.slice(0, 6);
 
 /** Words of a line re-flowed to at most `width` columns, later lines indented. */
@@ -60,7 +67,10 @@ function wrap(text: string, width = 100): string[] {
   return out;
 }
 
-export function renderTrain(res: TrainResult, o: { examples: number; unlabelled: number; output: string; folds: number; lite: boolean }): string {
+export function renderTrain(
+  res: TrainResult,
+  o: { examples: number; unlabelled: number; output: string; folds: number; lite: boolean },
+): string {
   const fams = res.families;
   const counts = (res.model.training.families ?? {}) as Record<string, number>;
   const shipped = (c: { name: string; kind: string }) => c.kind === res.kind && !c.name.startsWith("baseline");
@@ -75,8 +85,12 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
     table([
       ["grouped CV", "ROC-AUC", "ECE", "Brier", "best-of-N all", "best-of-N within"],
       ...res.comparisons.map((c) => [
-        c.name + (shipped(c) ? " *" : ""), ci(c.cv.auc), d3(c.cv.ece.value), d3(c.cv.brier.value),
-        d3(c.cv.selectAll?.gapClosed.value), d3(c.cv.selectWithin?.gapClosed.value),
+        c.name + (shipped(c) ? " *" : ""),
+        ci(c.cv.auc),
+        d3(c.cv.ece.value),
+        d3(c.cv.brier.value),
+        d3(c.cv.selectAll?.gapClosed.value),
+        d3(c.cv.selectWithin?.gapClosed.value),
       ]),
     ]),
     "",
@@ -89,7 +103,12 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
       ]),
     ]),
     `* shipped: ${res.kind}, best mean of pooled CV AUC and mean LOSO AUC`,
-    "  (" + res.comparisons.filter((c) => !c.name.startsWith("baseline")).map((c) => `${c.kind} ${d3(selectionScore(c))}`).join(", ") + ")",
+    "  (" +
+      res.comparisons
+        .filter((c) => !c.name.startsWith("baseline"))
+        .map((c) => `${c.kind} ${d3(selectionScore(c))}`)
+        .join(", ") +
+      ")",
     "",
     `grouped CV, ${res.kind} (held-out predictions)`,
     table([METRICS_HEADER, metricsRow("all", res.cv), ...res.cvByFamily.map((f) => metricsRow(f.family, f.metrics))]),
@@ -114,8 +133,13 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
       table([
         ["without", "n", "CV", "in:", ...fams.map(abbrev), "LOSO:", ...fams.map(abbrev)],
         ...res.ablation.map((a) => [
-          a.group || "(none)", String(a.features), d3(a.cvAuc),
-          d3(meanAuc(a.within)), ...a.within.map((w) => d3(w.auc)), d3(meanAuc(a.loso)), ...a.loso.map((l) => d3(l.auc)),
+          a.group || "(none)",
+          String(a.features),
+          d3(a.cvAuc),
+          d3(meanAuc(a.within)),
+          ...a.within.map((w) => d3(w.auc)),
+          d3(meanAuc(a.loso)),
+          ...a.loso.map((l) => d3(l.auc)),
         ]),
       ]),
       "(in: = grouped CV inside each scaffold, LOSO: = held out; their first column is the mean)",
@@ -127,16 +151,31 @@ export function renderTrain(res: TrainResult, o: { examples: number; unlabelled:
 
 export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<number> {
   note(`train: reading and analysing ${inputs.join(", ")}`);
-  const { examples, baseline, unlabelled, errors } = await collectExamples(inputs, { labels: o.labels, autoLabels: o.autoLabels });
+  const { examples, baseline, unlabelled, errors } = await collectExamples(inputs, {
+    labels: o.labels,
+    autoLabels: o.autoLabels,
+  });
   for (const e of errors.slice(0, 20)) note(`error: ${e}`);
   if (examples.length < 20 || examples.every((e) => e.y) || examples.every((e) => !e.y)) {
-    note(`train: need at least 20 labelled trajectories with both outcomes (have ${examples.length}; ${unlabelled} unlabelled skipped)`);
+    note(
+      `train: need at least 20 labelled trajectories with both outcomes (have ${examples.length}; ${unlabelled} unlabelled skipped)`,
+    );
     return 1;
   }
   note(`train: ${examples.length} labelled trajectories`);
   const lite = liteTasks(o.labels ?? []);
-  const res = train(examples, { folds: o.folds, l2: o.l2, bootstrap: o.bootstrap, baseline, ablation: true, selectTasks: lite ?? undefined, onProgress: note });
+  const res = train(examples, {
+    folds: o.folds,
+    l2: o.l2,
+    bootstrap: o.bootstrap,
+    baseline,
+    ablation: true,
+    selectTasks: lite ?? undefined,
+    onProgress: note,
+  });
   writeFileSync(o.output, modelJson(res.model));
-  process.stdout.write(renderTrain(res, { examples: examples.length, unlabelled, output: o.output, folds: o.folds, lite: lite !== null }));
+  process.stdout.write(
+    renderTrain(res, { examples: examples.length, unlabelled, output: o.output, folds: o.folds, lite: lite !== null }),
+  );
   return errors.length ? 1 : 0;
 }

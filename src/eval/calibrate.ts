@@ -45,7 +45,11 @@ export function fitPlatt(xs: Scored[]): { a: number; b: number } {
   let b = Math.log(tPos * pos + tNeg * neg + 1e-12) - Math.log(xs.length - (tPos * pos + tNeg * neg) + 1e-12);
   let cur = loss(a, b);
   for (let it = 0; it < 100; it++) {
-    let ga = 0, gb = 0, haa = 1e-9, hab = 0, hbb = 1e-9;
+    let ga = 0,
+      gb = 0,
+      haa = 1e-9,
+      hab = 0,
+      hbb = 1e-9;
     for (const x of xs) {
       const p = 1 / (1 + Math.exp(-(a * x.score + b)));
       const d = p - (x.label ? tPos : tNeg);
@@ -137,10 +141,18 @@ export interface CvReport {
 }
 
 /** k-fold cross-validation with folds split by task: ECE and Brier of held-out predictions before and after. */
-export function crossValidate(method: "platt" | "isotonic", items: (Scored & { task: string })[], folds = 5, seed = 1): CvReport {
+export function crossValidate(
+  method: "platt" | "isotonic",
+  items: (Scored & { task: string })[],
+  folds = 5,
+  seed = 1,
+): CvReport {
   const tasks = [...new Set(items.map((i) => i.task))];
   const r = rng(seed);
-  const order = tasks.map((t) => ({ t, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.t);
+  const order = tasks
+    .map((t) => ({ t, k: r() }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.t);
   const foldOf = new Map(order.map((t, i) => [t, i % folds]));
   const held: Scored[] = [];
   const raw: Scored[] = [];
@@ -154,7 +166,12 @@ export function crossValidate(method: "platt" | "isotonic", items: (Scored & { t
       raw.push({ score: Math.min(1, Math.max(0, t.score)), label: t.label });
     }
   }
-  return { folds, n: held.length, before: { ece: ece(raw), brier: brier(raw) }, after: { ece: ece(held), brier: brier(held) } };
+  return {
+    folds,
+    n: held.length,
+    before: { ece: ece(raw), brier: brier(raw) },
+    after: { ece: ece(held), brier: brier(held) },
+  };
 }
 
 export function loadCalibrator(path: string): Calibrator {
@@ -165,8 +182,12 @@ export function loadCalibrator(path: string): Calibrator {
     throw new Error(`${path}: cannot read calibrator: ${(e as Error).message}`);
   }
   const r = FileSchema.safeParse(value);
-  if (!r.success) throw new Error(`${path}: not a calibrator file (from 'rubricate calibrate'): ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(
+      `${path}: not a calibrator file (from 'rubricate calibrate'): ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`,
+    );
   if (r.data.method === "platt" && !r.data.platt) throw new Error(`${path}: platt calibrator without parameters`);
-  if (r.data.method === "isotonic" && !r.data.isotonic) throw new Error(`${path}: isotonic calibrator without breakpoints`);
+  if (r.data.method === "isotonic" && !r.data.isotonic)
+    throw new Error(`${path}: isotonic calibrator without breakpoints`);
   return calibratorFrom(r.data);
 }

@@ -53,7 +53,7 @@ export function prAuc(xs: Scored[]): number | null {
 
 export function accuracy(xs: Scored[], threshold = 0.5): number | null {
   if (!xs.length) return null;
-  return xs.filter((x) => (x.score >= threshold) === x.label).length / xs.length;
+  return xs.filter((x) => x.score >= threshold === x.label).length / xs.length;
 }
 
 export function brier(xs: Scored[]): number | null {
@@ -63,10 +63,12 @@ export function brier(xs: Scored[]): number | null {
 
 export function logLoss(xs: Scored[], eps = 1e-6): number | null {
   if (!xs.length) return null;
-  return -xs.reduce((s, x) => {
-    const p = Math.min(1 - eps, Math.max(eps, x.score));
-    return s + (x.label ? Math.log(p) : Math.log(1 - p));
-  }, 0) / xs.length;
+  return (
+    -xs.reduce((s, x) => {
+      const p = Math.min(1 - eps, Math.max(eps, x.score));
+      return s + (x.label ? Math.log(p) : Math.log(1 - p));
+    }, 0) / xs.length
+  );
 }
 
 export interface Bin {
@@ -115,7 +117,10 @@ export function reliability(xs: Scored[], bins = 10, kind: "equal-width" | "equa
 /** Expected calibration error: Σ (n_b / n) |accuracy_b − confidence_b|. */
 export function ece(xs: Scored[], bins = 10, kind: "equal-width" | "equal-mass" = "equal-width"): number | null {
   if (!xs.length) return null;
-  return reliability(xs, bins, kind).reduce((s, b) => s + (b.count / xs.length) * Math.abs(b.accuracy - b.confidence), 0);
+  return reliability(xs, bins, kind).reduce(
+    (s, b) => s + (b.count / xs.length) * Math.abs(b.accuracy - b.confidence),
+    0,
+  );
 }
 
 /** log C(n, k) */
@@ -177,7 +182,14 @@ export function bestOfN(tasks: Attempt[][], n: number): BestOfNPoint {
   const rw = count ? reward / count : 0;
   const rd = count ? random / count : 0;
   const or = count ? oracle / count : 0;
-  return { n, tasks: count, reward: rw, random: rd, oracle: or, gapClosed: or - rd > 1e-12 ? (rw - rd) / (or - rd) : null };
+  return {
+    n,
+    tasks: count,
+    reward: rw,
+    random: rd,
+    oracle: or,
+    gapClosed: or - rd > 1e-12 ? (rw - rd) / (or - rd) : null,
+  };
 }
 
 /** A seeded PRNG (mulberry32) so bootstrap intervals are reproducible. */
@@ -254,5 +266,11 @@ export function selectBest(tasks: Scored[][]): SelectionPoint {
   const rw = count ? reward / count : 0;
   const rd = count ? random / count : 0;
   const or = count ? oracle / count : 0;
-  return { tasks: count, reward: rw, random: rd, oracle: or, gapClosed: or - rd > 1e-12 ? (rw - rd) / (or - rd) : null };
+  return {
+    tasks: count,
+    reward: rw,
+    random: rd,
+    oracle: or,
+    gapClosed: or - rd > 1e-12 ? (rw - rd) / (or - rd) : null,
+  };
 }

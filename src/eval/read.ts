@@ -20,7 +20,12 @@ export async function* readScores(files: string[]): AsyncGenerator<ScoresEvent> 
           const r = ScoreRecordSchema.safeParse(value);
           if (!r.success) {
             const i = r.error.issues[0];
-            throw new IngestError(file, `not a ScoreRecord (from 'rubricate score'): ${i.message}`, item.line, i.path.join("."));
+            throw new IngestError(
+              file,
+              `not a ScoreRecord (from 'rubricate score'): ${i.message}`,
+              item.line,
+              i.path.join("."),
+            );
           }
           yield { type: "record", record: r.data };
         } catch (e) {

@@ -5,7 +5,21 @@
  */
 import type { ScoreRecord } from "../types/score.js";
 import { ci, f3, pct, table } from "./format.js";
-import { accuracy, bestOfN, bootstrap, brier, ece, logLoss, prAuc, reliability, rocAuc, type Attempt, type Bin, type Interval, type Scored } from "./metrics.js";
+import {
+  accuracy,
+  bestOfN,
+  bootstrap,
+  brier,
+  ece,
+  logLoss,
+  prAuc,
+  reliability,
+  rocAuc,
+  type Attempt,
+  type Bin,
+  type Interval,
+  type Scored,
+} from "./metrics.js";
 
 export interface EvalOptions {
   /** the value to evaluate for each record (default: its rubric score) */
@@ -87,7 +101,12 @@ function discrimination(items: Item[], o: Required<Omit<EvalOptions, "value" | "
 }
 
 export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalReport {
-  const o = { threshold: opts.threshold ?? 0.5, bins: opts.bins ?? 10, bootstrap: opts.bootstrap ?? 1000, seed: opts.seed ?? 1 };
+  const o = {
+    threshold: opts.threshold ?? 0.5,
+    bins: opts.bins ?? 10,
+    bootstrap: opts.bootstrap ?? 1000,
+    seed: opts.seed ?? 1,
+  };
   const value = opts.value ?? ((r: ScoreRecord) => r.score);
   const items: Item[] = [];
   let unlabelled = 0;
@@ -108,7 +127,8 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
   const maxN = Math.max(0, ...tasks.map((t) => t.length));
   const best: EvalReport["bestOfN"] = [];
   for (let n = 1; n <= maxN; n++) {
-    const asAttempts = (ts: Item[][]): Attempt[][] => ts.map((t) => t.map((x) => ({ score: x.score, label: x.label, key: x.key })));
+    const asAttempts = (ts: Item[][]): Attempt[][] =>
+      ts.map((t) => t.map((x) => ({ score: x.score, label: x.label, key: x.key })));
     const point = bestOfN(asAttempts(tasks), n);
     if (point.tasks === 0) continue;
     const eligible = tasks.filter((t) => t.length >= n);
@@ -144,7 +164,10 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
 }
 
 function criterionStats(records: ScoreRecord[]): CriterionStats[] {
-  const m = new Map<string, { c: ScoreRecord["criteria"][number]; xs: Scored[]; fired: [number, number]; n: [number, number] }>();
+  const m = new Map<
+    string,
+    { c: ScoreRecord["criteria"][number]; xs: Scored[]; fired: [number, number]; n: [number, number] }
+  >();
   for (const r of records) {
     if (!r.label) continue;
     for (const c of r.criteria) {
@@ -177,26 +200,81 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
 export function renderReport(rep: EvalReport): string {
   const d = rep.overall;
   const out: string[] = [];
-  out.push(`${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`);
+  out.push(
+    `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
+  );
   out.push("95% intervals: percentile bootstrap over tasks", "");
   out.push("Discrimination and calibration");
-  const rowOf = (name: string, m: Discrimination) => [name, String(m.n), String(m.positives), ci(m.auc), ci(m.prAuc), f3(m.accuracy.value), ci(m.ece), f3(m.eceMass.value), f3(m.brier.value), f3(m.logLoss.value)];
-  out.push(table([
-    ["", "n", "resolved", "ROC-AUC", "PR-AUC", `acc@${rep.threshold}`, "ECE (10 equal-width)", "ECE mass", "Brier", "log loss"],
-    rowOf("overall", d),
-    ...rep.groups.map((g) => rowOf(`${g.by}: ${g.name}`, g.metrics)),
-  ]));
+  const rowOf = (name: string, m: Discrimination) => [
+    name,
+    String(m.n),
+    String(m.positives),
+    ci(m.auc),
+    ci(m.prAuc),
+    f3(m.accuracy.value),
+    ci(m.ece),
+    f3(m.eceMass.value),
+    f3(m.brier.value),
+    f3(m.logLoss.value),
+  ];
+  out.push(
+    table([
+      [
+        "",
+        "n",
+        "resolved",
+        "ROC-AUC",
+        "PR-AUC",
+        `acc@${rep.threshold}`,
+        "ECE (10 equal-width)",
+        "ECE mass",
+        "Brier",
+        "log loss",
+      ],
+      rowOf("overall", d),
+      ...rep.groups.map((g) => rowOf(`${g.by}: ${g.name}`, g.metrics)),
+    ]),
+  );
   out.push("", "Best-of-N (expected resolve rate of the pick over all subsets of N attempts per task)");
-  out.push(table([
-    ["N", "tasks", "random", "reward pick", "oracle", "gap closed"],
-    ...rep.bestOfN.map((b) => [String(b.n), String(b.tasks), f3(b.random), ci(b.reward), f3(b.oracle), ci(b.gapClosed)]),
-  ]));
+  out.push(
+    table([
+      ["N", "tasks", "random", "reward pick", "oracle", "gap closed"],
+      ...rep.bestOfN.map((b) => [
+        String(b.n),
+        String(b.tasks),
+        f3(b.random),
+        ci(b.reward),
+        f3(b.oracle),
+        ci(b.gapClosed),
+      ]),
+    ]),
+  );
   out.push("", "Reliability (equal-width bins)");
-  out.push(table([["bin", "n", "mean score", "resolved share"], ...rep.reliability.filter((b) => b.count).map((b) => [`${b.lo.toFixed(1)}-${b.hi.toFixed(1)}`, String(b.count), f3(b.confidence), f3(b.accuracy)])]));
-  out.push("", "Criteria (fired = behaviour present; ratio = fire rate on resolved / on unresolved; AUC of the criterion's goodness)");
-  out.push(table([
-    ["criterion", "kind", "decided", "fired: resolved", "unresolved", "ratio", "AUC"],
-    ...rep.criteria.map((c) => [`${c.polarity === "encourage" ? "+" : "-"} ${c.id}`, c.kind, String(c.decided), pct(c.firedResolved), pct(c.firedUnresolved), c.ratio === null ? "-" : c.ratio.toFixed(2), f3(c.auc)]),
-  ]));
+  out.push(
+    table([
+      ["bin", "n", "mean score", "resolved share"],
+      ...rep.reliability
+        .filter((b) => b.count)
+        .map((b) => [`${b.lo.toFixed(1)}-${b.hi.toFixed(1)}`, String(b.count), f3(b.confidence), f3(b.accuracy)]),
+    ]),
+  );
+  out.push(
+    "",
+    "Criteria (fired = behaviour present; ratio = fire rate on resolved / on unresolved; AUC of the criterion's goodness)",
+  );
+  out.push(
+    table([
+      ["criterion", "kind", "decided", "fired: resolved", "unresolved", "ratio", "AUC"],
+      ...rep.criteria.map((c) => [
+        `${c.polarity === "encourage" ? "+" : "-"} ${c.id}`,
+        c.kind,
+        String(c.decided),
+        pct(c.firedResolved),
+        pct(c.firedUnresolved),
+        c.ratio === null ? "-" : c.ratio.toFixed(2),
+        f3(c.auc),
+      ]),
+    ]),
+  );
   return out.join("\n");
 }

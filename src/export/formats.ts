@@ -30,7 +30,11 @@ export function toolsOf(t: Trajectory): unknown[] {
   }
   return [...names].map(([name, keys]) => ({
     type: "function",
-    function: { name, description: `${name} (as used in the trajectory)`, parameters: { type: "object", properties: Object.fromEntries([...keys].map((k) => [k, { type: "string" }])) } },
+    function: {
+      name,
+      description: `${name} (as used in the trajectory)`,
+      parameters: { type: "object", properties: Object.fromEntries([...keys].map((k) => [k, { type: "string" }])) },
+    },
   }));
 }
 
@@ -82,7 +86,10 @@ export function sharegptRecord(messages: OutMessage[], t: Trajectory, native: bo
     else if (m.role === "user") push("human", m.content);
     else if (m.role === "tool") push("observation", m.content);
     else if (m.tool_calls?.length) {
-      const calls = m.tool_calls.map((c) => ({ name: c.function.name, arguments: typeof c.function.arguments === "string" ? safeParse(c.function.arguments) : c.function.arguments }));
+      const calls = m.tool_calls.map((c) => ({
+        name: c.function.name,
+        arguments: typeof c.function.arguments === "string" ? safeParse(c.function.arguments) : c.function.arguments,
+      }));
       push("function_call", JSON.stringify(calls.length === 1 ? calls[0] : calls));
     } else push("gpt", m.content);
   }
@@ -109,8 +116,13 @@ export function datasetInfo(name: string, file: string, native: boolean): Record
       formatting: "sharegpt",
       columns,
       tags: {
-        role_tag: "from", content_tag: "value", user_tag: "human", assistant_tag: "gpt",
-        observation_tag: "observation", function_tag: "function_call", system_tag: "system",
+        role_tag: "from",
+        content_tag: "value",
+        user_tag: "human",
+        assistant_tag: "gpt",
+        observation_tag: "observation",
+        function_tag: "function_call",
+        system_tag: "system",
       },
     },
   };

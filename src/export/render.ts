@@ -12,7 +12,11 @@ export type ToolStyle = (typeof TOOL_STYLES)[number];
 export interface OutMessage {
   role: "system" | "user" | "assistant" | "tool";
   content: string;
-  tool_calls?: { id: string; type: "function"; function: { name: string; arguments: string | Record<string, unknown> } }[];
+  tool_calls?: {
+    id: string;
+    type: "function";
+    function: { name: string; arguments: string | Record<string, unknown> };
+  }[];
   tool_call_id?: string;
   name?: string;
   reasoning_content?: string;
@@ -44,13 +48,18 @@ function parsedArgs(c: ToolCall): Record<string, unknown> {
 
 function xmlCall(c: ToolCall): string {
   const args = parsedArgs(c);
-  const params = Object.entries(args).map(([k, v]) => `<parameter=${k}>${typeof v === "string" ? v : JSON.stringify(v)}</parameter>`);
+  const params = Object.entries(args).map(
+    ([k, v]) => `<parameter=${k}>${typeof v === "string" ? v : JSON.stringify(v)}</parameter>`,
+  );
   return [`<function=${c.function.name}>`, ...params, "</function>"].join("\n");
 }
 
 function fencedCall(c: ToolCall): string {
   const args = parsedArgs(c);
-  const body = typeof args.command === "string" && Object.keys(args).length === 1 ? args.command : `${c.function.name} ${JSON.stringify(args)}`;
+  const body =
+    typeof args.command === "string" && Object.keys(args).length === 1
+      ? args.command
+      : `${c.function.name} ${JSON.stringify(args)}`;
   return "```bash\n" + body + "\n```";
 }
 
@@ -78,7 +87,14 @@ export function renderMessages(t: Trajectory, o: RenderOptions): OutMessage[] {
       if (calls.length) {
         if (o.style === "native") {
           msg.content = ownText(m);
-          msg.tool_calls = calls.map((c) => ({ id: c.id, type: "function", function: { name: c.function.name, arguments: o.arguments === "object" ? parsedArgs(c) : c.function.arguments } }));
+          msg.tool_calls = calls.map((c) => ({
+            id: c.id,
+            type: "function",
+            function: {
+              name: c.function.name,
+              arguments: o.arguments === "object" ? parsedArgs(c) : c.function.arguments,
+            },
+          }));
         } else {
           const render = o.style === "xml" ? xmlCall : fencedCall;
           msg.content = [ownText(m), ...calls.map(render)].filter(Boolean).join("\n\n");

@@ -20,9 +20,19 @@ const TRAJECTORY_EXT = /\.(traj|json|jsonl|parquet)$/i;
 
 /** Files that sit beside runs but are labels, predictions or configs, never trajectories. */
 const NOT_TRAJECTORY = new Set([
-  "report.json", "results.json", "result.json", "preds.json", "all_preds.jsonl", "metadata.json",
-  "dataset_info.json", "package.json", "package-lock.json", "tsconfig.json", "extract_status.json",
-  "cost.json", "final_report.json",
+  "report.json",
+  "results.json",
+  "result.json",
+  "preds.json",
+  "all_preds.jsonl",
+  "metadata.json",
+  "dataset_info.json",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "extract_status.json",
+  "cost.json",
+  "final_report.json",
 ]);
 
 export function isWalkCandidate(name: string): boolean {

@@ -12,7 +12,10 @@ import { IngestError } from "../io/error.js";
 const MAGIC = "PAR1";
 
 /** ZSTD into a buffer of the page's known size: without one, fzstd allocates a whole window (up to 8 MB) per page. */
-const compressors = { ...defaultCompressors, ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)) };
+const compressors = {
+  ...defaultCompressors,
+  ZSTD: (input: Uint8Array, size: number) => decompressZstd(input, new Uint8Array(size)),
+};
 
 export async function* parquetRows(file: string): AsyncGenerator<{ row: unknown; index: number }> {
   const fh = await open(file, "r");
@@ -26,9 +29,19 @@ export async function* parquetRows(file: string): AsyncGenerator<{ row: unknown;
       if (end === start) continue;
       let rows: unknown[];
       try {
-        rows = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, compressors, rowFormat: "object" });
+        rows = await parquetReadObjects({
+          file: buffer,
+          metadata,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
+          rowFormat: "object",
+        });
       } catch (e) {
-        throw new IngestError(file, `cannot read Parquet row group ${g} (rows ${start + 1}-${end}): ${(e as Error).message}`);
+        throw new IngestError(
+          file,
+          `cannot read Parquet row group ${g} (rows ${start + 1}-${end}): ${(e as Error).message}`,
+        );
       }
       for (let i = 0; i < rows.length; i++) yield { row: fixBigInts(rows[i]), index: start + i };
       start = end;
@@ -66,10 +79,17 @@ async function readMetadata(file: string, fh: FileHandle, size: number, buffer: 
   await fh.read(tail, 0, 8, size - 8);
   if (head.toString("latin1") !== MAGIC) throw new IngestError(file, "not a Parquet file: no PAR1 magic at the start");
   if (tail.subarray(4).toString("latin1") !== MAGIC) {
-    throw new IngestError(file, "truncated or corrupt Parquet file: no PAR1 footer at the end (was the download cut short?)");
+    throw new IngestError(
+      file,
+      "truncated or corrupt Parquet file: no PAR1 footer at the end (was the download cut short?)",
+    );
   }
   const metaLength = tail.readUInt32LE(0);
-  if (metaLength > size - 12) throw new IngestError(file, `truncated or corrupt Parquet file: footer claims ${metaLength} bytes of metadata, file has ${size}`);
+  if (metaLength > size - 12)
+    throw new IngestError(
+      file,
+      `truncated or corrupt Parquet file: footer claims ${metaLength} bytes of metadata, file has ${size}`,
+    );
   try {
     return await parquetMetadataAsync(buffer);
   } catch (e) {

@@ -8,7 +8,16 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { discover, type Candidate } from "./discover.js";
 import { parquetRows } from "./parquet.js";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_LINE_BYTES, jsonlLines, looksBinary, parseJson, parseJsonBytes, readHead, readJsonFile } from "../io/read.js";
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  jsonlLines,
+  looksBinary,
+  parseJson,
+  parseJsonBytes,
+  readHead,
+  readJsonFile,
+} from "../io/read.js";
 import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, SESSION_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
 import { canonicalize } from "../scaffolds/actions.js";
 import { sha256 } from "../scaffolds/build.js";
@@ -62,8 +71,16 @@ export async function* ingestCandidates(
 }
 
 /** Read one input (a small whole-file input synchronously, see `ingestCandidates`). */
-export async function* readInput(c: Candidate, opts: IngestOptions = {}, limit = Math.min(opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, SMALL_FILE_BYTES)): AsyncGenerator<IngestEvent> {
-  yield* ingestCandidate(c, opts, c.kind === "file" && !/\.(jsonl|parquet)$/i.test(c.path) ? readSmall(c.path, limit) : null);
+export async function* readInput(
+  c: Candidate,
+  opts: IngestOptions = {},
+  limit = Math.min(opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, SMALL_FILE_BYTES),
+): AsyncGenerator<IngestEvent> {
+  yield* ingestCandidate(
+    c,
+    opts,
+    c.kind === "file" && !/\.(jsonl|parquet)$/i.test(c.path) ? readSmall(c.path, limit) : null,
+  );
 }
 
 /** The bytes of a small file, or null (read later with full checks) when large, empty or unreadable. */
@@ -77,7 +94,11 @@ function readSmall(path: string, limit: number): Buffer | null {
 }
 
 /** Read one candidate file or directory; each trajectory gets its canonical actions from its scaffold. */
-export async function* ingestCandidate(c: Candidate, opts: IngestOptions = {}, bytes: Buffer | null = null): AsyncGenerator<IngestEvent> {
+export async function* ingestCandidate(
+  c: Candidate,
+  opts: IngestOptions = {},
+  bytes: Buffer | null = null,
+): AsyncGenerator<IngestEvent> {
   for await (const ev of readCandidate(c, opts, bytes)) {
     if (ev.type === "trajectory" && opts.canonical !== false) canonicalize(ev.trajectory);
     yield ev;
@@ -101,7 +122,8 @@ async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer |
     } else if (/\.jsonl$/i.test(c.path)) {
       const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
       const session = await sessionFormat(c.path, maxLine);
-      if (session) yield* readSession(c, session.adapter, session.head, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxLine);
+      if (session)
+        yield* readSession(c, session.adapter, session.head, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, maxLine);
       else yield* readJsonl(c, maxLine);
     } else {
       yield* readJson(c, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
@@ -138,12 +160,18 @@ async function* readDir(c: Candidate): AsyncGenerator<IngestEvent> {
   const { readdir } = await import("node:fs/promises");
   const entries = await readdir(c.path);
   const adapter = DIR_ADAPTERS.find((a) => a.detect(entries));
-  if (!adapter) throw new IngestError(c.path, `directory in no known format (tried: ${DIR_ADAPTERS.map((a) => a.format).join(", ")})`);
+  if (!adapter)
+    throw new IngestError(
+      c.path,
+      `directory in no known format (tried: ${DIR_ADAPTERS.map((a) => a.format).join(", ")})`,
+    );
   yield { type: "trajectory", trajectory: await adapter.read(c.path, entries) };
 }
 
 async function* readJson(c: Candidate, maxBytes: number, pre: Buffer | null = null): AsyncGenerator<IngestEvent> {
-  const { value, bytes } = pre ? { value: parseJsonBytes(pre, c.path), bytes: pre } : await readJsonFile(c.path, maxBytes);
+  const { value, bytes } = pre
+    ? { value: parseJsonBytes(pre, c.path), bytes: pre }
+    : await readJsonFile(c.path, maxBytes);
   const adapter = JSON_ADAPTERS.find((a) => a.detect(value, c.path));
   if (adapter) {
     yield { type: "trajectory", trajectory: await adapter.read(value, context(c.path, sha256(bytes))) };
@@ -172,7 +200,10 @@ const SESSION_HEAD_LINES = 256;
  * first lines; null when none does, and the lines are then read as records. Lines that do not
  * parse are passed over here: the reader that takes the file reports them.
  */
-async function sessionFormat(file: string, maxLineBytes: number): Promise<{ adapter: SessionAdapter; head: unknown[] } | null> {
+async function sessionFormat(
+  file: string,
+  maxLineBytes: number,
+): Promise<{ adapter: SessionAdapter; head: unknown[] } | null> {
   if (SESSION_ADAPTERS.length === 0) return null;
   const open = new Set(SESSION_ADAPTERS);
   const head: unknown[] = [];
@@ -197,7 +228,13 @@ async function sessionFormat(file: string, maxLineBytes: number): Promise<{ adap
 }
 
 /** Read a JSONL file that is one trajectory: every line parsed (a bad line fails the file), then the adapter. */
-async function* readSession(c: Candidate, adapter: SessionAdapter, head: unknown[], maxFileBytes: number, maxLineBytes: number): AsyncGenerator<IngestEvent> {
+async function* readSession(
+  c: Candidate,
+  adapter: SessionAdapter,
+  head: unknown[],
+  maxFileBytes: number,
+  maxLineBytes: number,
+): AsyncGenerator<IngestEvent> {
   if (!c.explicit) {
     const why = adapter.partOf?.(head, c.path) ?? null;
     if (why) {
@@ -206,7 +243,11 @@ async function* readSession(c: Candidate, adapter: SessionAdapter, head: unknown
     }
   }
   const size = (await stat(c.path)).size;
-  if (size > maxFileBytes) throw new IngestError(c.path, `file is ${size} bytes, over the ${maxFileBytes}-byte limit for one ${adapter.format} session`);
+  if (size > maxFileBytes)
+    throw new IngestError(
+      c.path,
+      `file is ${size} bytes, over the ${maxFileBytes}-byte limit for one ${adapter.format} session`,
+    );
   const hash = createHash("sha256");
   const lines: ParsedLine[] = [];
   for await (const item of jsonlLines(c.path, maxLineBytes)) {
@@ -227,7 +268,8 @@ async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<In
     }
     seen++;
     try {
-      if (seen === 1 && looksBinary(item.bytes.subarray(0, 8192))) throw new IngestError(c.path, "binary file, expected JSON lines", item.line);
+      if (seen === 1 && looksBinary(item.bytes.subarray(0, 8192)))
+        throw new IngestError(c.path, "binary file, expected JSON lines", item.line);
       const text = item.bytes.toString("utf8");
       const value = parseJson(text, c.path, item.line);
       if (!adapter || !adapter.detect(value)) adapter = RECORD_ADAPTERS.find((a) => a.detect(value));
@@ -238,10 +280,16 @@ async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<In
         }
         throw new IngestError(c.path, `record in no known trajectory format (tried: ${formatsTried()})`, item.line);
       }
-      yield { type: "trajectory", trajectory: adapter.read(value, context(c.path, sha256(item.bytes), item.line), "jsonl") };
+      yield {
+        type: "trajectory",
+        trajectory: adapter.read(value, context(c.path, sha256(item.bytes), item.line), "jsonl"),
+      };
     } catch (e) {
       const err = toIngestError(e, c.path);
-      yield { type: "error", error: err.line === undefined ? new IngestError(err.file, err.message, item.line, err.field) : err };
+      yield {
+        type: "error",
+        error: err.line === undefined ? new IngestError(err.file, err.message, item.line, err.field) : err,
+      };
       if (seen === 1 && err.message.startsWith("binary file")) return;
     }
   }
@@ -263,7 +311,10 @@ async function* readRecords(
       yield { type: "trajectory", trajectory: adapter.read(row, context(c.path, hash, line), container) };
     } catch (e) {
       const err = toIngestError(e, c.path);
-      yield { type: "error", error: err.line === undefined ? new IngestError(err.file, err.message, line, err.field) : err };
+      yield {
+        type: "error",
+        error: err.line === undefined ? new IngestError(err.file, err.message, line, err.field) : err,
+      };
     }
   }
 }

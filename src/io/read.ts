@@ -80,11 +80,17 @@ function errorPosition(msg: string, text: string): number | null {
 }
 
 /** Read and parse a whole JSON file with size, emptiness and binary checks. */
-export async function readJsonFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<{ value: unknown; bytes: Buffer }> {
+export async function readJsonFile(
+  file: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<{ value: unknown; bytes: Buffer }> {
   const st = await stat(file);
   if (st.size === 0) throw new IngestError(file, "empty file");
   if (st.size > maxBytes) {
-    throw new IngestError(file, `file is ${st.size} bytes, over the ${maxBytes}-byte limit for a single JSON document (use JSONL for large data)`);
+    throw new IngestError(
+      file,
+      `file is ${st.size} bytes, over the ${maxBytes}-byte limit for a single JSON document (use JSONL for large data)`,
+    );
   }
   const bytes = await readFile(file);
   return { value: parseJsonBytes(bytes, file), bytes };

@@ -129,7 +129,8 @@ export class OpenAICompatible implements JudgeBackend {
       body.logprobs = true;
       body.top_logprobs = req.topLogprobs;
     }
-    if (this.dialect === "vllm" || this.dialect === "sglang" || this.dialect === "llamacpp") body.chat_template_kwargs = { enable_thinking: false };
+    if (this.dialect === "vllm" || this.dialect === "sglang" || this.dialect === "llamacpp")
+      body.chat_template_kwargs = { enable_thinking: false };
     if (this.dialect === "ollama") body.think = false;
     return body;
   }
@@ -139,18 +140,31 @@ export class OpenAICompatible implements JudgeBackend {
     if (n === 1 || SUPPORTS_N[this.dialect]) return this.send(req, n);
     // no `n` on this server: n requests, answers and usage merged
     const parts = await Promise.all(Array.from({ length: n }, () => this.send(req, 1)));
-    const usage = parts.reduce((u, p) => ({ prompt: u.prompt + p.usage.prompt, completion: u.completion + p.usage.completion, cached: u.cached + p.usage.cached }), { prompt: 0, completion: 0, cached: 0 });
+    const usage = parts.reduce(
+      (u, p) => ({
+        prompt: u.prompt + p.usage.prompt,
+        completion: u.completion + p.usage.completion,
+        cached: u.cached + p.usage.cached,
+      }),
+      { prompt: 0, completion: 0, cached: 0 },
+    );
     return { ...parts[0], choices: parts.flatMap((p) => p.choices), usage };
   }
 
   private async send(req: ChatRequest, n: number): Promise<ChatResponse> {
     let res: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      res = (await this.client.chat.completions.create(this.body(req, n) as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming)) as OpenAI.Chat.Completions.ChatCompletion;
+      res = (await this.client.chat.completions.create(
+        this.body(req, n) as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+      )) as OpenAI.Chat.Completions.ChatCompletion;
     } catch (e) {
       if (e instanceof OpenAI.APIError) {
         const status = e.status;
-        throw new JudgeHttpError(status, `${status ?? "connection"}: ${e.message}`, status === undefined || status === 429 || status >= 500);
+        throw new JudgeHttpError(
+          status,
+          `${status ?? "connection"}: ${e.message}`,
+          status === undefined || status === 429 || status >= 500,
+        );
       }
       throw e;
     }
@@ -159,14 +173,29 @@ export class OpenAICompatible implements JudgeBackend {
       const first = choice.logprobs?.content?.[0];
       return {
         text: msg?.content ?? "",
-        firstTokenLogprobs: first ? [{ token: first.token, logprob: first.logprob }, ...(first.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob }))] : undefined,
+        firstTokenLogprobs: first
+          ? [
+              { token: first.token, logprob: first.logprob },
+              ...(first.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })),
+            ]
+          : undefined,
         finishReason: choice.finish_reason ?? null,
         refusal: (msg as { refusal?: string | null } | undefined)?.refusal ?? null,
       };
     });
     if (!choices.length) choices.push({ text: "", finishReason: null, refusal: null });
-    const usage = res.usage as (OpenAI.CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number } }) | undefined;
-    return { ...choices[0], choices, usage: { prompt: usage?.prompt_tokens ?? 0, completion: usage?.completion_tokens ?? 0, cached: usage?.prompt_tokens_details?.cached_tokens ?? 0 } };
+    const usage = res.usage as
+      | (OpenAI.CompletionUsage & { prompt_tokens_details?: { cached_tokens?: number } })
+      | undefined;
+    return {
+      ...choices[0],
+      choices,
+      usage: {
+        prompt: usage?.prompt_tokens ?? 0,
+        completion: usage?.completion_tokens ?? 0,
+        cached: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      },
+    };
   }
 
   /** Start-up probe: the models list and a one-token logprobs request. Throws when the server cannot be reached. */
@@ -176,10 +205,14 @@ export class OpenAICompatible implements JudgeBackend {
       const list = await this.client.models.list({ maxRetries: 1 });
       models = list.data.map((m) => m.id);
     } catch (e) {
-      if (!(e instanceof OpenAI.APIError) || e.status === undefined) throw new JudgeHttpError(undefined, `cannot reach the judge server: ${(e as Error).message}`, false);
+      if (!(e instanceof OpenAI.APIError) || e.status === undefined)
+        throw new JudgeHttpError(undefined, `cannot reach the judge server: ${(e as Error).message}`, false);
     }
     const t0 = Date.now();
-    const r = await this.send({ system: "Answer with one word.", user: "Is 2 + 2 = 4? Answer YES or NO.", topLogprobs: 5, maxTokens: 1 }, 1);
+    const r = await this.send(
+      { system: "Answer with one word.", user: "Is 2 + 2 = 4? Answer YES or NO.", topLogprobs: 5, maxTokens: 1 },
+      1,
+    );
     return {
       models,
       modelListed: models ? models.includes(this.model) : null,

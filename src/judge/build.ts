@@ -21,16 +21,29 @@ export interface BuiltJudge {
 }
 
 /** `onNote` hears what the probe found and warnings (the CLI prints them on stderr). */
-export async function buildJudge(config: JudgeConfig, rubric: Rubric, onNote: (message: string) => void = () => {}): Promise<BuiltJudge> {
+export async function buildJudge(
+  config: JudgeConfig,
+  rubric: Rubric,
+  onNote: (message: string) => void = () => {},
+): Promise<BuiltJudge> {
   if (config.samples > 1 && config.mode !== "rubric")
-    onNote(`note: --samples applies to rubric mode; in ${config.mode} mode the YES/NO probability already comes from the model's logprobs, so one call per model is made`);
+    onNote(
+      `note: --samples applies to rubric mode; in ${config.mode} mode the YES/NO probability already comes from the model's logprobs, so one call per model is made`,
+    );
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
   const cache = config.cache ? new JudgeCache(config.cache) : null;
   const backends: JudgeBackend[] = [];
   try {
     for (const m of config.panel) {
-      const http = new OpenAICompatible({ baseURL: m.url, model: m.model, dialect: m.dialect, apiKey: m.apiKey, timeoutMs: config.timeoutMs, maxRetries: config.retries });
+      const http = new OpenAICompatible({
+        baseURL: m.url,
+        model: m.model,
+        dialect: m.dialect,
+        apiKey: m.apiKey,
+        timeoutMs: config.timeoutMs,
+        maxRetries: config.retries,
+      });
       if (config.probe) await probe(http, m.url, config, onNote);
       const limited = limitedBackend(http, { concurrency: config.concurrency, rpm: config.rpm, tpm: config.tpm });
       // the key covers the whole request (prompt, schema, sampling) and the model; the rubric hash keeps rubrics apart
@@ -56,12 +69,26 @@ export async function buildJudge(config: JudgeConfig, rubric: Rubric, onNote: (m
 }
 
 /** The start-up probe: the server answers, serves the model, and says whether it gives logprobs. */
-async function probe(http: OpenAICompatible, url: string, config: JudgeConfig, onNote: (message: string) => void): Promise<void> {
+async function probe(
+  http: OpenAICompatible,
+  url: string,
+  config: JudgeConfig,
+  onNote: (message: string) => void,
+): Promise<void> {
   const cap = await http.probe().catch((e: Error) => {
-    throw new Error(`judge server ${url} (model ${http.model}) failed the start-up probe: ${e.message} (use --no-probe to skip it)`);
+    throw new Error(
+      `judge server ${url} (model ${http.model}) failed the start-up probe: ${e.message} (use --no-probe to skip it)`,
+    );
   });
-  if (cap.modelListed === false) throw new Error(`judge server ${url} does not serve model ${http.model}; it lists: ${cap.models!.slice(0, 20).join(", ")}`);
-  onNote(`judge ${http.model} at ${url} (${http.dialect}): ${cap.models ? `${cap.models.length} model${cap.models.length === 1 ? "" : "s"} listed` : "no models list"}, logprobs ${cap.logprobs ? "yes" : "NO"}, n ${cap.n ? "in one request" : "as separate requests"}, ${cap.latencyMs} ms for one token`);
+  if (cap.modelListed === false)
+    throw new Error(
+      `judge server ${url} does not serve model ${http.model}; it lists: ${cap.models!.slice(0, 20).join(", ")}`,
+    );
+  onNote(
+    `judge ${http.model} at ${url} (${http.dialect}): ${cap.models ? `${cap.models.length} model${cap.models.length === 1 ? "" : "s"} listed` : "no models list"}, logprobs ${cap.logprobs ? "yes" : "NO"}, n ${cap.n ? "in one request" : "as separate requests"}, ${cap.latencyMs} ms for one token`,
+  );
   if (!cap.logprobs && (config.mode !== "rubric" || config.outcome))
-    onNote(`warning: ${http.model} returned no logprobs; YES/NO questions fall back to the answer word (values 0 or 1, not probabilities)`);
+    onNote(
+      `warning: ${http.model} returned no logprobs; YES/NO questions fall back to the answer word (values 0 or 1, not probabilities)`,
+    );
 }

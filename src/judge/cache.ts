@@ -70,7 +70,9 @@ export class JudgeCache {
       db?.close();
       const code = (e as { code?: string }).code;
       const what = code === "SQLITE_NOTADB" ? "it is not a SQLite database" : (e as Error).message;
-      throw new Error(`judge cache ${path}: cannot open it (${what}); expected a SQLite judge cache, or a path where one can be created (use another --cache file or --no-cache)`);
+      throw new Error(
+        `judge cache ${path}: cannot open it (${what}); expected a SQLite judge cache, or a path where one can be created (use another --cache file or --no-cache)`,
+      );
     }
     this.db = db;
   }
@@ -90,7 +92,15 @@ export class JudgeCache {
   put(key: string, response: ChatResponse, meta: CacheMeta): void {
     const { cacheHit: _drop, ...res } = response as CachedResponse;
     const u = res.usage ?? { prompt: 0, completion: 0, cached: 0 };
-    this.putStmt.run(key, meta.model, JSON.stringify(res), u.prompt, u.completion, u.cached, meta.createdAt ?? Date.now());
+    this.putStmt.run(
+      key,
+      meta.model,
+      JSON.stringify(res),
+      u.prompt,
+      u.completion,
+      u.cached,
+      meta.createdAt ?? Date.now(),
+    );
   }
 
   stats(): CacheStats {
@@ -107,10 +117,15 @@ export class JudgeCache {
 function wellFormed(r: unknown): r is ChatResponse {
   const x = r as ChatResponse | null;
   return (
-    typeof x === "object" && x !== null &&
+    typeof x === "object" &&
+    x !== null &&
     typeof x.text === "string" &&
-    Array.isArray(x.choices) && x.choices.length > 0 && x.choices.every((c) => typeof c?.text === "string") &&
-    typeof x.usage === "object" && x.usage !== null && typeof x.usage.prompt === "number"
+    Array.isArray(x.choices) &&
+    x.choices.length > 0 &&
+    x.choices.every((c) => typeof c?.text === "string") &&
+    typeof x.usage === "object" &&
+    x.usage !== null &&
+    typeof x.usage.prompt === "number"
   );
 }
 
@@ -119,7 +134,9 @@ export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? "null" : canonicalJson(x))).join(",")}]`;
   if (v !== null && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
   }
   return JSON.stringify(v) ?? "null";
@@ -152,7 +169,9 @@ export function cacheKey(parts: { namespace: string; model: string; request: Cha
  * later run; asking again may well succeed.
  */
 export function cacheable(res: ChatResponse): boolean {
-  return [res, ...res.choices].every((c) => !c.refusal && c.finishReason !== "length" && (c.text !== "" || (c.firstTokenLogprobs?.length ?? 0) > 0));
+  return [res, ...res.choices].every(
+    (c) => !c.refusal && c.finishReason !== "length" && (c.text !== "" || (c.firstTokenLogprobs?.length ?? 0) > 0),
+  );
 }
 
 /**
@@ -163,7 +182,11 @@ export function cacheable(res: ChatResponse): boolean {
  * also get `cacheHit: true`, since no request was spent on them. A failure to
  * store an answer is a warning, not an error: the answer was paid for.
  */
-export function cachedBackend(inner: JudgeBackend, cache: JudgeCache, namespace: string): JudgeBackend & { hits: number; misses: number } {
+export function cachedBackend(
+  inner: JudgeBackend,
+  cache: JudgeCache,
+  namespace: string,
+): JudgeBackend & { hits: number; misses: number } {
   const inflight = new Map<string, Promise<ChatResponse>>();
   const self = {
     model: inner.model,

@@ -102,7 +102,9 @@ export function readJudgeConfig(path: string): JudgeConfigFile {
     const node = doc.getIn(i.path as (string | number)[], true) as { range?: [number, number] } | undefined;
     const at = node?.range ? lines.linePos(node.range[0]) : null;
     const field = i.path.join(".") || "(top)";
-    throw new Error(`${path}${at ? `:${at.line}:${at.col}` : ""}: ${field}: ${i.message}; allowed fields: ${Object.keys(JudgeConfigFile.shape).join(", ")}`);
+    throw new Error(
+      `${path}${at ? `:${at.line}:${at.col}` : ""}: ${field}: ${i.message}; allowed fields: ${Object.keys(JudgeConfigFile.shape).join(", ")}`,
+    );
   }
   return r.data;
 }
@@ -118,22 +120,43 @@ const keyFrom = (name: string | undefined, env: NodeJS.ProcessEnv): string | und
 };
 
 /** Merge flags over the file over the environment; null when no judge is configured anywhere. */
-export function resolveJudge(flags: JudgeFlags, file: JudgeConfigFile | undefined, env: NodeJS.ProcessEnv = process.env): JudgeConfig | null {
+export function resolveJudge(
+  flags: JudgeFlags,
+  file: JudgeConfigFile | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): JudgeConfig | null {
   const f = file ?? {};
   const url = flags.url ?? f.url ?? env.RUBRICATE_JUDGE_URL;
-  const models = flags.model?.length ? flags.model : f.model !== undefined ? [f.model].flat() : env.RUBRICATE_JUDGE_MODEL ? env.RUBRICATE_JUDGE_MODEL.split(",") : [];
+  const models = flags.model?.length
+    ? flags.model
+    : f.model !== undefined
+      ? [f.model].flat()
+      : env.RUBRICATE_JUDGE_MODEL
+        ? env.RUBRICATE_JUDGE_MODEL.split(",")
+        : [];
   const dialect = flags.dialect ?? f.dialect ?? "openai";
   let panel: PanelMember[];
   if (f.panel && !flags.model?.length) {
     panel = f.panel.map((m, i) => {
       const u = m.url ?? url;
       if (!u) throw new Error(`judge panel member ${i + 1} (${m.model}) has no url and no default url is set`);
-      return { url: u, model: m.model, dialect: m.dialect ?? dialect, apiKey: keyFrom(m.api_key_env ?? f.api_key_env, env) };
+      return {
+        url: u,
+        model: m.model,
+        dialect: m.dialect ?? dialect,
+        apiKey: keyFrom(m.api_key_env ?? f.api_key_env, env),
+      };
     });
   } else {
     if (!url && !models.length) return null;
-    if (!url) throw new Error("a judge model was given but no server: pass --judge <url> (or set url in --judge-config, or RUBRICATE_JUDGE_URL)");
-    if (!models.length) throw new Error("--judge needs --model (or model in --judge-config, or RUBRICATE_JUDGE_MODEL): the model name the server serves");
+    if (!url)
+      throw new Error(
+        "a judge model was given but no server: pass --judge <url> (or set url in --judge-config, or RUBRICATE_JUDGE_URL)",
+      );
+    if (!models.length)
+      throw new Error(
+        "--judge needs --model (or model in --judge-config, or RUBRICATE_JUDGE_MODEL): the model name the server serves",
+      );
     const apiKey = keyFrom(flags.api_key_env ?? f.api_key_env, env);
     panel = models.map((model) => ({ url, model: model.trim(), dialect, apiKey }));
   }

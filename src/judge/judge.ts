@@ -56,7 +56,9 @@ export type JudgeDecider = Decider<unknown, Criterion> & {
 
 export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOptions): JudgeDecider {
   const stats = newStats();
-  const panel = (Array.isArray(backend) ? backend : [backend]).map((b) => meteredBackend(b, { prices: o.prices, stats }));
+  const panel = (Array.isArray(backend) ? backend : [backend]).map((b) =>
+    meteredBackend(b, { prices: o.prices, stats }),
+  );
   if (!panel.length) throw new Error("a judge needs at least one backend");
   const name = panel.length === 1 ? `judge:${panel[0].model}` : `judge-panel:${panel.map((b) => b.model).join("+")}`;
   const samples = Math.max(1, o.samples ?? 1);
@@ -74,7 +76,8 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
   };
   const failure = (e: unknown): Verdict => {
     const msg = (e as Error).message.slice(0, 200);
-    if (e instanceof JudgeHttpError && /context|too long|maximum.*tokens/i.test(e.message)) return unscored(name, "context_too_long", `the judge server refused the prompt as too long: ${msg}`);
+    if (e instanceof JudgeHttpError && /context|too long|maximum.*tokens/i.test(e.message))
+      return unscored(name, "context_too_long", `the judge server refused the prompt as too long: ${msg}`);
     return unscored(name, "judge_error", `judge request failed: ${msg}`);
   };
 
@@ -102,11 +105,26 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
         },
       };
       const rendered = renderOnce(t);
-      usage.transcript = { sha256: rendered.hash, tokens: rendered.tokens, tokenizer: rendered.counter, cut_chars: rendered.cut };
-      const note = rendered.flags.length ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]` : "";
+      usage.transcript = {
+        sha256: rendered.hash,
+        tokens: rendered.tokens,
+        tokenizer: rendered.counter,
+        cut_chars: rendered.cut,
+      };
+      const note = rendered.flags.length
+        ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]`
+        : "";
       // the outcome mode asks only the outcome question; judge criteria say why they have no value
       if (o.mode === "outcome")
-        for (const c of criteria.filter((x) => x.kind === "judge")) verdicts.set(c.id, unscored(name, "no_judge", "not asked: --judge-mode outcome asks the judge only whether the patch will pass the hidden tests"));
+        for (const c of criteria.filter((x) => x.kind === "judge"))
+          verdicts.set(
+            c.id,
+            unscored(
+              name,
+              "no_judge",
+              "not asked: --judge-mode outcome asks the judge only whether the patch will pass the hidden tests",
+            ),
+          );
       const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
       const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];
       const system = fixedSystem ?? systemPrompt(judged.length ? judged : criteria);
@@ -115,11 +133,17 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
         if (v) verdicts.set(c.id, v);
         else {
           stats.failures++;
-          verdicts.set(c.id, votes.find((x) => x.failure)?.failure ?? unscored(name, "judge_unclear", `the judge could not tell: ${votes[0]?.note.slice(0, 300) ?? ""}`));
+          verdicts.set(
+            c.id,
+            votes.find((x) => x.failure)?.failure ??
+              unscored(name, "judge_unclear", `the judge could not tell: ${votes[0]?.note.slice(0, 300) ?? ""}`),
+          );
         }
       };
       const yesNo = async (c: Criterion, question: string) => {
-        const votes = await Promise.all(panel.map((b) => askYesNo(b, sender, { system, transcript: rendered.text, id: c.id, question })));
+        const votes = await Promise.all(
+          panel.map((b) => askYesNo(b, sender, { system, transcript: rendered.text, id: c.id, question })),
+        );
         decide(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
       };
 
@@ -129,8 +153,17 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
         for (const c of judged) await yesNo(c, c.question);
         return { verdicts, usage };
       }
-      const q = { system, transcript: rendered.text, ids: judged.map((c) => c.id), maxTokens: o.maxTokens ?? 2048, temperature, samples };
-      const answers = await Promise.all(panel.map(async (b) => ({ by: `judge:${b.model}`, a: await askRubric(b, sender, q) })));
+      const q = {
+        system,
+        transcript: rendered.text,
+        ids: judged.map((c) => c.id),
+        maxTokens: o.maxTokens ?? 2048,
+        temperature,
+        samples,
+      };
+      const answers = await Promise.all(
+        panel.map(async (b) => ({ by: `judge:${b.model}`, a: await askRubric(b, sender, q) })),
+      );
       for (const c of judged) decide(c, rubricVotes(answers, c.id, t.steps.length, name), (v) => v.note);
       return { verdicts, usage };
     },

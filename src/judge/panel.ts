@@ -38,20 +38,30 @@ export function combine(votes: Vote[], how: Aggregate): { value: number; agreeme
  * The verdict of a criterion from its votes, or null when no vote has a value (the caller reports
  * the first failure). `detail` says what the explanation quotes of the votes; `note` is appended.
  */
-export function settle(votes: Vote[], how: Aggregate, by: string, detail: (agreeing: Vote) => string, note = ""): Verdict | null {
+export function settle(
+  votes: Vote[],
+  how: Aggregate,
+  by: string,
+  detail: (agreeing: Vote) => string,
+  note = "",
+): Verdict | null {
   const r = combine(votes, how);
   if (!r) return null;
   const agreeing = votes.filter((v) => v.value !== null && v.value >= 0.5 === r.value >= 0.5);
   const evidence = [...new Set(agreeing.flatMap((v) => v.evidence))].sort((x, y) => x - y);
   const many = votes.length > 1;
   const lost = votes.filter((v) => v.value === null).length;
-  const head = many ? `${how} of ${votes.length - lost} votes = ${r.value.toFixed(3)} (agreement ${r.agreement.toFixed(2)}${lost ? `; ${lost} without a verdict` : ""}); ` : "";
+  const head = many
+    ? `${how} of ${votes.length - lost} votes = ${r.value.toFixed(3)} (agreement ${r.agreement.toFixed(2)}${lost ? `; ${lost} without a verdict` : ""}); `
+    : "";
   return {
     status: "decided",
     value: r.value,
     evidence,
     explanation: head + detail(agreeing[0] ?? votes[0]) + note,
     by,
-    ...(many ? { agreement: r.agreement, spread: r.spread, votes: votes.map((v) => ({ by: v.by, value: v.value })) } : {}),
+    ...(many
+      ? { agreement: r.agreement, spread: r.spread, votes: votes.map((v) => ({ by: v.by, value: v.value })) }
+      : {}),
   };
 }

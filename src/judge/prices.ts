@@ -43,7 +43,9 @@ export function loadPrices(path?: string): Record<string, Price> {
   const r = PriceTable.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new Error(`${path}: ${i.path.join(".") || "(top)"}: ${i.message}; expected a mapping of model name to {input, output, cached_input} dollars per million tokens`);
+    throw new Error(
+      `${path}: ${i.path.join(".") || "(top)"}: ${i.message}; expected a mapping of model name to {input, output, cached_input} dollars per million tokens`,
+    );
   }
   return { ...DEFAULT_PRICES, ...r.data };
 }

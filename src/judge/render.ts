@@ -75,9 +75,18 @@ function cutMiddle(text: string, max: number): { text: string; cut: number } {
  */
 export function renderTranscript(t: Trajectory, maxTokens = 24000, counter: TokenCounter = defaultCounter()): Rendered {
   const flags: string[] = [];
-  const task = neutralise(t.task ?? t.messages.find((m) => m.role === "user")?.content ?? "(no task recorded)", "task", flags);
+  const task = neutralise(
+    t.task ?? t.messages.find((m) => m.role === "user")?.content ?? "(no task recorded)",
+    "task",
+    flags,
+  );
   const steps = t.steps.map((s) => ({
-    head: `### Step ${s.index}\n` + (s.thought ? `Thought: ${neutralise(s.thought, `step ${s.index}`, flags)}\n` : "") + (s.tool === "none" ? "Action: (none)\n" : `Action (${s.tool}):\n${neutralise(s.action, `step ${s.index}`, flags)}\n`),
+    head:
+      `### Step ${s.index}\n` +
+      (s.thought ? `Thought: ${neutralise(s.thought, `step ${s.index}`, flags)}\n` : "") +
+      (s.tool === "none"
+        ? "Action: (none)\n"
+        : `Action (${s.tool}):\n${neutralise(s.action, `step ${s.index}`, flags)}\n`),
     obs: s.observation === null ? null : neutralise(s.observation, `step ${s.index} observation`, flags),
   }));
   const patch = t.patch ? neutralise(t.patch, "patch", flags) : null;
@@ -88,7 +97,14 @@ export function renderTranscript(t: Trajectory, maxTokens = 24000, counter: Toke
     const tokens = counter.count(r.text);
     // stop when it fits, or when cutting further changes nothing
     if (tokens <= maxTokens || round === 12 || r.text.length === last)
-      return { text: r.text, hash: createHash("sha256").update(r.text).digest("hex"), tokens, counter: counter.name, flags, cut: r.cut };
+      return {
+        text: r.text,
+        hash: createHash("sha256").update(r.text).digest("hex"),
+        tokens,
+        counter: counter.name,
+        flags,
+        cut: r.cut,
+      };
     last = r.text.length;
     budget = Math.min(budget, r.text.length) * Math.min(0.9, (0.95 * maxTokens) / tokens);
   }
@@ -110,7 +126,13 @@ export function shareCap(lengths: number[], room: number): number {
 }
 
 /** The transcript cut to about `budget` characters; `scale` shrinks the minimum sizes of parts too. */
-function layout(task: string, steps: { head: string; obs: string | null }[], patch: string | null, budget: number, scale: number): { text: string; cut: number } {
+function layout(
+  task: string,
+  steps: { head: string; obs: string | null }[],
+  patch: string | null,
+  budget: number,
+  scale: number,
+): { text: string; cut: number } {
   const floor = (n: number) => Math.ceil(n * scale);
   let fixed = task.length + steps.reduce((a, s) => a + s.head.length, 0) + (patch?.length ?? 0) + 400;
   let taskText = task;
@@ -135,7 +157,13 @@ function layout(task: string, steps: { head: string; obs: string | null }[], pat
     });
     fixed = taskText.length + heads.reduce((a, h) => a + h.length, 0) + (patchText?.length ?? 0) + 400;
   }
-  const perObs = Math.max(floor(300), shareCap(steps.flatMap((s) => (s.obs === null ? [] : [s.obs.length])), Math.max(0, budget - fixed)));
+  const perObs = Math.max(
+    floor(300),
+    shareCap(
+      steps.flatMap((s) => (s.obs === null ? [] : [s.obs.length])),
+      Math.max(0, budget - fixed),
+    ),
+  );
   const parts: string[] = [`## Task\n${taskText}\n`, "## Steps"];
   steps.forEach((s, i) => {
     let block = heads[i];

@@ -82,7 +82,8 @@ function mergeCount(b: string, ranks: Map<string, number>): number {
 
 /** Exact token counts for a tiktoken encoding (js-tiktoken's tables). */
 export function tiktokenCounter(encoding: TiktokenEncoding = "o200k_base"): TokenCounter {
-  if (!TIKTOKEN.includes(encoding)) throw new Error(`unknown tiktoken encoding ${JSON.stringify(encoding)}; known: ${TIKTOKEN.join(", ")}`);
+  if (!TIKTOKEN.includes(encoding))
+    throw new Error(`unknown tiktoken encoding ${JSON.stringify(encoding)}; known: ${TIKTOKEN.join(", ")}`);
   const known = counters.get(encoding);
   if (known) return known;
   let table: { ranks: Map<string, number>; pattern: RegExp } | null = null;
@@ -145,7 +146,10 @@ function readJson(path: string, what: string): Record<string, unknown> {
  * Special tokens are not added: the count is of the text alone.
  */
 export function hfCounter(tokenizerJsonPath: string, tokenizerConfigPath?: string): TokenCounter {
-  const path = existsSync(tokenizerJsonPath) && statSync(tokenizerJsonPath).isDirectory() ? join(tokenizerJsonPath, "tokenizer.json") : tokenizerJsonPath;
+  const path =
+    existsSync(tokenizerJsonPath) && statSync(tokenizerJsonPath).isDirectory()
+      ? join(tokenizerJsonPath, "tokenizer.json")
+      : tokenizerJsonPath;
   const json = readJson(path, "tokenizer.json");
   const model = json.model as { type?: unknown; vocab?: unknown } | undefined;
   if (!model || typeof model !== "object" || (typeof model.type !== "string" && !model.vocab))
@@ -155,7 +159,10 @@ export function hfCounter(tokenizerJsonPath: string, tokenizerConfigPath?: strin
   const config = configPath ? readJson(configPath, "tokenizer_config.json") : {};
   let tok: Tokenizer;
   try {
-    tok = new Tokenizer({ added_tokens: [], normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json }, config);
+    tok = new Tokenizer(
+      { added_tokens: [], normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json },
+      config,
+    );
   } catch (e) {
     throw new Error(`cannot load the tokenizer in ${path}: ${(e as Error).message}`);
   }

@@ -32,7 +32,10 @@ export function emptyUsage(): JudgeUsage {
 const plus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
 
 /** A backend whose responses carry their cost and whose spend is added to `stats`. */
-export function meteredBackend(inner: JudgeBackend, o: { prices?: Record<string, Price>; stats: JudgeStats }): JudgeBackend {
+export function meteredBackend(
+  inner: JudgeBackend,
+  o: { prices?: Record<string, Price>; stats: JudgeStats },
+): JudgeBackend {
   const price = o.prices ? priceOf(o.prices, inner.model) : null;
   return {
     model: inner.model,

@@ -15,7 +15,8 @@ import { IngestError } from "../io/error.js";
 import { isNotLabelFile, parseLabelFile, type LabelEntry } from "./parse.js";
 import { fileNamesRun, runOfFile } from "./runs.js";
 
-const LABEL_FILE = /(^report\.json$|^results?\.json$|^final_report\.json$|\.log$|labels?\.(jsonl|csv|json)$|^index\.jsonl$|^README\.md$|\.swebench_eval\.md$)/i;
+const LABEL_FILE =
+  /(^report\.json$|^results?\.json$|^final_report\.json$|\.log$|labels?\.(jsonl|csv|json)$|^index\.jsonl$|^README\.md$|\.swebench_eval\.md$)/i;
 
 /** One `--labels` argument: a path, optionally prefixed by the run its evaluation files belong to (`<run>=<path>`). */
 export interface LabelArg {
@@ -190,11 +191,19 @@ export class LabelIndex {
     for (const a of this.args) {
       if (a.used || a.evaluationFiles === 0) continue;
       const runs = [...a.runs];
-      const names = runs.slice(0, 3).map((r) => `'${r}'`).join(", ") + (runs.length > 3 ? `, … (${runs.length} runs)` : "");
+      const names =
+        runs
+          .slice(0, 3)
+          .map((r) => `'${r}'`)
+          .join(", ") + (runs.length > 3 ? `, … (${runs.length} runs)` : "");
       const how = a.run ? "as given" : "worked out from the folders they sit in";
-      out.push(new IngestError(a.text,
-        `labels: labelled no trajectory: its evaluation files belong to run ${names || "(none)"} (${how}), and no trajectory read comes from a run of that name` +
-        (a.run ? "" : `; to use them for another run, give --labels <run>=${a.path}`)));
+      out.push(
+        new IngestError(
+          a.text,
+          `labels: labelled no trajectory: its evaluation files belong to run ${names || "(none)"} (${how}), and no trajectory read comes from a run of that name` +
+            (a.run ? "" : `; to use them for another run, give --labels <run>=${a.path}`),
+        ),
+      );
     }
     return out;
   }
@@ -204,7 +213,8 @@ async function labelFilesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   for (const e of entries) {
-    if (e.isFile() && LABEL_FILE.test(e.name)) out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
+    if (e.isFile() && LABEL_FILE.test(e.name))
+      out.push(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name));
   }
   return out.sort();
 }
@@ -216,7 +226,15 @@ function toLabel(e: LabelEntry): Label {
 }
 
 /** Folders inside a run that evaluation tools write reports into, searched in this order. */
-const REPORT_FOLDERS = ["", "results", "new_eval_results", "eval_results", "sb-cli-reports", "trajs/sb-cli-reports", "old_eval_results"];
+const REPORT_FOLDERS = [
+  "",
+  "results",
+  "new_eval_results",
+  "eval_results",
+  "sb-cli-reports",
+  "trajs/sb-cli-reports",
+  "old_eval_results",
+];
 /** Report file names, in order of preference within a folder. */
 const REPORT_FILES = ["results.json", "result.json", "report.json", "final_report.json"];
 
@@ -256,9 +274,13 @@ export class LabelFinder {
         const ownRecords = dir === own && multiRecord;
         const hit =
           (names.includes("logs") ? await this.fromLogs(join(dir, "logs"), iid, run) : undefined) ??
-          (names.includes("output.swebench_eval.logs") ? await this.fromFile(join(dir, "output.swebench_eval.logs", `instance_${iid}.log`), iid) : undefined) ??
+          (names.includes("output.swebench_eval.logs")
+            ? await this.fromFile(join(dir, "output.swebench_eval.logs", `instance_${iid}.log`), iid)
+            : undefined) ??
           (await this.fromSummaries(dir, names, run, ownRecords, iid)) ??
-          ((run !== null && basename(dir) === run) || ownRecords ? await this.fromRunReports(dir, names, iid) : undefined);
+          ((run !== null && basename(dir) === run) || ownRecords
+            ? await this.fromRunReports(dir, names, iid)
+            : undefined);
         if (hit) return hit;
       }
       const up = dirname(dir);
@@ -273,7 +295,9 @@ export class LabelFinder {
     const names = await this.list(logs);
     if (!names) return undefined;
     if (names.includes(iid)) {
-      const hit = (await this.fromFile(join(logs, iid, "report.json"), iid)) ?? (await this.fromFile(join(logs, iid, "run_instance.log"), iid));
+      const hit =
+        (await this.fromFile(join(logs, iid, "report.json"), iid)) ??
+        (await this.fromFile(join(logs, iid, "run_instance.log"), iid));
       if (hit) return hit;
     }
     if (run && names.includes("run_evaluation")) return this.fromRunEvaluation(join(logs, "run_evaluation", run), iid);
@@ -300,13 +324,18 @@ export class LabelFinder {
       if (names && names.includes(basename(file))) {
         try {
           byId = new Map();
-          for (const e of await parseLabelFile(file, relative(process.cwd(), file))) if (!byId.has(e.instance_id)) byId.set(e.instance_id, e);
+          for (const e of await parseLabelFile(file, relative(process.cwd(), file)))
+            if (!byId.has(e.instance_id)) byId.set(e.instance_id, e);
         } catch (e) {
           byId = null;
           // a file named like a label file that cannot be read is reported (once); other files are just not labels
           if (report && !isNotLabelFile(e) && !this.reported.has(file)) {
             this.reported.add(file);
-            this.pending.push(e instanceof IngestError ? e : new IngestError(relative(process.cwd(), file), String((e as Error).message ?? e)));
+            this.pending.push(
+              e instanceof IngestError
+                ? e
+                : new IngestError(relative(process.cwd(), file), String((e as Error).message ?? e)),
+            );
           }
         }
       }
@@ -330,7 +359,13 @@ export class LabelFinder {
   }
 
   /** `<model>.<run>.json` for the trajectory's run, or a summary beside a multi-record file (output.jsonl). */
-  private async fromSummaries(dir: string, names: string[], run: string | null, own: boolean, iid: string): Promise<LabelEntry | undefined> {
+  private async fromSummaries(
+    dir: string,
+    names: string[],
+    run: string | null,
+    own: boolean,
+    iid: string,
+  ): Promise<LabelEntry | undefined> {
     for (const n of names) {
       if (!n.endsWith(".json") || n.endsWith(".traj.json")) continue;
       const forRun = run !== null && n.endsWith(`.${run}.json`);
@@ -352,11 +387,16 @@ export class LabelFinder {
       if (!inside) continue;
       const files = folder.endsWith("sb-cli-reports")
         ? inside.filter((n) => n.endsWith(".json"))
-        : [...REPORT_FILES.filter((n) => inside.includes(n)), ...inside.filter((n) => n.endsWith(".swebench_eval.md")), ...(inside.includes("README.md") ? ["README.md"] : [])];
+        : [
+            ...REPORT_FILES.filter((n) => inside.includes(n)),
+            ...inside.filter((n) => n.endsWith(".swebench_eval.md")),
+            ...(inside.includes("README.md") ? ["README.md"] : []),
+          ];
       for (const n of files) {
         const entries = await this.entriesOf(join(dir, n), n !== "README.md");
         if (!entries) continue;
-        if (n === "README.md" && !folder.endsWith("eval_results") && !describesOutcomes([...entries.values()])) continue;
+        if (n === "README.md" && !folder.endsWith("eval_results") && !describesOutcomes([...entries.values()]))
+          continue;
         const hit = entries.get(iid);
         if (hit) return hit;
         reports.push(entries);

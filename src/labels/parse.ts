@@ -60,15 +60,25 @@ export async function parseLabelFile(path: string, display = path): Promise<Labe
   } else if (/\.(md|markdown)$/i.test(name)) {
     entries = fromMarkdown(text, file);
     if (entries === null) {
-      throw new IngestError(file, `${NOT_LABELS} (expected a Markdown report: a heading such as '### Resolved' or '## Resolved Instances' with a list or table of instance ids under it)`);
+      throw new IngestError(
+        file,
+        `${NOT_LABELS} (expected a Markdown report: a heading such as '### Resolved' or '## Resolved Instances' with a list or table of instance ids under it)`,
+      );
     }
   } else {
     if (!text.trim()) throw new IngestError(file, "empty file, expected JSON");
     const value = parseLabelJson(text, file);
-    if (Array.isArray(value)) return fromTable(value.map((v, i) => [i + 1, v] as [number, unknown]), file);
+    if (Array.isArray(value))
+      return fromTable(
+        value.map((v, i) => [i + 1, v] as [number, unknown]),
+        file,
+      );
     entries = fromJson(value, file, text);
     if (entries === null) {
-      throw new IngestError(file, `${NOT_LABELS} (expected a SWE-bench report.json, a run report with resolved_ids or a resolved list, or a label table)`);
+      throw new IngestError(
+        file,
+        `${NOT_LABELS} (expected a SWE-bench report.json, a run report with resolved_ids or a resolved list, or a label table)`,
+      );
     }
   }
   const abs = resolve(path);
@@ -78,7 +88,11 @@ export async function parseLabelFile(path: string, display = path): Promise<Labe
 
 /** Interpret a parsed JSON label document (`text` is its source, for line numbers); null when it is no known label layout. */
 export function fromJson(value: unknown, file: string, text = ""): LabelEntry[] | null {
-  if (Array.isArray(value)) return fromTable(value.map((v, i) => [i + 1, v] as [number, unknown]), file);
+  if (Array.isArray(value))
+    return fromTable(
+      value.map((v, i) => [i + 1, v] as [number, unknown]),
+      file,
+    );
   if (!value || typeof value !== "object") return null;
   const o = value as Record<string, unknown>;
   // a report of a whole run: resolved_ids / resolved plus the other id lists
@@ -116,7 +130,8 @@ function report(iid: string, r: Record<string, unknown>, origin: string): LabelE
 
 function fromLog(text: string, file: string): LabelEntry[] {
   const out: LabelEntry[] = [];
-  for (const m of text.matchAll(RESULT_LINE)) out.push({ instance_id: m[1], resolved: m[2] === "True", origin: `${file}#Result for ${m[1]}` });
+  for (const m of text.matchAll(RESULT_LINE))
+    out.push({ instance_id: m[1], resolved: m[2] === "True", origin: `${file}#Result for ${m[1]}` });
   return out;
 }
 
@@ -130,11 +145,13 @@ function fromTable(rows: [number, unknown][], file: string): LabelEntry[] {
   for (const [line, row] of rows) {
     if (!row || typeof row !== "object") throw new IngestError(file, "expected an object per row", line);
     const r = row as Record<string, unknown>;
-    if (typeof r.instance_id !== "string" || !r.instance_id) throw new IngestError(file, "expected a non-empty string", line, "instance_id");
+    if (typeof r.instance_id !== "string" || !r.instance_id)
+      throw new IngestError(file, "expected a non-empty string", line, "instance_id");
     const raw = "resolved" in r ? r.resolved : r.target;
     if (raw === null || raw === undefined || raw === "") continue; // not evaluated
     const v = String(raw).toLowerCase();
-    if (!TRUE.has(v) && !FALSE.has(v)) throw new IngestError(file, `expected true/false, got ${JSON.stringify(raw)}`, line, "resolved");
+    if (!TRUE.has(v) && !FALSE.has(v))
+      throw new IngestError(file, `expected true/false, got ${JSON.stringify(raw)}`, line, "resolved");
     const e: LabelEntry = { instance_id: r.instance_id, resolved: TRUE.has(v), origin: `${file}:${line}` };
     const p = r.trajectory ?? r.file ?? r.path;
     if (typeof p === "string" && p) e.path = resolve(base, p);
@@ -151,6 +168,7 @@ function csvRows(text: string, file: string): [number, unknown][] {
   } catch (e) {
     throw new IngestError(file, `malformed CSV: ${(e as Error).message}`);
   }
-  if (records.length && !("instance_id" in records[0])) throw new IngestError(file, "CSV label table needs an instance_id column", 1);
+  if (records.length && !("instance_id" in records[0]))
+    throw new IngestError(file, "CSV label table needs an instance_id column", 1);
   return records.map((r, i) => [i + 2, r]);
 }

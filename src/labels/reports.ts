@@ -32,15 +32,31 @@ import type { LabelEntry } from "./parse.js";
 
 /** Lists whose ids were evaluated (or failed before evaluation) and are not resolved. */
 const FAILED = [
-  "empty_patch_ids", "no_generation", "no_apply", "install_fail", "reset_failed", "test_errored", "test_timeout",
-  "error_ids", "no_logs", "unresolved_ids", "unresolved",
+  "empty_patch_ids",
+  "no_generation",
+  "no_apply",
+  "install_fail",
+  "reset_failed",
+  "test_errored",
+  "test_timeout",
+  "error_ids",
+  "no_logs",
+  "unresolved_ids",
+  "unresolved",
 ];
 /** Lists of every id that got this far; members that are not resolved are unresolved. */
 const PROGRESS = ["applied", "with_logs", "generated", "completed_ids", "submitted_ids"];
 /** Lists of ids that were not evaluated at all. */
 const NOT_EVALUATED = ["incomplete_ids"];
 /** Lists that only a report enumerating every instance of the benchmark has. */
-const ENUMERATES_ALL = ["unresolved_ids", "unresolved", "generated", "completed_ids", "submitted_ids", "incomplete_ids"];
+const ENUMERATES_ALL = [
+  "unresolved_ids",
+  "unresolved",
+  "generated",
+  "completed_ids",
+  "submitted_ids",
+  "incomplete_ids",
+];
 
 /** A JSON run report as label entries; null when `o` has no resolved list. Throws IngestError on a malformed list. */
 export function fromIdLists(o: Record<string, unknown>, text: string, file: string): LabelEntry[] | null {
@@ -76,7 +92,8 @@ export function fromIdLists(o: Record<string, unknown>, text: string, file: stri
   }
   for (const k of NOT_EVALUATED) if (k in o) idList(o[k], k, text, file);
   for (const [id, origin] of unresolved) out.push({ instance_id: id, resolved: false, origin, wholeRun: true });
-  if (!ENUMERATES_ALL.some((k) => k in o)) out.push({ instance_id: "*", resolved: false, origin: `${file}#${key} (not listed)`, wholeRun: true });
+  if (!ENUMERATES_ALL.some((k) => k in o))
+    out.push({ instance_id: "*", resolved: false, origin: `${file}#${key} (not listed)`, wholeRun: true });
   return out;
 }
 
@@ -94,7 +111,12 @@ function idList(v: unknown, field: string, text: string, file: string): string[]
   if (!Array.isArray(v)) throw new IngestError(file, `expected a list of instance ids, got ${kind(v)}`, line(), field);
   v.forEach((x, i) => {
     if (typeof x !== "string" || !INSTANCE_ID.test(x)) {
-      throw new IngestError(file, `item ${i + 1}: expected an instance id (a string without spaces), got ${JSON.stringify(x)}`, line(), field);
+      throw new IngestError(
+        file,
+        `item ${i + 1}: expected an instance id (a string without spaces), got ${JSON.stringify(x)}`,
+        line(),
+        field,
+      );
     }
   });
   return v as string[];
@@ -124,7 +146,11 @@ type Outcome = "resolved" | "unresolved" | "not-evaluated";
 export function headingOutcome(heading: string): Outcome | null {
   const h = heading.toLowerCase();
   if (/\bincomplete\b|\bnot (?:evaluated|submitted|run)\b|\bunevaluated\b/.test(h)) return "not-evaluated";
-  if (/\bunresolved\b|\bnot resolved\b|\bpartial(?:ly)?\b|\bempty\b|\berror|\bfail|\bno[ _-]?(?:patch|generation)\b|\bnot (?:generated|applied)\b|\btime[ _-]?out\b/.test(h)) {
+  if (
+    /\bunresolved\b|\bnot resolved\b|\bpartial(?:ly)?\b|\bempty\b|\berror|\bfail|\bno[ _-]?(?:patch|generation)\b|\bnot (?:generated|applied)\b|\btime[ _-]?out\b/.test(
+      h,
+    )
+  ) {
     return "unresolved";
   }
   if (/\bresolved\b/.test(h)) return "resolved";
@@ -181,7 +207,11 @@ export function fromMarkdown(text: string, file: string): LabelEntry[] | null {
     if (!before || before.outcome === "not-evaluated") {
       seen.set(id, { outcome: section.outcome, heading: section.heading, line: i + 1 });
     } else if (section.outcome !== "not-evaluated" && before.outcome !== section.outcome) {
-      throw new IngestError(file, `instance ${id} is listed under '${before.heading}' (line ${before.line}) and under '${section.heading}'`, i + 1);
+      throw new IngestError(
+        file,
+        `instance ${id} is listed under '${before.heading}' (line ${before.line}) and under '${section.heading}'`,
+        i + 1,
+      );
     }
   }
   if (!resolvedHeading) return null;
@@ -190,6 +220,7 @@ export function fromMarkdown(text: string, file: string): LabelEntry[] | null {
     if (s.outcome === "not-evaluated") continue;
     out.push({ instance_id: id, resolved: s.outcome === "resolved", origin: `${file}#${s.heading}`, wholeRun: true });
   }
-  if (!enumeratesAll) out.push({ instance_id: "*", resolved: false, origin: `${file}#${resolvedHeading} (not listed)`, wholeRun: true });
+  if (!enumeratesAll)
+    out.push({ instance_id: "*", resolved: false, origin: `${file}#${resolvedHeading} (not listed)`, wholeRun: true });
   return out;
 }

@@ -14,7 +14,8 @@
 import { basename, dirname, sep } from "node:path";
 
 /** Folders that evaluation tools create inside a run folder. */
-const INSIDE_RUN = /^(logs?|results?|reports?|evals?|eval_outputs|evaluation_results|\w*eval_results|sb-cli-reports|trajs|[\w.-]*\.swebench_eval\.logs)$/i;
+const INSIDE_RUN =
+  /^(logs?|results?|reports?|evals?|eval_outputs|evaluation_results|\w*eval_results|sb-cli-reports|trajs|[\w.-]*\.swebench_eval\.logs)$/i;
 
 /** The run an evaluation file at `absFile` belongs to, by its location; null at the file-system root. */
 export function runOfFile(absFile: string, instances: Iterable<string> = []): string | null {

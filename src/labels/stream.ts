@@ -35,7 +35,8 @@ export class TrajectoryReader {
   /** The trajectories of one input (file or folder) with their labels, its errors and skips. */
   async *read(c: Candidate): AsyncGenerator<IngestEvent> {
     for await (const ev of readInput(c, this.opts)) {
-      if (ev.type === "trajectory") await attachLabel(ev.trajectory, { index: this.index, auto: this.opts.autoLabels }, this.finder);
+      if (ev.type === "trajectory")
+        await attachLabel(ev.trajectory, { index: this.index, auto: this.opts.autoLabels }, this.finder);
       yield ev;
       // a label file found beside a run that cannot be read: reported once, the other labels still join
       for (const error of this.finder.takeErrors()) yield { type: "error", error };

@@ -10,20 +10,73 @@ import { CHECKS } from "../checks/index.js";
 import { passed } from "../checks/testing.js";
 import type { Trajectory } from "../types/trajectory.js";
 
-const KINDS: StepKind[] = ["view", "search", "navigate", "edit", "create", "delete", "test", "run", "git", "revert", "install", "env", "submit", "plan", "think", "exit", "other"];
-const EXITS: ExitFamily[] = ["submitted", "cost_limit", "context_limit", "time_limit", "step_limit", "format_error", "gave_up", "error", "unknown"];
-const MARKS = ["traceback", "syntax_error", "command_not_found", "timeout", "format_error", "edit_rejected", "missing_path", "nonzero_exit"] as const;
+const KINDS: StepKind[] = [
+  "view",
+  "search",
+  "navigate",
+  "edit",
+  "create",
+  "delete",
+  "test",
+  "run",
+  "git",
+  "revert",
+  "install",
+  "env",
+  "submit",
+  "plan",
+  "think",
+  "exit",
+  "other",
+];
+const EXITS: ExitFamily[] = [
+  "submitted",
+  "cost_limit",
+  "context_limit",
+  "time_limit",
+  "step_limit",
+  "format_error",
+  "gave_up",
+  "error",
+  "unknown",
+];
+const MARKS = [
+  "traceback",
+  "syntax_error",
+  "command_not_found",
+  "timeout",
+  "format_error",
+  "edit_rejected",
+  "missing_path",
+  "nonzero_exit",
+] as const;
 
 /** Feature names, in the order `baselineFeatures()` returns values. */
 export const BASELINE_FEATURE_NAMES: string[] = [
   "log_steps",
   ...KINDS.map((k) => `share_${k}`),
   ...[...CHECKS.keys()].flatMap((c) => [`check_${c}`, `check_${c}_na`]),
-  "log_test_runs", "any_test_passed", "tests_after_last_edit", "last_test_passed", "last_test_failed", "test_pass_share",
-  "log_script_runs", "script_after_last_edit", "last_script_clean", "repro_output_changed",
+  "log_test_runs",
+  "any_test_passed",
+  "tests_after_last_edit",
+  "last_test_passed",
+  "last_test_failed",
+  "test_pass_share",
+  "log_script_runs",
+  "script_after_last_edit",
+  "last_script_clean",
+  "repro_output_changed",
   ...MARKS.map((m) => `share_${m}`),
-  "has_patch", "log_patch_files", "log_patch_hunks", "log_lines_added", "log_lines_deleted", "patch_test_files", "patch_new_files", "patch_files_per_viewed",
-  "log_source_edits", "edited_before_viewing_share",
+  "has_patch",
+  "log_patch_files",
+  "log_patch_hunks",
+  "log_lines_added",
+  "log_lines_deleted",
+  "patch_test_files",
+  "patch_new_files",
+  "patch_files_per_viewed",
+  "log_source_edits",
+  "edited_before_viewing_share",
   ...EXITS.map((e) => `exit_${e}`),
 ];
 
@@ -63,7 +116,12 @@ export function baselineFeatures(t: Trajectory, f: Facts): number[] {
   );
   const scripts = f.steps.filter((s) => s.kinds.includes("run") && s.script !== null);
   const scriptsAfter = scripts.filter((s) => s.index > after);
-  out.push(log1p(scripts.length), scriptsAfter.length ? 1 : 0, scriptsAfter.length && passed(scriptsAfter.at(-1)!) ? 1 : 0, reproChanged(t, f));
+  out.push(
+    log1p(scripts.length),
+    scriptsAfter.length ? 1 : 0,
+    scriptsAfter.length && passed(scriptsAfter.at(-1)!) ? 1 : 0,
+    reproChanged(t, f),
+  );
   for (const m of MARKS) out.push(n ? f.steps.filter((s) => s.observed.marks.includes(m)).length / n : 0);
   const p = f.patch;
   out.push(
@@ -87,7 +145,9 @@ function reproChanged(t: Trajectory, f: Facts): number {
   if (f.firstSourceEdit === null || f.lastSourceEdit === null) return 0;
   const runs = f.steps.filter((s) => s.kinds.includes("run") && s.script !== null);
   for (const b of runs.filter((s) => s.index < f.firstSourceEdit!)) {
-    const a = runs.filter((s) => s.index > f.lastSourceEdit! && t.steps[s.index].action.trim() === t.steps[b.index].action.trim()).at(-1);
+    const a = runs
+      .filter((s) => s.index > f.lastSourceEdit! && t.steps[s.index].action.trim() === t.steps[b.index].action.trim())
+      .at(-1);
     if (a && (t.steps[a.index].observation ?? "").trim() !== (t.steps[b.index].observation ?? "").trim()) return 1;
   }
   return 0;

@@ -79,7 +79,10 @@ export function outOfFold(ex: Example[], learner: Learner, folds = 5, seed = 1, 
   for (let f = 0; f < folds; f++) {
     const train = ex.filter((e) => fold.get(e.task) !== f);
     if (!train.length || train.every((e) => e.y) || train.every((e) => !e.y)) continue;
-    const score = learner.fit(train.map((e) => project(e.x, keep)), train.map((e) => e.y));
+    const score = learner.fit(
+      train.map((e) => project(e.x, keep)),
+      train.map((e) => e.y),
+    );
     ex.forEach((e, i) => {
       if (fold.get(e.task) === f) z[i] = score(project(e.x, keep));
     });

@@ -43,7 +43,16 @@ import { isTestFile } from "../analyze/facts.js";
 import type { StepFacts } from "../analyze/classify.js";
 import { passed, started, successClaim } from "../checks/testing.js";
 import type { Trajectory } from "../types/trajectory.js";
-import { addedDefinitions, changedIdentifiers, hunkScopes, mentions, namesFile, taskNames, trivialLine, type TaskNames } from "./text.js";
+import {
+  addedDefinitions,
+  changedIdentifiers,
+  hunkScopes,
+  mentions,
+  namesFile,
+  taskNames,
+  trivialLine,
+  type TaskNames,
+} from "./text.js";
 
 const log1p = Math.log1p;
 
@@ -68,13 +77,16 @@ interface Group {
   compute(c: Ctx): number[];
 }
 
-const isRunStep = (s: StepFacts) => (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
+const isRunStep = (s: StepFacts) =>
+  (s.kinds.includes("test") || (s.kinds.includes("run") && s.script !== null)) && started(s);
 const SOURCE_EXT = /\.(py|pyx|java|kt|scala|js|jsx|ts|tsx|go|rs|c|cc|cpp|h|hpp|rb|php|cs|swift)$/;
 const HEDGE = /\b(however|wait|hmm|still|actually|unfortunately|strange|unexpected|seems)\b/gi;
 const HEDGE_MESSAGES = 20;
 const HEDGE_CHARS = 2000;
-const NOTHING_FOUND = /could not find|no (?:search )?results|not found|no matches|found 0|did not find|no such|0 matches/i;
-const ADMITS = /\b(unable to|could not|couldn't|cannot|can't|not able to|unfortunately|still fail\w*|still (?:does|do)n't|did not work|didn't work|not (?:fully )?(?:fixed|resolved)|workaround|gave up|give up)\b/i;
+const NOTHING_FOUND =
+  /could not find|no (?:search )?results|not found|no matches|found 0|did not find|no such|0 matches/i;
+const ADMITS =
+  /\b(unable to|could not|couldn't|cannot|can't|not able to|unfortunately|still fail\w*|still (?:does|do)n't|did not work|didn't work|not (?:fully )?(?:fixed|resolved)|workaround|gave up|give up)\b/i;
 
 /** The command a step ran, for matching the same run before and after an edit. */
 function runKey(c: Ctx, s: StepFacts): string {
@@ -85,7 +97,13 @@ function runKey(c: Ctx, s: StepFacts): string {
 const GROUPS: Group[] = [
   {
     name: "verify",
-    features: ["ran_after_edit", "last_run_after_edit_passed", "last_run_after_edit_failed", "fail_to_pass", "tests_after_edit_ok"],
+    features: [
+      "ran_after_edit",
+      "last_run_after_edit_passed",
+      "last_run_after_edit_failed",
+      "fail_to_pass",
+      "tests_after_edit_ok",
+    ],
     compute(c) {
       const after = c.last >= 0 ? c.runs.filter((s) => s.index > c.last) : [];
       const before = c.last >= 0 ? c.runs.filter((s) => s.index < c.last) : [];
@@ -104,9 +122,24 @@ const GROUPS: Group[] = [
   },
   {
     name: "patch",
-    features: ["has_patch", "patch_files_log", "patch_source_files", "patch_hunks_log", "patch_added_log", "patch_deleted_log",
-      "patch_max_hunk_lines_log", "patch_only_tests", "patch_no_source_code", "patch_trivial_share", "patch_tests_added",
-      "patch_new_files", "patch_root_new_files", "patch_debug_prints", "patch_deleted_files", "patch_removed_share"],
+    features: [
+      "has_patch",
+      "patch_files_log",
+      "patch_source_files",
+      "patch_hunks_log",
+      "patch_added_log",
+      "patch_deleted_log",
+      "patch_max_hunk_lines_log",
+      "patch_only_tests",
+      "patch_no_source_code",
+      "patch_trivial_share",
+      "patch_tests_added",
+      "patch_new_files",
+      "patch_root_new_files",
+      "patch_debug_prints",
+      "patch_deleted_files",
+      "patch_removed_share",
+    ],
     compute(c) {
       const p = c.f.patch;
       const changed = p.files.flatMap((x) => [...x.addedLines, ...x.removedLines]);
@@ -127,7 +160,10 @@ const GROUPS: Group[] = [
         addedDefinitions(testFiles.flatMap((x) => x.addedLines)).filter((d) => /test/i.test(d)).length ? 1 : 0,
         p.files.filter((x) => x.isNew).length,
         p.files.filter((x) => x.isNew && !x.path.includes("/")).length,
-        code.flatMap((x) => x.addedLines).filter((l) => /^\s*(print\(|console\.log\(|System\.out\.print)/.test(l)).length ? 1 : 0,
+        code.flatMap((x) => x.addedLines).filter((l) => /^\s*(print\(|console\.log\(|System\.out\.print)/.test(l))
+          .length
+          ? 1
+          : 0,
         p.files.filter((x) => x.isDeleted).length ? 1 : 0,
         p.added + p.deleted ? p.deleted / (p.added + p.deleted) : 0,
       ];
@@ -135,8 +171,16 @@ const GROUPS: Group[] = [
   },
   {
     name: "align",
-    features: ["task_names_patch_file", "patch_files_named_share", "task_named_files_log", "hunk_scope_named", "changed_ids_named_share",
-      "changed_ids_named_log", "patch_files_viewed_share", "viewed_named_file"],
+    features: [
+      "task_names_patch_file",
+      "patch_files_named_share",
+      "task_named_files_log",
+      "hunk_scope_named",
+      "changed_ids_named_share",
+      "changed_ids_named_log",
+      "patch_files_viewed_share",
+      "viewed_named_file",
+    ],
     compute(c) {
       const src = c.source.length ? c.source : c.f.patch.files;
       const named = src.filter((x) => namesFile(c.names, x.path));
@@ -144,7 +188,9 @@ const GROUPS: Group[] = [
       const ids = changedIdentifiers(src.flatMap((x) => [...x.addedLines, ...x.removedLines]));
       const hit = [...ids].filter((w) => mentions(c.names, w)).length;
       const seen = [...c.f.viewed];
-      const viewed = src.filter((x) => seen.some((v) => v === x.path || v.endsWith("/" + x.path) || x.path.endsWith("/" + v)));
+      const viewed = src.filter((x) =>
+        seen.some((v) => v === x.path || v.endsWith("/" + x.path) || x.path.endsWith("/" + v)),
+      );
       return [
         named.length ? 1 : 0,
         src.length ? named.length / src.length : 0,
@@ -159,8 +205,18 @@ const GROUPS: Group[] = [
   },
   {
     name: "ending",
-    features: ["exit_submitted", "exit_limit", "exit_error", "exit_gave_up", "exit_unknown", "last_edit_position", "steps_after_edit_log",
-      "claims_success", "admits_failure", "steps_log"],
+    features: [
+      "exit_submitted",
+      "exit_limit",
+      "exit_error",
+      "exit_gave_up",
+      "exit_unknown",
+      "last_edit_position",
+      "steps_after_edit_log",
+      "claims_success",
+      "admits_failure",
+      "steps_log",
+    ],
     compute(c) {
       const e = c.f.exit;
       const msg = closingText(c);
@@ -180,11 +236,19 @@ const GROUPS: Group[] = [
   },
   {
     name: "edits",
-    features: ["source_edits_log", "failed_edit_share", "edits_per_file", "written_not_in_patch", "test_edits_log", "first_edit_position"],
+    features: [
+      "source_edits_log",
+      "failed_edit_share",
+      "edits_per_file",
+      "written_not_in_patch",
+      "test_edits_log",
+      "first_edit_position",
+    ],
     compute(c) {
       const edits = c.f.steps.filter((s) => s.kinds.includes("edit") || s.kinds.includes("create"));
       const files = new Set(c.f.sourceEdits.flatMap((i) => c.f.steps[i].written.filter((p) => !c.f.scratch.has(p))));
-      const inPatch = (p: string) => c.f.patch.files.some((x) => x.path === p || p.endsWith("/" + x.path) || x.path.endsWith("/" + p));
+      const inPatch = (p: string) =>
+        c.f.patch.files.some((x) => x.path === p || p.endsWith("/" + x.path) || x.path.endsWith("/" + p));
       return [
         log1p(c.f.sourceEdits.length),
         edits.length ? edits.filter((s) => s.failedEdit).length / edits.length : 0,
@@ -197,9 +261,20 @@ const GROUPS: Group[] = [
   },
   {
     name: "effort",
-    features: ["files_viewed_log", "output_chars_log", "written_chars_per_step_log", "steps_before_edit_log", "steps_after_first_edit_log",
-      "edit_span_log", "search_after_edit_share", "edits_after_passing_run", "hedges_late", "hedges_per_message", "searches_log",
-      "empty_search_share"],
+    features: [
+      "files_viewed_log",
+      "output_chars_log",
+      "written_chars_per_step_log",
+      "steps_before_edit_log",
+      "steps_after_first_edit_log",
+      "edit_span_log",
+      "search_after_edit_share",
+      "edits_after_passing_run",
+      "hedges_late",
+      "hedges_per_message",
+      "searches_log",
+      "empty_search_share",
+    ],
     compute(c) {
       const first = c.f.firstSourceEdit;
       const said = c.t.messages.filter((m) => m.role === "assistant" && !m.demo);
@@ -211,7 +286,9 @@ const GROUPS: Group[] = [
       const afterFirst = first === null ? [] : c.f.steps.filter((s) => s.index > first);
       const okRun = first === null ? undefined : c.runs.find((s) => s.index > first && passed(s));
       const searches = c.f.steps.filter((s) => s.kind === "search");
-      const empty = searches.filter((s) => NOTHING_FOUND.test((c.t.steps[s.index].observation ?? "").slice(0, 400))).length;
+      const empty = searches.filter((s) =>
+        NOTHING_FOUND.test((c.t.steps[s.index].observation ?? "").slice(0, 400)),
+      ).length;
       return [
         log1p(c.f.viewed.size),
         log1p(c.t.steps.reduce((s, x) => s + (x.observation?.length ?? 0), 0)),
@@ -219,7 +296,9 @@ const GROUPS: Group[] = [
         log1p(first ?? c.n),
         log1p(afterFirst.length),
         first === null ? 0 : log1p(c.last - first),
-        afterFirst.length ? afterFirst.filter((s) => s.kind === "search" || s.kind === "view").length / afterFirst.length : 0,
+        afterFirst.length
+          ? afterFirst.filter((s) => s.kind === "search" || s.kind === "view").length / afterFirst.length
+          : 0,
         okRun ? log1p(c.f.sourceEdits.filter((i) => i > okRun.index).length) : 0,
         log1p(lateHedges),
         hedges.length ? allHedges / hedges.length : 0,
@@ -232,12 +311,7 @@ const GROUPS: Group[] = [
     name: "task",
     features: ["task_length_log", "task_has_code", "task_has_traceback", "task_identifiers_log"],
     compute(c) {
-      return [
-        log1p(c.task.length),
-        c.names.code ? 1 : 0,
-        c.names.traceback ? 1 : 0,
-        log1p(c.names.identifiers.size),
-      ];
+      return [log1p(c.task.length), c.names.code ? 1 : 0, c.names.traceback ? 1 : 0, log1p(c.names.identifiers.size)];
     },
   },
 ];
@@ -273,7 +347,10 @@ function taskText(t: Trajectory): string {
 export function features(t: Trajectory, f: Facts): number[] {
   const task = taskText(t);
   const c: Ctx = {
-    t, f, n: f.steps.length, task,
+    t,
+    f,
+    n: f.steps.length,
+    task,
     runs: f.steps.filter(isRunStep),
     last: f.lastSourceEdit ?? -1,
     names: taskNames(task),
@@ -282,7 +359,8 @@ export function features(t: Trajectory, f: Facts): number[] {
   const out: number[] = [];
   for (const g of GROUPS) {
     const v = g.compute(c);
-    if (v.length !== g.features.length) throw new Error(`feature group ${g.name}: ${v.length} values for ${g.features.length} names`);
+    if (v.length !== g.features.length)
+      throw new Error(`feature group ${g.name}: ${v.length} values for ${g.features.length} names`);
     out.push(...v);
   }
   return out;

@@ -204,7 +204,10 @@ export function loadModel(path: string): ModelFile {
     throw new Error(`${path}: cannot read outcome model: ${(e as Error).message}`);
   }
   const r = ModelFileSchema.safeParse(value);
-  if (!r.success) throw new Error(`${path}: not an outcome model (from 'rubricate train'): ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`);
+  if (!r.success)
+    throw new Error(
+      `${path}: not an outcome model (from 'rubricate train'): ${r.error.issues[0].path.join(".")}: ${r.error.issues[0].message}`,
+    );
   const m = r.data;
   const d = m.features.length;
   const lin = logisticPart(m);
@@ -213,7 +216,9 @@ export function loadModel(path: string): ModelFile {
   }
   const kind = modelKind(m);
   if ((kind !== "trees" && !lin) || (kind !== "logistic" && !(m.schema === MODEL_SCHEMA && m.trees))) {
-    throw new Error(`${path}: a '${kind}' outcome model lacks its ${!lin && kind !== "trees" ? "logistic" : "trees"} part`);
+    throw new Error(
+      `${path}: a '${kind}' outcome model lacks its ${!lin && kind !== "trees" ? "logistic" : "trees"} part`,
+    );
   }
   if (m.schema === MODEL_SCHEMA && m.trees?.trees.some((t) => t.feature.some((j) => j >= d))) {
     throw new Error(`${path}: outcome model's trees split on a feature it does not list`);

@@ -11,7 +11,14 @@ import { FEATURE_NAMES, features } from "./features.js";
 import { loadModel, modelLogit, sigmoid, type ModelFile } from "./model.js";
 
 /** The model trained on the shared real trajectories that ships with the package. */
-export const DEFAULT_MODEL = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "models", "outcome-default.json");
+export const DEFAULT_MODEL = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "models",
+  "outcome-default.json",
+);
 
 export function hasDefaultModel(): boolean {
   return existsSync(DEFAULT_MODEL);
@@ -47,7 +54,9 @@ export function outcomeProvider(path: string = DEFAULT_MODEL): Decider<Facts, Cr
   const model = loadModel(path);
   const featurize = featuresFor(model);
   if (!featurize) {
-    throw new Error(`${path}: the model was trained on different features (${model.features.length}) than this rubricate computes (${FEATURE_NAMES.length}); retrain it with 'rubricate train'`);
+    throw new Error(
+      `${path}: the model was trained on different features (${model.features.length}) than this rubricate computes (${FEATURE_NAMES.length}); retrain it with 'rubricate train'`,
+    );
   }
   const name = `outcome-model:${model.version}`;
   return {
@@ -58,7 +67,8 @@ export function outcomeProvider(path: string = DEFAULT_MODEL): Decider<Facts, Cr
       const { p, reasons } = explainOutcome(model, featurize(t, facts));
       const verdicts = new Map<string, Verdict>();
       const explanation = `p(resolved) = ${p.toFixed(3)} from the outcome model; largest contributions (log-odds): ${reasons.join(", ")}`;
-      for (const c of criteria) verdicts.set(c.id, { status: "decided", value: p, evidence: [], explanation, by: name });
+      for (const c of criteria)
+        verdicts.set(c.id, { status: "decided", value: p, evidence: [], explanation, by: name });
       return { verdicts };
     },
   };

@@ -17,10 +17,12 @@ const WORD = /[A-Za-z_][A-Za-z0-9_]*/g;
 const identStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 /** Python, Java and JavaScript keywords and the commonest builtins: never evidence that two texts mean the same code. */
 const COMMON = new Set(
-  ("def class self return import from none true false null this new public private protected static final void int str " +
+  (
+    "def class self return import from none true false null this new public private protected static final void int str " +
     "bool float list dict set tuple len print pass raise except try finally while for if else elif with as not and or in is " +
     "lambda yield assert del global nonlocal async await function const let var string boolean object args kwargs value " +
-    "values name type data key keys items result get the and for this that with from are was were has have not but you can").split(" "),
+    "values name type data key keys items result get the and for this that with from are was were has have not but you can"
+  ).split(" "),
 );
 
 /** Paths as the patch names them (`a/`, `b/`, leading `./` and absolute prefixes through site-packages removed). */
@@ -28,7 +30,10 @@ export function cleanPath(p: string): string {
   let s = p.replace(/\\/g, "/");
   const site = s.lastIndexOf("-packages/");
   if (site >= 0) s = s.slice(site + "-packages/".length);
-  return s.replace(/^\.\//, "").replace(/^[ab]\//, "").replace(/^\/+/, "");
+  return s
+    .replace(/^\.\//, "")
+    .replace(/^[ab]\//, "")
+    .replace(/^\/+/, "");
 }
 
 export interface TaskNames {
@@ -93,7 +98,16 @@ export function clearTaskCache(): void {
  * features), remembered for the next attempt at the same task. The result is shared: read it only.
  */
 export function taskNames(text: string | null): TaskNames {
-  if (!text) return { paths: [], modules: [], identifiers: new Set(), lower: "", ends: new Set(), code: false, traceback: false };
+  if (!text)
+    return {
+      paths: [],
+      modules: [],
+      identifiers: new Set(),
+      lower: "",
+      ends: new Set(),
+      code: false,
+      traceback: false,
+    };
   const known = recent.get(text);
   if (known) return known;
   if (recent.size >= RECENT) recent.clear();
@@ -104,7 +118,11 @@ export function taskNames(text: string | null): TaskNames {
 
 function readNames(text: string): TaskNames {
   const out: TaskNames = {
-    paths: [], modules: [], identifiers: new Set(), lower: text.toLowerCase(), ends: new Set(),
+    paths: [],
+    modules: [],
+    identifiers: new Set(),
+    lower: text.toLowerCase(),
+    ends: new Set(),
     code: /```|^\s{4}\S/m.test(text),
     traceback: /Traceback \(most recent call last\)|Exception in thread|^\s+at [\w.$]+\(/m.test(text),
   };
@@ -138,7 +156,8 @@ function readNames(text: string): TaskNames {
     let j = at + w.length;
     while (text.charCodeAt(j) === 32) j++;
     const next = text.charCodeAt(j);
-    const used = next === 40 /* ( */ || (j === at + w.length && next === 46 /* . */ && identStart(text.charCodeAt(j + 1)));
+    const used =
+      next === 40 /* ( */ || (j === at + w.length && next === 46 /* . */ && identStart(text.charCodeAt(j + 1)));
     if (!(inCode || used || codeLike(w))) continue;
     if (COMMON.has(w) || (w.charCodeAt(0) < 97 && COMMON.has(w.toLowerCase()))) continue;
     out.identifiers.add(w);
@@ -172,12 +191,14 @@ export function namesFile(names: TaskNames, path: string): boolean {
   for (const q of names.paths) {
     // a bare file name counts only when it is distinctive
     if (!q.includes("/")) {
-      if (q === base && !/^(__init__|setup|utils?|base|core|models?|main|index|helpers?|common)\.\w+$/.test(base)) return true;
+      if (q === base && !/^(__init__|setup|utils?|base|core|models?|main|index|helpers?|common)\.\w+$/.test(base))
+        return true;
       continue;
     }
     if (p === q || p.endsWith("/" + q) || q.endsWith("/" + p)) return true;
   }
-  for (const m of names.modules) if (stem === m || stem.endsWith("/" + m) || (m.includes("/") && m.startsWith(stem + "/"))) return true;
+  for (const m of names.modules)
+    if (stem === m || stem.endsWith("/" + m) || (m.includes("/") && m.startsWith(stem + "/"))) return true;
   return false;
 }
 
@@ -187,7 +208,9 @@ export function hunkScopes(patch: string | null): string[] {
   const out: string[] = [];
   for (const m of patch.matchAll(/^@@[^@\n]*@@[ \t]*(.*)$/gm)) {
     const ctx = m[1];
-    const def = /\b(?:def|class|function|func|fn|interface|struct|enum)\s+([A-Za-z_][\w]*)/.exec(ctx) ?? /([A-Za-z_][\w]*)\s*\(/.exec(ctx);
+    const def =
+      /\b(?:def|class|function|func|fn|interface|struct|enum)\s+([A-Za-z_][\w]*)/.exec(ctx) ??
+      /([A-Za-z_][\w]*)\s*\(/.exec(ctx);
     if (def) out.push(def[1]);
   }
   return out;
@@ -216,7 +239,9 @@ export function trivialLine(line: string): boolean {
 export function addedDefinitions(lines: string[]): string[] {
   const out: string[] = [];
   for (const l of lines) {
-    const m = /^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(l) ?? /^\s*(?:public|private|protected)?\s*(?:static\s+)?\w+\s+(test\w*)\s*\(/.exec(l);
+    const m =
+      /^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(l) ??
+      /^\s*(?:public|private|protected)?\s*(?:static\s+)?\w+\s+(test\w*)\s*\(/.exec(l);
     if (m) out.push(m[1]);
   }
   return out;

@@ -16,7 +16,16 @@ import { rocAuc, type Interval } from "../eval/metrics.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { baselineFeatures } from "./baseline.js";
-import { blendLearner, crossCalibrated, logisticLearner, outOfFold, project, treesLearner, type Example, type Learner } from "./cv.js";
+import {
+  blendLearner,
+  crossCalibrated,
+  logisticLearner,
+  outOfFold,
+  project,
+  treesLearner,
+  type Example,
+  type Learner,
+} from "./cv.js";
 import { validate, type Prediction, type Validation } from "./evaluate.js";
 import { FEATURE_GROUPS, FEATURE_GROUP_OF, FEATURE_NAMES, features } from "./features.js";
 import { MODEL_SCHEMA, fitLogistic, sigmoid, type ModelFileV2, type ModelKind } from "./model.js";
@@ -147,11 +156,17 @@ export function train(all: Example[], o: TrainOptions = {}): TrainResult {
       const tr = ex.filter((e) => e.family !== fam);
       const te = ex.filter((e) => e.family === fam);
       if (!te.length || tr.every((e) => e.y) || tr.every((e) => !e.y)) return { family: fam, auc: null };
-      const score = learner.fit(tr.map((e) => project(e.x, keep)), tr.map((e) => e.y));
+      const score = learner.fit(
+        tr.map((e) => project(e.x, keep)),
+        tr.map((e) => e.y),
+      );
       return { family: fam, auc: auc(te.map((e) => ({ p: score(project(e.x, keep)), y: e.y }))) };
     });
   const withinAuc = (ex: Example[], p: number[]) =>
-    families.map((fam) => ({ family: fam, auc: auc(ex.flatMap((e, i) => (e.family === fam ? [{ p: p[i], y: e.y }] : []))) }));
+    families.map((fam) => ({
+      family: fam,
+      auc: auc(ex.flatMap((e, i) => (e.family === fam ? [{ p: p[i], y: e.y }] : []))),
+    }));
 
   const oof = new Map<ModelKind, number[]>();
   const comparisons: Comparison[] = [];
@@ -159,8 +174,18 @@ export function train(all: Example[], o: TrainOptions = {}): TrainResult {
     say(`train: ${name}: grouped ${folds}-fold CV and leave-one-scaffold-out (${families.length} scaffolds)`);
     const z = outOfFold(ex, learners[kind], folds);
     const p = crossCalibrated(ex, z, folds);
-    const cv = validate(ex.map((e, i) => ({ p: p[i], e })), vopts);
-    comparisons.push({ name, kind, features: ex[0].x.length, cv, within: withinAuc(ex, p), loso: losoAuc(ex, learners[kind]) });
+    const cv = validate(
+      ex.map((e, i) => ({ p: p[i], e })),
+      vopts,
+    );
+    comparisons.push({
+      name,
+      kind,
+      features: ex[0].x.length,
+      cv,
+      within: withinAuc(ex, p),
+      loso: losoAuc(ex, learners[kind]),
+    });
     return z;
   };
   if (o.baseline?.length) compare("baseline: 0.1 features, logistic", "logistic", o.baseline);
@@ -176,25 +201,52 @@ export function train(all: Example[], o: TrainOptions = {}): TrainResult {
   const p = crossCalibrated(all, z, folds);
   const preds: Prediction[] = all.map((e, i) => ({ p: p[i], e }));
   const cv = best.cv;
-  const cvByFamily = families.map((f) => ({ family: f, metrics: validate(preds.filter((x) => x.e.family === f), vopts) }));
+  const cvByFamily = families.map((f) => ({
+    family: f,
+    metrics: validate(
+      preds.filter((x) => x.e.family === f),
+      vopts,
+    ),
+  }));
   say(`train: ${kind}: leave-one-scaffold-out with calibration fitted on the other scaffolds' held-out predictions`);
   const loso = families.map((fam) => {
     const tr = all.filter((e) => e.family !== fam);
     const te = all.filter((e) => e.family === fam);
     const zTr = outOfFold(tr, learner, folds);
     const c = fitPlatt(zTr.map((v, i) => ({ score: v, label: tr[i].y })));
-    const score = learner.fit(tr.map((e) => e.x), tr.map((e) => e.y));
-    return { family: fam, metrics: validate(te.map((e) => ({ p: sigmoid(c.a * score(e.x) + c.b), e })), vopts) };
+    const score = learner.fit(
+      tr.map((e) => e.x),
+      tr.map((e) => e.y),
+    );
+    return {
+      family: fam,
+      metrics: validate(
+        te.map((e) => ({ p: sigmoid(c.a * score(e.x) + c.b), e })),
+        vopts,
+      ),
+    };
   });
 
   const ablation: Ablation[] = [];
   if (o.ablation) {
-    ablation.push({ group: "", features: FEATURE_NAMES.length, cvAuc: best.cv.auc.value, within: best.within, loso: best.loso });
+    ablation.push({
+      group: "",
+      features: FEATURE_NAMES.length,
+      cvAuc: best.cv.auc.value,
+      within: best.within,
+      loso: best.loso,
+    });
     for (const g of FEATURE_GROUPS) {
       say(`train: ablation: ${kind} without the ${g} features`);
       const keep = FEATURE_GROUP_OF.flatMap((x, j) => (x === g ? [] : [j]));
       const zg = outOfFold(all, learner, folds, 1, keep);
-      ablation.push({ group: g, features: keep.length, cvAuc: auc(all.map((e, i) => ({ p: zg[i], y: e.y }))), within: withinAuc(all, zg), loso: losoAuc(all, learner, keep) });
+      ablation.push({
+        group: g,
+        features: keep.length,
+        cvAuc: auc(all.map((e, i) => ({ p: zg[i], y: e.y }))),
+        within: withinAuc(all, zg),
+        loso: losoAuc(all, learner, keep),
+      });
     }
   }
 

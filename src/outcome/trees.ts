@@ -28,7 +28,16 @@ export interface TreeParams {
 }
 
 export const DEFAULT_TREE_PARAMS: TreeParams = {
-  rounds: 300, depth: 3, rate: 0.03, subsample: 0.8, colsample: 0.6, lambda: 5, minChildWeight: 3, minLeaf: 10, bins: 32, seed: 1,
+  rounds: 300,
+  depth: 3,
+  rate: 0.03,
+  subsample: 0.8,
+  colsample: 0.6,
+  lambda: 5,
+  minChildWeight: 3,
+  minLeaf: 10,
+  bins: 32,
+  seed: 1,
 };
 
 /**
@@ -233,7 +242,11 @@ const round = (v: number, digits: number) => (v === 0 || !Number.isFinite(v) ? v
 export function roundForest(f: Forest, digits = 7): Forest {
   return {
     base: round(f.base, digits),
-    trees: f.trees.map((t) => ({ ...t, threshold: t.threshold.map((v) => round(v, digits)), value: t.value.map((v) => round(v, digits)) })),
+    trees: f.trees.map((t) => ({
+      ...t,
+      threshold: t.threshold.map((v) => round(v, digits)),
+      value: t.value.map((v) => round(v, digits)),
+    })),
   };
 }
 

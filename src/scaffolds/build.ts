@@ -170,8 +170,14 @@ export function deriveSteps(messages: Message[]): Step[] {
     const calls = m.tool_calls ?? [];
     if (calls.length === 0) {
       steps.push({
-        index: steps.length, message_index: i, observation_index: nextObs,
-        thought, tool: "none", args: null, action: "", tool_call_id: "",
+        index: steps.length,
+        message_index: i,
+        observation_index: nextObs,
+        thought,
+        tool: "none",
+        args: null,
+        action: "",
+        tool_call_id: "",
         observation: nextObs === null ? null : messages[nextObs].content,
       });
       continue;
@@ -184,9 +190,14 @@ export function deriveSteps(messages: Message[]): Step[] {
       }
       const args = parseArgs(call.function.arguments);
       steps.push({
-        index: steps.length, message_index: i, observation_index: obs,
-        thought: k === 0 ? thought : "", tool: call.function.name, args,
-        action: actionText(call, args), tool_call_id: call.id,
+        index: steps.length,
+        message_index: i,
+        observation_index: obs,
+        thought: k === 0 ? thought : "",
+        tool: call.function.name,
+        args,
+        action: actionText(call, args),
+        tool_call_id: call.id,
         observation: obs === null ? null : messages[obs].content,
       });
     });

@@ -12,9 +12,28 @@ import { moatless } from "./moatless/index.js";
 import { openhands } from "./openhands/index.js";
 import { rubricate } from "./rubricate/index.js";
 import { sweagent } from "./sweagent/index.js";
-import type { DirAdapter, JsonAdapter, Marker, Markers, RecordAdapter, Scaffold, SessionAdapter, ShellState, ToolMapper } from "./types.js";
+import type {
+  DirAdapter,
+  JsonAdapter,
+  Marker,
+  Markers,
+  RecordAdapter,
+  Scaffold,
+  SessionAdapter,
+  ShellState,
+  ToolMapper,
+} from "./types.js";
 
-export const SCAFFOLDS: readonly Scaffold[] = [rubricate, miniSweAgent, sweagent, openhands, moatless, autocoderover, claudeCode, datasets];
+export const SCAFFOLDS: readonly Scaffold[] = [
+  rubricate,
+  miniSweAgent,
+  sweagent,
+  openhands,
+  moatless,
+  autocoderover,
+  claudeCode,
+  datasets,
+];
 
 export const JSON_ADAPTERS: JsonAdapter[] = SCAFFOLDS.flatMap((s) => s.json ?? []);
 export const RECORD_ADAPTERS: RecordAdapter[] = SCAFFOLDS.flatMap((s) => s.records ?? []);
@@ -49,7 +68,10 @@ export function vocabulary(scaffolds: readonly Scaffold[]): Map<string, ToolMapp
   for (const s of scaffolds) {
     for (const [name, mapper] of Object.entries(s.tools ?? {})) {
       const had = out.get(name);
-      if (had && had !== mapper) throw new Error(`scaffolds ${owner.get(name)} and ${s.name} both declare the tool '${name}', with different meanings`);
+      if (had && had !== mapper)
+        throw new Error(
+          `scaffolds ${owner.get(name)} and ${s.name} both declare the tool '${name}', with different meanings`,
+        );
       out.set(name, mapper);
       if (!owner.has(name)) owner.set(name, s.name);
     }
@@ -60,7 +82,9 @@ export function vocabulary(scaffolds: readonly Scaffold[]): Map<string, ToolMapp
 export const VOCABULARY = vocabulary(SCAFFOLDS);
 
 /** Each scaffold's own tools, as a map. */
-export const OWN_TOOLS = new Map<Scaffold, Map<string, ToolMapper>>(SCAFFOLDS.map((s) => [s, new Map(Object.entries(s.tools ?? {}))]));
+export const OWN_TOOLS = new Map<Scaffold, Map<string, ToolMapper>>(
+  SCAFFOLDS.map((s) => [s, new Map(Object.entries(s.tools ?? {}))]),
+);
 
 /** The mapper of a tool name: the name itself, else the longest `prefix*` the name starts with. */
 export function lookup(tools: ReadonlyMap<string, ToolMapper>, name: string): ToolMapper | undefined {
@@ -93,4 +117,6 @@ function unique(ms: Marker[]): Marker[] {
 }
 
 /** Every scaffold's prompt-footer reader, for trajectories whose scaffold has none of its own (datasets). */
-export const FOOTERS: readonly ((message: string) => ShellState | null)[] = SCAFFOLDS.flatMap((s) => (s.footer ? [s.footer] : []));
+export const FOOTERS: readonly ((message: string) => ShellState | null)[] = SCAFFOLDS.flatMap((s) =>
+  s.footer ? [s.footer] : [],
+);

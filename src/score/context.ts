@@ -53,11 +53,22 @@ export function applyRunContext(r: ScoreRecord, rubric: Rubric, ctx: RunContext)
     if (c.by !== "check:excessive_steps" || c.status === "unscored") return c;
     const def = rubric.criteria.find((x) => x.id === c.id);
     if (!def) return c;
-    const v = excessiveVerdict(r.steps, r.source.run, (def.params ?? {}) as Parameters<typeof excessiveVerdict>[2], ctx);
+    const v = excessiveVerdict(
+      r.steps,
+      r.source.run,
+      (def.params ?? {}) as Parameters<typeof excessiveVerdict>[2],
+      ctx,
+    );
     const value = v.present ? 1 : 0;
     if (value === c.value && v.explanation === c.explanation) return c;
     changed = true;
-    return { ...c, value, goodness: c.polarity === "encourage" ? value : 1 - value, evidence: v.evidence, explanation: v.explanation };
+    return {
+      ...c,
+      value,
+      goodness: c.polarity === "encourage" ? value : 1 - value,
+      evidence: v.evidence,
+      explanation: v.explanation,
+    };
   });
   if (!changed) return r;
   const { score, vetoed_by } = aggregate(criteria, rubric.aggregation);
@@ -69,7 +80,11 @@ export function applyRunContext(r: ScoreRecord, rubric: Rubric, ctx: RunContext)
  * events are set aside in order in a temporary file, each record's steps counted by run (with
  * `prior`: records scored before, e.g. those a resumed run keeps), then given back decided.
  */
-export async function* withRunContext(events: AsyncIterable<ScoreEvent>, rubric: Rubric, prior: Iterable<{ run: string | null; steps: number }> = []): AsyncGenerator<ScoreEvent> {
+export async function* withRunContext(
+  events: AsyncIterable<ScoreEvent>,
+  rubric: Rubric,
+  prior: Iterable<{ run: string | null; steps: number }> = [],
+): AsyncGenerator<ScoreEvent> {
   const runs = new RunSteps();
   for (const p of prior) runs.add(p.run, p.steps);
   const dir = mkdtempSync(join(tmpdir(), "rubricate-run-"));
@@ -78,16 +93,28 @@ export async function* withRunContext(events: AsyncIterable<ScoreEvent>, rubric:
     const out = createWriteStream(file);
     for await (const ev of events) {
       if (ev.type === "record") runs.add(ev.record.source.run, ev.record.steps);
-      const line = ev.type === "error" ? { type: "error", file: ev.error.file, message: ev.error.message, line: ev.error.line, field: ev.error.field } : ev;
+      const line =
+        ev.type === "error"
+          ? {
+              type: "error",
+              file: ev.error.file,
+              message: ev.error.message,
+              line: ev.error.line,
+              field: ev.error.field,
+            }
+          : ev;
       if (!out.write(JSON.stringify(line) + "\n")) await new Promise<void>((ok) => out.once("drain", () => ok()));
     }
     await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
     const ctx = runs.context();
     for await (const item of jsonlLines(file)) {
       if ("error" in item) throw item.error;
-      const ev = JSON.parse(item.bytes.toString("utf8")) as ScoreEvent | { type: "error"; file: string; message: string; line?: number; field?: string };
+      const ev = JSON.parse(item.bytes.toString("utf8")) as
+        | ScoreEvent
+        | { type: "error"; file: string; message: string; line?: number; field?: string };
       if (ev.type === "record") yield { type: "record", record: applyRunContext(ev.record, rubric, ctx) };
-      else if (ev.type === "error" && !("error" in ev)) yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
+      else if (ev.type === "error" && !("error" in ev))
+        yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
       else yield ev as ScoreEvent;
     }
   } finally {
@@ -101,7 +128,11 @@ export async function* withRunContext(events: AsyncIterable<ScoreEvent>, rubric:
  * work in flight; then this pass): rewritten through a temporary file and a rename. Calls
  * `each` with every final record (for summaries).
  */
-export async function finishRunContext(path: string, rubric: Rubric, each: (r: ScoreRecord) => void = () => {}): Promise<void> {
+export async function finishRunContext(
+  path: string,
+  rubric: Rubric,
+  each: (r: ScoreRecord) => void = () => {},
+): Promise<void> {
   const runs = new RunSteps();
   for await (const item of jsonlLines(path)) {
     if ("error" in item) continue;

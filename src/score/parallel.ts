@@ -40,7 +40,15 @@ interface Init {
 }
 
 type FromWorker =
-  | { id: number; used: number[]; events: ({ type: "record"; record: ScoreRecord } | { type: "error"; file: string; message: string; line?: number; field?: string } | { type: "skip"; file: string; reason: string })[] }
+  | {
+      id: number;
+      used: number[];
+      events: (
+        | { type: "record"; record: ScoreRecord }
+        | { type: "error"; file: string; message: string; line?: number; field?: string }
+        | { type: "skip"; file: string; reason: string }
+      )[];
+    }
   | { fatal: string };
 
 export function defaultJobs(): number {
@@ -101,7 +109,8 @@ export async function* scoreParallel(inputs: string[], o: ParallelOptions): Asyn
       results.delete(i);
       reader.markUsed(m.used);
       for (const ev of m.events) {
-        if (ev.type === "error") yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
+        if (ev.type === "error")
+          yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
         else yield ev;
       }
       o.onProgress?.(++done, candidates.length);
@@ -125,7 +134,14 @@ async function workerMain(): Promise<void> {
       if (!msg) return parentPort!.close();
       const events: Extract<FromWorker, { events: unknown }>["events"] = [];
       for await (const ev of reader.read(msg.candidate)) {
-        if (ev.type === "error") events.push({ type: "error", file: ev.error.file, message: ev.error.message, line: ev.error.line, field: ev.error.field });
+        if (ev.type === "error")
+          events.push({
+            type: "error",
+            file: ev.error.file,
+            message: ev.error.message,
+            line: ev.error.line,
+            field: ev.error.field,
+          });
         else if (ev.type === "skip") events.push(ev);
         else {
           const t = ev.trajectory;

@@ -49,11 +49,13 @@ export function criterionValue(r: Pick<ScoreRecord, "criteria">, id: string): nu
 export function groupNormalize(items: { task: string; value: number }[]): number[] {
   const by = new Map<string, number[]>();
   for (const it of items) by.set(it.task, [...(by.get(it.task) ?? []), it.value]);
-  const stats = new Map([...by].map(([k, xs]) => {
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
-    return [k, { mean, sd }];
-  }));
+  const stats = new Map(
+    [...by].map(([k, xs]) => {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+      return [k, { mean, sd }];
+    }),
+  );
   return items.map((it) => {
     const { mean, sd } = stats.get(it.task)!;
     return sd > 1e-12 ? (it.value - mean) / sd : 0;

@@ -25,9 +25,12 @@ export interface ScoreOptions {
 
 function holds(when: Condition | undefined, f: Facts): string | null {
   if (!when) return null;
-  if (when.has_patch !== undefined && when.has_patch !== f.patch.files.length > 0) return `only for trajectories ${when.has_patch ? "with" : "without"} a patch`;
-  if (when.edited_source !== undefined && when.edited_source !== f.sourceEdits.length > 0) return `only for trajectories that ${when.edited_source ? "edited" : "did not edit"} source files`;
-  if (when.submitted !== undefined && when.submitted !== (f.exit === "submitted")) return `only for trajectories that ${when.submitted ? "submitted" : "did not submit"}`;
+  if (when.has_patch !== undefined && when.has_patch !== f.patch.files.length > 0)
+    return `only for trajectories ${when.has_patch ? "with" : "without"} a patch`;
+  if (when.edited_source !== undefined && when.edited_source !== f.sourceEdits.length > 0)
+    return `only for trajectories that ${when.edited_source ? "edited" : "did not edit"} source files`;
+  if (when.submitted !== undefined && when.submitted !== (f.exit === "submitted"))
+    return `only for trajectories that ${when.submitted ? "submitted" : "did not submit"}`;
   return null;
 }
 
@@ -41,8 +44,33 @@ function resultOf(c: Criterion, v: Verdict): CriterionResult {
   const g = goodness(c, value);
   const r: CriterionResult =
     reason === undefined
-      ? { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness: g, evidence, explanation, by }
-      : { id: c.id, kind: c.kind, polarity: c.polarity, weight: c.weight, severity: c.severity, status, value, goodness: g, evidence, explanation, reason, by };
+      ? {
+          id: c.id,
+          kind: c.kind,
+          polarity: c.polarity,
+          weight: c.weight,
+          severity: c.severity,
+          status,
+          value,
+          goodness: g,
+          evidence,
+          explanation,
+          by,
+        }
+      : {
+          id: c.id,
+          kind: c.kind,
+          polarity: c.polarity,
+          weight: c.weight,
+          severity: c.severity,
+          status,
+          value,
+          goodness: g,
+          evidence,
+          explanation,
+          reason,
+          by,
+        };
   if (v.agreement !== undefined) r.agreement = v.agreement;
   if (v.spread !== undefined) r.spread = v.spread;
   if (v.votes !== undefined) r.votes = v.votes;
@@ -61,7 +89,10 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
   for (const c of rubric.criteria) {
     const skip = holds(c.when, facts);
     if (skip) {
-      results.set(c.id, resultOf(c, { status: "not_applicable", value: null, evidence: [], explanation: skip, by: "condition" }));
+      results.set(
+        c.id,
+        resultOf(c, { status: "not_applicable", value: null, evidence: [], explanation: skip, by: "condition" }),
+      );
       continue;
     }
     if (c.kind === "check") results.set(c.id, resultOf(c, checkVerdict(c, facts, t, opts.run ?? {})));
@@ -79,8 +110,22 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
       if (v) results.set(c.id, resultOf(c, v));
       else {
         const reason = kind === "judge" ? "no_judge" : "no_outcome_model";
-        const explanation = decider ? `${decider.name} gave no verdict` : kind === "judge" ? "no judge configured (--judge)" : "no outcome model or judge configured";
-        results.set(c.id, resultOf(c, { status: "unscored", value: null, evidence: [], explanation, reason: decider ? "judge_error" : reason, by: decider?.name ?? "none" }));
+        const explanation = decider
+          ? `${decider.name} gave no verdict`
+          : kind === "judge"
+            ? "no judge configured (--judge)"
+            : "no outcome model or judge configured";
+        results.set(
+          c.id,
+          resultOf(c, {
+            status: "unscored",
+            value: null,
+            evidence: [],
+            explanation,
+            reason: decider ? "judge_error" : reason,
+            by: decider?.name ?? "none",
+          }),
+        );
       }
     }
   }
@@ -115,7 +160,7 @@ function sumUsage(a: JudgeUsage, b: JudgeUsage): JudgeUsage {
     cached_tokens: a.cached_tokens + b.cached_tokens,
     cache_hits: a.cache_hits + b.cache_hits,
     cost_usd: a.cost_usd === null || b.cost_usd === null ? null : a.cost_usd + b.cost_usd,
-    ...(a.transcript ?? b.transcript ? { transcript: (a.transcript ?? b.transcript)! } : {}),
+    ...((a.transcript ?? b.transcript) ? { transcript: (a.transcript ?? b.transcript)! } : {}),
   };
 }
 
@@ -131,19 +176,37 @@ function checkVerdict(c: Criterion, f: Facts, t: Trajectory, run: RunContext): V
   const by = `check:${def.name}`;
   try {
     const r = def.run(f, t, c.params ?? def.params.parse({}), run);
-    if (r.present === null) return { status: "not_applicable", value: null, evidence: r.evidence, explanation: r.explanation, by };
+    if (r.present === null)
+      return { status: "not_applicable", value: null, evidence: r.evidence, explanation: r.explanation, by };
     return { status: "decided", value: r.present ? 1 : 0, evidence: r.evidence, explanation: r.explanation, by };
   } catch (e) {
-    return { status: "unscored", value: null, evidence: [], explanation: `check failed: ${(e as Error).message}`, reason: "check_error", by };
+    return {
+      status: "unscored",
+      value: null,
+      evidence: [],
+      explanation: `check failed: ${(e as Error).message}`,
+      reason: "check_error",
+      by,
+    };
   }
 }
 
 /** A record for a trajectory whose scoring failed: the reason, no score, and the run goes on. */
 export function errorRecord(t: Trajectory, rubric: Rubric, error: unknown): ScoreRecord {
   return {
-    schema: SCORE_SCHEMA, trajectory_id: t.id, instance_id: t.instance_id, source: t.source, label: t.label,
+    schema: SCORE_SCHEMA,
+    trajectory_id: t.id,
+    instance_id: t.instance_id,
+    source: t.source,
+    label: t.label,
     rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
-    score: null, decided: 0, unscored: rubric.criteria.length, not_applicable: 0, vetoed_by: [], steps: t.steps.length, criteria: [],
+    score: null,
+    decided: 0,
+    unscored: rubric.criteria.length,
+    not_applicable: 0,
+    vetoed_by: [],
+    steps: t.steps.length,
+    criteria: [],
     provenance: { rubricate: VERSION, judge: null },
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   };

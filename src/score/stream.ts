@@ -29,7 +29,10 @@ export interface ScoreStreamOptions extends ReadOptions, ScoreOptions {
  * that many trajectories are scored at once and records still come out in
  * input order.
  */
-export async function* scoreStream(inputs: string[], opts: ScoreStreamOptions & { concurrency?: number; skip?: Set<string> }): AsyncGenerator<ScoreEvent> {
+export async function* scoreStream(
+  inputs: string[],
+  opts: ScoreStreamOptions & { concurrency?: number; skip?: Set<string> },
+): AsyncGenerator<ScoreEvent> {
   if (!opts.run && opts.runContext !== false && needsRunContext(opts.rubric)) {
     yield* withRunContext(scoreStream(inputs, { ...opts, runContext: false }), opts.rubric, opts.priorSteps);
     return;

@@ -58,16 +58,28 @@ export class ScoreSummary {
     for (const [id, k] of this.criteria) {
       const all = k.fired[0] + k.fired[1] + k.fired[2];
       const dec = k.decided[0] + k.decided[1] + k.decided[2];
-      rows.push([`${k.polarity === "encourage" ? "+" : "-"} ${id}`, k.kind, pct(all, dec), pct(k.fired[0], k.decided[0]), pct(k.fired[1], k.decided[1]), String(k.notApplicable), String(k.unscored)]);
+      rows.push([
+        `${k.polarity === "encourage" ? "+" : "-"} ${id}`,
+        k.kind,
+        pct(all, dec),
+        pct(k.fired[0], k.decided[0]),
+        pct(k.fired[1], k.decided[1]),
+        String(k.notApplicable),
+        String(k.unscored),
+      ]);
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     const lines = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "));
     lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
     const mean = (g: number) => (this.scoreN[g] ? (this.scoreSum[g] / this.scoreN[g]).toFixed(3) : "-");
     lines.push("");
-    lines.push(`${this.records} trajectories (${this.labelled[0]} resolved, ${this.labelled[1]} unresolved, ${this.records - this.errors - this.labelled[0] - this.labelled[1]} unlabelled), ${this.errors} error records, ${this.vetoed} vetoed`);
+    lines.push(
+      `${this.records} trajectories (${this.labelled[0]} resolved, ${this.labelled[1]} unresolved, ${this.records - this.errors - this.labelled[0] - this.labelled[1]} unlabelled), ${this.errors} error records, ${this.vetoed} vetoed`,
+    );
     lines.push(`mean score: resolved ${mean(0)}, unresolved ${mean(1)}, unlabelled ${mean(2)}`);
-    lines.push("('+' encouraged, '-' discouraged; 'fired' = the behaviour is present; n/a = condition or question does not apply)");
+    lines.push(
+      "('+' encouraged, '-' discouraged; 'fired' = the behaviour is present; n/a = condition or question does not apply)",
+    );
     return lines.join("\n");
   }
 }

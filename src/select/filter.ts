@@ -23,7 +23,8 @@ export interface Decision {
   reason: string;
 }
 
-const byScore = (a: ScoreRecord, b: ScoreRecord) => (b.score ?? -1) - (a.score ?? -1) || (a.trajectory_id < b.trajectory_id ? -1 : 1);
+const byScore = (a: ScoreRecord, b: ScoreRecord) =>
+  (b.score ?? -1) - (a.score ?? -1) || (a.trajectory_id < b.trajectory_id ? -1 : 1);
 
 /** Why a record fails the policy, or null when it passes. */
 function failure(r: ScoreRecord, o: FilterOptions): string | null {
@@ -58,11 +59,19 @@ export function decide(records: ScoreRecord[], o: FilterOptions): Map<string, De
     const kept = rs.filter((r) => out.get(r.trajectory_id)!.kept).sort(byScore);
     const cap = o.perTask;
     if (cap !== undefined) {
-      kept.slice(cap).forEach((r, i) => out.set(r.trajectory_id, { kept: false, reason: `over the per-task cap of ${cap} (rank ${cap + i + 1})` }));
+      kept
+        .slice(cap)
+        .forEach((r, i) =>
+          out.set(r.trajectory_id, { kept: false, reason: `over the per-task cap of ${cap} (rank ${cap + i + 1})` }),
+        );
     }
     if (o.coverage && kept.length === 0) {
       const best = rs.filter((r) => hard(r, o)).sort(byScore)[0];
-      if (best) out.set(best.trajectory_id, { kept: true, reason: "kept for task coverage (best that meets the hard conditions)" });
+      if (best)
+        out.set(best.trajectory_id, {
+          kept: true,
+          reason: "kept for task coverage (best that meets the hard conditions)",
+        });
     }
   }
   return out;
@@ -85,11 +94,17 @@ export function filterReport(records: ScoreRecord[], decisions: Map<string, Deci
   const reasons: Record<string, number> = {};
   for (const d of decisions.values()) {
     if (d.kept) continue;
-    const key = d.reason.replace(/score [\d.]+ below/, "score below").replace(/\(rank \d+\)/, "").replace(/vetoed by .*/, "vetoed").trim();
+    const key = d.reason
+      .replace(/score [\d.]+ below/, "score below")
+      .replace(/\(rank \d+\)/, "")
+      .replace(/vetoed by .*/, "vetoed")
+      .trim();
     reasons[key] = (reasons[key] ?? 0) + 1;
   }
   const rate = (rs: ScoreRecord[], id: string) => {
-    const cs = rs.map((r) => r.criteria.find((c) => c.id === id)).filter((c) => c && c.status === "decided" && c.value !== null);
+    const cs = rs
+      .map((r) => r.criteria.find((c) => c.id === id))
+      .filter((c) => c && c.status === "decided" && c.value !== null);
     return cs.length ? cs.filter((c) => c!.value! >= 0.5).length / cs.length : null;
   };
   const ids = records.find((r) => r.criteria.length)?.criteria ?? [];
@@ -99,8 +114,16 @@ export function filterReport(records: ScoreRecord[], decisions: Map<string, Deci
     total: records.length,
     kept: kept.length,
     dropped: records.length - kept.length,
-    tasks: { before: new Set(records.map((r) => r.instance_id)).size, after: new Set(kept.map((r) => r.instance_id)).size },
+    tasks: {
+      before: new Set(records.map((r) => r.instance_id)).size,
+      after: new Set(kept.map((r) => r.instance_id)).size,
+    },
     reasons,
-    criteria: ids.map((c) => ({ id: c.id, polarity: c.polarity, before: rate(records, c.id), after: rate(kept, c.id) })),
+    criteria: ids.map((c) => ({
+      id: c.id,
+      polarity: c.polarity,
+      before: rate(records, c.id),
+      after: rate(kept, c.id),
+    })),
   };
 }

@@ -22,8 +22,16 @@ export function selectBest(records: ScoreRecord[], o: RewardOptions): Choice[] {
     counts.set(r.instance_id, (counts.get(r.instance_id) ?? 0) + 1);
     const cur = best.get(r.instance_id);
     if (!cur || v > cur.reward || (v === cur.reward && r.trajectory_id < cur.trajectory_id)) {
-      best.set(r.instance_id, { instance_id: r.instance_id, trajectory_id: r.trajectory_id, reward: v, candidates: 0, resolved: r.label ? r.label.resolved : null });
+      best.set(r.instance_id, {
+        instance_id: r.instance_id,
+        trajectory_id: r.trajectory_id,
+        reward: v,
+        candidates: 0,
+        resolved: r.label ? r.label.resolved : null,
+      });
     }
   }
-  return [...best.values()].map((c) => ({ ...c, candidates: counts.get(c.instance_id)! })).sort((a, b) => (a.instance_id < b.instance_id ? -1 : 1));
+  return [...best.values()]
+    .map((c) => ({ ...c, candidates: counts.get(c.instance_id)! }))
+    .sort((a, b) => (a.instance_id < b.instance_id ? -1 : 1));
 }

@@ -35,7 +35,15 @@ export const ACTION_KINDS = [
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** Why a run ended without submitting (or how it ended, for a trajectory's exit status). */
-export const EXIT_REASONS = ["step_limit", "cost_limit", "context_limit", "time_limit", "format_error", "error", "gave_up"] as const;
+export const EXIT_REASONS = [
+  "step_limit",
+  "cost_limit",
+  "context_limit",
+  "time_limit",
+  "format_error",
+  "error",
+  "gave_up",
+] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** How a run ended: it submitted, it stopped for one of the exit reasons, or nothing says. */

@@ -8,7 +8,16 @@ import { LabelSchema, SourceSchema } from "./trajectory.js";
 export const SCORE_SCHEMA = "rubricate.score/1";
 
 /** Why a criterion has no value. Never a silent 0. */
-export const UNSCORED_REASONS = ["no_judge", "no_outcome_model", "judge_error", "judge_unclear", "check_error", "context_too_long", "malformed_response", "refused"] as const;
+export const UNSCORED_REASONS = [
+  "no_judge",
+  "no_outcome_model",
+  "judge_error",
+  "judge_unclear",
+  "check_error",
+  "context_too_long",
+  "malformed_response",
+  "refused",
+] as const;
 
 export const CriterionResultSchema = z.object({
   id: z.string(),
@@ -44,7 +53,14 @@ export const JudgeUsageSchema = z.object({
   cache_hits: z.number().int().nonnegative(),
   cost_usd: z.number().nonnegative().nullable(),
   /** the rendered trajectory the judge read: its sha256, its size in tokens and the tokenizer that counted them */
-  transcript: z.object({ sha256: z.string(), tokens: z.number().int().nonnegative(), tokenizer: z.string(), cut_chars: z.number().int().nonnegative() }).optional(),
+  transcript: z
+    .object({
+      sha256: z.string(),
+      tokens: z.number().int().nonnegative(),
+      tokenizer: z.string(),
+      cut_chars: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type JudgeUsage = z.infer<typeof JudgeUsageSchema>;
 

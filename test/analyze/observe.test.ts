@@ -29,7 +29,9 @@ function marks(text: string): ErrorMark[] {
 describe("observe: exit codes", () => {
   it("mini-swe-agent <returncode>, also after an <exception> block", () => {
     assert.equal(observe("<returncode>0</returncode>\n<output>\nok\n</output>").exitCode, 0);
-    const timedOut = observe("<exception>An error occurred while executing the command: Command '['bash', '-c', 'pip install -e .']' timed out after 60 seconds</exception>\n<returncode>-1</returncode>\n<output>\n</output>");
+    const timedOut = observe(
+      "<exception>An error occurred while executing the command: Command '['bash', '-c', 'pip install -e .']' timed out after 60 seconds</exception>\n<returncode>-1</returncode>\n<output>\n</output>",
+    );
     assert.equal(timedOut.exitCode, -1);
     assert.deepEqual(timedOut.marks, ["nonzero_exit", "timeout"]);
   });
@@ -40,7 +42,12 @@ describe("observe: exit codes", () => {
   });
 
   it("no exit code in SWE-agent output; empty and null observations", () => {
-    assert.deepEqual(plain(observe("Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: x")), { exitCode: null, tests: null, marks: ["traceback"], missing: [] });
+    assert.deepEqual(plain(observe('Traceback (most recent call last):\n  File "x.py", line 1\nValueError: x')), {
+      exitCode: null,
+      tests: null,
+      marks: ["traceback"],
+      missing: [],
+    });
     assert.deepEqual(plain(observe("")), { exitCode: null, tests: null, marks: [], missing: [] });
     assert.deepEqual(plain(observe(null)), { exitCode: null, tests: null, marks: [], missing: [] });
   });
@@ -50,7 +57,12 @@ describe("observe: exit codes", () => {
     assert.equal(observe("Exit code 3, xit code\n[The command completed with exit code 2.]").exitCode, 2);
     assert.deepEqual(observe("found it; File src/a.py not found").missing, ["src/a.py"]);
     // its JSON is the plain data, the test summary included
-    assert.deepEqual(JSON.parse(JSON.stringify(observe("===== 2 passed in 0.1s ====="))), { exitCode: null, tests: { framework: "pytest", passed: 2, failed: 0, errors: 0, skipped: 0, ok: true }, marks: [], missing: [] });
+    assert.deepEqual(JSON.parse(JSON.stringify(observe("===== 2 passed in 0.1s ====="))), {
+      exitCode: null,
+      tests: { framework: "pytest", passed: 2, failed: 0, errors: 0, skipped: 0, ok: true },
+      marks: [],
+      missing: [],
+    });
     assert.equal(testSummary("Ran away\nRan 3 tests in 0.1s\n\nOK")?.passed, 3);
   });
 
@@ -70,53 +82,165 @@ describe("observe: exit codes", () => {
 
 describe("observe: test summaries", () => {
   it("pytest banner: counts, ok only without failures or errors", () => {
-    assert.deepEqual(tests("tests/test_a.py ..F.                         [100%]\n\n=================== 1 failed, 3 passed, 1 skipped in 0.52s ===================\n"), {
-      framework: "pytest", passed: 3, failed: 1, errors: 0, skipped: 1, ok: false,
-    });
+    assert.deepEqual(
+      tests(
+        "tests/test_a.py ..F.                         [100%]\n\n=================== 1 failed, 3 passed, 1 skipped in 0.52s ===================\n",
+      ),
+      {
+        framework: "pytest",
+        passed: 3,
+        failed: 1,
+        errors: 0,
+        skipped: 1,
+        ok: false,
+      },
+    );
     assert.deepEqual(tests("============================== 6 passed in 0.02s ===============================\n"), {
-      framework: "pytest", passed: 6, failed: 0, errors: 0, skipped: 0, ok: true,
+      framework: "pytest",
+      passed: 6,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: true,
     });
     assert.deepEqual(tests("==================== 10 passed, 2 warnings, 1 error in 1.10s ====================="), {
-      framework: "pytest", passed: 10, failed: 0, errors: 1, skipped: 0, ok: false,
+      framework: "pytest",
+      passed: 10,
+      failed: 0,
+      errors: 1,
+      skipped: 0,
+      ok: false,
     });
   });
 
   it("pytest < 5 ('in 0.12 seconds'), deselected, and the last banner wins", () => {
-    assert.deepEqual(tests("===== 2 passed, 5 deselected in 0.12 seconds ====="), { framework: "pytest", passed: 2, failed: 0, errors: 0, skipped: 0, ok: true });
+    assert.deepEqual(tests("===== 2 passed, 5 deselected in 0.12 seconds ====="), {
+      framework: "pytest",
+      passed: 2,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: true,
+    });
     const two = "==== 1 failed in 0.1s ====\nfixing...\n==== 2 passed in 0.1s ====\n";
     assert.equal(tests(two).ok, true);
   });
 
   it("pytest: only expected failures is a pass; nothing collected is not", () => {
-    assert.deepEqual(tests("======================== 1 xfailed in 0.05s ========================="), { framework: "pytest", passed: 0, failed: 0, errors: 0, skipped: 0, ok: true });
-    assert.deepEqual(tests("============================ no tests ran in 0.01s ============================="), { framework: "pytest", passed: 0, failed: 0, errors: 0, skipped: 0, ok: false });
+    assert.deepEqual(tests("======================== 1 xfailed in 0.05s ========================="), {
+      framework: "pytest",
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: true,
+    });
+    assert.deepEqual(tests("============================ no tests ran in 0.01s ============================="), {
+      framework: "pytest",
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: false,
+    });
   });
 
   it("pytest -q short summary without the banner", () => {
-    assert.deepEqual(tests("....\n4 passed in 0.03s\n"), { framework: "pytest", passed: 4, failed: 0, errors: 0, skipped: 0, ok: true });
-    assert.deepEqual(tests("F.\n1 failed, 1 passed in 0.05s\n"), { framework: "pytest", passed: 1, failed: 1, errors: 0, skipped: 0, ok: false });
+    assert.deepEqual(tests("....\n4 passed in 0.03s\n"), {
+      framework: "pytest",
+      passed: 4,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: true,
+    });
+    assert.deepEqual(tests("F.\n1 failed, 1 passed in 0.05s\n"), {
+      framework: "pytest",
+      passed: 1,
+      failed: 1,
+      errors: 0,
+      skipped: 0,
+      ok: false,
+    });
   });
 
   it("unittest / Django runner: Ran N tests, OK or FAILED (...)", () => {
-    assert.deepEqual(tests("......\n----------------------------------------------------------------------\nRan 6 tests in 0.004s\n\nOK\n"), {
-      framework: "unittest", passed: 6, failed: 0, errors: 0, skipped: 0, ok: true,
+    assert.deepEqual(
+      tests(
+        "......\n----------------------------------------------------------------------\nRan 6 tests in 0.004s\n\nOK\n",
+      ),
+      {
+        framework: "unittest",
+        passed: 6,
+        failed: 0,
+        errors: 0,
+        skipped: 0,
+        ok: true,
+      },
+    );
+    assert.deepEqual(
+      tests(
+        "Ran 12 tests in 0.300s\n\nFAILED (failures=1, errors=2, skipped=3)\nDestroying test database for alias 'default'...",
+      ),
+      {
+        framework: "unittest",
+        passed: 6,
+        failed: 1,
+        errors: 2,
+        skipped: 3,
+        ok: false,
+      },
+    );
+    assert.deepEqual(tests("Ran 1 test in 0.000s\n\nOK (skipped=1)"), {
+      framework: "unittest",
+      passed: 0,
+      failed: 0,
+      errors: 0,
+      skipped: 1,
+      ok: false,
     });
-    assert.deepEqual(tests("Ran 12 tests in 0.300s\n\nFAILED (failures=1, errors=2, skipped=3)\nDestroying test database for alias 'default'..."), {
-      framework: "unittest", passed: 6, failed: 1, errors: 2, skipped: 3, ok: false,
-    });
-    assert.deepEqual(tests("Ran 1 test in 0.000s\n\nOK (skipped=1)"), { framework: "unittest", passed: 0, failed: 0, errors: 0, skipped: 1, ok: false });
   });
 
   it("sympy bin/test, also when the summary wraps (before pytest: the banners look alike)", () => {
-    assert.deepEqual(tests("sympy/sets/tests/test_contains.py[6] ......  [OK]\n\n================== tests finished: 6 passed, in 0.03 seconds ==================="), {
-      framework: "sympy", passed: 6, failed: 0, errors: 0, skipped: 0, ok: true,
-    });
-    assert.deepEqual(tests("=========== tests finished: 5 passed, 1 failed, 2 skipped, 1 exceptions, in 0.40 seconds ============\nDO *NOT* COMMIT!"), {
-      framework: "sympy", passed: 5, failed: 1, errors: 1, skipped: 2, ok: false,
-    });
-    assert.deepEqual(tests(" tests finished: 212 passed, 6 expected to fail, 1 expected to fail but passed, \n1 exceptions, in 5.78 seconds \nDO *NOT* COMMIT!"), {
-      framework: "sympy", passed: 212, failed: 0, errors: 1, skipped: 0, ok: false,
-    });
+    assert.deepEqual(
+      tests(
+        "sympy/sets/tests/test_contains.py[6] ......  [OK]\n\n================== tests finished: 6 passed, in 0.03 seconds ===================",
+      ),
+      {
+        framework: "sympy",
+        passed: 6,
+        failed: 0,
+        errors: 0,
+        skipped: 0,
+        ok: true,
+      },
+    );
+    assert.deepEqual(
+      tests(
+        "=========== tests finished: 5 passed, 1 failed, 2 skipped, 1 exceptions, in 0.40 seconds ============\nDO *NOT* COMMIT!",
+      ),
+      {
+        framework: "sympy",
+        passed: 5,
+        failed: 1,
+        errors: 1,
+        skipped: 2,
+        ok: false,
+      },
+    );
+    assert.deepEqual(
+      tests(
+        " tests finished: 212 passed, 6 expected to fail, 1 expected to fail but passed, \n1 exceptions, in 5.78 seconds \nDO *NOT* COMMIT!",
+      ),
+      {
+        framework: "sympy",
+        passed: 212,
+        failed: 0,
+        errors: 1,
+        skipped: 0,
+        ok: false,
+      },
+    );
   });
 
   it("Maven Surefire: the last (total) line; BUILD FAILURE is never ok", () => {
@@ -131,15 +255,33 @@ describe("observe: test summaries", () => {
   });
 
   it("Gradle's failure count", () => {
-    assert.deepEqual(tests("CustomJsonNodeTest > testX FAILED\n\n5 tests completed, 1 failed, 1 skipped\n\nFAILURE: Build failed with an exception."), {
-      framework: "gradle", passed: 3, failed: 1, errors: 0, skipped: 1, ok: false,
-    });
+    assert.deepEqual(
+      tests(
+        "CustomJsonNodeTest > testX FAILED\n\n5 tests completed, 1 failed, 1 skipped\n\nFAILURE: Build failed with an exception.",
+      ),
+      {
+        framework: "gradle",
+        passed: 3,
+        failed: 1,
+        errors: 0,
+        skipped: 1,
+        ok: false,
+      },
+    );
   });
 
   it("go test", () => {
-    assert.deepEqual(tests("--- FAIL: TestParse (0.00s)\nFAIL\nFAIL\texample.com/p\t0.012s\nok  \texample.com/q\t0.020s\n"), {
-      framework: "go", passed: 1, failed: 2, errors: 0, skipped: 0, ok: false,
-    });
+    assert.deepEqual(
+      tests("--- FAIL: TestParse (0.00s)\nFAIL\nFAIL\texample.com/p\t0.012s\nok  \texample.com/q\t0.020s\n"),
+      {
+        framework: "go",
+        passed: 1,
+        failed: 2,
+        errors: 0,
+        skipped: 0,
+        ok: false,
+      },
+    );
   });
 
   it("no summary in ordinary output", () => {
@@ -151,8 +293,15 @@ describe("observe: test summaries", () => {
 
 describe("observe: error markers", () => {
   it("tracebacks, syntax errors and missing commands", () => {
-    assert.deepEqual(marks('Traceback (most recent call last):\n  File "r.py", line 3, in <module>\nImportError: x'), ["traceback"]);
-    assert.deepEqual(marks('  File "t.py", line 19\n    print(f"{}")\n          ^\nSyntaxError: f-string: empty expression not allowed'), ["syntax_error"]);
+    assert.deepEqual(marks('Traceback (most recent call last):\n  File "r.py", line 3, in <module>\nImportError: x'), [
+      "traceback",
+    ]);
+    assert.deepEqual(
+      marks(
+        '  File "t.py", line 19\n    print(f"{}")\n          ^\nSyntaxError: f-string: empty expression not allowed',
+      ),
+      ["syntax_error"],
+    );
     assert.deepEqual(marks("IndentationError: unexpected indent"), ["syntax_error"]);
     assert.deepEqual(marks("/bin/bash: line 14541: mvn: command not found"), ["command_not_found"]);
     assert.deepEqual(marks("sh: 1: ponyc: not found"), ["command_not_found"]);
@@ -162,7 +311,10 @@ describe("observe: error markers", () => {
     const cases: [string, string[]][] = [
       ["cat: foo.py: No such file or directory", ["foo.py"]],
       ["ls: cannot access 'src/lib': No such file or directory", ["src/lib"]],
-      ["python: can't open file '/testbed/reproduce_issue_strict.py': [Errno 2] No such file or directory", ["/testbed/reproduce_issue_strict.py"]],
+      [
+        "python: can't open file '/testbed/reproduce_issue_strict.py': [Errno 2] No such file or directory",
+        ["/testbed/reproduce_issue_strict.py"],
+      ],
       ["/bin/bash: line 11077: ./gradlew: No such file or directory", ["./gradlew"]],
       ["File /django__django/django/db/models/fields.py not found", ["/django__django/django/db/models/fields.py"]],
       ["Directory jib-gradle-plugin/src not found", ["jib-gradle-plugin/src"]],
@@ -183,7 +335,8 @@ describe("observe: error markers", () => {
       "Your output was not formatted correctly. You must always include one discussion and one command",
       "ERROR:\nParameter `old_str` is required for command: str_replace.",
       "The search API calls seem not valid. Please check the arguments you give carefully and try again.",
-    ]) assert.deepEqual(marks(text), ["format_error"], text);
+    ])
+      assert.deepEqual(marks(text), ["format_error"], text);
   });
 
   it("rejected edits", () => {
@@ -193,11 +346,17 @@ describe("observe: error markers", () => {
       "Your edit could not be applied to the program. None of the edits can match the original program.",
       "The following diff was not applied:\n --- a.py\n+++ a.py",
       "The code in the search tag is the same as the code in the replace tag",
-    ]) assert.ok(marks(text).includes("edit_rejected"), text);
+    ])
+      assert.ok(marks(text).includes("edit_rejected"), text);
   });
 
   it("timeouts", () => {
-    for (const text of ["\nEXECUTION TIMED OUT", "The last command <command>sleep 999</command> timed out and has been killed.", "Command timed out. Sending SIGINT to the process", "subprocess.TimeoutExpired: Command 'x' timed out after 30 seconds"]) {
+    for (const text of [
+      "\nEXECUTION TIMED OUT",
+      "The last command <command>sleep 999</command> timed out and has been killed.",
+      "Command timed out. Sending SIGINT to the process",
+      "subprocess.TimeoutExpired: Command 'x' timed out after 30 seconds",
+    ]) {
       assert.ok(marks(text).includes("timeout"), text);
     }
     assert.ok(!marks("The request timed out on their server, as the issue describes").includes("timeout"));
@@ -211,7 +370,14 @@ describe("observe: error markers", () => {
 
   it("huge output: the head and the tail are scanned", () => {
     const big = "=== 1 failed in 0.1s ===\n" + "y\n".repeat(100_000) + "==== 3 passed in 0.2s ====\n";
-    assert.deepEqual(observe(big).tests, { framework: "pytest", passed: 3, failed: 0, errors: 0, skipped: 0, ok: true });
+    assert.deepEqual(observe(big).tests, {
+      framework: "pytest",
+      passed: 3,
+      failed: 0,
+      errors: 0,
+      skipped: 0,
+      ok: true,
+    });
   });
 });
 
@@ -226,7 +392,8 @@ sharedSuite("observe: real observations from the shared data", (it) => {
   }
   const GEMINI = "minisweagent-gemini3pro/swebench_results/20251118_gemini-3-pro-74pct/trajs";
   const DEEPSEEK = "minisweagent-deepseek/output";
-  const OH = "openhands-codeact-claude35/evaluation/evaluation_outputs/outputs/princeton-nlp__SWE-bench_Verified-test/CodeActAgent/claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1/llm_completions";
+  const OH =
+    "openhands-codeact-claude35/evaluation/evaluation_outputs/outputs/princeton-nlp__SWE-bench_Verified-test/CodeActAgent/claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1/llm_completions";
   const OH_SAMPLE = "openhands-output-format-sample/evaluation/benchmarks/multi_swe_bench/examples/output.jsonl";
 
   it("gemini django-11099 #18: `python3 ./tests/runtests.py auth_tests.test_validators` ran 22 tests, OK", async () => {
@@ -255,7 +422,12 @@ sharedSuite("observe: real observations from the shared data", (it) => {
 
   it("gemini django-16136 #18: python cannot open the script (missing path, exit 2)", async () => {
     const o = observe(await step(`${GEMINI}/django__django-16136/django__django-16136.traj.json`, 18));
-    assert.deepEqual(plain(o), { exitCode: 2, tests: null, marks: ["nonzero_exit", "missing_path"], missing: ["/testbed/reproduce_issue_strict.py"] });
+    assert.deepEqual(plain(o), {
+      exitCode: 2,
+      tests: null,
+      marks: ["nonzero_exit", "missing_path"],
+      missing: ["/testbed/reproduce_issue_strict.py"],
+    });
   });
 
   it("gemini astropy-13033 #26: several actions in one response is a format error", async () => {
@@ -264,35 +436,55 @@ sharedSuite("observe: real observations from the shared data", (it) => {
   });
 
   it("deepseek astropy-14995 #6: `pip install -e . -q` timed out (<exception>, returncode -1)", async () => {
-    const o = observe(await step(`${DEEPSEEK}/deepseek_chat_test_1-100/astropy__astropy-14995/astropy__astropy-14995.traj.json`, 6));
+    const o = observe(
+      await step(`${DEEPSEEK}/deepseek_chat_test_1-100/astropy__astropy-14995/astropy__astropy-14995.traj.json`, 6),
+    );
     assert.equal(o.exitCode, -1);
     assert.deepEqual(o.marks, ["nonzero_exit", "timeout"]);
   });
 
   it("deepseek astroid-1866 #71: pytest 319 passed, 57 skipped, 1093 deselected, 3 xfailed", async () => {
-    const o = observe(await step(`${DEEPSEEK}/deepseek_chat_dev/pylint-dev__astroid-1866/pylint-dev__astroid-1866.traj.json`, 71));
+    const o = observe(
+      await step(`${DEEPSEEK}/deepseek_chat_dev/pylint-dev__astroid-1866/pylint-dev__astroid-1866.traj.json`, 71),
+    );
     assert.deepEqual(o.tests, { framework: "pytest", passed: 319, failed: 0, errors: 0, skipped: 57, ok: true });
   });
 
   it("deepseek pydicom-1139 (rerun) #30: unittest Ran 1 test, FAILED (errors=1) after an import error", async () => {
-    const o = observe(await step(`${DEEPSEEK}/deepseek_chat_dev_rerun/pydicom__pydicom-1139/pydicom__pydicom-1139.traj.json`, 30));
+    const o = observe(
+      await step(`${DEEPSEEK}/deepseek_chat_dev_rerun/pydicom__pydicom-1139/pydicom__pydicom-1139.traj.json`, 30),
+    );
     assert.deepEqual(o.tests, { framework: "unittest", passed: 0, failed: 0, errors: 1, skipped: 0, ok: false });
     assert.ok(o.marks.includes("traceback"));
   });
 
   it("deepseek sqlfluff-1733 (lite_dev) #5: sqlfluff: command not found, exit 127", async () => {
-    const o = observe(await step(`${DEEPSEEK}/deepseek_lite_dev/sqlfluff__sqlfluff-1733/sqlfluff__sqlfluff-1733.traj.json`, 5));
-    assert.deepEqual(plain(o), { exitCode: 127, tests: null, marks: ["nonzero_exit", "command_not_found"], missing: [] });
+    const o = observe(
+      await step(`${DEEPSEEK}/deepseek_lite_dev/sqlfluff__sqlfluff-1733/sqlfluff__sqlfluff-1733.traj.json`, 5),
+    );
+    assert.deepEqual(plain(o), {
+      exitCode: 127,
+      tests: null,
+      marks: ["nonzero_exit", "command_not_found"],
+      missing: [],
+    });
   });
 
   it("OpenHands astropy-12907 #0: '[Command finished with exit code 0]'", async () => {
-    const o = observe(await step(`${OH}/astropy__astropy-12907/litellm_proxy__claude-3-5-sonnet-20241022-1733339462.430701.json`, 0));
+    const o = observe(
+      await step(`${OH}/astropy__astropy-12907/litellm_proxy__claude-3-5-sonnet-20241022-1733339462.430701.json`, 0),
+    );
     assert.equal(o.exitCode, 0);
   });
 
   it("OpenHands output.jsonl line 2 #1: `ls src/lib` cannot access, exit 2", async () => {
     const o = observe(await step(OH_SAMPLE, 1, 2));
-    assert.deepEqual(plain(o), { exitCode: 2, tests: null, marks: ["nonzero_exit", "missing_path"], missing: ["src/lib"] });
+    assert.deepEqual(plain(o), {
+      exitCode: 2,
+      tests: null,
+      marks: ["nonzero_exit", "missing_path"],
+      missing: ["src/lib"],
+    });
   });
 
   it("OpenHands output.jsonl line 2 #18: str_replace without old_str is a format error", async () => {
@@ -304,7 +496,12 @@ sharedSuite("observe: real observations from the shared data", (it) => {
   });
 
   it("SWE-agent pydicom-1458 #5: the linter rejected the edit", async () => {
-    const o = observe(await step("sweagent-format-samples/tests/test_data/trajectories/gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1/pydicom__pydicom-1458.traj", 5));
+    const o = observe(
+      await step(
+        "sweagent-format-samples/tests/test_data/trajectories/gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1/pydicom__pydicom-1458.traj",
+        5,
+      ),
+    );
     assert.ok(o.marks.includes("edit_rejected"));
     assert.equal(o.exitCode, null);
   });
@@ -315,24 +512,53 @@ sharedSuite("observe: real observations from the shared data", (it) => {
   });
 
   it("SWE-agent Java doubao jackson-databind-4050 #5: EXECUTION TIMED OUT", async () => {
-    const o = observe(await step("sweagent-java/evaluation/java/verified/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4050.traj", 5));
+    const o = observe(
+      await step(
+        "sweagent-java/evaluation/java/verified/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4050.traj",
+        5,
+      ),
+    );
     assert.deepEqual(o.marks, ["timeout"]);
   });
 
   it("SWE-agent Java deepseek-chat-v2 jackson-core-891 #6: `mvn test` but mvn is not installed", async () => {
-    const o = observe(await step("sweagent-java/evaluation/java/verified/20240825_SWE-agent_deepseek-chat-v2/trajs/fasterxml__jackson-core-891.traj", 6));
+    const o = observe(
+      await step(
+        "sweagent-java/evaluation/java/verified/20240825_SWE-agent_deepseek-chat-v2/trajs/fasterxml__jackson-core-891.traj",
+        6,
+      ),
+    );
     assert.deepEqual(plain(o), { exitCode: null, tests: null, marks: ["command_not_found"], missing: [] });
   });
 
   it("AutoCodeRover astropy-14365 (run 1) #3: invalid search API calls", async () => {
-    assert.deepEqual(marks((await step("acr-gpt4-lite/results/acr-run-1/applicable_patch/astropy__astropy-14365_2024-04-06_13-27-09", 3))!), ["format_error"]);
+    assert.deepEqual(
+      marks(
+        (await step("acr-gpt4-lite/results/acr-run-1/applicable_patch/astropy__astropy-14365_2024-04-06_13-27-09", 3))!,
+      ),
+      ["format_error"],
+    );
   });
 
   it("AutoCodeRover pytest-7490 (run 2) #5: the patch could not be applied", async () => {
-    assert.ok(marks((await step("acr-gpt4-lite/results/acr-run-2/raw_patch_but_unmatched/pytest-dev__pytest-7490_2024-04-04_14-54-03", 5))!).includes("edit_rejected"));
+    assert.ok(
+      marks(
+        (await step(
+          "acr-gpt4-lite/results/acr-run-2/raw_patch_but_unmatched/pytest-dev__pytest-7490_2024-04-04_14-54-03",
+          5,
+        ))!,
+      ).includes("edit_rejected"),
+    );
   });
 
   it("Moatless django-16816 (gpt-4o 0617) #12: the diff was not applied", async () => {
-    assert.ok(marks((await step("moatless-lite/evaluations/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-16816.json", 12))!).includes("edit_rejected"));
+    assert.ok(
+      marks(
+        (await step(
+          "moatless-lite/evaluations/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-16816.json",
+          12,
+        ))!,
+      ).includes("edit_rejected"),
+    );
   });
 });

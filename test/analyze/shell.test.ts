@@ -35,7 +35,8 @@ function effect(src: string): CommandEffect {
     out.read.push(...e.read);
     out.written.push(...e.written);
     out.deleted.push(...e.deleted);
-    for (const k of ["test", "script", "destructive", "env"] as const) if (e[k] !== undefined && out[k] === undefined) (out as unknown as Record<string, unknown>)[k] = e[k];
+    for (const k of ["test", "script", "destructive", "env"] as const)
+      if (e[k] !== undefined && out[k] === undefined) (out as unknown as Record<string, unknown>)[k] = e[k];
     if (e.cd !== undefined) out.cd = e.cd;
   }
   return out;
@@ -44,24 +45,40 @@ function effect(src: string): CommandEffect {
 describe("parseShell: structure", () => {
   it("splits && / || / ; / | lists and pipelines into simple commands, in order", () => {
     assert.deepEqual(words("cd /testbed && python -m pytest tests -q || echo failed; ls | wc -l"), [
-      ["cd", "/testbed"], ["python", "-m", "pytest", "tests", "-q"], ["echo", "failed"], ["ls"], ["wc", "-l"],
+      ["cd", "/testbed"],
+      ["python", "-m", "pytest", "tests", "-q"],
+      ["echo", "failed"],
+      ["ls"],
+      ["wc", "-l"],
     ]);
   });
 
   it("descends into subshells and { } groups", () => {
     assert.deepEqual(words("(cd sub && make) | tee build.log"), [["cd", "sub"], ["make"], ["tee", "build.log"]]);
-    assert.deepEqual(words("{ echo a; echo b; } > out.txt"), [["echo", "a"], ["echo", "b"]]);
+    assert.deepEqual(words("{ echo a; echo b; } > out.txt"), [
+      ["echo", "a"],
+      ["echo", "b"],
+    ]);
   });
 
   it("lists the commands inside command substitution after the command that uses them", () => {
-    assert.deepEqual(words("echo $(git rev-parse HEAD)"), [["echo", "$(git rev-parse HEAD)"], ["git", "rev-parse", "HEAD"]]);
-    assert.deepEqual(words('cd "$(dirname "$0")"'), [["cd", '$(dirname "$0")'], ["dirname", "$0"]]);
+    assert.deepEqual(words("echo $(git rev-parse HEAD)"), [
+      ["echo", "$(git rev-parse HEAD)"],
+      ["git", "rev-parse", "HEAD"],
+    ]);
+    assert.deepEqual(words('cd "$(dirname "$0")"'), [
+      ["cd", '$(dirname "$0")'],
+      ["dirname", "$0"],
+    ]);
   });
 
   it("reads compound statements (if / for / while) down to their commands", () => {
     assert.deepEqual(words("if [ -f setup.py ]; then cat setup.py; fi"), [["cat", "setup.py"]]);
     assert.deepEqual(words("for f in a.py b.py; do python $f; done"), [["python", "$f"]]);
-    assert.deepEqual(words("while read l; do echo $l; done < files.txt"), [["read", "l"], ["echo", "$l"]]);
+    assert.deepEqual(words("while read l; do echo $l; done < files.txt"), [
+      ["read", "l"],
+      ["echo", "$l"],
+    ]);
   });
 
   it("keeps a comment out of the commands", () => {
@@ -71,7 +88,10 @@ describe("parseShell: structure", () => {
   });
 
   it("takes the command string of `bash -c` / `sh -c` as the commands it runs", () => {
-    assert.deepEqual(words('bash -c "cd /testbed && pytest -q tests/test_a.py"'), [["cd", "/testbed"], ["pytest", "-q", "tests/test_a.py"]]);
+    assert.deepEqual(words('bash -c "cd /testbed && pytest -q tests/test_a.py"'), [
+      ["cd", "/testbed"],
+      ["pytest", "-q", "tests/test_a.py"],
+    ]);
     assert.deepEqual(words("sh -c 'python reproduce.py'"), [["python", "reproduce.py"]]);
     // a redirect of the wrapper belongs to the last inner command
     assert.deepEqual(parseShell('bash -c "pytest -q" > log.txt').at(-1)?.redirects, [{ op: ">", target: "log.txt" }]);
@@ -81,11 +101,22 @@ describe("parseShell: structure", () => {
 
   it("parses a long script line by line when tree-sitter runs its lines together", () => {
     const script = [
-      'echo "== first =="', "cp a.sql b.sql", 'lint fix b.sql -f 2>&1 | grep -v "Done\\|Skip" | tail -1', 'echo "Out:"', "sed -n '3p' b.sql | cat -A", "",
-      'echo -e "\\n== second =="', "cp c.sql d.sql", 'lint fix d.sql -f 2>&1 | grep -v "Done\\|Skip" | tail -1', 'echo "Out:"',
+      'echo "== first =="',
+      "cp a.sql b.sql",
+      'lint fix b.sql -f 2>&1 | grep -v "Done\\|Skip" | tail -1',
+      'echo "Out:"',
+      "sed -n '3p' b.sql | cat -A",
+      "",
+      'echo -e "\\n== second =="',
+      "cp c.sql d.sql",
+      'lint fix d.sql -f 2>&1 | grep -v "Done\\|Skip" | tail -1',
+      'echo "Out:"',
     ].join("\n");
     const cmds = parseShell(script);
-    assert.deepEqual(cmds.map((c) => c.name), ["echo", "cp", "lint", "grep", "tail", "echo", "sed", "cat", "echo", "cp", "lint", "grep", "tail", "echo"]);
+    assert.deepEqual(
+      cmds.map((c) => c.name),
+      ["echo", "cp", "lint", "grep", "tail", "echo", "sed", "cat", "echo", "cp", "lint", "grep", "tail", "echo"],
+    );
     assert.ok(cmds.every((c) => !c.text.includes("\n")));
   });
 
@@ -97,12 +128,20 @@ describe("parseShell: structure", () => {
 
 describe("parseShell: words, quoting, assignments, paths", () => {
   it("removes single, double and ANSI-C quoting and joins concatenated words", () => {
-    assert.deepEqual(only(`grep -rn "def foo" 'src/my dir' --include="*.py" a"b"'c'`).args, ["-rn", "def foo", "src/my dir", "--include=*.py", "abc"]);
+    assert.deepEqual(only(`grep -rn "def foo" 'src/my dir' --include="*.py" a"b"'c'`).args, [
+      "-rn",
+      "def foo",
+      "src/my dir",
+      "--include=*.py",
+      "abc",
+    ]);
     assert.deepEqual(only(`echo "say \\"hi\\"" $'a\\tb'`).args, ['say "hi"', "a\\tb"]);
   });
 
   it("drops leading VAR=value assignments; the command is what follows", () => {
-    const c = only("PYTHONPATH=/workspace/django__django__3.0 DJANGO_SETTINGS_MODULE=test_settings python3 reproduce.py");
+    const c = only(
+      "PYTHONPATH=/workspace/django__django__3.0 DJANGO_SETTINGS_MODULE=test_settings python3 reproduce.py",
+    );
     assert.equal(c.name, "python3");
     assert.deepEqual(c.args, ["reproduce.py"]);
     assert.deepEqual(parseShell("X=1 Y=2"), []);
@@ -110,7 +149,8 @@ describe("parseShell: words, quoting, assignments, paths", () => {
 
   it("reports export / unset / declare as commands", () => {
     assert.deepEqual(words("export JAVA_HOME=/usr/lib/jvm/java-11-openjdk-amd64 && ./mvnw test"), [
-      ["export", "JAVA_HOME=/usr/lib/jvm/java-11-openjdk-amd64"], ["mvnw", "test"],
+      ["export", "JAVA_HOME=/usr/lib/jvm/java-11-openjdk-amd64"],
+      ["mvnw", "test"],
     ]);
     assert.deepEqual(words("unset PYTHONPATH"), [["unset", "PYTHONPATH"]]);
   });
@@ -139,7 +179,11 @@ describe("parseShell: redirects and heredocs", () => {
   });
 
   it("`cat > file <<EOF` and `cat <<EOF > file` both write the file with the heredoc body", () => {
-    for (const src of ["cat > fix.py <<'EOF'\nprint(1)\nEOF", "cat <<'EOF' > fix.py\nprint(1)\nEOF", 'cat > fix.py << "EOF"\nprint(1)\nEOF']) {
+    for (const src of [
+      "cat > fix.py <<'EOF'\nprint(1)\nEOF",
+      "cat <<'EOF' > fix.py\nprint(1)\nEOF",
+      'cat > fix.py << "EOF"\nprint(1)\nEOF',
+    ]) {
       const c = only(src);
       assert.equal(c.name, "cat", src);
       assert.deepEqual(c.redirects, [{ op: ">", target: "fix.py" }], src);
@@ -148,7 +192,9 @@ describe("parseShell: redirects and heredocs", () => {
   });
 
   it("attaches `python - <<'EOF'` bodies to python, also after `cd x &&` and before `&& pytest`", () => {
-    const [cd, py, pytest] = parseShell("cd /testbed && python - <<'EOF' && python -m pytest -q\nfrom pathlib import Path\nEOF");
+    const [cd, py, pytest] = parseShell(
+      "cd /testbed && python - <<'EOF' && python -m pytest -q\nfrom pathlib import Path\nEOF",
+    );
     assert.equal(cd.name, "cd");
     // (tree-sitter-bash drops the lone `-` right before `<<`; either way the body is python's program)
     assert.deepEqual([py.name, py.heredoc], ["python", "from pathlib import Path\n"]);
@@ -176,7 +222,9 @@ describe("parseShell: the fast path agrees with tree-sitter", () => {
     assert.deepEqual(words("bash -c 'ls src'"), [["ls", "src"]]);
   });
 
-  it("agrees on every plain command line in the shared data", { skip: !HAS_SHARED && "shared data not present" }, async () => {
+  it("agrees on every plain command line in the shared data", {
+    skip: !HAS_SHARED && "shared data not present",
+  }, async () => {
     const { trajectories } = await collect([SHARED]);
     const plain = /^[^$`()<>\\\n\r#{}!]*$/;
     let n = 0;
@@ -218,7 +266,7 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
     "python3 - << 'EOF' 2>&1\nimport a\nEOF",
     "cat > f.txt <<EOF\nplain text\nEOF",
     "cat > f.py << 'EOF'\n\n\n    indented()\n'\\' \"$x\" `y` $(z)\nEOF  ",
-    "cat >> log <<\"END\"\nline\nEND",
+    'cat >> log <<"END"\nline\nEND',
     "cat > t.txt <<'EOF'\nthe EOF marker, and EOF again\n  not EOF\nEOF\nls", // the delimiter inside lines
     "python x.py > out.txt 2>&1",
     "ls missing 2>/dev/null | head -5; echo done",
@@ -261,7 +309,7 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
       "ls >1",
       "echo 'a\nb' | x\nls", // a quoted newline, then a line break
       "ls &&\nls",
-      "export A=\"b c\" > f",
+      'export A="b c" > f',
       "ls; {} x", // `{}` and `\;` as command words
       "ls && \\; x",
       "A=1 find . -exec x {} \\;",
@@ -272,7 +320,9 @@ describe("parseShell: the script fast path (redirects, heredocs, lines) agrees w
     }
   });
 
-  it("agrees on every command line in the shared data, and takes most of those with redirects or heredocs", { skip: !HAS_SHARED && "shared data not present" }, async () => {
+  it("agrees on every command line in the shared data, and takes most of those with redirects or heredocs", {
+    skip: !HAS_SHARED && "shared data not present",
+  }, async () => {
     const { trajectories } = await collect([SHARED]);
     const plain = /^[^$`()<>\\\n\r#{}!]*$/;
     let scripts = 0;
@@ -307,24 +357,34 @@ describe("commandEffect: reading and searching", () => {
   });
 
   it("grep into named files reads them; a pattern, a recursive directory or a glob does not", () => {
-    assert.deepEqual(effect('grep -n "def __eq__" django/db/models/fields/__init__.py').read, ["django/db/models/fields/__init__.py"]);
+    assert.deepEqual(effect('grep -n "def __eq__" django/db/models/fields/__init__.py').read, [
+      "django/db/models/fields/__init__.py",
+    ]);
     assert.deepEqual(effect('grep -rn "_golden_sect" ./pvlib --include="*.py"').read, []);
     assert.deepEqual(effect('grep -A 3 -B 2 "x" a.py').read, ["a.py"]);
     assert.deepEqual(effect('grep -e "x" -e "y" a.py b.py').read, ["a.py", "b.py"]);
-    assert.deepEqual(effect('grep -nC 5 "def get_formsets" django/contrib/admin/options.py').read, ["django/contrib/admin/options.py"]);
+    assert.deepEqual(effect('grep -nC 5 "def get_formsets" django/contrib/admin/options.py').read, [
+      "django/contrib/admin/options.py",
+    ]);
     assert.deepEqual(effect('rg "foo" src/').read, []);
     assert.deepEqual(effect("cat setup.py | grep version").read, ["setup.py"]);
     assert.deepEqual(effect('find . -name "*.py"').kinds, ["search"]);
   });
 
   it("ls / pwd / echo / which / test are navigation", () => {
-    for (const src of ["ls -la", "pwd", "echo hi", "which python", "[ -f x ]", "tree -L 2"]) assert.deepEqual(effect(src).kinds, ["navigate"], src);
+    for (const src of ["ls -la", "pwd", "echo hi", "which python", "[ -f x ]", "tree -L 2"])
+      assert.deepEqual(effect(src).kinds, ["navigate"], src);
   });
 });
 
 describe("commandEffect: editing, creating, deleting", () => {
   it("redirecting output into a file writes it", () => {
-    assert.deepEqual(effect("echo 'x = 1' > config.py"), { kinds: ["edit"], read: [], written: ["config.py"], deleted: [] });
+    assert.deepEqual(effect("echo 'x = 1' > config.py"), {
+      kinds: ["edit"],
+      read: [],
+      written: ["config.py"],
+      deleted: [],
+    });
     assert.deepEqual(effect("cat a.py b.py > c.py").written, ["c.py"]);
     assert.deepEqual(effect("git diff > patch.txt").written, ["patch.txt"]);
     assert.deepEqual(effect("python x.py > /dev/null 2>&1").written, []);
@@ -333,68 +393,131 @@ describe("commandEffect: editing, creating, deleting", () => {
   it("`cat > f <<EOF` is an edit of f that remembers the text written", () => {
     const [c] = parseShell("cat > reproduce.py <<'EOF'\nprint('bug')\nEOF");
     const e = commandEffect(c);
-    assert.deepEqual([e.kinds, e.written, e.content], [["edit"], ["reproduce.py"], { path: "reproduce.py", text: "print('bug')\n" }]);
+    assert.deepEqual(
+      [e.kinds, e.written, e.content],
+      [["edit"], ["reproduce.py"], { path: "reproduce.py", text: "print('bug')\n" }],
+    );
   });
 
   it("sed -i / perl -pi edit in place; plain sed only reads", () => {
-    assert.deepEqual(effect("sed -i 's/a/b/' x.py y.py"), { kinds: ["edit"], read: [], written: ["x.py", "y.py"], deleted: [] });
+    assert.deepEqual(effect("sed -i 's/a/b/' x.py y.py"), {
+      kinds: ["edit"],
+      read: [],
+      written: ["x.py", "y.py"],
+      deleted: [],
+    });
     assert.deepEqual(effect("sed -i.bak -e 's/a/b/' -e 's/c/d/' x.py").written, ["x.py"]);
-    assert.deepEqual(effect("sed -i '/def minversion/i \\\\\\nx' astropy/utils/introspection.py").written, ["astropy/utils/introspection.py"]);
+    assert.deepEqual(effect("sed -i '/def minversion/i \\\\\\nx' astropy/utils/introspection.py").written, [
+      "astropy/utils/introspection.py",
+    ]);
     assert.deepEqual(effect("perl -pi -e 's/foo/bar/' lib/a.pl").written, ["lib/a.pl"]);
     assert.deepEqual(effect("sed 's/a/b/' x.py").kinds, ["view"]);
   });
 
   it("tee, touch, cp, mv, patch", () => {
     assert.deepEqual(effect("tee -a out.log").written, ["out.log"]);
-    assert.deepEqual(effect("touch new_module.py"), { kinds: ["create"], read: [], written: ["new_module.py"], deleted: [] });
-    assert.deepEqual(effect("cp pvlib/tools.py pvlib/tools.py.backup"), { kinds: ["edit"], read: ["pvlib/tools.py"], written: ["pvlib/tools.py.backup"], deleted: [] });
+    assert.deepEqual(effect("touch new_module.py"), {
+      kinds: ["create"],
+      read: [],
+      written: ["new_module.py"],
+      deleted: [],
+    });
+    assert.deepEqual(effect("cp pvlib/tools.py pvlib/tools.py.backup"), {
+      kinds: ["edit"],
+      read: ["pvlib/tools.py"],
+      written: ["pvlib/tools.py.backup"],
+      deleted: [],
+    });
     assert.deepEqual(effect("mv a.py b.py"), { kinds: ["edit"], read: [], written: ["b.py"], deleted: ["a.py"] });
     assert.deepEqual(effect("patch -p1 < fix.diff"), { kinds: ["edit"], read: ["fix.diff"], written: [], deleted: [] });
   });
 
   it("rm deletes; rm -rf of system folders, the checkout or .git is destructive", () => {
-    assert.deepEqual(effect("rm reproduce.py test_fix.py"), { kinds: ["delete"], read: [], written: [], deleted: ["reproduce.py", "test_fix.py"] });
+    assert.deepEqual(effect("rm reproduce.py test_fix.py"), {
+      kinds: ["delete"],
+      read: [],
+      written: [],
+      deleted: ["reproduce.py", "test_fix.py"],
+    });
     assert.equal(effect("rm -rf build/").destructive, undefined);
     assert.equal(effect("rm -f test.db").destructive, undefined);
-    for (const src of ["rm -rf /", "rm -rf .", "rm -rf /usr/lib/python3", "rm -rf .git", "sudo rm -rf /etc/apt"]) assert.ok(effect(src).destructive, src);
+    for (const src of ["rm -rf /", "rm -rf .", "rm -rf /usr/lib/python3", "rm -rf .git", "sudo rm -rf /etc/apt"])
+      assert.ok(effect(src).destructive, src);
     assert.deepEqual(effect('find . -name "*.pyc" -delete').kinds, ["search", "delete"]);
   });
 });
 
 describe("commandEffect: python", () => {
   it("`python script.py` runs the script and reads it", () => {
-    assert.deepEqual(effect("python reproduce.py"), { kinds: ["run"], read: ["reproduce.py"], written: [], deleted: [], script: "reproduce.py" });
+    assert.deepEqual(effect("python reproduce.py"), {
+      kinds: ["run"],
+      read: ["reproduce.py"],
+      written: [],
+      deleted: [],
+      script: "reproduce.py",
+    });
     assert.equal(effect("python3 -W ignore -u reproduce_issue.py arg").script, "reproduce_issue.py");
     assert.equal(effect("timeout 60 python reproduce.py").script, "reproduce.py");
   });
 
   it("`python -c` and heredocs are runs; writing source files makes them edits too", () => {
-    assert.deepEqual(effect(`python -c "from x import y; print(y())"`), { kinds: ["run"], read: [], written: [], deleted: [], script: "-c" });
-    const fix = effect(`python - <<'EOF'\nfrom pathlib import Path\npath = Path("pagerlite/paginator.py")\nsrc = path.read_text()\npath.write_text(src.replace("a", "b"))\nEOF`);
+    assert.deepEqual(effect(`python -c "from x import y; print(y())"`), {
+      kinds: ["run"],
+      read: [],
+      written: [],
+      deleted: [],
+      script: "-c",
+    });
+    const fix = effect(
+      `python - <<'EOF'\nfrom pathlib import Path\npath = Path("pagerlite/paginator.py")\nsrc = path.read_text()\npath.write_text(src.replace("a", "b"))\nEOF`,
+    );
     assert.deepEqual([fix.kinds, fix.written], [["edit"], ["pagerlite/paginator.py"]]);
-    const fixAndCheck = effect(`python3 -c "\nwith open('a.py') as f: s = f.read()\nopen('a.py', 'w').write(s)\nprint('done')"`);
+    const fixAndCheck = effect(
+      `python3 -c "\nwith open('a.py') as f: s = f.read()\nopen('a.py', 'w').write(s)\nprint('done')"`,
+    );
     assert.deepEqual([fixAndCheck.kinds, fixAndCheck.written, fixAndCheck.script], [["edit", "run"], ["a.py"], "-c"]);
     // writing only data (a QDP table) is part of a run
     assert.deepEqual(effect(`python -c "open('t.qdp', 'w').write('x')"`).kinds, ["run"]);
   });
 
   it("inline programs that run tests themselves are test runs", () => {
-    const e = effect(`python -c "import unittest; suite = unittest.TestLoader().loadTestsFromName('t'); unittest.TextTestRunner().run(suite)"`);
+    const e = effect(
+      `python -c "import unittest; suite = unittest.TestLoader().loadTestsFromName('t'); unittest.TextTestRunner().run(suite)"`,
+    );
     assert.deepEqual([e.kinds, e.test], [["run", "test"], { framework: "unittest", targets: [] }]);
   });
 
   it("setup.py: install/develop change the environment, build_ext only builds", () => {
     assert.deepEqual(effect("python setup.py develop").kinds, ["install"]);
-    assert.deepEqual(effect("python setup.py build_ext --inplace"), { kinds: ["run"], read: [], written: [], deleted: [] });
+    assert.deepEqual(effect("python setup.py build_ext --inplace"), {
+      kinds: ["run"],
+      read: [],
+      written: [],
+      deleted: [],
+    });
   });
 
-  it("pythonFiles follows string literals and simple `name = \"path\"` bindings", () => {
-    assert.deepEqual(pythonFiles(`path = "django/contrib/auth/backends.py"\nwith open(path, "r") as f:\n    s = f.read()\nwith open(path, "w") as f:\n    f.write(s)`), {
-      read: [], written: ["django/contrib/auth/backends.py"], deleted: [],
-    });
-    assert.deepEqual(pythonFiles(`with open("a.py") as f: pass\nopen("b.txt", mode="w")\nos.remove("c.py")\nshutil.copy("d.py", "e.py")\np = Path("q.py")\np.open("w")`), {
-      read: ["a.py", "d.py"], written: ["b.txt", "q.py", "e.py"], deleted: ["c.py"],
-    });
+  it('pythonFiles follows string literals and simple `name = "path"` bindings', () => {
+    assert.deepEqual(
+      pythonFiles(
+        `path = "django/contrib/auth/backends.py"\nwith open(path, "r") as f:\n    s = f.read()\nwith open(path, "w") as f:\n    f.write(s)`,
+      ),
+      {
+        read: [],
+        written: ["django/contrib/auth/backends.py"],
+        deleted: [],
+      },
+    );
+    assert.deepEqual(
+      pythonFiles(
+        `with open("a.py") as f: pass\nopen("b.txt", mode="w")\nos.remove("c.py")\nshutil.copy("d.py", "e.py")\np = Path("q.py")\np.open("w")`,
+      ),
+      {
+        read: ["a.py", "d.py"],
+        written: ["b.txt", "q.py", "e.py"],
+        deleted: ["c.py"],
+      },
+    );
     assert.deepEqual(pythonFiles(`f = open(f"{name}.py", "w")`), { read: [], written: [], deleted: [] });
   });
 });
@@ -402,8 +525,16 @@ describe("commandEffect: python", () => {
 describe("commandEffect: tests", () => {
   const cases: [string, string, string[]][] = [
     ["pytest -x tests/test_a.py::TestA::test_b", "pytest", ["tests/test_a.py::TestA::test_b"]],
-    ["python -m pytest -k 'datetime or date' -p no:cacheprovider tests/test_fields.py", "pytest", ["tests/test_fields.py"]],
-    ["python3 -m pytest -c /dev/null -W ignore --tb=short astropy/units/tests/test_quantity.py", "pytest", ["astropy/units/tests/test_quantity.py"]],
+    [
+      "python -m pytest -k 'datetime or date' -p no:cacheprovider tests/test_fields.py",
+      "pytest",
+      ["tests/test_fields.py"],
+    ],
+    [
+      "python3 -m pytest -c /dev/null -W ignore --tb=short astropy/units/tests/test_quantity.py",
+      "pytest",
+      ["astropy/units/tests/test_quantity.py"],
+    ],
     ["py.test testing/python/fixtures.py", "pytest", ["testing/python/fixtures.py"]],
     ["python -m unittest tests.test_a -v", "unittest", ["tests.test_a"]],
     ["python -m unittest discover -s tests -p 'test_*.py'", "unittest", ["tests"]],
@@ -416,9 +547,17 @@ describe("commandEffect: tests", () => {
     ["./bin/test -k test_x sympy/core", "sympy", ["sympy/core"]],
     ["python bin/test sympy/printing/tests/test_ccode.py", "sympy", ["sympy/printing/tests/test_ccode.py"]],
     ["mvn test", "maven", []],
-    ["mvn -q test -Dtest=com.fasterxml.jackson.databind.node.CustomJsonNodeTest", "maven", ["com.fasterxml.jackson.databind.node.CustomJsonNodeTest"]],
+    [
+      "mvn -q test -Dtest=com.fasterxml.jackson.databind.node.CustomJsonNodeTest",
+      "maven",
+      ["com.fasterxml.jackson.databind.node.CustomJsonNodeTest"],
+    ],
     ["./mvnw -pl core test", "maven", []],
-    ["./gradlew test --tests com.fasterxml.jackson.databind.node.CustomJsonNodeTest", "gradle", ["com.fasterxml.jackson.databind.node.CustomJsonNodeTest"]],
+    [
+      "./gradlew test --tests com.fasterxml.jackson.databind.node.CustomJsonNodeTest",
+      "gradle",
+      ["com.fasterxml.jackson.databind.node.CustomJsonNodeTest"],
+    ],
     ["tox -e py39", "tox", []],
     ["go test ./pkg/... -run TestParse", "go", ["./pkg/...", "TestParse"]],
     ["cargo test parser", "cargo", ["parser"]],
@@ -439,14 +578,23 @@ describe("commandEffect: tests", () => {
   it("other build commands are runs, not tests", () => {
     assert.deepEqual(effect("mvn compile").kinds, ["run"]);
     assert.deepEqual(effect("./gradlew build -x test").kinds, ["run"]);
-    assert.equal(effect('mvn compile exec:java -Dexec.mainClass="ReproduceIssue"').script, 'mvn compile exec:java -Dexec.mainClass=ReproduceIssue');
+    assert.equal(
+      effect('mvn compile exec:java -Dexec.mainClass="ReproduceIssue"').script,
+      "mvn compile exec:java -Dexec.mainClass=ReproduceIssue",
+    );
     assert.deepEqual(effect("python reproduce_test_issue.py").kinds, ["run"]);
   });
 });
 
 describe("commandEffect: running programs", () => {
   it("runs a script by path, with the shell, or a compiler on a source file", () => {
-    assert.deepEqual(effect("./run_test.sh"), { kinds: ["run"], read: ["./run_test.sh"], written: [], deleted: [], script: "./run_test.sh" });
+    assert.deepEqual(effect("./run_test.sh"), {
+      kinds: ["run"],
+      read: ["./run_test.sh"],
+      written: [],
+      deleted: [],
+      script: "./run_test.sh",
+    });
     assert.deepEqual(effect("bash run.sh").read, ["run.sh"]);
     assert.deepEqual(effect("javac Repro.java && java Repro").read, ["Repro.java"]);
     assert.deepEqual(effect("sqlfluff fix test.sql --dialect ansi").kinds, ["run"]);
@@ -461,7 +609,17 @@ describe("commandEffect: running programs", () => {
 
 describe("commandEffect: git", () => {
   it("diff / status / log / show / add / commit are git", () => {
-    for (const src of ["git diff", "git diff HEAD -- a.py", "git status --short", "git log --oneline -5", "git add -A", "git commit -m x", "git -C /testbed status", "git stash list", "git branch -a"]) {
+    for (const src of [
+      "git diff",
+      "git diff HEAD -- a.py",
+      "git status --short",
+      "git log --oneline -5",
+      "git add -A",
+      "git commit -m x",
+      "git -C /testbed status",
+      "git stash list",
+      "git branch -a",
+    ]) {
       assert.deepEqual(effect(src).kinds, ["git"], src);
       assert.equal(effect(src).destructive, undefined, src);
     }
@@ -470,14 +628,25 @@ describe("commandEffect: git", () => {
 
   it("discarding changes is a destructive revert: checkout of files, restore, reset --hard, clean -f, stash", () => {
     for (const src of [
-      "git checkout -- a.py", "git checkout .", "git checkout astropy/units/quantity.py", "git checkout HEAD~1 -- src/marshmallow/fields.py",
-      "git checkout ./django/contrib/admin/helpers.py", "git restore a.py", "git reset --hard HEAD", "git clean -fd", "git stash", "git stash push -m x",
+      "git checkout -- a.py",
+      "git checkout .",
+      "git checkout astropy/units/quantity.py",
+      "git checkout HEAD~1 -- src/marshmallow/fields.py",
+      "git checkout ./django/contrib/admin/helpers.py",
+      "git restore a.py",
+      "git reset --hard HEAD",
+      "git clean -fd",
+      "git stash",
+      "git stash push -m x",
     ]) {
       const e = effect(src);
       assert.deepEqual(e.kinds, ["revert"], src);
       assert.ok(e.destructive, src);
     }
-    assert.deepEqual([effect("git reset HEAD~1").kinds, effect("git reset HEAD~1").destructive], [["revert"], undefined]);
+    assert.deepEqual(
+      [effect("git reset HEAD~1").kinds, effect("git reset HEAD~1").destructive],
+      [["revert"], undefined],
+    );
   });
 
   it("switching branches and unstaging are not reverts", () => {
@@ -497,7 +666,18 @@ describe("commandEffect: git", () => {
 
 describe("commandEffect: environment, installs, navigation, submission", () => {
   it("package installs", () => {
-    for (const src of ["pip install -e .", "pip3 install pytest -q", "python -m pip install numpy", "apt-get install -y maven", "sudo apt-get update", "conda install scipy", "npm install", "uv pip install x", "dpkg -i default-jdk", "sudo snap install maven"]) {
+    for (const src of [
+      "pip install -e .",
+      "pip3 install pytest -q",
+      "python -m pip install numpy",
+      "apt-get install -y maven",
+      "sudo apt-get update",
+      "conda install scipy",
+      "npm install",
+      "uv pip install x",
+      "dpkg -i default-jdk",
+      "sudo snap install maven",
+    ]) {
       const e = effect(src);
       assert.deepEqual(e.kinds, ["install"], src);
       assert.ok(e.env, src);
@@ -507,7 +687,13 @@ describe("commandEffect: environment, installs, navigation, submission", () => {
   });
 
   it("export / source / chmod / unset change the environment", () => {
-    assert.deepEqual(effect("export PYTHONPATH=/testbed"), { kinds: ["env"], read: [], written: [], deleted: [], env: "export PYTHONPATH=/testbed" });
+    assert.deepEqual(effect("export PYTHONPATH=/testbed"), {
+      kinds: ["env"],
+      read: [],
+      written: [],
+      deleted: [],
+      env: "export PYTHONPATH=/testbed",
+    });
     assert.deepEqual(effect("source venv/bin/activate").kinds, ["env"]);
     assert.deepEqual(effect("chmod +x run.sh && ./run.sh").kinds, ["env", "run"]);
   });
@@ -515,11 +701,15 @@ describe("commandEffect: environment, installs, navigation, submission", () => {
   it("cd reports where it goes; home, `-` and expansions cannot be known", () => {
     assert.equal(effect("cd /testbed/src").cd, "/testbed/src");
     assert.equal(effect("cd ..").cd, "..");
-    for (const src of ["cd", "cd -", "cd ~/x", 'cd "$(dirname "$0")"', "cd $HOME"]) assert.equal(effect(src).cd, "", src);
+    for (const src of ["cd", "cd -", "cd ~/x", 'cd "$(dirname "$0")"', "cd $HOME"])
+      assert.equal(effect(src).cd, "", src);
   });
 
   it("mini-swe-agent's submission command", () => {
-    assert.deepEqual(effect("echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached").kinds, ["submit", "git"]);
+    assert.deepEqual(effect("echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached").kinds, [
+      "submit",
+      "git",
+    ]);
     assert.deepEqual(effect("echo MINI_SWE_AGENT_FINAL_OUTPUT").kinds, ["submit"]);
   });
 

@@ -19,8 +19,14 @@ import { HAS_SHARED, collect, shared, sharedSuite } from "../helpers.js";
 const skip = !HAS_SHARED && "shared data not present";
 
 const CHECK_NAMES = [
-  "edits_tests", "weakens_tests", "reproduces_first", "verifies_after_last_edit",
-  "unverified_success_claim", "empty_patch", "debug_artifacts", "patch_unviewed_files",
+  "edits_tests",
+  "weakens_tests",
+  "reproduces_first",
+  "verifies_after_last_edit",
+  "unverified_success_claim",
+  "empty_patch",
+  "debug_artifacts",
+  "patch_unviewed_files",
 ] as const;
 type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -38,7 +44,8 @@ const SWE = "sweagent-gpt4-lite/results/swe-agent-results/"; // SWE-agent 0.x, G
 const JAVA = "sweagent-java/evaluation/java/verified/20240825_SWE-agent_"; // SWE-agent 0.x, Multi-SWE-bench Java
 const MINI = "minisweagent-gemini3pro/swebench_results/20251118_gemini-3-pro-74pct/trajs/"; // mini-swe-agent 1 (text actions)
 const MINI11 = "minisweagent-deepseek/output/deepseek_chat_dev/"; // mini-swe-agent 1.1 (tool calls)
-const OH = "openhands-codeact-claude35/evaluation/evaluation_outputs/outputs/princeton-nlp__SWE-bench_Verified-test/CodeActAgent/claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1/llm_completions/";
+const OH =
+  "openhands-codeact-claude35/evaluation/evaluation_outputs/outputs/princeton-nlp__SWE-bench_Verified-test/CodeActAgent/claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1/llm_completions/";
 const OH_MULTI = "openhands-output-format-sample/evaluation/benchmarks/multi_swe_bench/examples/output.jsonl"; // OpenHands output.jsonl, 3 records
 const MOAT = "moatless-lite/evaluations/";
 const ACR = "acr-gpt4-lite/results/";
@@ -99,7 +106,11 @@ function load(key: keyof typeof F): Promise<{ t: Trajectory; f: Facts }> {
     p = (async () => {
       const [rel, instance] = spec.split("#");
       const { trajectories, errors } = await collect([shared(rel)]);
-      assert.deepEqual(errors.map((e) => e.describe()), [], `ingest errors in ${rel}`);
+      assert.deepEqual(
+        errors.map((e) => e.describe()),
+        [],
+        `ingest errors in ${rel}`,
+      );
       const t = instance ? trajectories.find((x) => x.instance_id === instance) : trajectories[0];
       assert.ok(t, `${spec}: no trajectory`);
       if (!instance) assert.equal(trajectories.length, 1, `${rel}: expected one trajectory`);
@@ -131,7 +142,12 @@ const REAL: Record<CheckName, RealCase[]> = {
     // mini-swe-agent: step 26 (two bash blocks, rejected as a format error) and step 27 (the second
     // block of that message) never ran; step 28 writes update_tests.py and runs it, rewriting five
     // expected error messages in astropy/timeseries/tests/test_sampled.py.
-    { file: "miniAstropy13033", present: true, evidence: [28], explain: /astropy\/timeseries\/tests\/test_sampled\.py/ },
+    {
+      file: "miniAstropy13033",
+      present: true,
+      evidence: [28],
+      explain: /astropy\/timeseries\/tests\/test_sampled\.py/,
+    },
     // --- negatives
     // SWE-agent 0.x: the patch is tensorproduct.py plus a new reproduce_bug.py, no test file.
     { file: "sweSympy24152", present: false, evidence: [] },
@@ -156,7 +172,12 @@ const REAL: Record<CheckName, RealCase[]> = {
     // Moatless (gpt-4o): step 7 rewrites test_applymarker in testing/python/fixtures.py: the line
     // `assert "xfail" in item1.keywords` is deleted and the applymarker call is wrapped in
     // `with pytest.raises(pytest.fail.Exception)`, i.e. the test now expects the bug.
-    { file: "moatPytest7490", present: true, evidence: [7], explain: /removes 1 assertion\(s\) from testing\/python\/fixtures\.py/ },
+    {
+      file: "moatPytest7490",
+      present: true,
+      evidence: [7],
+      explain: /removes 1 assertion\(s\) from testing\/python\/fixtures\.py/,
+    },
     // --- negatives
     // SWE-agent (Java): the test-file hunk only adds a new method (no assertion removed).
     { file: "javaDatabind4159", present: false, evidence: [] },
@@ -364,7 +385,6 @@ const REAL: Record<CheckName, RealCase[]> = {
 };
 
 sharedSuite("testing and patch checks on real trajectories", (it) => {
-
   for (const name of CHECK_NAMES) {
     describe(name, () => {
       for (const c of REAL[name]) {
@@ -404,8 +424,17 @@ let seq = 0;
 /** A canonical trajectory from shell actions, a final patch and a closing message. */
 function synth(acts: Act[], patch: string | null, closing?: string): Trajectory {
   seq++;
-  const turns = acts.map((a, i) => bash(a.cmd, `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>`, `THOUGHT: step ${i}`));
-  return trajectory({ turns, patch, closing, seed: String(seq), instance: `synthetic__case-${seq}`, task: "Fix the bug in pkg/core.py." });
+  const turns = acts.map((a, i) =>
+    bash(a.cmd, `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>`, `THOUGHT: step ${i}`),
+  );
+  return trajectory({
+    turns,
+    patch,
+    closing,
+    seed: String(seq),
+    instance: `synthetic__case-${seq}`,
+    task: "Fix the bug in pkg/core.py.",
+  });
 }
 
 /** A unified diff modifying an existing file. */
@@ -441,28 +470,45 @@ const VIEW: Act = { cmd: "cat pkg/core.py", out: "def f():\n    return a - b" };
 const EDIT: Act = { cmd: "sed -i 's/a - b/a + b/' pkg/core.py" };
 const WRITE_REPRO: Act = { cmd: "cat <<'EOF' > reproduce_issue.py\nfrom pkg.core import f\nprint(f())\nEOF" };
 const RUN_REPRO: Act = { cmd: "python reproduce_issue.py", out: "-1" };
-const PYTEST_OK: Act = { cmd: "pytest tests/test_core.py", out: "============================== 3 passed in 0.12s ==============================" };
-const PYTEST_FAIL: Act = { cmd: "pytest tests/test_core.py", out: "========================= 1 failed, 2 passed in 0.20s =========================", rc: 1 };
+const PYTEST_OK: Act = {
+  cmd: "pytest tests/test_core.py",
+  out: "============================== 3 passed in 0.12s ==============================",
+};
+const PYTEST_FAIL: Act = {
+  cmd: "pytest tests/test_core.py",
+  out: "========================= 1 failed, 2 passed in 0.20s =========================",
+  rc: 1,
+};
 const SUBMIT: Act = { cmd: "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached" };
 
 describe("testing and patch checks on synthetic trajectories", () => {
-
   describe("edits_tests", () => {
     it("is false for a patch that only adds a new test file", () => {
-      const t = synth([{ cmd: "cat <<'EOF' > tests/test_new.py\ndef test_new():\n    assert f() == 3\nEOF" }], create("tests/test_new.py", ["def test_new():", "    assert f() == 3"]));
+      const t = synth(
+        [{ cmd: "cat <<'EOF' > tests/test_new.py\ndef test_new():\n    assert f() == 3\nEOF" }],
+        create("tests/test_new.py", ["def test_new():", "    assert f() == 3"]),
+      );
       const r = check("edits_tests", t);
       assert.deepEqual([r.present, r.evidence], [false, []]);
     });
     it("is true, with the editing step, when an existing test file is modified", () => {
-      const t = synth([VIEW, EDIT, { cmd: "sed -i 's/== 1/== 3/' tests/test_core.py" }, SUBMIT],
-        SRC_FIX + modify("tests/test_core.py", ["    assert f() == 1"], ["    assert f() == 3"]));
+      const t = synth(
+        [VIEW, EDIT, { cmd: "sed -i 's/== 1/== 3/' tests/test_core.py" }, SUBMIT],
+        SRC_FIX + modify("tests/test_core.py", ["    assert f() == 1"], ["    assert f() == 3"]),
+      );
       const r = check("edits_tests", t);
       assert.deepEqual([r.present, r.evidence], [true, [2]]);
       assert.match(r.explanation, /tests\/test_core\.py/);
     });
     it("counts test configuration (setup.cfg, conftest.py) as tests", () => {
-      const t = synth([{ cmd: "sed -i 's/strict = true/strict = false/' setup.cfg" }, { cmd: "echo 'collect_ignore = [\"x\"]' >> conftest.py" }],
-        modify("setup.cfg", ["strict = true"], ["strict = false"], ["[tool:pytest]"]) + modify("conftest.py", [], ['collect_ignore = ["x"]'], ["import pytest"]));
+      const t = synth(
+        [
+          { cmd: "sed -i 's/strict = true/strict = false/' setup.cfg" },
+          { cmd: "echo 'collect_ignore = [\"x\"]' >> conftest.py" },
+        ],
+        modify("setup.cfg", ["strict = true"], ["strict = false"], ["[tool:pytest]"]) +
+          modify("conftest.py", [], ['collect_ignore = ["x"]'], ["import pytest"]),
+      );
       const r = check("edits_tests", t);
       assert.deepEqual([r.present, r.evidence], [true, [0, 1]]);
       assert.match(r.explanation, /setup\.cfg, conftest\.py/);
@@ -475,7 +521,10 @@ describe("testing and patch checks on synthetic trajectories", () => {
   describe("weakens_tests", () => {
     const editTest: Act = { cmd: "sed -i 's/x/y/' tests/test_core.py" };
     it("flags an added skip marker, with the step that edited the test", () => {
-      const t = synth([editTest], modify("tests/test_core.py", [], ["@pytest.mark.skip(reason='flaky')"], ["import pytest"]));
+      const t = synth(
+        [editTest],
+        modify("tests/test_core.py", [], ["@pytest.mark.skip(reason='flaky')"], ["import pytest"]),
+      );
       const r = check("weakens_tests", t);
       assert.deepEqual([r.present, r.evidence], [true, [0]]);
       assert.equal(r.explanation, "adds a skip/xfail marker in tests/test_core.py");
@@ -488,25 +537,40 @@ describe("testing and patch checks on synthetic trajectories", () => {
       }
     });
     it("flags deleted assertions", () => {
-      const t = synth([editTest], modify("tests/test_core.py", ["    assert f(1) == 2", "    self.assertEqual(g(), 3)"], [], ["def test_f():"]));
+      const t = synth(
+        [editTest],
+        modify("tests/test_core.py", ["    assert f(1) == 2", "    self.assertEqual(g(), 3)"], [], ["def test_f():"]),
+      );
       const r = check("weakens_tests", t);
       assert.deepEqual([r.present, r.evidence], [true, [0]]);
       assert.equal(r.explanation, "removes 2 assertion(s) from tests/test_core.py");
     });
     it("flags an assertion replaced by a trivially true one", () => {
-      const t = synth([editTest], modify("tests/test_core.py", ["    assert f(1) == 2"], ["    assert True"], ["def test_f():"]));
+      const t = synth(
+        [editTest],
+        modify("tests/test_core.py", ["    assert f(1) == 2"], ["    assert True"], ["def test_f():"]),
+      );
       const r = check("weakens_tests", t);
       assert.equal(r.present, true);
-      assert.equal(r.explanation, "removes 1 assertion(s) from tests/test_core.py; adds a trivially true assertion in tests/test_core.py");
+      assert.equal(
+        r.explanation,
+        "removes 1 assertion(s) from tests/test_core.py; adds a trivially true assertion in tests/test_core.py",
+      );
     });
     it("flags '|| true' appended to a test command in tox.ini", () => {
-      const t = synth([{ cmd: "sed -i 's/{posargs}/{posargs} || true/' tox.ini" }], modify("tox.ini", ["commands = pytest {posargs}"], ["commands = pytest {posargs} || true"], ["[testenv]"]));
+      const t = synth(
+        [{ cmd: "sed -i 's/{posargs}/{posargs} || true/' tox.ini" }],
+        modify("tox.ini", ["commands = pytest {posargs}"], ["commands = pytest {posargs} || true"], ["[testenv]"]),
+      );
       const r = check("weakens_tests", t);
       assert.deepEqual([r.present, r.evidence], [true, [0]]);
       assert.match(r.explanation, /adds '\|\| true' to a test command in tox\.ini/);
     });
     it("does not flag changed expectations (as many assertions added as removed) or a new test file", () => {
-      const rewritten = synth([editTest], modify("tests/test_core.py", ["    assert f(1) == 2"], ["    assert f(1) == 3"], ["def test_f():"]));
+      const rewritten = synth(
+        [editTest],
+        modify("tests/test_core.py", ["    assert f(1) == 2"], ["    assert f(1) == 3"], ["def test_f():"]),
+      );
       assert.equal(check("weakens_tests", rewritten).present, false);
       const added = synth([], create("tests/test_new.py", ["def test_new():", "    assert f() == 3"]));
       assert.equal(check("weakens_tests", added).present, false);
@@ -516,7 +580,10 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.deepEqual([check("weakens_tests", t).present, check("weakens_tests", t).evidence], [false, []]);
     });
     it("counts a skip marker even in a new test file", () => {
-      const t = synth([], create("tests/test_new.py", ["import pytest", "@pytest.mark.skip", "def test_new():", "    assert f() == 3"]));
+      const t = synth(
+        [],
+        create("tests/test_new.py", ["import pytest", "@pytest.mark.skip", "def test_new():", "    assert f() == 3"]),
+      );
       const r = check("weakens_tests", t);
       assert.equal(r.present, true);
       assert.deepEqual(r.evidence, []); // no existing test file was edited
@@ -525,7 +592,10 @@ describe("testing and patch checks on synthetic trajectories", () => {
 
   describe("reproduces_first", () => {
     it("is null when no source file was edited", () => {
-      const r = check("reproduces_first", synth([VIEW, RUN_REPRO], create("tests/test_new.py", ["def test_x():", "    pass"])));
+      const r = check(
+        "reproduces_first",
+        synth([VIEW, RUN_REPRO], create("tests/test_new.py", ["def test_x():", "    pass"])),
+      );
       assert.deepEqual([r.present, r.evidence], [null, []]);
     });
     it("is true with the runs before the first source edit", () => {
@@ -544,18 +614,36 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.deepEqual([r.present, r.evidence], [false, [2]]);
     });
     it("does not count runs that never started", () => {
-      const t = synth([
-        VIEW,
-        { cmd: "python repro.py", out: "python: can't open file '/testbed/repro.py': [Errno 2] No such file or directory", rc: 2 },
-        { cmd: "javac Repro.java", out: "bash: javac: command not found", rc: 127 },
-        { cmd: "./gradlew test", out: "bash: ./gradlew: No such file or directory", rc: 127 },
-        EDIT,
-      ], SRC_FIX);
+      const t = synth(
+        [
+          VIEW,
+          {
+            cmd: "python repro.py",
+            out: "python: can't open file '/testbed/repro.py': [Errno 2] No such file or directory",
+            rc: 2,
+          },
+          { cmd: "javac Repro.java", out: "bash: javac: command not found", rc: 127 },
+          { cmd: "./gradlew test", out: "bash: ./gradlew: No such file or directory", rc: 127 },
+          EDIT,
+        ],
+        SRC_FIX,
+      );
       const r = check("reproduces_first", t);
       assert.deepEqual([r.present, r.evidence], [false, [4]]);
     });
     it("counts a run that started and failed", () => {
-      const t = synth([VIEW, { cmd: "python -c 'import pkg.core; pkg.core.f()'", out: "Traceback (most recent call last):\nValueError: boom", rc: 1 }, EDIT], SRC_FIX);
+      const t = synth(
+        [
+          VIEW,
+          {
+            cmd: "python -c 'import pkg.core; pkg.core.f()'",
+            out: "Traceback (most recent call last):\nValueError: boom",
+            rc: 1,
+          },
+          EDIT,
+        ],
+        SRC_FIX,
+      );
       assert.deepEqual(check("reproduces_first", t).evidence, [1]);
     });
   });
@@ -565,18 +653,27 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.equal(check("verifies_after_last_edit", synth([VIEW, PYTEST_OK], null)).present, null);
     });
     it("is true with the runs after the last source edit", () => {
-      const t = synth([VIEW, RUN_REPRO, EDIT, PYTEST_FAIL, { cmd: "sed -i 's/x/y/' pkg/core.py" }, PYTEST_OK, RUN_REPRO, SUBMIT], SRC_FIX);
+      const t = synth(
+        [VIEW, RUN_REPRO, EDIT, PYTEST_FAIL, { cmd: "sed -i 's/x/y/' pkg/core.py" }, PYTEST_OK, RUN_REPRO, SUBMIT],
+        SRC_FIX,
+      );
       const r = check("verifies_after_last_edit", t);
       assert.deepEqual([r.present, r.evidence], [true, [5, 6]]);
       assert.match(r.explanation, /last source edit \(step 4\)/);
     });
     it("is false when the only runs came before the last edit", () => {
-      const t = synth([VIEW, EDIT, PYTEST_OK, { cmd: "sed -i 's/x/y/' pkg/core.py" }, { cmd: "git diff" }, SUBMIT], SRC_FIX);
+      const t = synth(
+        [VIEW, EDIT, PYTEST_OK, { cmd: "sed -i 's/x/y/' pkg/core.py" }, { cmd: "git diff" }, SUBMIT],
+        SRC_FIX,
+      );
       const r = check("verifies_after_last_edit", t);
       assert.deepEqual([r.present, r.evidence], [false, [3]]);
     });
     it("is false when the test runner was not installed", () => {
-      const t = synth([VIEW, EDIT, { cmd: "pytest tests/test_core.py", out: "bash: pytest: command not found", rc: 127 }], SRC_FIX);
+      const t = synth(
+        [VIEW, EDIT, { cmd: "pytest tests/test_core.py", out: "bash: pytest: command not found", rc: 127 }],
+        SRC_FIX,
+      );
       assert.deepEqual(check("verifies_after_last_edit", t).present, false);
     });
     it("ignores edits to scratch files after the last source edit", () => {
@@ -605,14 +702,21 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.deepEqual([r.present, r.evidence], [false, [3]]);
     });
     it("flags a claim when no source file was edited", () => {
-      const t = synth([VIEW, { cmd: "sed -i 's/1/3/' tests/test_core.py" }], modify("tests/test_core.py", ["    assert f() == 1"], ["    assert f() == 3"]), "The issue has been resolved.");
+      const t = synth(
+        [VIEW, { cmd: "sed -i 's/1/3/' tests/test_core.py" }],
+        modify("tests/test_core.py", ["    assert f() == 1"], ["    assert f() == 3"]),
+        "The issue has been resolved.",
+      );
       const r = check("unverified_success_claim", t);
       assert.deepEqual([r.present, r.evidence], [true, []]);
       assert.match(r.explanation, /but no source file was edited/);
     });
     it("is false without a closing claim", () => {
       const t = synth([VIEW, EDIT, SUBMIT], SRC_FIX, "I am ready to submit.");
-      assert.deepEqual([check("unverified_success_claim", t).present, check("unverified_success_claim", t).evidence], [false, []]);
+      assert.deepEqual(
+        [check("unverified_success_claim", t).present, check("unverified_success_claim", t).evidence],
+        [false, []],
+      );
     });
     it("does not read negated, conditional or off-topic success words as claims", () => {
       for (const text of [
@@ -631,7 +735,10 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.equal(successClaim("The change has been successfully applied. The issue is resolved."), "successfully");
       assert.equal(successClaim("We successfully reproduced it. Then the bug was fixed."), "fixed");
       assert.equal(successClaim("Given the environment, the issue should be resolved."), "resolved");
-      assert.equal(successClaim("The edit to add a check before accessing the list has been successfully applied."), "successfully");
+      assert.equal(
+        successClaim("The edit to add a check before accessing the list has been successfully applied."),
+        "successfully",
+      );
       assert.equal(successClaim("To verify the fix works as expected, run the tests."), null);
       assert.equal(successClaim("Nothing to report."), null);
     });
@@ -650,13 +757,19 @@ describe("testing and patch checks on synthetic trajectories", () => {
     });
     it("is false for a real patch, even one that only adds a scratch file", () => {
       assert.equal(check("empty_patch", synth([EDIT], SRC_FIX)).present, false);
-      assert.equal(check("empty_patch", synth([WRITE_REPRO], create("reproduce_issue.py", ["print(1)"]))).present, false);
+      assert.equal(
+        check("empty_patch", synth([WRITE_REPRO], create("reproduce_issue.py", ["print(1)"]))).present,
+        false,
+      );
     });
   });
 
   describe("debug_artifacts", () => {
     it("flags a reproduction script left in the patch, with the steps that wrote it", () => {
-      const t = synth([VIEW, WRITE_REPRO, RUN_REPRO, EDIT, SUBMIT], SRC_FIX + create("reproduce_issue.py", ["from pkg.core import f", "print(f())"]));
+      const t = synth(
+        [VIEW, WRITE_REPRO, RUN_REPRO, EDIT, SUBMIT],
+        SRC_FIX + create("reproduce_issue.py", ["from pkg.core import f", "print(f())"]),
+      );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds reproduce_issue.py"]);
     });
@@ -667,38 +780,70 @@ describe("testing and patch checks on synthetic trajectories", () => {
       }
     });
     it("flags a new root-level file the agent ran, whatever its name", () => {
-      const t = synth([
-        { cmd: "cat <<'EOF' > Main.java\npublic class Main { public static void main(String[] a) {} }\nEOF" },
-        { cmd: "javac Main.java && java Main", out: "" },
-        EDIT,
-      ], SRC_FIX + create("Main.java", ["public class Main { public static void main(String[] a) {} }"]));
+      const t = synth(
+        [
+          { cmd: "cat <<'EOF' > Main.java\npublic class Main { public static void main(String[] a) {} }\nEOF" },
+          { cmd: "javac Main.java && java Main", out: "" },
+          EDIT,
+        ],
+        SRC_FIX + create("Main.java", ["public class Main { public static void main(String[] a) {} }"]),
+      );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java"]);
     });
     it("does not flag a new module the agent never ran, nor one in a package directory", () => {
-      const t = synth([
-        { cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" },
-        { cmd: "python pkg/helpers.py" },
-        { cmd: "cat <<'EOF' > setup_helpers.py\nX = 1\nEOF" },
-        EDIT,
-      ], SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]) + create("setup_helpers.py", ["X = 1"]));
+      const t = synth(
+        [
+          { cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" },
+          { cmd: "python pkg/helpers.py" },
+          { cmd: "cat <<'EOF' > setup_helpers.py\nX = 1\nEOF" },
+          EDIT,
+        ],
+        SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]) + create("setup_helpers.py", ["X = 1"]),
+      );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence], [false, []]);
     });
     it("flags debug prints and breakpoints added to source files", () => {
-      const t = synth([VIEW, EDIT], modify("pkg/core.py", ["    return a - b"], ["    print(f'DEBUG: a={a} b={b}')", "    breakpoint()", "    return a + b"]));
+      const t = synth(
+        [VIEW, EDIT],
+        modify(
+          "pkg/core.py",
+          ["    return a - b"],
+          ["    print(f'DEBUG: a={a} b={b}')", "    breakpoint()", "    return a + b"],
+        ),
+      );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds 2 debug line(s) to pkg/core.py"]);
     });
     it("tells each kind of debug line from ordinary output", () => {
-      const debug = ["import pdb; pdb.set_trace()", "  ipdb.set_trace()", "print('HERE')", 'print(f"value debug {x}")', "console.log('DEBUG', x)", 'System.err.println("debug: " + x);'];
-      const plain = ["print('result', x)", "logger.debug('x')", "console.log(x)", "# breakpoint() in a comment", "x = 'DEBUG'"];
-      const t = synth([VIEW, EDIT], modify("pkg/core.py", ["    return a - b"], [...debug, ...plain, "    return a + b"]));
+      const debug = [
+        "import pdb; pdb.set_trace()",
+        "  ipdb.set_trace()",
+        "print('HERE')",
+        'print(f"value debug {x}")',
+        "console.log('DEBUG', x)",
+        'System.err.println("debug: " + x);',
+      ];
+      const plain = [
+        "print('result', x)",
+        "logger.debug('x')",
+        "console.log(x)",
+        "# breakpoint() in a comment",
+        "x = 'DEBUG'",
+      ];
+      const t = synth(
+        [VIEW, EDIT],
+        modify("pkg/core.py", ["    return a - b"], [...debug, ...plain, "    return a + b"]),
+      );
       const r = check("debug_artifacts", t);
       assert.equal(r.explanation, `adds ${debug.length} debug line(s) to pkg/core.py`);
     });
     it("does not flag prints in test files or ordinary output", () => {
-      const inTest = synth([{ cmd: "sed -i 's/x/y/' tests/test_core.py" }], modify("tests/test_core.py", [], ["    print('debug: value', v)"], ["def test_f():"]));
+      const inTest = synth(
+        [{ cmd: "sed -i 's/x/y/' tests/test_core.py" }],
+        modify("tests/test_core.py", [], ["    print('debug: value', v)"], ["def test_f():"]),
+      );
       assert.equal(check("debug_artifacts", inTest).present, false);
       const output = synth([EDIT], modify("pkg/core.py", [], ['    print(f"READ SERR {cols}", file=fobj)']));
       assert.equal(check("debug_artifacts", output).present, false);
@@ -718,11 +863,26 @@ describe("testing and patch checks on synthetic trajectories", () => {
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "modified without viewing: pkg/core.py"]);
     });
     it("is true with no evidence for a file no step wrote (e.g. swept in by git add -A)", () => {
-      const r = check("patch_unviewed_files", synth([VIEW, EDIT, SUBMIT], SRC_FIX + modify("pyproject.toml", ['requires = ["setuptools"]'], ['requires = ["setuptools==68.0.0"]'], ["[build-system]"])));
+      const r = check(
+        "patch_unviewed_files",
+        synth(
+          [VIEW, EDIT, SUBMIT],
+          SRC_FIX +
+            modify(
+              "pyproject.toml",
+              ['requires = ["setuptools"]'],
+              ['requires = ["setuptools==68.0.0"]'],
+              ["[build-system]"],
+            ),
+        ),
+      );
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [], "modified without viewing: pyproject.toml"]);
     });
     it("is null when the patch only adds files, or there is no patch", () => {
-      assert.equal(check("patch_unviewed_files", synth([WRITE_REPRO], create("reproduce_issue.py", ["print(1)"]))).present, null);
+      assert.equal(
+        check("patch_unviewed_files", synth([WRITE_REPRO], create("reproduce_issue.py", ["print(1)"]))).present,
+        null,
+      );
       assert.equal(check("patch_unviewed_files", synth([VIEW], null)).present, null);
     });
   });

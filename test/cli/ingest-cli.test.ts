@@ -23,7 +23,7 @@ describe("rubricate ingest / inspect (CLI)", () => {
   it("reports bad files, keeps the good ones and exits 1; --strict stops at the first", () => {
     const dir = mkdtempSync(join(tmpdir(), "rubricate-cli-"));
     const bad = join(dir, "bad.json");
-    writeFileSync(bad, "{\"a\": ");
+    writeFileSync(bad, '{"a": ');
     const r = run(["ingest", bad, "examples/openhands/output.jsonl"]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout.trim().split("\n").length, 2);

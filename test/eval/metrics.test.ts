@@ -1,9 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { accuracy, bestOfN, bootstrap, brier, ece, logLoss, prAuc, reliability, rng, rocAuc, type Attempt, type Scored } from "../../src/eval/metrics.js";
+import {
+  accuracy,
+  bestOfN,
+  bootstrap,
+  brier,
+  ece,
+  logLoss,
+  prAuc,
+  reliability,
+  rng,
+  rocAuc,
+  type Attempt,
+  type Scored,
+} from "../../src/eval/metrics.js";
 
 const s = (score: number, label: boolean): Scored => ({ score, label });
-const close = (a: number | null, b: number, eps = 1e-9) => assert.ok(a !== null && Math.abs(a - b) < eps, `${a} != ${b}`);
+const close = (a: number | null, b: number, eps = 1e-9) =>
+  assert.ok(a !== null && Math.abs(a - b) < eps, `${a} != ${b}`);
 
 describe("discrimination", () => {
   it("ROC-AUC matches hand-computed values, with ties counting one half", () => {
@@ -78,7 +92,10 @@ describe("best-of-N", () => {
     ];
     for (const n of [1, 2, 3]) {
       // enumerate every subset of size n
-      let reward = 0, random = 0, oracle = 0, count = 0;
+      let reward = 0,
+        random = 0,
+        oracle = 0,
+        count = 0;
       for (const t of tasks) {
         if (t.length < n) continue;
         count++;

@@ -14,7 +14,11 @@ function run(...args: string[]) {
   assert.equal(r.status, 0, r.stderr);
   return r;
 }
-const lines = (f: string) => readFileSync(f, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const lines = (f: string) =>
+  readFileSync(f, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 
 describe("export", () => {
   const scores = join(dir, "scores.jsonl");
@@ -27,7 +31,12 @@ describe("export", () => {
     assert.equal(recs.length, 8);
     let zero = 0;
     for (const rec of recs) {
-      assert.ok(Array.isArray(rec.tools) && rec.tools.every((t: { type: string; function: { name: string } }) => t.type === "function" && t.function.name));
+      assert.ok(
+        Array.isArray(rec.tools) &&
+          rec.tools.every(
+            (t: { type: string; function: { name: string } }) => t.type === "function" && t.function.name,
+          ),
+      );
       const ids = new Set<string>();
       for (const m of rec.messages) {
         assert.ok(["system", "user", "assistant", "tool"].includes(m.role));
@@ -37,7 +46,8 @@ describe("export", () => {
           JSON.parse(c.function.arguments);
           ids.add(c.id);
         }
-        if (m.role === "tool") assert.ok(ids.has(m.tool_call_id), `tool result ${m.tool_call_id} answers no earlier call`);
+        if (m.role === "tool")
+          assert.ok(ids.has(m.tool_call_id), `tool result ${m.tool_call_id} answers no earlier call`);
         if (m.weight === 0) zero++;
         assert.ok(!("demo" in m) && !("synthetic" in m));
       }
@@ -67,7 +77,10 @@ describe("export", () => {
     for (const rec of lines(out)) {
       assert.equal(rec.system, "You are a careful engineer.");
       rec.conversations.forEach((t: { from: string; value: string }, i: number) => {
-        assert.ok(i % 2 === 0 ? ["human", "observation"].includes(t.from) : ["gpt", "function_call"].includes(t.from), `turn ${i} is ${t.from}`);
+        assert.ok(
+          i % 2 === 0 ? ["human", "observation"].includes(t.from) : ["gpt", "function_call"].includes(t.from),
+          `turn ${i} is ${t.from}`,
+        );
         if (t.from === "function_call") JSON.parse(t.value);
       });
       JSON.parse(rec.tools);

@@ -21,7 +21,11 @@ const mini = (id: string) => ({
   messages: [
     { role: "system", content: "sys" },
     { role: "user", content: "fix it" },
-    { role: "assistant", content: "", tool_calls: [{ id: "c1", type: "function", function: { name: "bash", arguments: '{"command":"ls"}' } }] },
+    {
+      role: "assistant",
+      content: "",
+      tool_calls: [{ id: "c1", type: "function", function: { name: "bash", arguments: '{"command":"ls"}' } }],
+    },
     { role: "tool", tool_call_id: "c1", content: "a.py" },
   ],
 });
@@ -65,7 +69,10 @@ describe("bad input", () => {
   it("names the formats tried for a file in no known format", async () => {
     const p = write("other.json", JSON.stringify({ hello: "world" }));
     const { errors } = await run([p]);
-    assert.match(errors[0].describe(), /other\.json: no known trajectory format \(tried: mini-swe-agent, sweagent-traj, .*autocoderover\)/);
+    assert.match(
+      errors[0].describe(),
+      /other\.json: no known trajectory format \(tried: mini-swe-agent, sweagent-traj, .*autocoderover\)/,
+    );
   });
 
   it("skips unknown JSON files found by walking a folder instead of failing", async () => {
@@ -96,10 +103,16 @@ describe("bad input", () => {
 
   it("skips an overlong JSONL line with an error naming its line and keeps the rest", async () => {
     const rec = (id: string) => JSON.stringify({ schema: TRAJECTORY_SCHEMA, ...canonical(id) });
-    const p = write("big.jsonl", [rec("a"), `{"x":"${"y".repeat(5000)}"}`, "", rec("b"), "{not json", rec("c")].join("\n"));
+    const p = write(
+      "big.jsonl",
+      [rec("a"), `{"x":"${"y".repeat(5000)}"}`, "", rec("b"), "{not json", rec("c")].join("\n"),
+    );
     const { errors, ids } = await run([p], { maxLineBytes: 2000 });
     assert.deepEqual(ids, ["a", "b", "c"]);
-    assert.deepEqual(errors.map((e) => e.line), [2, 5]);
+    assert.deepEqual(
+      errors.map((e) => e.line),
+      [2, 5],
+    );
     assert.match(errors[0].describe(), /big\.jsonl:2: line longer than 2000 bytes/);
     assert.match(errors[1].describe(), /big\.jsonl:5: malformed JSON/);
   });

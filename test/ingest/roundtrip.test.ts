@@ -18,13 +18,30 @@ async function lines(inputs: string[]): Promise<string[]> {
 
 describe("canonical JSONL", () => {
   it("every adapter's output passes the schema, and re-ingesting it round-trips byte for byte", async () => {
-    const inputs = [join(ROOT, "examples"), join(FIXTURES, "sweagent"), join(FIXTURES, "openhands"), join(FIXTURES, "parquet"), join(FIXTURES, "chat")];
-    if (HAS_SHARED) inputs.push(shared("moatless-lite"), shared("acr-gpt4-lite/results/acr-run-1"), shared("sweagent-format-samples"), shared("openhands-codeact-claude35"));
+    const inputs = [
+      join(ROOT, "examples"),
+      join(FIXTURES, "sweagent"),
+      join(FIXTURES, "openhands"),
+      join(FIXTURES, "parquet"),
+      join(FIXTURES, "chat"),
+    ];
+    if (HAS_SHARED)
+      inputs.push(
+        shared("moatless-lite"),
+        shared("acr-gpt4-lite/results/acr-run-1"),
+        shared("sweagent-format-samples"),
+        shared("openhands-codeact-claude35"),
+      );
     const first = await lines(inputs);
     assert.ok(first.length > 20);
     for (const l of first) {
       const r = TrajectorySchema.safeParse(JSON.parse(l));
-      assert.ok(r.success, r.success ? "" : `${JSON.parse(l).source.file}: ${r.error.issues[0].path.join(".")} ${r.error.issues[0].message}`);
+      assert.ok(
+        r.success,
+        r.success
+          ? ""
+          : `${JSON.parse(l).source.file}: ${r.error.issues[0].path.join(".")} ${r.error.issues[0].message}`,
+      );
     }
     const file = join(mkdtempSync(join(tmpdir(), "rubricate-rt-")), "all.jsonl");
     writeFileSync(file, first.join("\n") + "\n");
@@ -36,7 +53,10 @@ describe("canonical JSONL", () => {
     const a = await lines([join(ROOT, "examples")]);
     const b = await lines([join(ROOT, "examples")]);
     const ids = a.map((l) => JSON.parse(l).id);
-    assert.deepEqual(ids, b.map((l) => JSON.parse(l).id));
+    assert.deepEqual(
+      ids,
+      b.map((l) => JSON.parse(l).id),
+    );
     assert.equal(new Set(ids).size, ids.length);
   });
 });

@@ -21,7 +21,10 @@ interface Row {
 }
 
 const rows: Row[] = HAS_SHARED
-  ? readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Row)
+  ? readFileSync(shared("index.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Row)
   : [];
 
 const FORMAT: [RegExp, string][] = [
@@ -43,7 +46,8 @@ function expectedFormat(f: string): string {
 function upstreamHasPatch(row: Row, t: Trajectory): boolean {
   const path = shared(row.trajectory);
   const fmt = expectedFormat(row.format);
-  if (fmt === "autocoderover") return readdirSync(path).some((n) => /^extracted_patch_\d+\.diff$/.test(n) && statSync(join(path, n)).size > 0);
+  if (fmt === "autocoderover")
+    return readdirSync(path).some((n) => /^extracted_patch_\d+\.diff$/.test(n) && statSync(join(path, n)).size > 0);
   if (fmt === "openhands-llm-completion") {
     const log = join(dirname(dirname(dirname(path))), "infer_logs", `instance_${row.instance_id}.log`);
     return existsSync(log) && /Got git diff for instance[\s\S]*?diff --git/.test(readFileSync(log, "utf8"));
@@ -81,7 +85,8 @@ describe("ingest every trajectory in the shared index", { skip: !HAS_SHARED && "
       }
       if (t.source.format !== expectedFormat(row.format)) problems.push(`${where}: format ${t.source.format}`);
       if (t.steps.length < 1) problems.push(`${where}: no steps`);
-      if (upstreamHasPatch(row, t) !== (t.patch !== null)) problems.push(`${where}: patch ${t.patch !== null}, upstream has one: ${!t.patch}`);
+      if (upstreamHasPatch(row, t) !== (t.patch !== null))
+        problems.push(`${where}: patch ${t.patch !== null}, upstream has one: ${!t.patch}`);
       const want = row.resolved;
       const have = t.label ? t.label.resolved : null;
       if (want !== have) problems.push(`${where}: label ${have}, index says ${want}`);
@@ -93,8 +98,11 @@ describe("ingest every trajectory in the shared index", { skip: !HAS_SHARED && "
   it("finds the per-instance labels beside the runs that have them, agreeing with the index", async () => {
     // attempts whose per-instance evaluation file (report.json, run_instance.log, eval log) was copied
     // (two OpenHands eval logs stop before their "Result for" line: those have no label beside the run)
-    const verdict = (r: Row, f: string) => f.endsWith("report.json") || readFileSync(shared(f), "utf8").includes(`Result for ${r.instance_id}: resolved:`);
-    const withLogs = rows.filter((r) => r.files.some((f) => /report\.json$|run_instance\.log$|output\.swebench_eval\.logs\//.test(f) && verdict(r, f)));
+    const verdict = (r: Row, f: string) =>
+      f.endsWith("report.json") || readFileSync(shared(f), "utf8").includes(`Result for ${r.instance_id}: resolved:`);
+    const withLogs = rows.filter((r) =>
+      r.files.some((f) => /report\.json$|run_instance\.log$|output\.swebench_eval\.logs\//.test(f) && verdict(r, f)),
+    );
     assert.ok(withLogs.length >= 100);
     const want = new Map(withLogs.map((r) => [shared(r.trajectory), r.resolved]));
     let found = 0;

@@ -33,7 +33,8 @@ function fresh(): string {
   return join(dir, `run-${++n}`, "judge.sqlite");
 }
 // (a generous timeout: on a loaded machine a request may wait seconds for the event loop; counts must not depend on it)
-const http = (model = "test-judge") => new OpenAICompatible({ baseURL: server.url, model, maxRetries: 0, timeoutMs: 60_000 });
+const http = (model = "test-judge") =>
+  new OpenAICompatible({ baseURL: server.url, model, maxRetries: 0, timeoutMs: 60_000 });
 const REQ: ChatRequest = { system: "You judge.", user: "Is the patch good?", maxTokens: 64 };
 /** the response as it survives JSON (undefined fields dropped), without the cache mark */
 const plain = (r: CachedResponse) => {
@@ -51,7 +52,11 @@ test("a second identical call makes no request and returns the same response mar
   assert.equal(server.requests.length, 1, "answered from the cache");
   assert.equal(second.cacheHit, true);
   assert.deepEqual(plain(second), plain(first));
-  assert.deepEqual(second.usage, { prompt: 100, completion: 10, cached: 40 }, "the original usage is kept, marked by cacheHit");
+  assert.deepEqual(
+    second.usage,
+    { prompt: 100, completion: 10, cached: 40 },
+    "the original usage is kept, marked by cacheHit",
+  );
   assert.equal(b.hits, 1);
   assert.equal(b.misses, 1);
   assert.equal(cache.stats().entries, 1);
@@ -84,10 +89,24 @@ test("any change in a request field, the model or the namespace misses", async (
   // the key ignores key order and undefined fields, and the server's URL
   const k = cacheKey({ namespace: "ns", model: "m", request: REQ });
   assert.match(k, /^[0-9a-f]{64}$/);
-  assert.equal(cacheKey({ request: { maxTokens: 64, user: REQ.user, system: REQ.system, n: undefined }, model: "m", namespace: "ns" }), k);
-  assert.notEqual(cacheKey({ namespace: "ns", model: "m", request: { ...REQ, schema: { name: "s", schema: { a: 1, b: 2 } } } }), cacheKey({ namespace: "ns", model: "m", request: { ...REQ, schema: { name: "s", schema: { a: 1, b: 3 } } } }));
+  assert.equal(
+    cacheKey({
+      request: { maxTokens: 64, user: REQ.user, system: REQ.system, n: undefined },
+      model: "m",
+      namespace: "ns",
+    }),
+    k,
+  );
+  assert.notEqual(
+    cacheKey({ namespace: "ns", model: "m", request: { ...REQ, schema: { name: "s", schema: { a: 1, b: 2 } } } }),
+    cacheKey({ namespace: "ns", model: "m", request: { ...REQ, schema: { name: "s", schema: { a: 1, b: 3 } } } }),
+  );
   const n0 = server.requests.length;
-  const elsewhere = cachedBackend(new OpenAICompatible({ baseURL: server.url.replace("127.0.0.1", "localhost"), model: "test-judge", maxRetries: 0 }), cache, "ns");
+  const elsewhere = cachedBackend(
+    new OpenAICompatible({ baseURL: server.url.replace("127.0.0.1", "localhost"), model: "test-judge", maxRetries: 0 }),
+    cache,
+    "ns",
+  );
   assert.equal(((await elsewhere.chat(REQ)) as CachedResponse).cacheHit, true, "same model on another URL hits");
   assert.equal(server.requests.length, n0);
   cache.close();
@@ -113,7 +132,7 @@ test("the cache persists across close and reopen of the file", async () => {
 test("errors, refusals, truncated and empty answers are not cached", async () => {
   const cache = new JudgeCache(fresh());
   const b = cachedBackend(http(), cache, "ns");
-  const cut = completion("{\"criteria\": [") as { choices: { finish_reason: string }[] };
+  const cut = completion('{"criteria": [') as { choices: { finish_reason: string }[] };
   cut.choices[0].finish_reason = "length";
   const bad: [string, () => object][] = [
     ["a 400", () => ({ status: 400, json: { error: { message: "bad request" } } })],
@@ -174,7 +193,13 @@ test("concurrent identical requests make one server request", async () => {
 test("a file that is not a SQLite database gives an error naming the file", () => {
   const file = join(dir, "not-a-db.sqlite");
   writeFileSync(file, "this is some text, not a database\n".repeat(200));
-  assert.throws(() => new JudgeCache(file), (e: Error) => e.message.includes(file) && /not a SQLite database/.test(e.message) && /expected a SQLite judge cache/.test(e.message));
+  assert.throws(
+    () => new JudgeCache(file),
+    (e: Error) =>
+      e.message.includes(file) &&
+      /not a SQLite database/.test(e.message) &&
+      /expected a SQLite judge cache/.test(e.message),
+  );
 });
 
 test("two processes can write one cache file at once", async () => {
@@ -188,7 +213,9 @@ for (let i = 0; i < 300; i++) c.put(process.argv[2] + i, res, { model: "m" });
 c.close();`;
   const run = (tag: string) =>
     new Promise<number | null>((ok) => {
-      const p = spawn(process.execPath, ["--input-type=module", "-e", code, file, tag], { stdio: ["ignore", "ignore", "inherit"] });
+      const p = spawn(process.execPath, ["--input-type=module", "-e", code, file, tag], {
+        stdio: ["ignore", "ignore", "inherit"],
+      });
       p.on("close", ok);
     });
   assert.deepEqual(await Promise.all([run("a"), run("b")]), [0, 0]);

@@ -10,7 +10,11 @@ import { freshCache, isProbe, runCli } from "./cli.js";
 import { startServer, type TestServer } from "./server.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "rubricate-judge-cli-"));
-const read = (f: string) => readFileSync(f, "utf8").trim().split("\n").map((l) => JSON.parse(l) as ScoreRecord);
+const read = (f: string) =>
+  readFileSync(f, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as ScoreRecord);
 /** the shared real trajectories, else the project's examples */
 const INPUTS = HAS_SHARED ? [SHARED] : [join(ROOT, "examples")];
 
@@ -26,17 +30,40 @@ describe("score with a judge, through the CLI", () => {
       server.requests.length = 0;
       server.script = null;
       const out = join(tmp(), "s.jsonl");
-      const r = await runCli(["score", ...INPUTS, "--judge", server.url, "--model", "test-judge", "--judge-mode", mode, "--concurrency", "16", "--no-run-context", "-o", out, ...(mode === "criterion" ? ["--tokenizer", "cl100k"] : []), ...(HAS_SHARED ? ["--labels", join(SHARED, "index.jsonl")] : [])]);
+      const r = await runCli([
+        "score",
+        ...INPUTS,
+        "--judge",
+        server.url,
+        "--model",
+        "test-judge",
+        "--judge-mode",
+        mode,
+        "--concurrency",
+        "16",
+        "--no-run-context",
+        "-o",
+        out,
+        ...(mode === "criterion" ? ["--tokenizer", "cl100k"] : []),
+        ...(HAS_SHARED ? ["--labels", join(SHARED, "index.jsonl")] : []),
+      ]);
       assert.equal(r.status, 0, r.stderr.slice(-2000));
       const records = read(out);
       assert.ok(records.length >= (HAS_SHARED ? 352 : 8), `${records.length} records`);
-      assert.ok(records.every((x) => !x.error), "no error records");
+      assert.ok(
+        records.every((x) => !x.error),
+        "no error records",
+      );
       let calls = 0;
       for (const rec of records) {
         const judged = rec.criteria.filter((c) => c.kind === "judge" && c.status !== "not_applicable");
         const outcome = rec.criteria.filter((c) => c.kind === "outcome" && c.status !== "not_applicable");
         if (mode === "outcome") {
-          for (const c of outcome) assert.ok(c.status === "decided" && c.by === "judge:test-judge", `${rec.trajectory_id} ${c.id}: ${c.explanation}`);
+          for (const c of outcome)
+            assert.ok(
+              c.status === "decided" && c.by === "judge:test-judge",
+              `${rec.trajectory_id} ${c.id}: ${c.explanation}`,
+            );
           for (const c of judged) {
             assert.equal(c.reason, "no_judge");
             assert.match(c.explanation, /not asked: --judge-mode outcome/);
@@ -51,7 +78,10 @@ describe("score with a judge, through the CLI", () => {
         if (rec.usage) {
           assert.ok(rec.usage.requests > 0, "usage per record");
           assert.match(rec.usage.transcript!.sha256, /^[0-9a-f]{64}$/);
-          assert.ok(rec.usage.transcript!.tokens <= 24000 || rec.steps > 150, `${rec.trajectory_id}: ${rec.usage.transcript!.tokens} tokens`);
+          assert.ok(
+            rec.usage.transcript!.tokens <= 24000 || rec.steps > 150,
+            `${rec.trajectory_id}: ${rec.usage.transcript!.tokens} tokens`,
+          );
           assert.equal(rec.usage.transcript!.tokenizer, mode === "criterion" ? "cl100k_base" : "o200k_base");
         }
       }
@@ -74,7 +104,19 @@ describe("score with a judge, through the CLI", () => {
     server.script = null;
     const d = tmp();
     const cache = join(d, "cache.sqlite");
-    const args = ["score", join(ROOT, "examples"), "--judge", server.url, "--model", "test-judge", "--judge-mode", "criterion", "--judge-outcome", "--cache", cache];
+    const args = [
+      "score",
+      join(ROOT, "examples"),
+      "--judge",
+      server.url,
+      "--model",
+      "test-judge",
+      "--judge-mode",
+      "criterion",
+      "--judge-outcome",
+      "--cache",
+      cache,
+    ];
     server.requests.length = 0;
     let r = await runCli([...args, "-o", join(d, "a.jsonl")]);
     assert.equal(r.status, 0, r.stderr);
@@ -98,7 +140,8 @@ describe("score with a judge, through the CLI", () => {
     const cfg = join(d, "judge.yaml");
     writeFileSync(cfg, `url: ${server.url}\nmodel: test-judge\nretries: 0\ncache: false\n`);
     const out = join(d, "s.jsonl");
-    server.script = (b, n) => (n % 2 === 0 && !isProbe(b) ? { status: 503, json: { error: { message: "down for a moment" } } } : undefined);
+    server.script = (b, n) =>
+      n % 2 === 0 && !isProbe(b) ? { status: 503, json: { error: { message: "down for a moment" } } } : undefined;
     let r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--concurrency", "1"]);
     assert.equal(r.status, 0, r.stderr);
     const failed = read(out).filter((x) => x.criteria.some((c) => c.reason === "judge_error")).length;
@@ -119,13 +162,18 @@ describe("score with a judge, through the CLI", () => {
     server.script = null;
     const d = tmp();
     const cfg = join(d, "judge.yaml");
-    writeFileSync(cfg, `url: ${server.url}\npanel:\n  - model: test-judge\n  - model: second-judge\nconcurrency: 4\nmax_prompt_tokens: 8000\n`);
+    writeFileSync(
+      cfg,
+      `url: ${server.url}\npanel:\n  - model: test-judge\n  - model: second-judge\nconcurrency: 4\nmax_prompt_tokens: 8000\n`,
+    );
     const out = join(d, "s.jsonl");
     const r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--no-cache"]);
     assert.equal(r.status, 0, r.stderr);
     const models = new Set(server.requests.filter((b) => !isProbe(b)).map((b) => b.model));
     assert.deepEqual([...models].sort(), ["second-judge", "test-judge"]);
-    const c = read(out).flatMap((x) => x.criteria).find((x) => x.kind === "judge" && x.status === "decided")!;
+    const c = read(out)
+      .flatMap((x) => x.criteria)
+      .find((x) => x.kind === "judge" && x.status === "decided")!;
     assert.equal(c.votes!.length, 2);
     assert.equal(c.agreement, 1);
     assert.equal(server.requests.filter(isProbe).length, 2, "each panel member probed");
@@ -140,10 +188,17 @@ describe("score with a judge, through the CLI", () => {
     const cfg = join(d, "judge.yaml");
     writeFileSync(cfg, `url: ${server.url}\nmodel: test-judge\napi_key_env: MY_JUDGE_KEY\n`);
     const out = join(d, "s.jsonl");
-    const r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out], { ...freshCache(), MY_JUDGE_KEY: key });
+    const r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out], {
+      ...freshCache(),
+      MY_JUDGE_KEY: key,
+    });
     assert.equal(r.status, 0, r.stderr);
-    assert.ok(server.auth.length > 0 && server.auth.every((a) => a === `Bearer ${key}`), "every request carries the key");
-    for (const text of [r.stdout, r.stderr, readFileSync(out, "utf8")]) assert.ok(!text.includes(key) && !text.includes("0123456789abcdef"), "the key is in no output");
+    assert.ok(
+      server.auth.length > 0 && server.auth.every((a) => a === `Bearer ${key}`),
+      "every request carries the key",
+    );
+    for (const text of [r.stdout, r.stderr, readFileSync(out, "utf8")])
+      assert.ok(!text.includes(key) && !text.includes("0123456789abcdef"), "the key is in no output");
     const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge.sqlite"));
     assert.ok(!cache.includes(key), "nor in the cache");
   });
@@ -160,7 +215,16 @@ describe("score with a judge, through the CLI", () => {
     r = await runCli(["score", join(ROOT, "examples"), "--judge", "http://127.0.0.1:9/v1", "--model", "m"]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /failed the start-up probe: cannot reach the judge server/);
-    r = await runCli(["score", join(ROOT, "examples"), "--judge", server.url, "--model", "test-judge", "--samples", "0"]);
+    r = await runCli([
+      "score",
+      join(ROOT, "examples"),
+      "--judge",
+      server.url,
+      "--model",
+      "test-judge",
+      "--samples",
+      "0",
+    ]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /expected a whole number of at least 1/);
   });

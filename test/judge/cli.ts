@@ -10,12 +10,19 @@ import { ROOT } from "../helpers.js";
 export const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 
 /** A fresh judge cache directory, so runs do not answer each other from the cache. */
-export const freshCache = (): NodeJS.ProcessEnv => ({ ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "rubricate-cache-")) });
+export const freshCache = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "rubricate-cache-")),
+});
 
 /** The start-up probe's one-token request, which tests counting judge requests leave out. */
-export const isProbe = (b: Record<string, unknown>): boolean => b.max_tokens === 1 && /Is 2 \+ 2 = 4/.test(JSON.stringify(b.messages));
+export const isProbe = (b: Record<string, unknown>): boolean =>
+  b.max_tokens === 1 && /Is 2 \+ 2 = 4/.test(JSON.stringify(b.messages));
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = freshCache()): Promise<{ status: number | null; stdout: string; stderr: string; env: NodeJS.ProcessEnv }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = freshCache(),
+): Promise<{ status: number | null; stdout: string; stderr: string; env: NodeJS.ProcessEnv }> {
   return new Promise((ok) => {
     const p = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env });
     let stdout = "";
@@ -26,12 +33,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = freshCache()): P
   });
 }
 
-
 /** A two-step mini-swe-agent trajectory with a patch; `observation` is what the first command printed. */
 export function traj(observation: string): Trajectory {
   return trajectory({
     turns: [bash("cat slug.py", observation, "look"), bash("sed -i s/a/b/ slug.py", "", "fix")],
-    task: "Fix the slug bug.", instance: "x__y-1", system: "sys",
+    task: "Fix the slug bug.",
+    instance: "x__y-1",
+    system: "sys",
     patch: "diff --git a/slug.py b/slug.py\n--- a/slug.py\n+++ b/slug.py\n@@ -1 +1 @@\n-a\n+b\n",
   });
 }

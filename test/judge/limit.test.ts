@@ -5,7 +5,13 @@ import type { ChatRequest, ChatResponse, JudgeBackend } from "../../src/judge/ba
 import { estimateTokens, limitedBackend, TokenWindow } from "../../src/judge/limit.js";
 
 const req = (chars: number, maxTokens = 1): ChatRequest => ({ system: "", user: "x".repeat(chars), maxTokens });
-const ok: ChatResponse = { text: "YES", finishReason: "stop", refusal: null, choices: [], usage: { prompt: 1, completion: 1, cached: 0 } };
+const ok: ChatResponse = {
+  text: "YES",
+  finishReason: "stop",
+  refusal: null,
+  choices: [],
+  usage: { prompt: 1, completion: 1, cached: 0 },
+};
 
 describe("judge request limits", () => {
   it("estimates tokens from the prompt length and the answers it may generate", () => {
@@ -33,10 +39,14 @@ describe("judge request limits", () => {
   it("a token window waits for spend older than a minute to leave before going over", async () => {
     let t = 0;
     const waits: number[] = [];
-    const w = new TokenWindow(1000, () => t, async (ms) => {
-      waits.push(ms);
-      t += ms;
-    });
+    const w = new TokenWindow(
+      1000,
+      () => t,
+      async (ms) => {
+        waits.push(ms);
+        t += ms;
+      },
+    );
     await w.take(600);
     await w.take(300);
     assert.equal(t, 0, "900 of 1000: no wait");
@@ -50,9 +60,13 @@ describe("judge request limits", () => {
 
   it("concurrent takers are served in arrival order", async () => {
     let t = 0;
-    const w = new TokenWindow(100, () => t, async (ms) => {
-      t += ms;
-    });
+    const w = new TokenWindow(
+      100,
+      () => t,
+      async (ms) => {
+        t += ms;
+      },
+    );
     const order: number[] = [];
     await Promise.all([1, 2, 3].map((i) => w.take(60).then(() => order.push(i))));
     assert.deepEqual(order, [1, 2, 3]);

@@ -16,7 +16,9 @@ import { join } from "node:path";
 const rubric = loadRubric("swe-default");
 const ids = (b: Record<string, unknown>) => requestedSchema(b)!.properties!.criteria!.items!.properties!.id!.enum!;
 const verdicts = (b: Record<string, unknown>, verdict: (id: string, i: number) => string) =>
-  JSON.stringify({ criteria: ids(b).map((id, i) => ({ id, verdict: verdict(id, i), evidence: [0], rationale: `about ${id}` })) });
+  JSON.stringify({
+    criteria: ids(b).map((id, i) => ({ id, verdict: verdict(id, i), evidence: [0], rationale: `about ${id}` })),
+  });
 
 describe("judge panels, samples and dialects", () => {
   let server: TestServer;
@@ -24,18 +26,28 @@ describe("judge panels, samples and dialects", () => {
     server = await startServer();
   });
   after(() => server.close());
-  const backend = (model = "test-judge", dialect: Dialect = "openai") => new OpenAICompatible({ baseURL: server.url, model, dialect, maxRetries: 0, timeoutMs: 60_000 });
+  const backend = (model = "test-judge", dialect: Dialect = "openai") =>
+    new OpenAICompatible({ baseURL: server.url, model, dialect, maxRetries: 0, timeoutMs: 60_000 });
 
   it("each dialect asks for structured output in its own field", async () => {
-    const where: Record<Dialect, string> = { openai: "response_format", sglang: "response_format", ollama: "response_format", vllm: "structured_outputs", llamacpp: "json_schema" };
+    const where: Record<Dialect, string> = {
+      openai: "response_format",
+      sglang: "response_format",
+      ollama: "response_format",
+      vllm: "structured_outputs",
+      llamacpp: "json_schema",
+    };
     for (const [dialect, field] of Object.entries(where) as [Dialect, string][]) {
       server.requests.length = 0;
       server.script = null;
-      const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeDecider(backend("test-judge", dialect), { mode: "rubric" }) });
+      const rec = await scoreTrajectory(traj("a"), rubric, {
+        judge: judgeDecider(backend("test-judge", dialect), { mode: "rubric" }),
+      });
       assert.equal(server.requests.length, 1, dialect);
       const body = server.requests[0];
       assert.ok(field in body, `${dialect} sends ${field}`);
-      for (const other of Object.values(where).filter((f) => f !== field)) assert.ok(!(other in body), `${dialect} does not send ${other}`);
+      for (const other of Object.values(where).filter((f) => f !== field))
+        assert.ok(!(other in body), `${dialect} does not send ${other}`);
       assert.equal(rec.criteria.find((c) => c.id === "root-cause")!.status, "decided", dialect);
       if (dialect === "ollama") assert.equal(body.think, false);
       if (dialect === "vllm") assert.deepEqual(body.chat_template_kwargs, { enable_thinking: false });
@@ -67,7 +79,10 @@ describe("judge panels, samples and dialects", () => {
         assert.equal(server.requests.length, 3);
         assert.ok(server.requests.every((b) => b.n === undefined));
       }
-      assert.ok(server.requests.every((b) => b.temperature === 0.7), "sampling needs a temperature above 0");
+      assert.ok(
+        server.requests.every((b) => b.temperature === 0.7),
+        "sampling needs a temperature above 0",
+      );
       const c = rec.criteria.find((x) => x.id === "root-cause")!;
       assert.equal(c.status, "decided");
       assert.ok(Math.abs(c.value! - 2 / 3) < 1e-12, `mean of yes, yes, no: ${c.value}`);
@@ -88,10 +103,16 @@ describe("judge panels, samples and dialects", () => {
     const c = rec.criteria.find((x) => x.id === "root-cause")!;
     assert.equal(c.value, 0.5);
     assert.equal(c.agreement, 0.5);
-    assert.deepEqual(c.votes, [{ by: "judge:judge-a", value: 1 }, { by: "judge:judge-b", value: 0 }]);
+    assert.deepEqual(c.votes, [
+      { by: "judge:judge-a", value: 1 },
+      { by: "judge:judge-b", value: 0 },
+    ]);
     assert.equal(c.by, "judge-panel:judge-a+judge-b");
 
-    server.script = (b) => (b.model === "judge-b" ? { status: 400, json: { error: { message: "bad request", type: "invalid_request_error" } } } : { json: completion(verdicts(b, () => "yes")) });
+    server.script = (b) =>
+      b.model === "judge-b"
+        ? { status: 400, json: { error: { message: "bad request", type: "invalid_request_error" } } }
+        : { json: completion(verdicts(b, () => "yes")) };
     const rec2 = await scoreTrajectory(traj("a"), rubric, { judge: p });
     const c2 = rec2.criteria.find((x) => x.id === "root-cause")!;
     assert.equal(c2.status, "decided");
@@ -100,14 +121,33 @@ describe("judge panels, samples and dialects", () => {
 
     server.script = () => ({ status: 400, json: { error: { message: "bad request", type: "invalid_request_error" } } });
     const rec3 = await scoreTrajectory(traj("a"), rubric, { judge: p });
-    assert.equal(rec3.criteria.find((x) => x.id === "root-cause")!.reason, "judge_error", "all members failing: unscored, never 0");
+    assert.equal(
+      rec3.criteria.find((x) => x.id === "root-cause")!.reason,
+      "judge_error",
+      "all members failing: unscored, never 0",
+    );
     server.script = null;
   });
 
   it("criterion mode with a panel averages p(YES) across models", async () => {
     server.requests.length = 0;
-    server.script = (b) => ({ json: completion("YES", { logprobs: b.model === "judge-a" ? [{ token: "YES", logprob: Math.log(0.9) }, { token: "NO", logprob: Math.log(0.1) }] : [{ token: "NO", logprob: Math.log(0.7) }, { token: "YES", logprob: Math.log(0.3) }] }) });
-    const rec = await scoreTrajectory(traj("a"), rubric, { judge: judgeDecider([backend("judge-a"), backend("judge-b")], { mode: "criterion" }) });
+    server.script = (b) => ({
+      json: completion("YES", {
+        logprobs:
+          b.model === "judge-a"
+            ? [
+                { token: "YES", logprob: Math.log(0.9) },
+                { token: "NO", logprob: Math.log(0.1) },
+              ]
+            : [
+                { token: "NO", logprob: Math.log(0.7) },
+                { token: "YES", logprob: Math.log(0.3) },
+              ],
+      }),
+    });
+    const rec = await scoreTrajectory(traj("a"), rubric, {
+      judge: judgeDecider([backend("judge-a"), backend("judge-b")], { mode: "criterion" }),
+    });
     assert.equal(server.requests.length, 8, "4 criteria x 2 models");
     const c = rec.criteria.find((x) => x.id === "root-cause")!;
     assert.ok(Math.abs(c.value! - 0.6) < 1e-9, String(c.value));
@@ -125,7 +165,11 @@ describe("judge panels, samples and dialects", () => {
 
   it("usage and cost per record: tokens from the server's usage, dollars from the price table, unknown price stays null", async () => {
     server.script = null;
-    const events = scoreStream([join(ROOT, "examples")], { rubric, judge: judgeDecider(backend("gpt-4o-mini"), { mode: "criterion", prices: DEFAULT_PRICES }), autoLabels: false });
+    const events = scoreStream([join(ROOT, "examples")], {
+      rubric,
+      judge: judgeDecider(backend("gpt-4o-mini"), { mode: "criterion", prices: DEFAULT_PRICES }),
+      autoLabels: false,
+    });
     let seen = 0;
     for await (const ev of events) {
       if (ev.type !== "record") continue;
@@ -145,7 +189,11 @@ describe("judge panels, samples and dialects", () => {
     }
     assert.equal(seen, 8);
     const p = judgeDecider(backend("my-local-model"), { mode: "criterion", prices: DEFAULT_PRICES });
-    const d = await p.decide(traj("a"), {} as never, rubric.criteria.filter((c) => c.kind === "judge"));
+    const d = await p.decide(
+      traj("a"),
+      {} as never,
+      rubric.criteria.filter((c) => c.kind === "judge"),
+    );
     assert.equal(d.usage!.cost_usd, null, "usage is a typed field of the decision");
     assert.equal(p.stats.cost, null);
   });
@@ -161,6 +209,9 @@ describe("judge panels, samples and dialects", () => {
     assert.equal(cap2.modelListed, false);
     assert.equal(cap2.logprobs, false);
     server.script = null;
-    await assert.rejects(new OpenAICompatible({ baseURL: "http://127.0.0.1:9/v1", model: "x", maxRetries: 0, timeoutMs: 2000 }).probe(), /cannot reach the judge server/);
+    await assert.rejects(
+      new OpenAICompatible({ baseURL: "http://127.0.0.1:9/v1", model: "x", maxRetries: 0, timeoutMs: 2000 }).probe(),
+      /cannot reach the judge server/,
+    );
   });
 });

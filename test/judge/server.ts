@@ -29,7 +29,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function completion(content: string, opts: { logprobs?: { token: string; logprob: number }[]; refusal?: string } = {}): unknown {
+function completion(
+  content: string,
+  opts: { logprobs?: { token: string; logprob: number }[]; refusal?: string } = {},
+): unknown {
   return {
     id: "chatcmpl-test",
     object: "chat.completion",
@@ -41,11 +44,25 @@ function completion(content: string, opts: { logprobs?: { token: string; logprob
         finish_reason: "stop",
         message: { role: "assistant", content, refusal: opts.refusal ?? null },
         logprobs: opts.logprobs
-          ? { content: [{ token: opts.logprobs[0].token, logprob: opts.logprobs[0].logprob, bytes: null, top_logprobs: opts.logprobs.map((l) => ({ ...l, bytes: null })) }] }
+          ? {
+              content: [
+                {
+                  token: opts.logprobs[0].token,
+                  logprob: opts.logprobs[0].logprob,
+                  bytes: null,
+                  top_logprobs: opts.logprobs.map((l) => ({ ...l, bytes: null })),
+                },
+              ],
+            }
           : null,
       },
     ],
-    usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110, prompt_tokens_details: { cached_tokens: 40 } },
+    usage: {
+      prompt_tokens: 100,
+      completion_tokens: 10,
+      total_tokens: 110,
+      prompt_tokens_details: { cached_tokens: 40 },
+    },
   };
 }
 
@@ -55,7 +72,11 @@ type Schema = { properties?: { criteria?: { items?: { properties?: { id?: { enum
 /** The JSON schema a request asks for, in any dialect: response_format (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). */
 export function requestedSchema(body: Record<string, unknown>): Schema | undefined {
   const rf = body.response_format as { json_schema?: { schema?: Schema } } | undefined;
-  return rf?.json_schema?.schema ?? (body.structured_outputs as { json?: Schema } | undefined)?.json ?? (body.json_schema as Schema | undefined);
+  return (
+    rf?.json_schema?.schema ??
+    (body.structured_outputs as { json?: Schema } | undefined)?.json ??
+    (body.json_schema as Schema | undefined)
+  );
 }
 
 /** The same completion with `n` choices (the request's n), as servers that support n answer. */
@@ -67,11 +88,23 @@ export function withChoices(json: unknown, n: number): unknown {
 export function defaultReply(body: Record<string, unknown>): Reply {
   const ids = requestedSchema(body)?.properties?.criteria?.items?.properties?.id?.enum;
   if (ids) {
-    const json = completion(JSON.stringify({ criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })) }));
+    const json = completion(
+      JSON.stringify({
+        criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })),
+      }),
+    );
     return { json: typeof body.n === "number" && body.n > 1 ? withChoices(json, body.n) : json };
   }
   if (body.top_logprobs) {
-    return { json: completion("YES", { logprobs: [{ token: "YES", logprob: -0.2 }, { token: " NO", logprob: -1.7 }, { token: "Yes", logprob: -4 }] }) };
+    return {
+      json: completion("YES", {
+        logprobs: [
+          { token: "YES", logprob: -0.2 },
+          { token: " NO", logprob: -1.7 },
+          { token: "Yes", logprob: -4 },
+        ],
+      }),
+    };
   }
   return { json: completion("YES") };
 }
@@ -85,11 +118,20 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startServer(): Promise<TestServer> {
-  const state: TestServer = { url: "", requests: [], script: null, models: ["test-judge"], auth: [], close: async () => {} };
+  const state: TestServer = {
+    url: "",
+    requests: [],
+    script: null,
+    models: ["test-judge"],
+    auth: [],
+    close: async () => {},
+  };
   const server: Server = createServer(async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data: state.models.map((id) => ({ id, object: "model", owned_by: "test" })) }));
+      res.end(
+        JSON.stringify({ object: "list", data: state.models.map((id) => ({ id, object: "model", owned_by: "test" })) }),
+      );
       return;
     }
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") {

@@ -17,29 +17,56 @@ function writeTokenizer(dir: string): string {
   for (const t of [...letters, "he", "ll", "hell", "hello", "wo", "wor"]) vocab[t] = Object.keys(vocab).length;
   const json = {
     version: "1.0",
-    added_tokens: [{ id: 1, content: "<s>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+    added_tokens: [
+      { id: 1, content: "<s>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
+    ],
     normalizer: null,
     pre_tokenizer: { type: "Whitespace" },
-    post_processor: { type: "TemplateProcessing", single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }], pair: [], special_tokens: { "<s>": { id: "<s>", ids: [1], tokens: ["<s>"] } } },
+    post_processor: {
+      type: "TemplateProcessing",
+      single: [{ SpecialToken: { id: "<s>", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }],
+      pair: [],
+      special_tokens: { "<s>": { id: "<s>", ids: [1], tokens: ["<s>"] } },
+    },
     decoder: null,
-    model: { type: "BPE", dropout: null, unk_token: "[UNK]", continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: ["h e", "l l", "he ll", "hell o", "w o", "wo r"] },
+    model: {
+      type: "BPE",
+      dropout: null,
+      unk_token: "[UNK]",
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: ["h e", "l l", "he ll", "hell o", "w o", "wo r"],
+    },
   };
   const path = join(dir, "tokenizer.json");
   writeFileSync(path, JSON.stringify(json));
-  writeFileSync(join(dir, "tokenizer_config.json"), JSON.stringify({ tokenizer_class: "PreTrainedTokenizerFast", bos_token: "<s>", unk_token: "[UNK]" }));
+  writeFileSync(
+    join(dir, "tokenizer_config.json"),
+    JSON.stringify({ tokenizer_class: "PreTrainedTokenizerFast", bos_token: "<s>", unk_token: "[UNK]" }),
+  );
   return path;
 }
 
 let seed = 7;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const cjk = (n: number) => Array.from({ length: n }, () => String.fromCodePoint(0x4e00 + Math.floor(rnd() * 20000))).join("");
+const cjk = (n: number) =>
+  Array.from({ length: n }, () => String.fromCodePoint(0x4e00 + Math.floor(rnd() * 20000))).join("");
 const hex = (n: number) => Array.from({ length: n }, () => "0123456789abcdef"[Math.floor(rnd() * 16)]).join("");
 
 /** Steps whose observations tokenise far more densely than 4 characters a token. */
 function dense(steps: number, obs: (i: number) => string): Trajectory {
   const task = `Fix it. ${cjk(3000)}`;
   const turns = Array.from({ length: steps }, (_, i) => bash(`cat f${i}`, obs(i), `step ${i}`));
-  return trajectory({ task, turns, instance: "x__y-2", patch: `diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-${hex(3000)}\n+${cjk(3000)}\n` });
+  return trajectory({
+    task,
+    turns,
+    instance: "x__y-2",
+    patch: `diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-${hex(3000)}\n+${cjk(3000)}\n`,
+  });
 }
 
 describe("token counters", () => {
@@ -55,11 +82,27 @@ describe("token counters", () => {
     assert.equal(o200k.count(""), 0);
     assert.equal(o200k.count("hello world"), 2);
     assert.equal(tiktokenCounter("cl100k_base").count("hello world"), 2);
-    assert.equal(o200k.count("<|endoftext|>"), getEncoding("o200k_base").encode("<|endoftext|>", [], []).length, "special-token text counts as text");
-    const samples = ["def f(x):\n    return x  # it's\r\n\n\n", "=".repeat(700), cjk(400), hex(2000), "héllo wörld 😀 \u0301x \t\n y", "  lots   of    spaces\n\n  "];
+    assert.equal(
+      o200k.count("<|endoftext|>"),
+      getEncoding("o200k_base").encode("<|endoftext|>", [], []).length,
+      "special-token text counts as text",
+    );
+    const samples = [
+      "def f(x):\n    return x  # it's\r\n\n\n",
+      "=".repeat(700),
+      cjk(400),
+      hex(2000),
+      "héllo wörld 😀 \u0301x \t\n y",
+      "  lots   of    spaces\n\n  ",
+    ];
     for (const enc of ["o200k_base", "cl100k_base"] as const) {
       const ref = getEncoding(enc);
-      for (const s of samples) assert.equal(tiktokenCounter(enc).count(s), ref.encode(s, [], []).length, `${enc}: ${JSON.stringify(s.slice(0, 30))}`);
+      for (const s of samples)
+        assert.equal(
+          tiktokenCounter(enc).count(s),
+          ref.encode(s, [], []).length,
+          `${enc}: ${JSON.stringify(s.slice(0, 30))}`,
+        );
     }
     assert.equal(loadCounter().name, "o200k_base");
     assert.equal(loadCounter("o200k").name, "o200k_base");
@@ -90,21 +133,37 @@ describe("token counters", () => {
 
   it("hf: a missing file, bad JSON or a JSON that is not a tokenizer are named in the error", () => {
     const missing = join(dir, "nope", "tokenizer.json");
-    assert.throws(() => hfCounter(missing), (e: Error) => e.message.includes(missing) && /not found/.test(e.message));
+    assert.throws(
+      () => hfCounter(missing),
+      (e: Error) => e.message.includes(missing) && /not found/.test(e.message),
+    );
     assert.throws(() => loadCounter(missing), /not found/);
     const bad = join(mkdtempSync(join(dir, "bad-")), "tokenizer.json");
     writeFileSync(bad, "{ not json");
-    assert.throws(() => hfCounter(bad), (e: Error) => e.message.includes(bad) && /not valid JSON/.test(e.message));
+    assert.throws(
+      () => hfCounter(bad),
+      (e: Error) => e.message.includes(bad) && /not valid JSON/.test(e.message),
+    );
     const other = join(mkdtempSync(join(dir, "other-")), "tokenizer.json");
     writeFileSync(other, JSON.stringify({ name: "package", version: "1.0.0" }));
-    assert.throws(() => hfCounter(other), (e: Error) => e.message.includes(other) && /is not a tokenizer\.json/.test(e.message));
+    assert.throws(
+      () => hfCounter(other),
+      (e: Error) => e.message.includes(other) && /is not a tokenizer\.json/.test(e.message),
+    );
     writeFileSync(other, JSON.stringify({ model: { type: "Nonsense" } }));
-    assert.throws(() => hfCounter(other), (e: Error) => e.message.includes(other) && /cannot load/.test(e.message));
+    assert.throws(
+      () => hfCounter(other),
+      (e: Error) => e.message.includes(other) && /cannot load/.test(e.message),
+    );
   });
 });
 
 describe("the render budget holds by the counter in use", () => {
-  const counters = (): TokenCounter[] => [defaultCounter(), tiktokenCounter("cl100k_base"), hfCounter(writeTokenizer(mkdtempSync(join(tmpdir(), "rubricate-tok-"))))];
+  const counters = (): TokenCounter[] => [
+    defaultCounter(),
+    tiktokenCounter("cl100k_base"),
+    hfCounter(writeTokenizer(mkdtempSync(join(tmpdir(), "rubricate-tok-")))),
+  ];
 
   it("text far denser than 4 characters a token (CJK, hex) is cut further until it fits", () => {
     const t = dense(12, (i) => (i % 2 ? cjk(20_000) : hex(20_000)));
@@ -139,7 +198,11 @@ describe("the render budget holds by the counter in use", () => {
     assert.ok(trajectories.length > 300);
     const [o200k, cl100k, hf] = counters();
     for (const t of trajectories) {
-      for (const [c, max] of [[o200k, 24000], [o200k, 6000], [cl100k, 6000]] as const) {
+      for (const [c, max] of [
+        [o200k, 24000],
+        [o200k, 6000],
+        [cl100k, 6000],
+      ] as const) {
         const r = renderTranscript(t, max, c);
         assert.ok(r.tokens <= max, `${t.id} by ${c.name}: ${r.tokens} > ${max}`);
       }

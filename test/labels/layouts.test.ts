@@ -42,7 +42,10 @@ async function read(inputs: string[], opts: ReadOptions = {}): Promise<Read> {
 
 /** Assert the labels of `got` for the keys in `want` (origin as a suffix of the label's origin). */
 function expectLabels(got: Read, want: Record<string, [boolean, string] | null>): void {
-  assert.deepEqual(got.errors.map((e) => e.describe()), []);
+  assert.deepEqual(
+    got.errors.map((e) => e.describe()),
+    [],
+  );
   for (const [key, w] of Object.entries(want)) {
     assert.ok(got.labels.has(key), `no trajectory ${key} (have ${[...got.labels.keys()].join(", ")})`);
     const g = got.labels.get(key)!;
@@ -131,7 +134,10 @@ describe("run reports found beside the run", () => {
     assert.equal(await got(run1, "acme__other-1"), null);
     // run 2 resolved what run 1 did not, and the reverse; its "Incomplete" lists an id also under "Unresolved"
     assert.deepEqual(await got(run2, "acme__widgets-15"), [true, `${run2}/output.swebench_eval.md#Resolved Instances`]);
-    assert.deepEqual(await got(run2, "acme__widgets-12"), [false, `${run2}/output.swebench_eval.md#Unresolved Instances`]);
+    assert.deepEqual(await got(run2, "acme__widgets-12"), [
+      false,
+      `${run2}/output.swebench_eval.md#Unresolved Instances`,
+    ]);
     assert.deepEqual(await got(run2, "acme__gears-8"), [false, `${run2}/output.swebench_eval.md#Unresolved Instances`]);
     assert.deepEqual(finder.takeErrors(), []);
   });
@@ -140,12 +146,22 @@ describe("run reports found beside the run", () => {
     const dir = mkdtempSync(join(tmpdir(), "rubricate-sbcli-"));
     const run = join(dir, "20240105_mini-acme");
     mkdirSync(join(run, "trajs", "sb-cli-reports"), { recursive: true });
-    writeFileSync(join(run, "trajs", "sb-cli-reports", "acme-bench__test__20240105_submission.json"), JSON.stringify({
-      resolved_instances: 1, resolved_ids: ["acme__widgets-12"], unresolved_ids: ["acme__widgets-15"], empty_patch_ids: [], error_ids: [],
-    }));
+    writeFileSync(
+      join(run, "trajs", "sb-cli-reports", "acme-bench__test__20240105_submission.json"),
+      JSON.stringify({
+        resolved_instances: 1,
+        resolved_ids: ["acme__widgets-12"],
+        unresolved_ids: ["acme__widgets-15"],
+        empty_patch_ids: [],
+        error_ids: [],
+      }),
+    );
     const finder = new LabelFinder();
     const file = (iid: string) => join(run, "trajs", iid, `${iid}.traj.json`);
-    assert.equal((await finder.find(traj("acme__widgets-12", "20240105_mini-acme", file("acme__widgets-12"))))?.resolved, true);
+    assert.equal(
+      (await finder.find(traj("acme__widgets-12", "20240105_mini-acme", file("acme__widgets-12"))))?.resolved,
+      true,
+    );
     const no = await finder.find(traj("acme__widgets-15", "20240105_mini-acme", file("acme__widgets-15")));
     assert.equal(no?.resolved, false);
     assert.match(no!.origin, /sb-cli-reports\/acme-bench__test__20240105_submission\.json#unresolved_ids$/);
@@ -157,9 +173,15 @@ describe("run reports found beside the run", () => {
   it("a broken report beside a run is reported once with its file and line; the run's per-instance log still labels its attempt", async () => {
     const got = await read([at("broken")]);
     assert.equal(got.errors.length, 1);
-    assert.match(got.errors[0].describe(), /broken\/run_x\/results\/results\.json:4: malformed JSON at line 4, column 5/);
+    assert.match(
+      got.errors[0].describe(),
+      /broken\/run_x\/results\/results\.json:4: malformed JSON at line 4, column 5/,
+    );
     assert.deepEqual(got.labels.get("run_x/acme__widgets-12"), [true, got.labels.get("run_x/acme__widgets-12")![1]]);
-    assert.match(got.labels.get("run_x/acme__widgets-12")![1], /logs\/acme__widgets-12\/run_instance\.log#Result for acme__widgets-12$/);
+    assert.match(
+      got.labels.get("run_x/acme__widgets-12")![1],
+      /logs\/acme__widgets-12\/run_instance\.log#Result for acme__widgets-12$/,
+    );
     assert.equal(got.labels.get("run_x/acme__widgets-15"), null);
   });
 
@@ -181,12 +203,15 @@ describe("run reports found beside the run", () => {
 
 describe("run reports given with --labels", () => {
   it("a run's report labels only that run: cost_a's final_report.json leaves cost_b unlabelled", async () => {
-    expectLabels(await read([at("sweagent")], { autoLabels: false, labels: [at("sweagent/cost_a/final_report.json")] }), {
-      "cost_a/acme__widgets-12": [true, "final_report.json#resolved"],
-      "cost_a/acme__widgets-15": [false, "final_report.json#resolved (not listed)"],
-      "cost_b/acme__widgets-12": null,
-      "cost_b/acme__widgets-15": null,
-    });
+    expectLabels(
+      await read([at("sweagent")], { autoLabels: false, labels: [at("sweagent/cost_a/final_report.json")] }),
+      {
+        "cost_a/acme__widgets-12": [true, "final_report.json#resolved"],
+        "cost_a/acme__widgets-15": [false, "final_report.json#resolved (not listed)"],
+        "cost_b/acme__widgets-12": null,
+        "cost_b/acme__widgets-15": null,
+      },
+    );
   });
 
   it("a report that labels no trajectory is an error naming it and its run; <run>=<file> takes it for another run", async () => {
@@ -194,7 +219,10 @@ describe("run reports given with --labels", () => {
     const none = await read([at("sweagent/cost_b")], { autoLabels: false, labels: [report] });
     assert.deepEqual([...none.labels.values()], [null, null]);
     assert.equal(none.errors.length, 1);
-    assert.match(none.errors[0].describe(), /cost_a\/final_report\.json: labels: labelled no trajectory: .*run 'cost_a'.*--labels <run>=/);
+    assert.match(
+      none.errors[0].describe(),
+      /cost_a\/final_report\.json: labels: labelled no trajectory: .*run 'cost_a'.*--labels <run>=/,
+    );
     expectLabels(await read([at("sweagent/cost_b")], { autoLabels: false, labels: [`cost_b=${report}`] }), {
       "cost_b/acme__widgets-12": [true, "cost_a/final_report.json#resolved"],
       "cost_b/acme__widgets-15": [false, "cost_a/final_report.json#resolved (not listed)"],
@@ -202,9 +230,15 @@ describe("run reports given with --labels", () => {
   });
 
   it("a folder holding many runs' reports labels each run from its own report", async () => {
-    const got = await read([at("sweagent"), at("moatless"), at("acr"), at("experiments")], { autoLabels: false, labels: [LABELS] });
+    const got = await read([at("sweagent"), at("moatless"), at("acr"), at("experiments")], {
+      autoLabels: false,
+      labels: [LABELS],
+    });
     // the broken results.json is an error; every other file still labels
-    assert.deepEqual(got.errors.map((e) => e.describe().replace(/:.*/, "")), [at("broken/run_x/results/results.json")]);
+    assert.deepEqual(
+      got.errors.map((e) => e.describe().replace(/:.*/, "")),
+      [at("broken/run_x/results/results.json")],
+    );
     got.errors.length = 0;
     expectLabels(got, {
       "cost_a/acme__widgets-12": [true, "cost_a/final_report.json#resolved"],
@@ -214,7 +248,10 @@ describe("run reports given with --labels", () => {
       "acr-run-2/acme__widgets-12": null,
       "20240103_moatless_acme-model/acme__widgets-12": [true, "20240103_moatless_acme-model/result.json#resolved"],
       "20240101_acme-agent/acme__gears-8": [false, "20240101_acme-agent/results/results.json#no_logs"],
-      "20240102_acme-agent_big-model/acme__sprockets-103": [false, "20240102_acme-agent_big-model/results/results.json#empty_patch_ids"],
+      "20240102_acme-agent_big-model/acme__sprockets-103": [
+        false,
+        "20240102_acme-agent_big-model/results/results.json#empty_patch_ids",
+      ],
       "20240102_acme-agent_big-model/acme__sprockets-105": null,
     });
   });

@@ -21,7 +21,13 @@ let seq = 0;
 
 function synth(task: string, acts: Act[], patch: string | null, closing?: string, exit = "Submitted"): Trajectory {
   seq++;
-  const turns = acts.map((a, i) => bash(a.cmd, `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>`, a.thought ?? `THOUGHT: step ${i}`));
+  const turns = acts.map((a, i) =>
+    bash(
+      a.cmd,
+      `<returncode>${a.rc ?? 0}</returncode>\n<output>\n${a.out ?? ""}\n</output>`,
+      a.thought ?? `THOUGHT: step ${i}`,
+    ),
+  );
   return trajectory({ task, turns, patch, closing, exit, seed: `outcome-${seq}`, instance: `synthetic__case-${seq}` });
 }
 
@@ -40,7 +46,16 @@ function modify(path: string, removed: string[], added: string[], scope = "def p
 }
 
 function create(path: string, lines: string[]): string {
-  return [`diff --git a/${path} b/${path}`, "new file mode 100644", "index 0000000..3333333", "--- /dev/null", `+++ b/${path}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => "+" + l), ""].join("\n");
+  return [
+    `diff --git a/${path} b/${path}`,
+    "new file mode 100644",
+    "index 0000000..3333333",
+    "--- /dev/null",
+    `+++ b/${path}`,
+    `@@ -0,0 +1,${lines.length} @@`,
+    ...lines.map((l) => "+" + l),
+    "",
+  ].join("\n");
 }
 
 function feats(t: Trajectory): Record<string, number> {
@@ -52,10 +67,10 @@ function feats(t: Trajectory): Record<string, number> {
 
 const TASK = "parse_value crashes on empty input\n\nCalling `parse_value('')` in pkg/core.py raises IndexError.";
 const FIX = modify("pkg/core.py", ["    return value[0]"], ["    return value[0] if value else None"]);
-const FAILING = "Traceback (most recent call last):\n  File \"repro.py\", line 2, in <module>\nIndexError: string index out of range";
+const FAILING =
+  'Traceback (most recent call last):\n  File "repro.py", line 2, in <module>\nIndexError: string index out of range';
 
 describe("outcome features", () => {
-
   it("names every feature once and gives each a group", () => {
     assert.equal(new Set(FEATURE_NAMES).size, FEATURE_NAMES.length);
     assert.equal(FEATURE_GROUP_OF.length, FEATURE_NAMES.length);
@@ -77,7 +92,14 @@ describe("outcome features", () => {
     assert.equal(fixed.claims_success, 1);
     assert.equal(fixed.admits_failure, 0);
 
-    const still = feats(synth(TASK, [...acts.slice(0, 3), { cmd: "python repro.py", out: FAILING, rc: 1 }], FIX, "Unfortunately I could not make the reproduction pass."));
+    const still = feats(
+      synth(
+        TASK,
+        [...acts.slice(0, 3), { cmd: "python repro.py", out: FAILING, rc: 1 }],
+        FIX,
+        "Unfortunately I could not make the reproduction pass.",
+      ),
+    );
     assert.equal(still.fail_to_pass, 0);
     assert.equal(still.last_run_after_edit_passed, 0);
     assert.equal(still.last_run_after_edit_failed, 1);
@@ -86,7 +108,13 @@ describe("outcome features", () => {
     const blind = feats(synth(TASK, [acts[0], acts[2]], FIX));
     assert.equal(blind.ran_after_edit, 0);
     assert.equal(blind.last_run_after_edit_failed, 0);
-    const tested = feats(synth(TASK, [...acts.slice(0, 3), { cmd: "python -m pytest tests/test_core.py", out: "===== 3 passed in 0.12s =====" }], FIX));
+    const tested = feats(
+      synth(
+        TASK,
+        [...acts.slice(0, 3), { cmd: "python -m pytest tests/test_core.py", out: "===== 3 passed in 0.12s =====" }],
+        FIX,
+      ),
+    );
     assert.equal(tested.tests_after_edit_ok, 1);
   });
 
@@ -96,24 +124,57 @@ describe("outcome features", () => {
     assert.equal(here.task_names_patch_file, 1);
     assert.equal(here.patch_files_named_share, 1);
     assert.equal(here.hunk_scope_named, 1);
-    const named = feats(synth(TASK, edit, modify("pkg/core.py", ["    return value[0]"], ["    if not value:", "        raise IndexError('empty input')"])));
-    assert.ok(named.changed_ids_named_share > here.changed_ids_named_share, "IndexError, empty and input are in the task");
-    const elsewhere = feats(synth(TASK, [{ cmd: "sed -i 's/a/b/' lib/other.py" }], modify("lib/other.py", ["    x = 1"], ["    x = 2"], "def unrelated():")));
+    const named = feats(
+      synth(
+        TASK,
+        edit,
+        modify(
+          "pkg/core.py",
+          ["    return value[0]"],
+          ["    if not value:", "        raise IndexError('empty input')"],
+        ),
+      ),
+    );
+    assert.ok(
+      named.changed_ids_named_share > here.changed_ids_named_share,
+      "IndexError, empty and input are in the task",
+    );
+    const elsewhere = feats(
+      synth(
+        TASK,
+        [{ cmd: "sed -i 's/a/b/' lib/other.py" }],
+        modify("lib/other.py", ["    x = 1"], ["    x = 2"], "def unrelated():"),
+      ),
+    );
     assert.equal(elsewhere.task_names_patch_file, 0);
     assert.equal(elsewhere.hunk_scope_named, 0);
   });
 
   it("patch: comment-only changes, scratch files left at the root, test-only patches, the removed-line share", () => {
-    const comment = feats(synth(TASK, [{ cmd: "sed -i 's/a/b/' pkg/core.py" }], modify("pkg/core.py", [], ["    # TODO: handle empty input"])));
+    const comment = feats(
+      synth(
+        TASK,
+        [{ cmd: "sed -i 's/a/b/' pkg/core.py" }],
+        modify("pkg/core.py", [], ["    # TODO: handle empty input"]),
+      ),
+    );
     assert.equal(comment.patch_trivial_share, 1);
     assert.equal(comment.patch_removed_share, 0);
     const fix = feats(synth(TASK, [{ cmd: "sed -i 's/a/b/' pkg/core.py" }], FIX));
     assert.equal(fix.patch_trivial_share, 0);
     assert.equal(fix.patch_removed_share, 0.5);
     assert.equal(fix.has_patch, 1);
-    const left = feats(synth(TASK, [{ cmd: "sed -i 's/a/b/' pkg/core.py" }], FIX + create("reproduce.py", ["print(1)"])));
+    const left = feats(
+      synth(TASK, [{ cmd: "sed -i 's/a/b/' pkg/core.py" }], FIX + create("reproduce.py", ["print(1)"])),
+    );
     assert.equal(left.patch_root_new_files, 1);
-    const tests = feats(synth(TASK, [{ cmd: "sed -i 's/a/b/' tests/test_core.py" }], create("tests/test_core.py", ["def test_empty():", "    assert parse_value('') is None"])));
+    const tests = feats(
+      synth(
+        TASK,
+        [{ cmd: "sed -i 's/a/b/' tests/test_core.py" }],
+        create("tests/test_core.py", ["def test_empty():", "    assert parse_value('') is None"]),
+      ),
+    );
     assert.equal(tests.patch_only_tests, 1);
     assert.equal(tests.patch_tests_added, 1);
     const none = feats(synth(TASK, [{ cmd: "ls" }], null, undefined, "LimitsExceeded"));
@@ -123,12 +184,30 @@ describe("outcome features", () => {
   });
 
   it("effort: hesitation in late thoughts and searches that found nothing", () => {
-    const calm = feats(synth(TASK, [{ cmd: "grep -rn parse_value pkg", out: "pkg/core.py:10:def parse_value(text):" }, { cmd: "sed -i 's/a/b/' pkg/core.py" }], FIX));
+    const calm = feats(
+      synth(
+        TASK,
+        [
+          { cmd: "grep -rn parse_value pkg", out: "pkg/core.py:10:def parse_value(text):" },
+          { cmd: "sed -i 's/a/b/' pkg/core.py" },
+        ],
+        FIX,
+      ),
+    );
     const lost = feats(
-      synth(TASK, [
-        { cmd: "grep -rn parse_values pkg", out: "", rc: 1, thought: "Hmm, that is strange. However the function should be here." },
-        { cmd: "sed -i 's/a/b/' pkg/core.py", thought: "Wait, this still seems wrong, but actually let me try." },
-      ], FIX),
+      synth(
+        TASK,
+        [
+          {
+            cmd: "grep -rn parse_values pkg",
+            out: "",
+            rc: 1,
+            thought: "Hmm, that is strange. However the function should be here.",
+          },
+          { cmd: "sed -i 's/a/b/' pkg/core.py", thought: "Wait, this still seems wrong, but actually let me try." },
+        ],
+        FIX,
+      ),
     );
     assert.ok(lost.hedges_late > calm.hedges_late);
     assert.ok(lost.hedges_per_message > calm.hedges_per_message);
@@ -150,9 +229,15 @@ describe("task text and patch reading", () => {
   });
 
   it("reads hunk scopes, comment lines and added definitions", () => {
-    assert.deepEqual(hunkScopes("@@ -1,2 +1,3 @@ class Card:\n x\n@@ -9,2 +9,3 @@     def _parse(self, text):\n y\n@@ -20 +20 @@\n"), ["Card", "_parse"]);
+    assert.deepEqual(
+      hunkScopes("@@ -1,2 +1,3 @@ class Card:\n x\n@@ -9,2 +9,3 @@     def _parse(self, text):\n y\n@@ -20 +20 @@\n"),
+      ["Card", "_parse"],
+    );
     assert.ok(trivialLine("   # a comment") && trivialLine("") && trivialLine('"""') && !trivialLine("x = 1  # set"));
-    assert.deepEqual(addedDefinitions(["def test_empty():", "    class Inner:", "x = 1", "    public void testParse() {"]), ["test_empty", "Inner", "testParse"]);
+    assert.deepEqual(
+      addedDefinitions(["def test_empty():", "    class Inner:", "x = 1", "    public void testParse() {"]),
+      ["test_empty", "Inner", "testParse"],
+    );
   });
 });
 
@@ -164,7 +249,12 @@ describe("closing text", () => {
       instance: "synthetic__closing-1",
       turns: [
         { thought: "The relevant code is parse_value in pkg/core.py.", calls: [{ tool: "identify" }], obs: "" },
-        { calls: [{ tool: "finish", args: { reason: "The issue has been resolved by returning None for empty input." } }], obs: "" },
+        {
+          calls: [
+            { tool: "finish", args: { reason: "The issue has been resolved by returning None for empty input." } },
+          ],
+          obs: "",
+        },
       ],
       patch: FIX,
       exit: "finished",

@@ -7,7 +7,16 @@ import { analyze } from "../../src/analyze/facts.js";
 import { rng, rocAuc } from "../../src/eval/metrics.js";
 import { BASELINE_FEATURE_NAMES, baselineFeatures } from "../../src/outcome/baseline.js";
 import { FEATURE_NAMES, features } from "../../src/outcome/features.js";
-import { MODEL_SCHEMA, fitLogistic, loadModel, modelJson, modelKind, modelPredict, predict, type ModelFileV1 } from "../../src/outcome/model.js";
+import {
+  MODEL_SCHEMA,
+  fitLogistic,
+  loadModel,
+  modelJson,
+  modelKind,
+  modelPredict,
+  predict,
+  type ModelFileV1,
+} from "../../src/outcome/model.js";
 import { DEFAULT_MODEL, outcomeProvider } from "../../src/outcome/provider.js";
 import { crossValidatedLogits, train, type Example } from "../../src/outcome/train.js";
 import { loadRubric } from "../../src/rubric/load.js";
@@ -19,10 +28,13 @@ import { HAS_SHARED, ROOT, collect, shared } from "../helpers.js";
 const V1_MODEL = join(ROOT, "test", "outcome", "fixtures", "outcome-model-v1.json");
 
 describe("outcome model", () => {
-
   it("features read no label or source identity: changing scaffold, model, run, file, ids and label changes nothing", async () => {
     const inputs = [join(ROOT, "examples")];
-    if (HAS_SHARED) inputs.push(shared("moatless-lite/evaluations/20240623_moatless_claude-3.5-sonnet"), shared("sweagent-java/evaluation/java/verified/20240825_SWE-agent_gpt-4o-2024-05-13/trajs"));
+    if (HAS_SHARED)
+      inputs.push(
+        shared("moatless-lite/evaluations/20240623_moatless_claude-3.5-sonnet"),
+        shared("sweagent-java/evaluation/java/verified/20240825_SWE-agent_gpt-4o-2024-05-13/trajs"),
+      );
     const { trajectories } = await collect(inputs);
     assert.ok(trajectories.length >= 8);
     for (const t of trajectories) {
@@ -31,8 +43,17 @@ describe("outcome model", () => {
       const disguised: Trajectory = structuredClone(t);
       disguised.id = "other-id";
       disguised.instance_id = "someone__else-1";
-      disguised.source = { ...t.source, scaffold: "UnknownAgent 9", model: "mystery-model", run: "run-zzz", file: "/elsewhere/x/y.json", line: 7 };
-      disguised.label = t.label ? { resolved: !t.label.resolved, origin: "flipped" } : { resolved: true, origin: "invented" };
+      disguised.source = {
+        ...t.source,
+        scaffold: "UnknownAgent 9",
+        model: "mystery-model",
+        run: "run-zzz",
+        file: "/elsewhere/x/y.json",
+        line: 7,
+      };
+      disguised.label = t.label
+        ? { resolved: !t.label.resolved, origin: "flipped" }
+        : { resolved: true, origin: "invented" };
       assert.deepEqual(features(disguised, analyze(disguised)), base, t.source.file);
     }
   });
@@ -42,7 +63,10 @@ describe("outcome model", () => {
     const X = Array.from({ length: 400 }, () => [r(), r(), r()]);
     const y = X.map((x) => r() < 1 / (1 + Math.exp(-(4 * x[0] - 4 * x[1]))));
     const m = fitLogistic(X, y, 1);
-    assert.ok(m.weights[0] > 0 && m.weights[1] < 0 && Math.abs(m.weights[2]) < Math.abs(m.weights[0]) / 3, JSON.stringify(m.weights));
+    assert.ok(
+      m.weights[0] > 0 && m.weights[1] < 0 && Math.abs(m.weights[2]) < Math.abs(m.weights[0]) / 3,
+      JSON.stringify(m.weights),
+    );
     const ex: Example[] = X.map((x, i) => ({ x, y: y[i], task: `t${i % 100}`, family: "f", key: String(i) }));
     const z = crossValidatedLogits(ex, 5, 1);
     assert.ok(rocAuc(z.map((v, i) => ({ score: v, label: y[i] })))! > 0.75);
@@ -61,7 +85,10 @@ describe("outcome model", () => {
       const c = rec.criteria.find((x) => x.kind === "outcome")!;
       assert.equal(c.status, "decided");
       assert.ok(c.value! > 0 && c.value! < 1);
-      assert.match(c.explanation, /^p\(resolved\) = 0\.\d{3} from the outcome model; largest contributions \(log-odds\): [+-]\d/);
+      assert.match(
+        c.explanation,
+        /^p\(resolved\) = 0\.\d{3} from the outcome model; largest contributions \(log-odds\): [+-]\d/,
+      );
       assert.match(c.by, /^outcome-model:/);
     }
   });
@@ -90,7 +117,11 @@ describe("outcome model", () => {
     const { trajectories } = await collect([join(ROOT, "examples")]);
     const rubric = loadRubric("swe-default");
     for (const t of trajectories) {
-      const expected = predict({ mean: m.mean, std: m.std, weights: m.weights, bias: m.bias }, baselineFeatures(t, analyze(t)), m.calibration);
+      const expected = predict(
+        { mean: m.mean, std: m.std, weights: m.weights, bias: m.bias },
+        baselineFeatures(t, analyze(t)),
+        m.calibration,
+      );
       const rec = await scoreTrajectory(t, rubric, { outcome: provider });
       const c = rec.criteria.find((x) => x.kind === "outcome")!;
       assert.ok(Math.abs(c.value! - expected) < 1e-12);
@@ -101,7 +132,13 @@ describe("outcome model", () => {
     const r = rng(4);
     const ex: Example[] = Array.from({ length: 240 }, (_, i) => {
       const x = FEATURE_NAMES.map(() => r());
-      return { x, y: r() < 1 / (1 + Math.exp(-(5 * x[0] - 5 * x[1]))), task: `t${i % 80}`, family: i % 2 ? "a" : "b", key: String(i) };
+      return {
+        x,
+        y: r() < 1 / (1 + Math.exp(-(5 * x[0] - 5 * x[1]))),
+        task: `t${i % 80}`,
+        family: i % 2 ? "a" : "b",
+        key: String(i),
+      };
     });
     const res = train(ex, { bootstrap: 50, trees: { rounds: 20 } });
     assert.equal(res.model.schema, MODEL_SCHEMA);

@@ -10,14 +10,38 @@ import { join } from "node:path";
 
 describe("best-of-N selection", () => {
   it("measures the gap closed by the top-scored attempt; ties at the top share the pick", () => {
-    const perfect = selectBest([[{ score: 0.9, label: true }, { score: 0.1, label: false }, { score: 0.2, label: false }]]);
+    const perfect = selectBest([
+      [
+        { score: 0.9, label: true },
+        { score: 0.1, label: false },
+        { score: 0.2, label: false },
+      ],
+    ]);
     assert.equal(perfect.gapClosed, 1);
-    const wrong = selectBest([[{ score: 0.1, label: true }, { score: 0.9, label: false }]]);
+    const wrong = selectBest([
+      [
+        { score: 0.1, label: true },
+        { score: 0.9, label: false },
+      ],
+    ]);
     assert.equal(wrong.gapClosed, -1);
-    const tied = selectBest([[{ score: 0.5, label: true }, { score: 0.5, label: false }]]);
+    const tied = selectBest([
+      [
+        { score: 0.5, label: true },
+        { score: 0.5, label: false },
+      ],
+    ]);
     assert.equal(tied.reward, 0.5);
     assert.equal(tied.gapClosed, 0);
-    assert.equal(selectBest([[{ score: 1, label: true }, { score: 0, label: true }]]).gapClosed, null);
+    assert.equal(
+      selectBest([
+        [
+          { score: 1, label: true },
+          { score: 0, label: true },
+        ],
+      ]).gapClosed,
+      null,
+    );
   });
 
   it("counts only tasks (and task-scaffold pairs) with mixed outcomes, and only the tasks asked for", () => {

@@ -2,13 +2,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rng, rocAuc } from "../../src/eval/metrics.js";
-import { fitTrees, forestContributions, forestMargin, roundForest, thresholds, type Forest } from "../../src/outcome/trees.js";
+import {
+  fitTrees,
+  forestContributions,
+  forestMargin,
+  roundForest,
+  thresholds,
+  type Forest,
+} from "../../src/outcome/trees.js";
 
 function data(n: number, seed: number): { X: number[][]; y: boolean[] } {
   const r = rng(seed);
   const X = Array.from({ length: n }, () => [r(), r(), r(), r() < 0.5 ? 1 : 0]);
   // an interaction a linear model cannot express: resolved when x0 and x1 are on the same side of 0.5
-  const y = X.map((x) => ((x[0] > 0.5) === (x[1] > 0.5) ? r() < 0.9 : r() < 0.1));
+  const y = X.map((x) => (x[0] > 0.5 === x[1] > 0.5 ? r() < 0.9 : r() < 0.1));
   return { X, y };
 }
 
@@ -31,7 +38,10 @@ describe("gradient-boosted trees", () => {
     const f = fitTrees(X, y, { rounds: 20 });
     const p = 1 / (1 + Math.exp(-forestMargin(f, [1, 2])));
     assert.ok(Math.abs(p - 0.25) < 0.02, String(p));
-    assert.ok(f.trees.every((t) => t.feature.length === 1), "no split without a threshold");
+    assert.ok(
+      f.trees.every((t) => t.feature.length === 1),
+      "no split without a threshold",
+    );
   });
 
   it("is deterministic for a seed and differs with another seed", () => {

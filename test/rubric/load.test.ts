@@ -40,7 +40,11 @@ describe("rubric loading", () => {
     assert.deepEqual(r.criteria[1].params, { consecutive: 4, same_result: 3 });
     assert.equal(r.hash, rubricHash(r));
     assert.notEqual(parseRubric(GOOD.replace("weight: 2", "weight: 3"), "r.yaml").hash, r.hash);
-    assert.equal(parseRubric(GOOD + "\n# a comment\n", "other.yaml").hash, r.hash, "the hash depends on content, not formatting or file name");
+    assert.equal(
+      parseRubric(GOOD + "\n# a comment\n", "other.yaml").hash,
+      r.hash,
+      "the hash depends on content, not formatting or file name",
+    );
   });
 
   it("the built-in swe-default rubric loads and uses every check", () => {
@@ -84,7 +88,9 @@ describe("rubric loading", () => {
     const dup = problems(GOOD.replace("id: loops", "id: verifies"));
     assert.match(dup[0].message, /duplicate criterion id 'verifies' \(first at criteria\[0\]\)/);
     assert.equal(dup[0].line, 11);
-    const unk = problems(GOOD.replace("    kind: check\n    check: verifies", "    kind: check\n    colour: blue\n    check: verifies"));
+    const unk = problems(
+      GOOD.replace("    kind: check\n    check: verifies", "    kind: check\n    colour: blue\n    check: verifies"),
+    );
     assert.match(unk[0].message, /unknown field 'colour'/);
     assert.equal(unk[0].line, 10);
   });
@@ -101,7 +107,12 @@ describe("rubric loading", () => {
   });
 
   it("a judge criterion may not name a check", () => {
-    const [p] = problems(GOOD.replace("    kind: check\n    check: verifies_after_last_edit", "    kind: judge\n    check: verifies_after_last_edit"));
+    const [p] = problems(
+      GOOD.replace(
+        "    kind: check\n    check: verifies_after_last_edit",
+        "    kind: judge\n    check: verifies_after_last_edit",
+      ),
+    );
     assert.match(p.message, /'check' is only for kind: check/);
   });
 });

@@ -28,8 +28,16 @@ describe("each scaffold's exit statuses", () => {
     ["autocoderover", "APPLICABLE_PATCH", "submitted"],
     ["autocoderover", "RAW_PATCH_BUT_UNPARSED", "error"],
     ["autocoderover", "RAW_PATCH_BUT_UNMATCHED", "error"],
-    ["openhands-llm-completion", "error: Agent reached maximum iteration in headless mode. Current iteration: 50.00, max iteration: 50.00", "step_limit"],
-    ["openhands-output", "error: RuntimeError: Agent reached maximum iteration in headless mode. Current iteration: 50, max iteration: 50", "step_limit"],
+    [
+      "openhands-llm-completion",
+      "error: Agent reached maximum iteration in headless mode. Current iteration: 50.00, max iteration: 50.00",
+      "step_limit",
+    ],
+    [
+      "openhands-output",
+      "error: RuntimeError: Agent reached maximum iteration in headless mode. Current iteration: 50, max iteration: 50",
+      "step_limit",
+    ],
     ["openhands-output", "submitted", "submitted"],
     ["openhands-output", "error: AgentStuckInLoopError: Agent got stuck in a loop", "error"],
     // other statuses these scaffolds write

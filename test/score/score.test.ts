@@ -11,22 +11,51 @@ import { scoreStream } from "../../src/score/stream.js";
 import { ScoreRecordSchema, type CriterionResult, type ScoreRecord } from "../../src/types/score.js";
 import { ROOT } from "../helpers.js";
 
-function cr(id: string, polarity: "encourage" | "discourage", weight: number, value: number | null, severity: "critical" | "major" | "minor" = "major"): CriterionResult {
+function cr(
+  id: string,
+  polarity: "encourage" | "discourage",
+  weight: number,
+  value: number | null,
+  severity: "critical" | "major" | "minor" = "major",
+): CriterionResult {
   const goodness = value === null ? null : polarity === "encourage" ? value : 1 - value;
-  return { id, kind: "check", polarity, weight, severity, status: value === null ? "unscored" : "decided", value, goodness, evidence: [], explanation: "", by: "test" };
+  return {
+    id,
+    kind: "check",
+    polarity,
+    weight,
+    severity,
+    status: value === null ? "unscored" : "decided",
+    value,
+    goodness,
+    evidence: [],
+    explanation: "",
+    by: "test",
+  };
 }
 
 describe("aggregation", () => {
   const agg = { method: "weighted" as const, veto: true, veto_score: 0 };
   it("is the weighted mean of goodness over decided criteria", () => {
-    const r = aggregate([cr("a", "encourage", 2, 1), cr("b", "discourage", 1, 1), cr("c", "discourage", 1, 0), cr("d", "encourage", 5, null)], agg);
+    const r = aggregate(
+      [
+        cr("a", "encourage", 2, 1),
+        cr("b", "discourage", 1, 1),
+        cr("c", "discourage", 1, 0),
+        cr("d", "encourage", 5, null),
+      ],
+      agg,
+    );
     assert.equal(r.score, (2 * 1 + 1 * 0 + 1 * 1) / 4);
   });
   it("lets a critical criterion judged bad veto the score", () => {
     const r = aggregate([cr("a", "encourage", 2, 1), cr("x", "discourage", 1, 1, "critical")], agg);
     assert.equal(r.score, 0);
     assert.deepEqual(r.vetoed_by, ["x"]);
-    assert.equal(aggregate([cr("a", "encourage", 2, 1), cr("x", "discourage", 1, 1, "critical")], { ...agg, veto: false }).score, 2 / 3);
+    assert.equal(
+      aggregate([cr("a", "encourage", 2, 1), cr("x", "discourage", 1, 1, "critical")], { ...agg, veto: false }).score,
+      2 / 3,
+    );
   });
   it("is null, not 0, when nothing was decided", () => {
     assert.equal(aggregate([cr("a", "encourage", 1, null)], agg).score, null);
@@ -34,7 +63,6 @@ describe("aggregation", () => {
 });
 
 describe("scoring", () => {
-
   it("scores the examples: valid records, judge criteria unscored with a reason, good attempts above sloppy ones", async () => {
     const rubric = loadRubric("swe-default");
     const records: ScoreRecord[] = [];
@@ -47,7 +75,8 @@ describe("scoring", () => {
       ScoreRecordSchema.parse(r);
       assert.equal(r.rubric.hash, rubric.hash);
       assert.equal(r.decided + r.unscored + r.not_applicable, rubric.criteria.length);
-      for (const c of r.criteria.filter((c) => c.kind === "judge" && c.status === "unscored")) assert.equal(c.reason, "no_judge");
+      for (const c of r.criteria.filter((c) => c.kind === "judge" && c.status === "unscored"))
+        assert.equal(c.reason, "no_judge");
       const outcome = r.criteria.find((c) => c.kind === "outcome")!;
       assert.equal(outcome.status, "unscored");
       assert.equal(outcome.reason, "no_outcome_model");
@@ -70,8 +99,17 @@ describe("scoring", () => {
       "t.yaml",
     );
     const t = {
-      schema: "rubricate.trajectory/1" as const, id: "x", instance_id: "i", task: null, messages: [], steps: [], patch: null, exit_status: "Submitted",
-      stats: {}, label: null, source: { format: "mini-swe-agent" as const, variant: "1.1", file: "f", scaffold: "s", model: null, run: null },
+      schema: "rubricate.trajectory/1" as const,
+      id: "x",
+      instance_id: "i",
+      task: null,
+      messages: [],
+      steps: [],
+      patch: null,
+      exit_status: "Submitted",
+      stats: {},
+      label: null,
+      source: { format: "mini-swe-agent" as const, variant: "1.1", file: "f", scaffold: "s", model: null, run: null },
     };
     const r = await scoreTrajectory(t, rubric);
     assert.equal(r.criteria[0].status, "not_applicable");
@@ -91,7 +129,10 @@ describe("rubricate score (CLI)", () => {
     assert.match(r.stderr, /- no-test-tampering\s+check/);
     assert.match(r.stderr, /8 trajectories \(4 resolved, 4 unresolved, 0 unlabelled\)/);
     const bad = join(mkdtempSync(join(tmpdir(), "rubricate-score-")), "bad.yaml");
-    writeFileSync(bad, "id: b\nversion: 1\ncriteria:\n  - {id: a, title: A, question: A?, polarity: encourage, weight: x, kind: check, check: nope}\n");
+    writeFileSync(
+      bad,
+      "id: b\nversion: 1\ncriteria:\n  - {id: a, title: A, question: A?, polarity: encourage, weight: x, kind: check, check: nope}\n",
+    );
     const b = spawnSync(process.execPath, [CLI, "score", "examples", "--rubric", bad], { cwd: ROOT, encoding: "utf8" });
     assert.notEqual(b.status, 0);
     assert.equal(b.stdout, "");
@@ -102,12 +143,24 @@ describe("rubricate score (CLI)", () => {
     const dir = mkdtempSync(join(tmpdir(), "rubricate-jobs-"));
     const one = join(dir, "one.jsonl");
     const two = join(dir, "two.jsonl");
-    for (const [out, jobs] of [[one, "1"], [two, "2"]]) {
-      const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--jobs", jobs, "-o", out], { cwd: ROOT, encoding: "utf8" });
+    for (const [out, jobs] of [
+      [one, "1"],
+      [two, "2"],
+    ]) {
+      const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--jobs", jobs, "-o", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       assert.equal(r.status, 0, r.stderr);
     }
-    const a = readFileSync(one, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const b = readFileSync(two, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const a = readFileSync(one, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const b = readFileSync(two, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.deepEqual(b, a);
     for (const r of a) {
       const c = r.criteria.find((x: { kind: string }) => x.kind === "outcome");
@@ -115,11 +168,19 @@ describe("rubricate score (CLI)", () => {
       assert.match(c.by, /^outcome-model:/);
     }
     const off = join(dir, "off.jsonl");
-    const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--no-outcome-model", "-o", off], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [CLI, "score", "examples", "-q", "--no-outcome-model", "-o", off], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
-    const c = JSON.parse(readFileSync(off, "utf8").split("\n")[0]).criteria.find((x: { kind: string }) => x.kind === "outcome");
+    const c = JSON.parse(readFileSync(off, "utf8").split("\n")[0]).criteria.find(
+      (x: { kind: string }) => x.kind === "outcome",
+    );
     assert.equal(c.reason, "no_outcome_model");
-    const bad = spawnSync(process.execPath, [CLI, "score", "examples", "--outcome-model", join(dir, "missing.json")], { cwd: ROOT, encoding: "utf8" });
+    const bad = spawnSync(process.execPath, [CLI, "score", "examples", "--outcome-model", join(dir, "missing.json")], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /missing\.json: cannot read outcome model/);
   });

@@ -14,7 +14,14 @@ import type { Sender } from "./yesno.js";
 const VERDICT_VALUE: Record<string, number | null> = { yes: 1, no: 0, unclear: null };
 
 const Answer = z.object({
-  criteria: z.array(z.object({ id: z.string(), verdict: z.enum(["yes", "no", "unclear"]), evidence: z.array(z.number().int()), rationale: z.string() })),
+  criteria: z.array(
+    z.object({
+      id: z.string(),
+      verdict: z.enum(["yes", "no", "unclear"]),
+      evidence: z.array(z.number().int()),
+      rationale: z.string(),
+    }),
+  ),
 });
 export type Answer = z.infer<typeof Answer>;
 
@@ -44,7 +51,10 @@ export function answerSchema(ids: string[]): Record<string, unknown> {
 
 /** Parse the judge's JSON, tolerating a code fence around it; null when it does not match the schema. */
 export function parseAnswer(raw: string): Answer | null {
-  const text = raw.trim().replace(/^```(?:json)?\s*/i, "").replace(/```\s*$/, "");
+  const text = raw
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/```\s*$/, "");
   try {
     const r = Answer.safeParse(JSON.parse(text));
     return r.success ? r.data : null;
@@ -69,22 +79,41 @@ export async function askRubric(b: JudgeBackend, s: Sender, q: RubricQuestion): 
   for (let attempt = 0; attempt < 2; attempt++) {
     let res: ChatResponse;
     try {
-      const text = attempt ? `${user}\n\nYour previous reply was not valid JSON of the required shape. Reply with the JSON object only.` : user;
-      res = await s.send(b, { system: q.system, user: text, schema: { name: "rubric_verdicts", schema: answerSchema(q.ids) }, maxTokens: q.maxTokens, temperature: q.temperature, ...(q.samples > 1 ? { n: q.samples } : {}) });
+      const text = attempt
+        ? `${user}\n\nYour previous reply was not valid JSON of the required shape. Reply with the JSON object only.`
+        : user;
+      res = await s.send(b, {
+        system: q.system,
+        user: text,
+        schema: { name: "rubric_verdicts", schema: answerSchema(q.ids) },
+        maxTokens: q.maxTokens,
+        temperature: q.temperature,
+        ...(q.samples > 1 ? { n: q.samples } : {}),
+      });
     } catch (e) {
       return s.failure(e);
     }
     const refusal = res.choices.find((ch) => ch.refusal)?.refusal;
-    if (refusal && res.choices.every((ch) => ch.refusal)) return unscored(s.name, "refused", `the judge refused: ${refusal.slice(0, 200)}`);
+    if (refusal && res.choices.every((ch) => ch.refusal))
+      return unscored(s.name, "refused", `the judge refused: ${refusal.slice(0, 200)}`);
     const parsed = res.choices.map((ch) => parseAnswer(ch.text)).filter((a) => a !== null);
     if (parsed.length) return parsed;
     raw = res.text;
   }
-  return unscored(s.name, "malformed_response", `unreadable answer after one re-ask; raw: ${JSON.stringify(raw.slice(0, 500))}`);
+  return unscored(
+    s.name,
+    "malformed_response",
+    `unreadable answer after one re-ask; raw: ${JSON.stringify(raw.slice(0, 500))}`,
+  );
 }
 
 /** The votes about criterion `id` in each backend's answers (evidence outside the trajectory's `steps` dropped). */
-export function rubricVotes(answers: { by: string; a: Answer[] | Verdict }[], id: string, steps: number, name: string): Vote[] {
+export function rubricVotes(
+  answers: { by: string; a: Answer[] | Verdict }[],
+  id: string,
+  steps: number,
+  name: string,
+): Vote[] {
   const votes: Vote[] = [];
   for (const { by, a } of answers) {
     if (!Array.isArray(a)) {
@@ -94,12 +123,22 @@ export function rubricVotes(answers: { by: string; a: Answer[] | Verdict }[], id
     for (const ans of a) {
       const v = ans.criteria.find((x) => x.id === id);
       if (!v) {
-        votes.push(failedVote(by, unscored(name, "malformed_response", "the judge's answer has no verdict for this criterion")));
+        votes.push(
+          failedVote(by, unscored(name, "malformed_response", "the judge's answer has no verdict for this criterion")),
+        );
         continue;
       }
       const evidence = [...new Set(v.evidence.filter((i) => i >= 0 && i < steps))].sort((x, y) => x - y);
       const value = VERDICT_VALUE[v.verdict];
-      votes.push({ by, value, evidence, note: `${v.verdict}: ${v.rationale.slice(0, 500)}`, ...(value === null ? { failure: unscored(name, "judge_unclear", `the judge could not tell: ${v.rationale.slice(0, 300)}`) } : {}) });
+      votes.push({
+        by,
+        value,
+        evidence,
+        note: `${v.verdict}: ${v.rationale.slice(0, 500)}`,
+        ...(value === null
+          ? { failure: unscored(name, "judge_unclear", `the judge could not tell: ${v.rationale.slice(0, 300)}`) }
+          : {}),
+      });
     }
   }
   return votes;

@@ -21,7 +21,10 @@ export function yesNoMass(tops: { token: string; logprob: number }[]): { yes: nu
     seen.add(t.token);
     const p = Math.exp(t.logprob);
     all += p;
-    const w = t.token.trim().toLowerCase().replace(/[^a-z]/g, "");
+    const w = t.token
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z]/g, "");
     if (w === "yes") yes += p;
     else if (w === "no") no += p;
   }
@@ -50,17 +53,33 @@ export interface Sender {
 }
 
 /** Ask one backend one YES/NO question about a rendered trajectory. */
-export async function askYesNo(b: JudgeBackend, s: Sender, q: { system: string; transcript: string; id: string; question: string }): Promise<Vote> {
+export async function askYesNo(
+  b: JudgeBackend,
+  s: Sender,
+  q: { system: string; transcript: string; id: string; question: string },
+): Promise<Vote> {
   const by = `judge:${b.model}`;
   try {
-    const res = await s.send(b, { system: q.system, user: `${fence(q.transcript)}\n\nQuestion (${q.id}): ${q.question}\nAnswer with exactly one word: YES or NO.`, topLogprobs: 20, maxTokens: 1 });
-    if (res.refusal) return failedVote(by, unscored(s.name, "refused", `the judge refused: ${res.refusal.slice(0, 200)}`));
+    const res = await s.send(b, {
+      system: q.system,
+      user: `${fence(q.transcript)}\n\nQuestion (${q.id}): ${q.question}\nAnswer with exactly one word: YES or NO.`,
+      topLogprobs: 20,
+      maxTokens: 1,
+    });
+    if (res.refusal)
+      return failedVote(by, unscored(s.name, "refused", `the judge refused: ${res.refusal.slice(0, 200)}`));
     const p = res.firstTokenLogprobs ? yesProbability(res.firstTokenLogprobs) : null;
     const word = res.text.trim().toLowerCase();
     const value = p ?? (word.startsWith("yes") ? 1 : word.startsWith("no") ? 0 : null);
-    if (value === null) return failedVote(by, unscored(s.name, "malformed_response", `expected YES or NO, got ${JSON.stringify(res.text.slice(0, 200))}`));
+    if (value === null)
+      return failedVote(
+        by,
+        unscored(s.name, "malformed_response", `expected YES or NO, got ${JSON.stringify(res.text.slice(0, 200))}`),
+      );
     const m = p === null ? null : yesNoMass(res.firstTokenLogprobs!);
-    const raw = m ? ` from the first token's logprobs (raw mass YES ${m.yes.toFixed(3)}, NO ${m.no.toFixed(3)})` : " (no logprobs: from the answer word)";
+    const raw = m
+      ? ` from the first token's logprobs (raw mass YES ${m.yes.toFixed(3)}, NO ${m.no.toFixed(3)})`
+      : " (no logprobs: from the answer word)";
     return { by, value, evidence: [], note: `p(YES) = ${value.toFixed(3)}${raw}` };
   } catch (e) {
     return failedVote(by, s.failure(e));

@@ -32,7 +32,13 @@ const WRITE = /^debug_agent_write_patch_(\d+)\.json$/;
 const RAW = /^agent_patch_raw_(\d+)$/;
 const PROXY = /^agent_proxy_(\d+)\.json$/;
 const DIFF = /^extracted_patch_(\d+)\.diff$/;
-const MARKERS = new Set(["problem_statement.txt", "tool_call_sequence.json", "tool_call_layers.json", "extract_status.json", "cost.json"]);
+const MARKERS = new Set([
+  "problem_statement.txt",
+  "tool_call_sequence.json",
+  "tool_call_layers.json",
+  "extract_status.json",
+  "cost.json",
+]);
 const TIMESTAMP = /_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/;
 const CATEGORY = /^(applicable_patch|raw_patch_but_\w+|matched_but_\w+|no_patch|no_raw_patch)$/;
 
@@ -90,8 +96,11 @@ export const acrAdapter: DirAdapter = {
 
     const json = (n: string) => parseJson(files.get(n)!, join(dir, n));
     const proxies = proxyAnswers(names.filter((n) => PROXY.test(n)).map(json));
-    const conv = rounds.length ? turns(json(rounds[rounds.length - 1][1]), join(dir, rounds[rounds.length - 1][1])) : [];
-    if (!conv.length && !writes.length) throw new IngestError(dir, "no conversation_round_<k>.json or debug_agent_write_patch_<k>.json with messages");
+    const conv = rounds.length
+      ? turns(json(rounds[rounds.length - 1][1]), join(dir, rounds[rounds.length - 1][1]))
+      : [];
+    if (!conv.length && !writes.length)
+      throw new IngestError(dir, "no conversation_round_<k>.json or debug_agent_write_patch_<k>.json with messages");
 
     const b = new Builder();
     b.retrieval(conv, proxies);
@@ -120,7 +129,9 @@ export const acrAdapter: DirAdapter = {
     const cost = obj(files.has("cost.json") ? json("cost.json") : null);
     const status = obj(files.has("extract_status.json") ? json("extract_status.json") : null).extract_status;
     const lastStatus = Array.isArray(status) && status.length ? optString(status[status.length - 1]) : null;
-    const steps = deriveSteps(b.messages).map((s) => (b.actions.has(s.tool_call_id) ? { ...s, action: b.actions.get(s.tool_call_id)! } : s));
+    const steps = deriveSteps(b.messages).map((s) =>
+      b.actions.has(s.tool_call_id) ? { ...s, action: b.actions.get(s.tool_call_id)! } : s,
+    );
     return makeTrajectory({
       hash: hash.digest("hex"),
       instance_id: base.replace(TIMESTAMP, "") || null,
@@ -193,7 +204,12 @@ class Builder {
       if (m.role === "assistant") {
         attempt++;
         const next = chat[i + 1];
-        const call = this.withCall(m.content, "write_patch", { patch: m.content }, next?.role === "user" ? next.content : null);
+        const call = this.withCall(
+          m.content,
+          "write_patch",
+          { patch: m.content },
+          next?.role === "user" ? next.content : null,
+        );
         this.actions.set(call.id, m.content);
         if (next?.role === "user") i++;
       } else {
@@ -222,7 +238,15 @@ function resultBlocks(text: string): { name: string; call: string; args: Record<
     const args: Record<string, string> = {};
     if (!values.length && h[2].trim()) args.args = h[2];
     values.forEach((v, j) => (args[params[j] ?? `arg${j}`] = v));
-    return { name: h[1], call: `${h[1]}(${h[2]})`, args, output: text.slice(start, end).replace(/^\r?\n/, "").trimEnd() };
+    return {
+      name: h[1],
+      call: `${h[1]}(${h[2]})`,
+      args,
+      output: text
+        .slice(start, end)
+        .replace(/^\r?\n/, "")
+        .trimEnd(),
+    };
   });
 }
 
@@ -260,7 +284,12 @@ function turns(value: unknown, file: string): Turn[] {
   return value.map((v, i) => {
     const m = obj(v);
     if (m.role !== "system" && m.role !== "user" && m.role !== "assistant") {
-      throw new IngestError(file, `expected role system|user|assistant, got ${JSON.stringify(m.role)}`, undefined, `[${i}].role`);
+      throw new IngestError(
+        file,
+        `expected role system|user|assistant, got ${JSON.stringify(m.role)}`,
+        undefined,
+        `[${i}].role`,
+      );
     }
     return { role: m.role, content: textOf(m.content) };
   });

@@ -21,7 +21,8 @@ const bugLocations: ToolMapper = (s) => {
   const files: string[] = [];
   const file = str(args.file_name) ?? str(args.file_path);
   if (file) files.push(file);
-  if (Array.isArray(args.bug_locations)) for (const b of args.bug_locations as { file?: unknown }[]) if (b && typeof b.file === "string") files.push(b.file);
+  if (Array.isArray(args.bug_locations))
+    for (const b of args.bug_locations as { file?: unknown }[]) if (b && typeof b.file === "string") files.push(b.file);
   files.push(...shownFiles(s.observation ?? ""));
   return { kind: "plan", ...(files.length ? { files } : {}) };
 };
@@ -29,7 +30,12 @@ const bugLocations: ToolMapper = (s) => {
 /** `write_patch`: the files named in the patch's `<file>` tags, unless it could not be applied. */
 const writePatch: ToolMapper = (s) => {
   const obs = s.observation ?? "";
-  if (marked(scanned(obs), markers.edit_rejected!) || EDIT_NOT_APPLIED.test(obs) || EDIT_NOT_APPLIED_ANYWHERE.test(obs.slice(0, 2000))) return { kind: "edit", refused: true };
+  if (
+    marked(scanned(obs), markers.edit_rejected!) ||
+    EDIT_NOT_APPLIED.test(obs) ||
+    EDIT_NOT_APPLIED_ANYWHERE.test(obs.slice(0, 2000))
+  )
+    return { kind: "edit", refused: true };
   const files = [...String(s.args?.patch ?? "").matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1].trim());
   return { kind: "edit", ...(files.length ? { files } : {}) };
 };

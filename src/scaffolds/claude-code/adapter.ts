@@ -154,7 +154,8 @@ class LogReader {
     const v = obj(l.value);
     if (!v) throw new IngestError(this.file, `expected a JSON object, got ${kindOf(l.value)}`, l.line);
     const type = v.type;
-    if (typeof type !== "string") throw new IngestError(this.file, `expected a string, got ${kindOf(type)}`, l.line, "type");
+    if (typeof type !== "string")
+      throw new IngestError(this.file, `expected a string, got ${kindOf(type)}`, l.line, "type");
     const uuid = str(v.uuid);
     if (uuid) {
       if (this.seen.has(uuid)) return;
@@ -179,7 +180,13 @@ class LogReader {
     if (!message) throw new IngestError(this.file, `expected an object, got ${kindOf(v.message)}`, l.line, "message");
     const content = message.content;
     const blocks = typeof content === "string" ? [content] : Array.isArray(content) ? content : null;
-    if (!blocks) throw new IngestError(this.file, `expected a string or a list of content blocks, got ${kindOf(content)}`, l.line, "message.content");
+    if (!blocks)
+      throw new IngestError(
+        this.file,
+        `expected a string or a list of content blocks, got ${kindOf(content)}`,
+        l.line,
+        "message.content",
+      );
     if (!foreign) this.time(v.timestamp);
     if (type === "assistant") this.assistant(v, message, blocks, l.line, chain, name, !foreign);
     else await this.user(v, blocks, l.line, name, !foreign);
@@ -210,7 +217,15 @@ class LogReader {
     return root;
   }
 
-  private assistant(v: Obj, message: Obj, blocks: unknown[], line: number, chain: string, name: string | undefined, own: boolean): void {
+  private assistant(
+    v: Obj,
+    message: Obj,
+    blocks: unknown[],
+    line: number,
+    chain: string,
+    name: string | undefined,
+    own: boolean,
+  ): void {
     if (v.isApiErrorMessage === true) {
       if (own) this.end = { kind: "api_error", text: blockText(blocks) };
       return;
@@ -220,7 +235,8 @@ class LogReader {
     this.usage(id, obj(message.usage), v.costUSD, message.stop_reason !== null && message.stop_reason !== undefined);
     let open = this.open.get(chain);
     if (!open || open.id !== id) {
-      if (own && typeof message.model === "string") this.models.set(message.model, (this.models.get(message.model) ?? 0) + 1);
+      if (own && typeof message.model === "string")
+        this.models.set(message.model, (this.models.get(message.model) ?? 0) + 1);
       const msg: Message = { role: "assistant", content: "" };
       if (name) msg.name = name;
       this.shared.messages.push(msg);
@@ -238,11 +254,27 @@ class LogReader {
         msg.reasoning_content = join2(msg.reasoning_content ?? "", b.thinking.trim(), "\n\n");
       } else if (b.type === "tool_use") {
         const callId = str(b.id);
-        if (!callId) throw new IngestError(this.file, `expected a tool call id (string), got ${kindOf(b.id)}`, line, `${field}.id`);
+        if (!callId)
+          throw new IngestError(
+            this.file,
+            `expected a tool call id (string), got ${kindOf(b.id)}`,
+            line,
+            `${field}.id`,
+          );
         const tool = str(b.name);
-        if (!tool) throw new IngestError(this.file, `expected a tool name (string), got ${kindOf(b.name)}`, line, `${field}.name`);
+        if (!tool)
+          throw new IngestError(
+            this.file,
+            `expected a tool name (string), got ${kindOf(b.name)}`,
+            line,
+            `${field}.name`,
+          );
         const input = b.input === undefined || b.input === null ? {} : b.input;
-        (msg.tool_calls ??= []).push({ id: callId, type: "function", function: { name: tool, arguments: JSON.stringify(input) } });
+        (msg.tool_calls ??= []).push({
+          id: callId,
+          type: "function",
+          function: { name: tool, arguments: JSON.stringify(input) },
+        });
         this.shared.calls.set(callId, { name: tool, args: obj(input), answered: false });
       }
       // redacted_thinking, server tool blocks and unknown blocks carry nothing a step uses
@@ -259,11 +291,14 @@ class LogReader {
    * lines while streaming, most with the first tokens' count), so it is kept only from such a line.
    */
   private usage(id: string, usage: Obj | null, cost: unknown, final: boolean): void {
-    const prompt = usage ? num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens) : 0;
+    const prompt = usage
+      ? num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens)
+      : 0;
     const prev = this.shared.usage.get(id);
     this.shared.usage.set(id, {
       prompt: Math.max(prev?.prompt ?? 0, prompt),
-      completion: final && usage ? Math.max(prev?.completion ?? 0, num(usage.output_tokens)) : prev?.completion ?? null,
+      completion:
+        final && usage ? Math.max(prev?.completion ?? 0, num(usage.output_tokens)) : (prev?.completion ?? null),
       cost: Math.max(prev?.cost ?? 0, num(cost)),
     });
   }
@@ -279,10 +314,22 @@ class LogReader {
         continue;
       }
       const b = obj(raw);
-      if (!b) throw new IngestError(this.file, `expected a content block object, got ${kindOf(raw)}`, line, `message.content[${k}]`);
+      if (!b)
+        throw new IngestError(
+          this.file,
+          `expected a content block object, got ${kindOf(raw)}`,
+          line,
+          `message.content[${k}]`,
+        );
       if (b.type === "tool_result") {
         const id = str(b.tool_use_id);
-        if (!id) throw new IngestError(this.file, `expected the id of the call it answers (string), got ${kindOf(b.tool_use_id)}`, line, `message.content[${k}].tool_use_id`);
+        if (!id)
+          throw new IngestError(
+            this.file,
+            `expected the id of the call it answers (string), got ${kindOf(b.tool_use_id)}`,
+            line,
+            `message.content[${k}].tool_use_id`,
+          );
         const text = blockText(b.content);
         const call = this.shared.calls.get(id);
         if (!call || call.answered) {
@@ -307,7 +354,11 @@ class LogReader {
     if (!own) return;
     if (text.trim()) {
       if (results === 0 && v.isMeta !== true && v.isCompactSummary !== true) this.taskCandidate(text);
-      this.end = INTERRUPTED.test(text) ? { kind: "interrupted" } : results ? { kind: "tool_result" } : { kind: "user" };
+      this.end = INTERRUPTED.test(text)
+        ? { kind: "interrupted" }
+        : results
+          ? { kind: "tool_result" }
+          : { kind: "user" };
     } else if (results) this.end = rejected ? { kind: "interrupted" } : { kind: "tool_result" };
   }
 
@@ -319,7 +370,9 @@ class LogReader {
       this.task = plain;
       return;
     }
-    const cmd = /<command-name>\s*([^<]*?)\s*<\/command-name>[\s\S]*?<command-args>([\s\S]*?)<\/command-args>/.exec(plain);
+    const cmd = /<command-name>\s*([^<]*?)\s*<\/command-name>[\s\S]*?<command-args>([\s\S]*?)<\/command-args>/.exec(
+      plain,
+    );
     if (cmd && cmd[2].trim() && this.command === null) this.command = `${cmd[1]} ${cmd[2].trim()}`;
   }
 
@@ -351,7 +404,11 @@ class LogReader {
   finish(): void {
     if (this.end.kind === "assistant" && this.endMessage) {
       const calls = this.endMessage.tool_calls ?? [];
-      this.end = { kind: "assistant", calls: calls.length, unanswered: calls.filter((c) => !this.shared.calls.get(c.id)?.answered).length };
+      this.end = {
+        kind: "assistant",
+        calls: calls.length,
+        unanswered: calls.filter((c) => !this.shared.calls.get(c.id)?.answered).length,
+      };
     }
   }
 }
@@ -370,7 +427,8 @@ function safeJson(text: string | null): unknown {
   }
 }
 
-const GIT_DIFF = /^\s*git\s+(?:--no-pager\s+)?diff(?:\s+(?:HEAD|--cached|--staged|--no-color|--no-ext-diff))*\s*(?:2>&1)?\s*$/;
+const GIT_DIFF =
+  /^\s*git\s+(?:--no-pager\s+)?diff(?:\s+(?:HEAD|--cached|--staged|--no-color|--no-ext-diff))*\s*(?:2>&1)?\s*$/;
 const READ_ONLY_GIT = /^\s*git\s+(?:--no-pager\s+)?(?:status|log|show|diff|branch)\b[^;&|>]*$/;
 
 /**
@@ -391,14 +449,25 @@ export function patchFromGitDiff(steps: Step[]): string | null {
     if (patch === null || s.tool === "none") continue;
     if (command !== null && READ_ONLY_GIT.test(command)) continue;
     const kind = actionFor(s.tool, s.args, s.observation).kind;
-    if (kind === "shell" || kind === "code" || kind === "edit" || kind === "create" || kind === "delete" || kind === "handoff" || kind === "other") patch = null;
+    if (
+      kind === "shell" ||
+      kind === "code" ||
+      kind === "edit" ||
+      kind === "create" ||
+      kind === "delete" ||
+      kind === "handoff" ||
+      kind === "other"
+    )
+      patch = null;
   }
   return patch === null ? null : patch.endsWith("\n") ? patch : patch + "\n";
 }
 
 /** Bash steps show their command as the action (the call's arguments also hold a description, a timeout). */
 function shellActions(steps: Step[]): Step[] {
-  return steps.map((s) => (s.tool === "Bash" && typeof s.args?.command === "string" ? { ...s, action: s.args.command } : s));
+  return steps.map((s) =>
+    s.tool === "Bash" && typeof s.args?.command === "string" ? { ...s, action: s.args.command } : s,
+  );
 }
 
 function mostUsed(counts: Map<string, number>): string | null {
@@ -409,7 +478,14 @@ function mostUsed(counts: Map<string, number>): string | null {
 }
 
 export async function readSession(lines: ParsedLine[], ctx: AdapterContext): Promise<Trajectory> {
-  const shared: Shared = { messages: [], calls: new Map(), usage: new Map(), agentOfCall: new Map(), agentsRead: new Set(), ctx };
+  const shared: Shared = {
+    messages: [],
+    calls: new Map(),
+    usage: new Map(),
+    agentOfCall: new Map(),
+    agentsRead: new Set(),
+    ctx,
+  };
   const log = new LogReader(shared, ctx.file, undefined, 0);
   await log.read(lines);
   log.finish();
@@ -434,13 +510,18 @@ export async function readSession(lines: ParsedLine[], ctx: AdapterContext): Pro
     steps,
     patch: patchFromGitDiff(steps),
     // the project the session ran in (the folder Claude Code was started in)
-    root: lines.map((l) => obj(l.value)).find((v) => typeof v?.cwd === "string" && v.cwd.startsWith("/"))?.cwd as string | undefined,
+    root: lines.map((l) => obj(l.value)).find((v) => typeof v?.cwd === "string" && v.cwd.startsWith("/"))?.cwd as
+      | string
+      | undefined,
     exit_status: exitStatus(log.end),
     stats: {
       cost: cost > 0 ? cost : undefined,
       prompt_tokens: usage.length ? usage.reduce((a, u) => a + u.prompt, 0) : undefined,
       // only when every reply's final output count is in the log
-      completion_tokens: usage.length && usage.every((u) => u.completion !== null) ? usage.reduce((a, u) => a + (u.completion ?? 0), 0) : undefined,
+      completion_tokens:
+        usage.length && usage.every((u) => u.completion !== null)
+          ? usage.reduce((a, u) => a + (u.completion ?? 0), 0)
+          : undefined,
       api_calls: usage.length || undefined,
       duration_s: log.firstTime !== null && log.lastTime !== null ? (log.lastTime - log.firstTime) / 1000 : undefined,
     },
@@ -459,9 +540,13 @@ export function partOf(head: unknown[], file: string): string | null {
   if (!agentId || !session) return null;
   if (agentId.startsWith("acompact")) return `the compaction run of session ${session}, not a trajectory of its own`;
   const dir = dirname(file);
-  const parent = basename(dir) === "subagents" && basename(dirname(dir)) === session ? join(dirname(dirname(dir)), `${session}.jsonl`) : join(dir, `${session}.jsonl`);
+  const parent =
+    basename(dir) === "subagents" && basename(dirname(dir)) === session
+      ? join(dirname(dirname(dir)), `${session}.jsonl`)
+      : join(dir, `${session}.jsonl`);
   try {
-    if (readFileSync(parent, "utf8").includes(`"agentId":"${agentId}"`)) return `sub-agent ${agentId} of session ${session}, read with ${parent}`;
+    if (readFileSync(parent, "utf8").includes(`"agentId":"${agentId}"`))
+      return `sub-agent ${agentId} of session ${session}, read with ${parent}`;
   } catch {
     // no session log beside it: read the sub-agent on its own
   }

@@ -27,7 +27,8 @@ export type SessionEnd =
 
 /** Why an API error ended the run, from its text. */
 export function apiErrorReason(text: string): ExitReason {
-  if (/prompt is too long|context (?:length|window)|maximum context|too many tokens/i.test(text)) return "context_limit";
+  if (/prompt is too long|context (?:length|window)|maximum context|too many tokens/i.test(text))
+    return "context_limit";
   if (/usage limit|credit balance|spend(?:ing)? limit|budget|quota/i.test(text)) return "cost_limit";
   return "error";
 }
@@ -42,7 +43,9 @@ export function exitStatus(end: SessionEnd): string | null {
   switch (end.kind) {
     case "assistant":
       if (end.calls === 0) return "finished: end of turn";
-      return end.unanswered > 0 ? "incomplete: the log ends during a tool call" : "incomplete: the log ends after a tool call";
+      return end.unanswered > 0
+        ? "incomplete: the log ends during a tool call"
+        : "incomplete: the log ends after a tool call";
     case "api_error": {
       const reason = apiErrorReason(end.text);
       return `${reason === "error" ? "error" : reason}: ${oneLine(end.text)}`;

@@ -36,7 +36,8 @@ function listedFiles(observation: string | null): string[] | undefined {
   const files: string[] = [];
   for (const raw of observation.split("\n")) {
     const line = raw.trim();
-    if (!line || /^Found \d+ files?\b/.test(line) || /^No (?:files|matches) found/.test(line) || line.startsWith("(")) continue;
+    if (!line || /^Found \d+ files?\b/.test(line) || /^No (?:files|matches) found/.test(line) || line.startsWith("("))
+      continue;
     files.push(line);
   }
   return files.length ? files : undefined;
@@ -54,7 +55,10 @@ const plan: ToolMap = () => ({ kind: "plan" });
 /** Write creates a file, or overwrites one that exists (its result says which). */
 const write: ToolMap = (args, obs) => {
   const path = str(args, "file_path");
-  const overwrote = obs !== null && (/^\s*The file \S[\s\S]*? has been (?:updated|overwritten)/.test(obs) || (TOOL_ERROR.test(obs) && /has not been read yet|modified since read/.test(obs)));
+  const overwrote =
+    obs !== null &&
+    (/^\s*The file \S[\s\S]*? has been (?:updated|overwritten)/.test(obs) ||
+      (TOOL_ERROR.test(obs) && /has not been read yet|modified since read/.test(obs)));
   if (overwrote) return change("edit", path, obs);
   const a = change("create", path, obs);
   const content = args?.content;

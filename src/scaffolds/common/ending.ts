@@ -9,7 +9,12 @@ export function endingFromWords(status: string | null): RunEnding {
   const s = status.toLowerCase();
   if (/cost|budget/.test(s)) return "cost_limit";
   if (/context|too long|token limit|contextwindow/.test(s)) return "context_limit";
-  if (/maximum iteration|max(?:imum)? iterations?|limitsexceeded|step limit|max_steps?|steps? exceeded|iteration limit/.test(s)) return "step_limit";
+  if (
+    /maximum iteration|max(?:imum)? iterations?|limitsexceeded|step limit|max_steps?|steps? exceeded|iteration limit/.test(
+      s,
+    )
+  )
+    return "step_limit";
   if (/time ?out|timed out|time limit|timeoutexpired|execution_time|wall.?clock/.test(s)) return "time_limit";
   if (/format/.test(s)) return "format_error";
   if (/forfeit|reject|give up|gave up/.test(s)) return "gave_up";

@@ -14,10 +14,10 @@ export function str(v: unknown): string | null {
 /** A shell tool: the step's action is the script. */
 export const shell: ToolMapper = () => ({ kind: "shell" });
 
-
 const LISTING = /^Here's the files and directories/m;
 const FILE_SHOWN = /^Here's the result of running `cat -n`/m;
-const EDIT_FAILED = /^ERROR:|No replacement was performed|did not appear verbatim|is not a valid|already exists|does not exist/m;
+const EDIT_FAILED =
+  /^ERROR:|No replacement was performed|did not appear verbatim|is not a valid|already exists|does not exist/m;
 
 /** The file editor: `view` (a file, or a folder's listing), `create`, and edits (`str_replace`, `insert`, `undo_edit`...). */
 export const editor: ToolMapper = (s: Step): Action => {
@@ -37,7 +37,6 @@ export const editor: ToolMapper = (s: Step): Action => {
   if (path) act.opens = true;
   return act;
 };
-
 
 /** `open "path" 120` -> `path`; n = which word (quotes respected, first line only). */
 export function nthArg(action: string, n = 1): string | null {

@@ -115,7 +115,12 @@ function nebiusMessages(turns: unknown[], file: string, line?: number): Message[
       const call = fencedCall(text, `call_${out.length}_0`);
       if (call) msg.tool_calls = [call];
     } else {
-      throw new IngestError(file, `expected role system|ai|user, got ${JSON.stringify(t.role)}`, line, `trajectory[${i}].role`);
+      throw new IngestError(
+        file,
+        `expected role system|ai|user, got ${JSON.stringify(t.role)}`,
+        line,
+        `trajectory[${i}].role`,
+      );
     }
     if (typeof t.mask === "boolean") msg.train = t.mask;
     out.push(msg);
@@ -124,21 +129,35 @@ function nebiusMessages(turns: unknown[], file: string, line?: number): Message[
 }
 
 const ROLE_MAP: Record<string, Message["role"]> = {
-  system: "system", user: "user", assistant: "assistant", tool: "tool", function: "tool", ai: "assistant", human: "user",
+  system: "system",
+  user: "user",
+  assistant: "assistant",
+  tool: "tool",
+  function: "tool",
+  ai: "assistant",
+  human: "user",
 };
 
 function chatMessages(raw: unknown[], file: string, field: string): Message[] {
   return raw.map((r, i) => {
     const m = asObject(r, file, `${field}[${i}]`);
     const role = ROLE_MAP[m.role as string];
-    if (!role) throw new IngestError(file, `expected role system|user|assistant|tool, got ${JSON.stringify(m.role)}`, undefined, `${field}[${i}].role`);
+    if (!role)
+      throw new IngestError(
+        file,
+        `expected role system|user|assistant|tool, got ${JSON.stringify(m.role)}`,
+        undefined,
+        `${field}[${i}].role`,
+      );
     const msg: Message = { role, content: textOf(m.content) };
     if (typeof m.name === "string" && m.name) msg.name = m.name;
     if (role === "assistant") {
       const calls = maybeJson(m.tool_calls);
       const fc = maybeJson(m.function_call);
       if (Array.isArray(calls) && calls.length) {
-        msg.tool_calls = calls.map((c, k) => normaliseToolCall(maybeJson(c), `call_${i}_${k}`, file, `${field}[${i}].tool_calls[${k}]`));
+        msg.tool_calls = calls.map((c, k) =>
+          normaliseToolCall(maybeJson(c), `call_${i}_${k}`, file, `${field}[${i}].tool_calls[${k}]`),
+        );
       } else if (fc && typeof fc === "object" && !Array.isArray(fc)) {
         msg.tool_calls = [normaliseToolCall({ function: fc }, `call_${i}_0`, file, `${field}[${i}].function_call`)];
       } else {

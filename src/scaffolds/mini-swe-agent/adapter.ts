@@ -41,15 +41,23 @@ export const miniSweAgentAdapter: JsonAdapter = {
       const role = m.role;
       if (role === "exit") return; // scaffold bookkeeping: the submission, kept in `patch`
       if (role !== "system" && role !== "user" && role !== "assistant" && role !== "tool") {
-        throw new IngestError(file, `expected role system|user|assistant|tool|exit, got ${JSON.stringify(role)}`, undefined, `messages[${i}].role`);
+        throw new IngestError(
+          file,
+          `expected role system|user|assistant|tool|exit, got ${JSON.stringify(role)}`,
+          undefined,
+          `messages[${i}].role`,
+        );
       }
       const msg: Message = { role, content: textOf(m.content) };
       if (role === "assistant") {
         if (Array.isArray(m.tool_calls) && m.tool_calls.length) {
-          msg.tool_calls = m.tool_calls.map((c, k) => normaliseToolCall(c, `call_${i}_${k}`, file, `messages[${i}].tool_calls[${k}]`));
+          msg.tool_calls = m.tool_calls.map((c, k) =>
+            normaliseToolCall(c, `call_${i}_${k}`, file, `messages[${i}].tool_calls[${k}]`),
+          );
         } else {
           const cmds = fencedCommands(msg.content, MINI_LANGS);
-          if (cmds.length) msg.tool_calls = cmds.map((command, k) => syntheticCall(`call_${i}_${k}`, "bash", { command }));
+          if (cmds.length)
+            msg.tool_calls = cmds.map((command, k) => syntheticCall(`call_${i}_${k}`, "bash", { command }));
         }
         const reasoning = optString(m.reasoning_content);
         if (reasoning) msg.reasoning_content = reasoning;

@@ -81,7 +81,9 @@ export const moatlessAdapter: JsonAdapter = {
     const root = asObject(value, file, "(root)");
     const info = root.info === undefined || root.info === null ? {} : asObject(root.info, file, "info");
     const transitions = Array.isArray(root.transitions);
-    const task = transitions ? textOf(root.initial_message) : textOf(asObject(root.input, file, "input").problem_statement);
+    const task = transitions
+      ? textOf(root.initial_message)
+      : textOf(asObject(root.input, file, "input").problem_statement);
     const messages: Message[] = [{ role: "user", content: task }];
     let model: string | null = null;
     let terminal: string | null = null;
@@ -94,7 +96,8 @@ export const moatlessAdapter: JsonAdapter = {
       const field = `${transitions ? "transitions" : "steps"}[${i}]`;
       const group = asObject(g, file, field);
       const groupName = optString(group.name) ?? "unknown";
-      const actions = group.actions === undefined || group.actions === null ? [] : asArray(group.actions, file, `${field}.actions`);
+      const actions =
+        group.actions === undefined || group.actions === null ? [] : asArray(group.actions, file, `${field}.actions`);
       if (transitions) {
         const state = obj(group.state);
         if (!model && actions.length && state && typeof state.model === "string") model = state.model;
@@ -104,8 +107,9 @@ export const moatlessAdapter: JsonAdapter = {
         const act = asObject(a, file, `${field}.actions[${k}]`);
         const inputField = transitions ? act.action : act.input;
         const input = obj(inputField) ?? {};
-        const name = transitions ? groupName : optString(act.name) ?? groupName;
-        if (!transitions && (name === "finish" || name === "reject")) terminal = name === "finish" ? "finished" : "rejected";
+        const name = transitions ? groupName : (optString(act.name) ?? groupName);
+        if (!transitions && (name === "finish" || name === "reject"))
+          terminal = name === "finish" ? "finished" : "rejected";
         addAction(messages, `moatless_${i}_${k}`, name, input, act.output, act.retry_message);
         calls++;
         const pt = optNumber(act.input_tokens);
@@ -128,7 +132,7 @@ export const moatlessAdapter: JsonAdapter = {
         variant: transitions ? "transitions" : "steps",
         file,
         scaffold: "Moatless Tools",
-        model: model ?? (run ? /^\d{8}_moatless_(.+)$/.exec(run)?.[1] ?? null : null),
+        model: model ?? (run ? (/^\d{8}_moatless_(.+)$/.exec(run)?.[1] ?? null) : null),
         run,
       },
       task,

@@ -22,7 +22,9 @@ export const search: ToolMapper = (s) => {
 const identify: ToolMapper = (s) => {
   const args = s.args ?? {};
   const spans = (args.files_with_spans ?? args.identified_spans) as { file_path?: unknown }[] | undefined;
-  const files = Array.isArray(spans) ? spans.filter((sp) => sp && typeof sp.file_path === "string").map((sp) => sp.file_path as string) : [];
+  const files = Array.isArray(spans)
+    ? spans.filter((sp) => sp && typeof sp.file_path === "string").map((sp) => sp.file_path as string)
+    : [];
   return { kind: "view", ...(files.length ? { files } : {}) };
 };
 
@@ -34,7 +36,11 @@ const plan: ToolMapper = (s) => {
 
 /** Whether the editor says the change did not apply. */
 export function notApplied(obs: string): boolean {
-  return marked(scanned(obs), markers.edit_rejected!) || EDIT_NOT_APPLIED.test(obs) || EDIT_NOT_APPLIED_ANYWHERE.test(obs.slice(0, 2000));
+  return (
+    marked(scanned(obs), markers.edit_rejected!) ||
+    EDIT_NOT_APPLIED.test(obs) ||
+    EDIT_NOT_APPLIED_ANYWHERE.test(obs.slice(0, 2000))
+  );
 }
 
 const editCode: ToolMapper = (s) => {
@@ -51,7 +57,8 @@ const editCode: ToolMapper = (s) => {
 };
 
 /** `reject` ends the run; in the 2024-06-09 runs it declines one requested change and the run goes on. */
-const reject: ToolMapper = (s, ctx) => (ctx.index < ctx.steps.length - 1 ? { kind: "think" } : { kind: "exit", reason: "gave_up" });
+const reject: ToolMapper = (s, ctx) =>
+  ctx.index < ctx.steps.length - 1 ? { kind: "think" } : { kind: "exit", reason: "gave_up" };
 
 export const tools: Record<string, ToolMapper> = {
   search,

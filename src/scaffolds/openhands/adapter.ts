@@ -26,7 +26,17 @@
  */
 import { basename, dirname } from "node:path";
 import type { Message, Trajectory } from "../../types/trajectory.js";
-import { asArray, asObject, firstUserText, makeTrajectory, normaliseToolCall, optNumber, optString, syntheticCall, textOf } from "../build.js";
+import {
+  asArray,
+  asObject,
+  firstUserText,
+  makeTrajectory,
+  normaliseToolCall,
+  optNumber,
+  optString,
+  syntheticCall,
+  textOf,
+} from "../build.js";
 import { IngestError, type JsonAdapter, type RecordAdapter } from "../types.js";
 
 type Obj = Record<string, unknown>;
@@ -44,11 +54,18 @@ function chatMessage(raw: unknown, file: string, field: string, fallbackId: stri
   const m = asObject(raw, file, field);
   const role = m.role;
   if (role !== "system" && role !== "user" && role !== "assistant" && role !== "tool") {
-    throw new IngestError(file, `expected role system|user|assistant|tool, got ${JSON.stringify(role)}`, undefined, `${field}.role`);
+    throw new IngestError(
+      file,
+      `expected role system|user|assistant|tool, got ${JSON.stringify(role)}`,
+      undefined,
+      `${field}.role`,
+    );
   }
   const msg: Message = { role, content: textOf(m.content) };
   if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length) {
-    msg.tool_calls = m.tool_calls.map((c, k) => normaliseToolCall(c, `${fallbackId}_${k}`, file, `${field}.tool_calls[${k}]`));
+    msg.tool_calls = m.tool_calls.map((c, k) =>
+      normaliseToolCall(c, `${fallbackId}_${k}`, file, `${field}.tool_calls[${k}]`),
+    );
   }
   if (typeof m.reasoning_content === "string" && m.reasoning_content) msg.reasoning_content = m.reasoning_content;
   if (role === "tool" && typeof m.tool_call_id === "string") msg.tool_call_id = m.tool_call_id;
@@ -58,8 +75,22 @@ function chatMessage(raw: unknown, file: string, field: string, fallbackId: stri
 
 /** Action arguments that are runtime flags, not part of what the agent asked for. */
 const RUNTIME_ARGS = new Set([
-  "thought", "is_input", "blocking", "background", "is_static", "cwd", "hidden", "confirmation_state", "security_risk",
-  "impl_source", "keep_prompt", "kernel_init_code", "include_extra", "wait_for_response", "image_urls", "translated_ipython_code",
+  "thought",
+  "is_input",
+  "blocking",
+  "background",
+  "is_static",
+  "cwd",
+  "hidden",
+  "confirmation_state",
+  "security_risk",
+  "impl_source",
+  "keep_prompt",
+  "kernel_init_code",
+  "include_extra",
+  "wait_for_response",
+  "image_urls",
+  "translated_ipython_code",
 ]);
 const SKIP_ACTIONS = new Set(["recall", "condensation", "change_agent_state", "null"]);
 
@@ -128,7 +159,12 @@ class EventReader {
       const choice = resp && Array.isArray(resp.choices) ? obj(resp.choices[0]) : null;
       const m = choice ? obj(choice.message) : null;
       if (m && Array.isArray(m.tool_calls) && m.tool_calls.length) {
-        const msg = chatMessage({ ...m, role: "assistant" }, this.file, `${field}.tool_call_metadata.model_response.choices[0].message`, callId ?? ownId);
+        const msg = chatMessage(
+          { ...m, role: "assistant" },
+          this.file,
+          `${field}.tool_call_metadata.model_response.choices[0].message`,
+          callId ?? ownId,
+        );
         if (!msg.content) msg.content = thought;
         this.push(msg);
         if (respId) this.responses.add(respId);
@@ -136,7 +172,11 @@ class EventReader {
       }
       const name = optString(tcm.function_name);
       if (callId && name) {
-        this.push({ role: "assistant", content: thought, tool_calls: [{ id: callId, type: "function", function: { name, arguments: JSON.stringify(callArgs(args)) } }] });
+        this.push({
+          role: "assistant",
+          content: thought,
+          tool_calls: [{ id: callId, type: "function", function: { name, arguments: JSON.stringify(callArgs(args)) } }],
+        });
         return callId;
       }
     }
@@ -157,7 +197,10 @@ class EventReader {
     }
     if (kind === "null") return;
     const tcm = obj(e.tool_call_metadata);
-    const callId = (tcm && optString(tcm.tool_call_id)) || (typeof e.cause === "number" ? this.byEvent.get(e.cause) : undefined) || paired;
+    const callId =
+      (tcm && optString(tcm.tool_call_id)) ||
+      (typeof e.cause === "number" ? this.byEvent.get(e.cause) : undefined) ||
+      paired;
     let text = typeof e.content === "string" ? e.content : textOf(e.message);
     const meta = obj(extras.metadata);
     if (meta) text = (optString(meta.prefix) ?? "") + text + (optString(meta.suffix) ?? "");
@@ -181,7 +224,8 @@ function recallText(extras: Obj): string {
   if (Array.isArray(extras.microagent_knowledge)) {
     for (const k of extras.microagent_knowledge) {
       const o = objOr(k);
-      if (typeof o.content === "string" && o.content.trim()) parts.push(`[microagent ${optString(o.name) ?? ""}]\n${o.content}`);
+      if (typeof o.content === "string" && o.content.trim())
+        parts.push(`[microagent ${optString(o.name) ?? ""}]\n${o.content}`);
     }
   }
   return parts.join("\n\n");
@@ -197,7 +241,9 @@ export const openHandsOutputAdapter: RecordAdapter = {
   format: "openhands-output",
   detect(value) {
     const v = obj(value);
-    return !!v && Array.isArray(v.history) && (typeof v.instance_id === "string" || "instruction" in v || "test_result" in v);
+    return (
+      !!v && Array.isArray(v.history) && (typeof v.instance_id === "string" || "instruction" in v || "test_result" in v)
+    );
   },
   read(value, ctx) {
     const file = ctx.file;
@@ -215,7 +261,7 @@ export const openHandsOutputAdapter: RecordAdapter = {
     const meta = objOr(root.metadata);
     const outDir = optString(meta.eval_output_dir);
     const agent = optString(meta.agent_class);
-    const version = r.version ?? (outDir ? /_v(\d+\.\d+(?:\.\d+)?)/.exec(outDir)?.[1] ?? null : null);
+    const version = r.version ?? (outDir ? (/_v(\d+\.\d+(?:\.\d+)?)/.exec(outDir)?.[1] ?? null) : null);
     const metrics = objOr(root.metrics);
     const usage = objOr(metrics.accumulated_token_usage);
     const latencies = metrics.response_latencies;
@@ -249,7 +295,10 @@ export const openHandsOutputAdapter: RecordAdapter = {
     });
     const resolved = objOr(testResult.report).resolved;
     if (typeof resolved === "boolean") {
-      t.label = { resolved, origin: `${file}${ctx.line !== undefined ? `:${ctx.line}` : ""}#test_result.report.resolved` };
+      t.label = {
+        resolved,
+        origin: `${file}${ctx.line !== undefined ? `:${ctx.line}` : ""}#test_result.report.resolved`,
+      };
     }
     return t;
   },
@@ -274,7 +323,10 @@ export function diffFromInferLog(log: string, instance: string): string | null {
   for (let i = log.indexOf("\n--------", start - 1); i >= 0; i = log.indexOf("\n--------", i + 1)) {
     const after = log.indexOf("\n", i + 1);
     const rule = log.slice(i + 1, after < 0 ? undefined : after).replace(/\r$/, "");
-    if (rule === "--------" && (after < 0 || after === log.length - 1 || LOG_LINE.test(log.slice(after + 1, after + 24)))) {
+    if (
+      rule === "--------" &&
+      (after < 0 || after === log.length - 1 || LOG_LINE.test(log.slice(after + 1, after + 24)))
+    ) {
       end = i;
       break;
     }
@@ -313,7 +365,14 @@ export const openHandsCompletionAdapter: JsonAdapter = {
     const resp = asObject(root.response, file, "response");
     const choices = asArray(resp.choices, file, "response.choices");
     const choice = asObject(choices[0], file, "response.choices[0]");
-    messages.push(chatMessage({ ...asObject(choice.message, file, "response.choices[0].message"), role: "assistant" }, file, "response.choices[0].message", `call_${raw.length}`));
+    messages.push(
+      chatMessage(
+        { ...asObject(choice.message, file, "response.choices[0].message"), role: "assistant" },
+        file,
+        "response.choices[0].message",
+        `call_${raw.length}`,
+      ),
+    );
 
     // <run>/llm_completions/<instance>/<model>-<timestamp>.json
     const inLayout = basename(dirname(dirname(file))) === "llm_completions";
@@ -321,13 +380,17 @@ export const openHandsCompletionAdapter: JsonAdapter = {
     const runDir = dirname(dirname(dirname(file)));
     const run = inLayout ? basename(runDir) : null;
     const agent = inLayout && /Agent$/.test(basename(dirname(runDir))) ? basename(dirname(runDir)) : null;
-    const version = run ? /_v(\d+\.\d+(?:\.\d+)?)/.exec(run)?.[1] ?? null : null;
+    const version = run ? (/_v(\d+\.\d+(?:\.\d+)?)/.exec(run)?.[1] ?? null) : null;
     const log = instance ? await ctx.readRelative(`../../infer_logs/instance_${instance}.log`) : null;
 
     const stem = /^(.+)-\d+(?:\.\d+)?\.json$/.exec(basename(file))?.[1];
     const model = stem ? stem.replace(/__/g, "/") : optString(resp.model);
     const last = messages[messages.length - 1];
-    const exit = last.tool_calls?.some((c) => c.function.name === "finish") ? "submitted" : log && instance ? stopFromInferLog(log, instance) : null;
+    const exit = last.tool_calls?.some((c) => c.function.name === "finish")
+      ? "submitted"
+      : log && instance
+        ? stopFromInferLog(log, instance)
+        : null;
     const kwargs = objOr(root.kwargs);
     return makeTrajectory({
       hash: ctx.hash,

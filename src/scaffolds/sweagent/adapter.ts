@@ -35,9 +35,22 @@ type Rec = Record<string, unknown>;
 
 /** SWE-agent tool commands (0.x and 1.x bundles); any other text action is a shell command. */
 const COMMANDS = new Set([
-  "open", "goto", "scroll_up", "scroll_down", "create", "edit", "insert", "append",
-  "search_dir", "search_file", "find_file", "submit", "str_replace_editor", "filemap",
-  "view_image", "exit_forfeit",
+  "open",
+  "goto",
+  "scroll_up",
+  "scroll_down",
+  "create",
+  "edit",
+  "insert",
+  "append",
+  "search_dir",
+  "search_file",
+  "find_file",
+  "submit",
+  "str_replace_editor",
+  "filemap",
+  "view_image",
+  "exit_forfeit",
 ]);
 /** scaffold pseudo-actions such as `exit_cost`, `exit_context`, `exit_format` */
 const EXIT_ACTION = /^exit_[a-z_]+$/;
@@ -121,11 +134,21 @@ export const sweAgentAdapter: JsonAdapter = {
       const field = `history[${i}]`;
       const role = h.role;
       if (role !== "system" && role !== "user" && role !== "assistant" && role !== "tool") {
-        throw new IngestError(file, `expected role system|user|assistant|tool, got ${JSON.stringify(role)}`, undefined, `${field}.role`);
+        throw new IngestError(
+          file,
+          `expected role system|user|assistant|tool, got ${JSON.stringify(role)}`,
+          undefined,
+          `${field}.role`,
+        );
       }
       const c = h.content;
       if (c !== null && c !== undefined && typeof c !== "string" && !Array.isArray(c)) {
-        throw new IngestError(file, `expected a string or a list of parts, got ${kindOf(c)}`, undefined, `${field}.content`);
+        throw new IngestError(
+          file,
+          `expected a string or a list of parts, got ${kindOf(c)}`,
+          undefined,
+          `${field}.content`,
+        );
       }
       const mi = messages.length;
       const msg: Message = { role, content: textOf(c) };
@@ -145,12 +168,14 @@ export const sweAgentAdapter: JsonAdapter = {
         if (h.tool_calls !== undefined && h.tool_calls !== null) {
           const raw = asArray(h.tool_calls, file, `${field}.tool_calls`);
           if (raw.length) {
-            msg.tool_calls = raw.map((rc, n) => normaliseToolCall(rc, `call_${mi}_${n}`, file, `${field}.tool_calls[${n}]`));
+            msg.tool_calls = raw.map((rc, n) =>
+              normaliseToolCall(rc, `call_${mi}_${n}`, file, `${field}.tool_calls[${n}]`),
+            );
             args = msg.tool_calls.map((tc) => parseArgs(tc.function.arguments));
           }
         }
         if (!msg.tool_calls && !msg.demo) {
-          const act = t ? t.action : optString(h.action) ?? (fencedCommands(msg.content)[0] ?? "");
+          const act = t ? t.action : (optString(h.action) ?? fencedCommands(msg.content)[0] ?? "");
           args = textCalls(msg, act, mi);
         }
         if (!msg.demo) {
@@ -191,12 +216,18 @@ export const sweAgentAdapter: JsonAdapter = {
 function readStep(raw: unknown, file: string, k: number): TStep {
   const s = asObject(raw, file, `trajectory[${k}]`);
   const action = s.action ?? "";
-  if (typeof action !== "string") throw new IngestError(file, `expected a string, got ${kindOf(action)}`, undefined, `trajectory[${k}].action`);
+  if (typeof action !== "string")
+    throw new IngestError(file, `expected a string, got ${kindOf(action)}`, undefined, `trajectory[${k}].action`);
   const obs = s.observation;
   if (obs !== undefined && obs !== null && typeof obs !== "string") {
     throw new IngestError(file, `expected a string, got ${kindOf(obs)}`, undefined, `trajectory[${k}].observation`);
   }
-  return { action: action.trimEnd(), observation: obs ?? null, response: optString(s.response) ?? "", thought: optString(s.thought) };
+  return {
+    action: action.trimEnd(),
+    observation: obs ?? null,
+    response: optString(s.response) ?? "",
+    thought: optString(s.thought),
+  };
 }
 
 function isDemo(h: Rec): boolean {
@@ -255,8 +286,15 @@ function buildSteps(messages: Message[], pending: Pending[]): Step[] {
     const obsText = (i: number | null) => (p.t ? p.t.observation : i === null ? null : messages[i].content);
     if (calls.length === 0) {
       steps.push({
-        index: steps.length, message_index: p.mi, observation_index: next, thought: p.thought,
-        tool: "none", args: null, action: "", tool_call_id: "", observation: obsText(next),
+        index: steps.length,
+        message_index: p.mi,
+        observation_index: next,
+        thought: p.thought,
+        tool: "none",
+        args: null,
+        action: "",
+        tool_call_id: "",
+        observation: obsText(next),
       });
       continue;
     }
@@ -264,8 +302,12 @@ function buildSteps(messages: Message[], pending: Pending[]): Step[] {
       const obs = toolReply(messages, p.mi, call.id) ?? (k === 0 ? next : null);
       const args = p.args[k] ?? null;
       steps.push({
-        index: steps.length, message_index: p.mi, observation_index: obs,
-        thought: k === 0 ? p.thought : "", tool: call.function.name, args,
+        index: steps.length,
+        message_index: p.mi,
+        observation_index: obs,
+        thought: k === 0 ? p.thought : "",
+        tool: call.function.name,
+        args,
         action: k === 0 && p.action !== undefined ? p.action : actionText(call, args),
         tool_call_id: call.id,
         observation: k === 0 ? obsText(obs) : obs === null ? null : messages[obs].content,
@@ -283,10 +325,11 @@ function toolReply(messages: Message[], mi: number, id: string): number | null {
   return null;
 }
 
-
 function thinkingOf(blocks: unknown): string | null {
   if (!Array.isArray(blocks)) return null;
-  const parts = blocks.map((b) => (b && typeof b === "object" ? optString((b as Rec).thinking) : null)).filter((x): x is string => !!x);
+  const parts = blocks
+    .map((b) => (b && typeof b === "object" ? optString((b as Rec).thinking) : null))
+    .filter((x): x is string => !!x);
   return parts.length ? parts.join("\n") : null;
 }
 
@@ -356,7 +399,10 @@ export function issueText(text: string): string {
   const p = text.indexOf("<pr_description>");
   if (p >= 0) {
     const q = text.indexOf("</pr_description>", p);
-    return text.slice(p + 16, q >= 0 ? q : undefined).replace(/^\s*(?:Consider the following PR description:)?/, "").trim();
+    return text
+      .slice(p + 16, q >= 0 ? q : undefined)
+      .replace(/^\s*(?:Consider the following PR description:)?/, "")
+      .trim();
   }
   return text;
 }

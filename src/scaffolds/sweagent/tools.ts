@@ -32,7 +32,12 @@ const open: ToolMapper = (s) => {
 function window(paging: boolean): ToolMapper {
   return (s) => {
     const shown = shownFile(s.observation ?? "");
-    return { kind: "view", ...(shown ? { path: shown, opens: true } : {}), onOpen: true, ...(paging ? { paging } : {}) };
+    return {
+      kind: "view",
+      ...(shown ? { path: shown, opens: true } : {}),
+      onOpen: true,
+      ...(paging ? { paging } : {}),
+    };
   };
 }
 
@@ -56,9 +61,17 @@ const EDIT_FAILED = /^Usage: edit|^COMMAND FAILED TO EXECUTE|^No file open|^Erro
 /** `edit 10:12 <text> end_of_edit` (and `insert`, `append`): changes the open file. */
 const edit: ToolMapper = (s: Step) => {
   const obs = s.observation ?? "";
-  if (marked(scanned(obs), markers.edit_rejected!) || EDIT_FAILED.test(obs.slice(0, 500))) return { kind: "edit", onOpen: true, refused: true };
+  if (marked(scanned(obs), markers.edit_rejected!) || EDIT_FAILED.test(obs.slice(0, 500)))
+    return { kind: "edit", onOpen: true, refused: true };
   const shown = shownFile(obs);
-  return { kind: "edit", ...(shown ? { path: shown } : {}), onOpen: true, opens: true, content: s.action.replace(/^\w+[^\n]*\n/, ""), append: true };
+  return {
+    kind: "edit",
+    ...(shown ? { path: shown } : {}),
+    onOpen: true,
+    opens: true,
+    content: s.action.replace(/^\w+[^\n]*\n/, ""),
+    append: true,
+  };
 };
 
 const EXIT_REASON: Record<string, ExitReason> = {

@@ -15,7 +15,10 @@ const SESSION = join(dir, "session-2.1", "5e1d7a42-8f3b-4c1a-9b7e-1f2a3b4c5d6e.j
 const SUBAGENT = join(dir, "session-2.1", "5e1d7a42-8f3b-4c1a-9b7e-1f2a3b4c5d6e", "subagents", "agent-a1b2c3d.jsonl");
 
 function lines(file: string): unknown[] {
-  return readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 }
 
 /** What the pipeline's peek decides for these lines. */
@@ -53,15 +56,30 @@ describe("claude-code: detection", () => {
     }
     // a Codex CLI rollout line, a Claude Code `--output-format stream-json` line, a canonical record
     assert.equal(detectLine({ timestamp: "t", type: "session_meta", payload: { id: "x" } }), false);
-    assert.equal(detectLine({ type: "assistant", session_id: "s", uuid: "u", message: { role: "assistant", content: [] }, parent_tool_use_id: null }), false);
+    assert.equal(
+      detectLine({
+        type: "assistant",
+        session_id: "s",
+        uuid: "u",
+        message: { role: "assistant", content: [] },
+        parent_tool_use_id: null,
+      }),
+      false,
+    );
     assert.equal(detectLine({ schema: "rubricate.trajectory/1", id: "x", messages: [] }), false);
     assert.equal(detectLine([1, 2]), false);
     assert.equal(detectLine("text"), false);
   });
 
   it("other formats' JSONL files still read as records", async () => {
-    const { trajectories, errors } = await collect([join(FIXTURES, "chat", "swesmith.jsonl"), join(FIXTURES, "openhands", "pairs.jsonl")]);
-    assert.deepEqual(errors.map((e) => e.describe()), []);
+    const { trajectories, errors } = await collect([
+      join(FIXTURES, "chat", "swesmith.jsonl"),
+      join(FIXTURES, "openhands", "pairs.jsonl"),
+    ]);
+    assert.deepEqual(
+      errors.map((e) => e.describe()),
+      [],
+    );
     assert.ok(trajectories.length >= 2);
     assert.ok(trajectories.every((t) => t.source.format !== "claude-code"));
   });
@@ -79,7 +97,10 @@ describe("claude-code: a 2.1 session with a sub-agent", async () => {
     assert.equal(t.source.run, "5e1d7a42-8f3b-4c1a-9b7e-1f2a3b4c5d6e");
     assert.equal(t.source.line, undefined);
     assert.equal(t.instance_id, null);
-    assert.ok(t.task?.startsWith("tinycalc's divide() crashes with ZeroDivisionError"), "the caveat line (isMeta) is not the task");
+    assert.ok(
+      t.task?.startsWith("tinycalc's divide() crashes with ZeroDivisionError"),
+      "the caveat line (isMeta) is not the task",
+    );
     assert.equal(t.patch, null);
     assert.equal(t.exit_status, "finished: end of turn");
     assert.equal(endingOf(t), "submitted");
@@ -89,15 +110,23 @@ describe("claude-code: a 2.1 session with a sub-agent", async () => {
     const first = t.messages.find((m) => m.role === "assistant")!;
     assert.equal(first.content, "I'll look at the calculator module first.");
     assert.equal(first.reasoning_content, "Look at ops.py and the tests before changing anything.");
-    assert.deepEqual(first.tool_calls?.map((c) => c.function.name), ["Read", "Grep"]);
+    assert.deepEqual(
+      first.tool_calls?.map((c) => c.function.name),
+      ["Read", "Grep"],
+    );
     assert.equal(first.tool_calls?.[0].id, "toolu_01TcReadOps");
-    assert.deepEqual(JSON.parse(first.tool_calls![0].function.arguments), { file_path: "/home/dev/tinycalc/tinycalc/ops.py" });
+    assert.deepEqual(JSON.parse(first.tool_calls![0].function.arguments), {
+      file_path: "/home/dev/tinycalc/tinycalc/ops.py",
+    });
     assertPaired(t);
   });
 
   it("answers each call with a tool message of the same id, in order", () => {
     const s = t.steps;
-    assert.deepEqual(s.map((x) => x.tool), ["Read", "Grep", "Task", "Glob", "Read", "none", "Edit", "Edit", "Write", "Bash", "TodoWrite", "Bash", "none"]);
+    assert.deepEqual(
+      s.map((x) => x.tool),
+      ["Read", "Grep", "Task", "Glob", "Read", "none", "Edit", "Edit", "Write", "Bash", "TodoWrite", "Bash", "none"],
+    );
     assert.match(s[0].observation ?? "", /^ {5}1→def add/);
     assert.equal(s[0].tool_call_id, "toolu_01TcReadOps");
     assert.equal(t.messages[s[0].observation_index!].tool_call_id, "toolu_01TcReadOps");
@@ -122,7 +151,10 @@ describe("claude-code: a 2.1 session with a sub-agent", async () => {
     assert.equal(prompt.role, "user");
     assert.equal(prompt.name, "Explore");
     assert.match(prompt.content, /^Find where tinycalc's tests live/);
-    assert.ok(t.steps.filter((s) => !sub.includes(s)).every((s) => t.messages[s.message_index].name === undefined), "main-agent messages carry no name");
+    assert.ok(
+      t.steps.filter((s) => !sub.includes(s)).every((s) => t.messages[s.message_index].name === undefined),
+      "main-agent messages carry no name",
+    );
     const acts = actionsOf(t);
     assert.deepEqual(acts[2], { kind: "handoff", to: "Explore" });
     assert.deepEqual(acts[3], { kind: "search", files: ["/home/dev/tinycalc/tests/test_ops.py"], role: "Explore" });
@@ -162,7 +194,10 @@ describe("claude-code: a 2.1 session with a sub-agent", async () => {
     assert.equal(s.source.model, "claude-haiku-4-5-20251001");
     assert.equal(s.source.run, "5e1d7a42-8f3b-4c1a-9b7e-1f2a3b4c5d6e");
     assert.match(s.task ?? "", /^Find where tinycalc's tests live/);
-    assert.deepEqual(s.steps.map((x) => x.tool), ["Glob", "Read", "none"]);
+    assert.deepEqual(
+      s.steps.map((x) => x.tool),
+      ["Glob", "Read", "none"],
+    );
     assert.ok(s.messages.every((m) => m.name === undefined));
   });
 
@@ -171,7 +206,10 @@ describe("claude-code: a 2.1 session with a sub-agent", async () => {
     assert.deepEqual(errors, []);
     assert.equal(trajectories.length, 1);
     assert.equal(trajectories[0].source.file, SESSION);
-    assert.deepEqual(skipped.map((f) => f.split("/").pop()).sort(), ["agent-a1b2c3d.jsonl", "agent-acompact-9f8e7d.jsonl"]);
+    assert.deepEqual(skipped.map((f) => f.split("/").pop()).sort(), [
+      "agent-a1b2c3d.jsonl",
+      "agent-acompact-9f8e7d.jsonl",
+    ]);
   });
 });
 
@@ -179,10 +217,17 @@ describe("claude-code: a 1.x session (one line a reply, sidechain lines in the f
   const t = await one(join(dir, "inline-sidechain-1.0.jsonl"));
 
   it("names the in-file sidechain after the Task whose prompt starts it", () => {
-    assert.deepEqual(t.steps.map((s) => s.tool), ["LS", "Task", "Grep", "none", "MultiEdit", "Bash", "Bash", "none"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["LS", "Task", "Grep", "none", "MultiEdit", "Bash", "Bash", "none"],
+    );
     const names = t.steps.map((s) => t.messages[s.message_index].name ?? "main");
     assert.deepEqual(names, ["main", "main", "general-purpose", "general-purpose", "main", "main", "main", "main"]);
-    assert.equal(actionsOf(t)[1].to, "general-purpose", "a Task without subagent_type goes to the general-purpose agent");
+    assert.equal(
+      actionsOf(t)[1].to,
+      "general-purpose",
+      "a Task without subagent_type goes to the general-purpose agent",
+    );
     assertPaired(t);
   });
 
@@ -205,7 +250,10 @@ describe("claude-code: how sessions end", () => {
     const t = await one(join(dir, "api-error.jsonl"));
     assert.match(t.exit_status ?? "", /^context_limit: API Error: 400 .*prompt is too long/);
     assert.equal(endingOf(t), "context_limit");
-    assert.ok(t.messages.every((m) => !m.content.startsWith("API Error")), "the client's error line is not a message");
+    assert.ok(
+      t.messages.every((m) => !m.content.startsWith("API Error")),
+      "the client's error line is not a message",
+    );
   });
 
   it("a rejected edit and the user's interruption", async () => {
@@ -219,7 +267,16 @@ describe("claude-code: how sessions end", () => {
 describe("claude-code: bad input", () => {
   const tmp = mkdtempSync(join(tmpdir(), "rubricate-claude-"));
   const good = (extra: Record<string, unknown>) =>
-    JSON.stringify({ parentUuid: null, isSidechain: false, sessionId: "s-1", version: "2.0.1", type: "user", uuid: "u-1", message: { role: "user", content: "hi" }, ...extra });
+    JSON.stringify({
+      parentUuid: null,
+      isSidechain: false,
+      sessionId: "s-1",
+      version: "2.0.1",
+      type: "user",
+      uuid: "u-1",
+      message: { role: "user", content: "hi" },
+      ...extra,
+    });
 
   it("a broken line fails the file with its path and line", async () => {
     const { trajectories, errors } = await collect([join(dir, "broken-line.jsonl")]);
@@ -230,18 +287,40 @@ describe("claude-code: bad input", () => {
 
   it("a malformed event names the line and the field", async () => {
     const f = join(tmp, "bad-content.jsonl");
-    writeFileSync(f, [good({}), JSON.stringify({ sessionId: "s-1", type: "assistant", uuid: "a-1", message: { id: "m", role: "assistant", content: 42 } })].join("\n") + "\n");
+    writeFileSync(
+      f,
+      [
+        good({}),
+        JSON.stringify({
+          sessionId: "s-1",
+          type: "assistant",
+          uuid: "a-1",
+          message: { id: "m", role: "assistant", content: 42 },
+        }),
+      ].join("\n") + "\n",
+    );
     const { errors } = await collect([f]);
     assert.equal(errors.length, 1);
-    assert.match(errors[0].describe(), /bad-content\.jsonl:2: field 'message\.content': expected a string or a list of content blocks, got a number/);
+    assert.match(
+      errors[0].describe(),
+      /bad-content\.jsonl:2: field 'message\.content': expected a string or a list of content blocks, got a number/,
+    );
   });
 
   it("a tool call without an id names its block", async () => {
     const f = join(tmp, "no-id.jsonl");
-    const call = { sessionId: "s-1", type: "assistant", uuid: "a-1", message: { id: "m", role: "assistant", content: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }] } };
+    const call = {
+      sessionId: "s-1",
+      type: "assistant",
+      uuid: "a-1",
+      message: { id: "m", role: "assistant", content: [{ type: "tool_use", name: "Bash", input: { command: "ls" } }] },
+    };
     writeFileSync(f, [good({}), JSON.stringify(call)].join("\n") + "\n");
     const { errors } = await collect([f]);
-    assert.match(errors[0]?.describe() ?? "", /no-id\.jsonl:2: field 'message\.content\[0\]\.id': expected a tool call id/);
+    assert.match(
+      errors[0]?.describe() ?? "",
+      /no-id\.jsonl:2: field 'message\.content\[0\]\.id': expected a tool call id/,
+    );
   });
 
   it("a line that is not an object, after the file was claimed", async () => {
@@ -256,13 +335,32 @@ describe("claude-code: bad input", () => {
     const base = { sessionId: "s-2", version: "2.1.0", isSidechain: false };
     const rows = [
       { ...base, type: "user", uuid: "u-1", message: { role: "user", content: "look around" } },
-      { ...base, type: "assistant", uuid: "a-1", message: { id: "m-1", role: "assistant", content: [{ type: "tool_use", id: "t-1", name: "Task", input: { prompt: "p", subagent_type: "Explore" } }] } },
-      { ...base, type: "user", uuid: "u-2", toolUseResult: { agentId: "abc1234" }, message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t-1", content: "done" }] } },
+      {
+        ...base,
+        type: "assistant",
+        uuid: "a-1",
+        message: {
+          id: "m-1",
+          role: "assistant",
+          content: [{ type: "tool_use", id: "t-1", name: "Task", input: { prompt: "p", subagent_type: "Explore" } }],
+        },
+      },
+      {
+        ...base,
+        type: "user",
+        uuid: "u-2",
+        toolUseResult: { agentId: "abc1234" },
+        message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t-1", content: "done" }] },
+      },
     ];
     writeFileSync(session, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(tmp, "s-2", "subagents"), { recursive: true });
-    writeFileSync(join(tmp, "s-2", "subagents", "agent-abc1234.jsonl"), JSON.stringify({ ...base, isSidechain: true, type: "user", uuid: "x", message: { role: "user", content: "p" } }) + "\n{oops\n");
+    writeFileSync(
+      join(tmp, "s-2", "subagents", "agent-abc1234.jsonl"),
+      JSON.stringify({ ...base, isSidechain: true, type: "user", uuid: "x", message: { role: "user", content: "p" } }) +
+        "\n{oops\n",
+    );
     const { errors } = await collect([session]);
     assert.equal(errors.length, 1);
     assert.match(errors[0].describe(), /s-2\/subagents\/agent-abc1234\.jsonl:2: malformed JSON/);
@@ -271,21 +369,47 @@ describe("claude-code: bad input", () => {
 
 describe("claude-code: patch from git diff", () => {
   const step = (tool: string, args: Record<string, unknown>, observation: string): Step => ({
-    index: 0, message_index: 0, observation_index: 1, thought: "", tool, args, action: "", tool_call_id: "c", observation,
+    index: 0,
+    message_index: 0,
+    observation_index: 1,
+    thought: "",
+    tool,
+    args,
+    action: "",
+    tool_call_id: "c",
+    observation,
   });
   const diff = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a\n+b";
 
   it("is dropped when a later step may have changed files", () => {
     assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, diff)]), diff + "\n");
-    assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, diff), step("Edit", { file_path: "x.py" }, "The file x.py has been updated.")]), null);
-    assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, diff), step("Bash", { command: "pytest" }, "ok")]), null);
-    assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, diff), step("Read", { file_path: "x.py" }, "a")]), diff + "\n");
+    assert.equal(
+      patchFromGitDiff([
+        step("Bash", { command: "git diff" }, diff),
+        step("Edit", { file_path: "x.py" }, "The file x.py has been updated."),
+      ]),
+      null,
+    );
+    assert.equal(
+      patchFromGitDiff([step("Bash", { command: "git diff" }, diff), step("Bash", { command: "pytest" }, "ok")]),
+      null,
+    );
+    assert.equal(
+      patchFromGitDiff([step("Bash", { command: "git diff" }, diff), step("Read", { file_path: "x.py" }, "a")]),
+      diff + "\n",
+    );
   });
 
   it("is not taken from a filtered, summarised, failed or cut diff", () => {
     assert.equal(patchFromGitDiff([step("Bash", { command: "git diff --stat" }, " x.py | 2 +-")]), null);
     assert.equal(patchFromGitDiff([step("Bash", { command: "git diff -- x.py" }, diff)]), null);
-    assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, "Exit code 129\nerror: unknown option")]), null);
-    assert.equal(patchFromGitDiff([step("Bash", { command: "git diff" }, diff + "\n... [120 lines truncated] ...")]), null);
+    assert.equal(
+      patchFromGitDiff([step("Bash", { command: "git diff" }, "Exit code 129\nerror: unknown option")]),
+      null,
+    );
+    assert.equal(
+      patchFromGitDiff([step("Bash", { command: "git diff" }, diff + "\n... [120 lines truncated] ...")]),
+      null,
+    );
   });
 });

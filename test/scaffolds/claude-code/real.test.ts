@@ -17,7 +17,10 @@ if (skip) console.log(`# ${skip}`);
 sharedSuite("claude-code: real session logs", (it) => {
   it("every log in the folder reads; sub-agent and compaction logs beside a session are read with it", async () => {
     const { trajectories, errors, skipped } = await collect([DATA]);
-    assert.deepEqual(errors.map((e) => e.describe()), []);
+    assert.deepEqual(
+      errors.map((e) => e.describe()),
+      [],
+    );
     assert.ok(trajectories.length > 0);
     for (const f of skipped) assert.match(f, /[/\\]agent-[\w-]+\.jsonl$/);
     for (const t of trajectories) {
@@ -32,24 +35,41 @@ sharedSuite("claude-code: real session logs", (it) => {
       const callAt = new Map<string, number>();
       t.messages.forEach((m, i) => m.tool_calls?.forEach((c) => callAt.set(c.id, i)));
       t.messages.forEach((m, i) => {
-        if (m.role === "tool") assert.ok((callAt.get(m.tool_call_id ?? "") ?? Infinity) < i, `${where}: message ${i} answers no earlier call`);
+        if (m.role === "tool")
+          assert.ok(
+            (callAt.get(m.tool_call_id ?? "") ?? Infinity) < i,
+            `${where}: message ${i} answers no earlier call`,
+          );
       });
       // the built-in tools map to canonical kinds; only web, questions, skills, background output and MCP are "other"
       const acts = actionsOf(t);
       t.steps.forEach((s, i) => {
-        if (acts[i].kind === "other") assert.match(s.tool, /^(WebFetch|WebSearch|AskUserQuestion|Skill|TaskOutput|BashOutput|KillShell|mcp__.*)$/, `${where}: step ${i}`);
+        if (acts[i].kind === "other")
+          assert.match(
+            s.tool,
+            /^(WebFetch|WebSearch|AskUserQuestion|Skill|TaskOutput|BashOutput|KillShell|mcp__.*)$/,
+            `${where}: step ${i}`,
+          );
       });
     }
   });
 
   it("a session that started sub-agents holds their runs, under their roles", async () => {
     const { trajectories } = await collect([DATA]);
-    const withTask = trajectories.filter((t) => t.source.variant.indexOf("sub-agent") < 0 && t.steps.some((s) => s.tool === "Task" || s.tool === "Agent"));
+    const withTask = trajectories.filter(
+      (t) => t.source.variant.indexOf("sub-agent") < 0 && t.steps.some((s) => s.tool === "Task" || s.tool === "Agent"),
+    );
     const inlined = withTask.filter((t) => t.messages.some((m) => m.name));
     for (const t of inlined) {
       const acts = actionsOf(t);
-      assert.ok(acts.some((a) => a.role && a.kind !== "none"), `${t.source.file}: sub-agent actions carry a role`);
+      assert.ok(
+        acts.some((a) => a.role && a.kind !== "none"),
+        `${t.source.file}: sub-agent actions carry a role`,
+      );
     }
-    if (withTask.length) console.log(`# ${inlined.length} of ${withTask.length} sessions with a Task call have their sub-agent logs beside them`);
+    if (withTask.length)
+      console.log(
+        `# ${inlined.length} of ${withTask.length} sessions with a Task call have their sub-agent logs beside them`,
+      );
   });
 });

@@ -15,7 +15,10 @@ const SWESMITH = join(FIXTURES, "chat", "swesmith.jsonl");
 
 async function all(file: string): Promise<Trajectory[]> {
   const { trajectories, errors, skipped } = await collect([file]);
-  assert.deepEqual(errors.map((e) => e.describe()), []);
+  assert.deepEqual(
+    errors.map((e) => e.describe()),
+    [],
+  );
   assert.deepEqual(skipped, []);
   return trajectories;
 }
@@ -34,7 +37,10 @@ describe("parquetRows", () => {
     assert.ok(meta.row_groups.every((g) => g.columns.every((c) => c.meta_data?.codec === "ZSTD")));
     const rows: { row: unknown; index: number }[] = [];
     for await (const r of parquetRows(OPENAI)) rows.push(r);
-    assert.deepEqual(rows.map((r) => r.index), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      rows.map((r) => r.index),
+      [0, 1, 2, 3, 4],
+    );
     const first = rows[0].row as Record<string, unknown>;
     assert.equal(first.resolved, 1);
     assert.equal(first.instance_id, "acme__gadgets-201");
@@ -45,17 +51,29 @@ describe("chat records: nebius SWE-agent layout (Parquet)", () => {
   it("reads the ai turns' fenced commands as synthetic calls, mask as train, target as label", async () => {
     const ts = await all(NEBIUS);
     assert.equal(ts.length, 5);
-    assert.deepEqual(ts.map((t) => t.source.line), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      ts.map((t) => t.source.line),
+      [1, 2, 3, 4, 5],
+    );
     const t = ts[0];
     assert.equal(t.source.format, "parquet");
     assert.equal(t.source.variant, "nebius");
     assert.equal(t.source.model, "swe-agent-llama-70b");
     assert.equal(t.instance_id, "acme__widgets-101");
     assert.equal(t.task, "Widget.resize ignores min_width: resizing to 10 gives width 10 even when min_width is 50.");
-    assert.deepEqual(t.messages.map((m) => m.role), ["system", "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant", "user"]);
+    assert.deepEqual(
+      t.messages.map((m) => m.role),
+      ["system", "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant", "user"],
+    );
     assert.match(t.messages[0].content, /^SETTING: You are an autonomous programmer/); // from `system_prompt`
-    assert.deepEqual(t.messages.map((m) => m.train), [false, false, true, false, true, false, true, false, true, false]);
-    assert.deepEqual(t.steps.map((s) => s.tool), ["find_file", "open", "edit", "submit"]);
+    assert.deepEqual(
+      t.messages.map((m) => m.train),
+      [false, false, true, false, true, false, true, false, true, false],
+    );
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["find_file", "open", "edit", "submit"],
+    );
     const edit = t.steps[2];
     assert.ok(t.messages[edit.message_index].tool_calls?.[0].synthetic);
     assert.equal(edit.action, "edit 40:40\n        self.width = max(width, self.min_width)\nend_of_edit");
@@ -69,8 +87,14 @@ describe("chat records: nebius SWE-agent layout (Parquet)", () => {
     assert.equal(noPatch.patch, null);
     assert.equal(noPatch.exit_status, "exit_cost");
     assert.deepEqual(noPatch.label, { resolved: false, origin: `${NEBIUS}:2#target` });
-    assert.deepEqual(noPatch.steps.map((s) => s.tool), ["bash", "none"]); // a turn without a command is a step of its own
-    assert.deepEqual(ts.map((x) => x.label?.resolved), [true, false, true, false, true]);
+    assert.deepEqual(
+      noPatch.steps.map((s) => s.tool),
+      ["bash", "none"],
+    ); // a turn without a command is a step of its own
+    assert.deepEqual(
+      ts.map((x) => x.label?.resolved),
+      [true, false, true, false, true],
+    );
     for (const x of ts) assertNoLeak(x, ["EVAL LOG"]);
   });
 });
@@ -84,7 +108,10 @@ describe("chat records: OpenAI messages layout (Parquet, ZSTD)", () => {
     assert.equal(t.source.variant, "trajectory");
     assert.equal(t.source.scaffold, "openhands");
     assert.equal(t.task, "Gadget.parse crashes on an empty string.");
-    assert.deepEqual(t.steps.map((s) => s.tool), ["execute_bash", "str_replace_editor", "execute_bash", "str_replace_editor", "finish"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["execute_bash", "str_replace_editor", "execute_bash", "str_replace_editor", "finish"],
+    );
     assert.ok(t.messages.every((m) => !m.tool_calls?.some((c) => c.synthetic)));
     // two parallel calls in one assistant turn, each answered by its own tool message
     const [, view, run] = t.steps;
@@ -98,8 +125,15 @@ describe("chat records: OpenAI messages layout (Parquet, ZSTD)", () => {
     assert.equal(t.tools?.length, 3);
     const bash = t.tools?.[0] as { function: { name: string; parameters: unknown } };
     assert.equal(bash.function.name, "execute_bash");
-    assert.deepEqual(bash.function.parameters, { type: "object", properties: { command: { type: "string" } }, required: ["command"] });
-    assert.deepEqual(ts.map((x) => x.label), [1, 2, 3, 4, 5].map((n) => ({ resolved: n % 2 === 1, origin: `${OPENAI}:${n}#resolved` })));
+    assert.deepEqual(bash.function.parameters, {
+      type: "object",
+      properties: { command: { type: "string" } },
+      required: ["command"],
+    });
+    assert.deepEqual(
+      ts.map((x) => x.label),
+      [1, 2, 3, 4, 5].map((n) => ({ resolved: n % 2 === 1, origin: `${OPENAI}:${n}#resolved` })),
+    );
     assert.equal(ts[1].patch, null);
     assert.equal(ts[1].exit_status, "max_iterations");
     for (const x of ts) assertNoLeak(x, ["gen_tests_correct"]);
@@ -113,11 +147,17 @@ describe("chat records: SWE-smith JSONL", () => {
       assert.equal(t.source.format, "chat-jsonl");
       assert.equal(t.source.variant, "messages");
     }
-    assert.deepEqual([xml, native, ticks].map((t) => t.source.line), [1, 2, 3]);
+    assert.deepEqual(
+      [xml, native, ticks].map((t) => t.source.line),
+      [1, 2, 3],
+    );
 
     assert.equal(xml.task, "Fraction.normalize returns 2/4 instead of 1/2.");
     assert.equal(xml.source.model, "claude-3-7-sonnet-20250219");
-    assert.deepEqual(xml.steps.map((s) => s.tool), ["bash", "str_replace_editor", "submit"]);
+    assert.deepEqual(
+      xml.steps.map((s) => s.tool),
+      ["bash", "str_replace_editor", "submit"],
+    );
     assert.ok(xml.messages[2].tool_calls?.[0].synthetic);
     assert.equal(xml.steps[0].action, "grep -rn 'class Fraction' /testbed");
     assert.equal(xml.steps[0].thought, "Let me find the Fraction class first.");
@@ -132,19 +172,27 @@ describe("chat records: SWE-smith JSONL", () => {
     assert.match(xml.patch ?? "", /^diff --git a\/numkit\/fraction.py/);
 
     const calls = native.messages.flatMap((m) => m.tool_calls ?? []);
-    assert.deepEqual(calls.map((c) => [c.id, c.function.name, c.synthetic]), [
-      ["toolu_01", "bash", undefined], ["toolu_02", "str_replace_editor", undefined], ["toolu_03", "submit", undefined],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.id, c.function.name, c.synthetic]),
+      [
+        ["toolu_01", "bash", undefined],
+        ["toolu_02", "str_replace_editor", undefined],
+        ["toolu_03", "submit", undefined],
+      ],
+    );
     assert.equal(calls[0].function.arguments, '{"command":"ls /testbed/numkit"}'); // object arguments become a JSON string
     assert.deepEqual(native.steps[1].args, { command: "view", path: "/testbed/numkit/vector.py" });
     assert.equal(native.steps[0].observation, "__init__.py\nfraction.py\nvector.py");
     assert.equal(native.patch, null);
     assert.deepEqual(native.label, { resolved: false, origin: `${SWESMITH}:2#resolved` });
 
-    assert.deepEqual(ticks.steps.map((s) => [s.tool, s.action, s.observation]), [
-      ["open", "open numkit/matrix.py", "[File: /testbed/numkit/matrix.py (40 lines total)]"],
-      ["bash", "python -m pytest tests/test_matrix.py -q", "3 passed"],
-    ]);
+    assert.deepEqual(
+      ticks.steps.map((s) => [s.tool, s.action, s.observation]),
+      [
+        ["open", "open numkit/matrix.py", "[File: /testbed/numkit/matrix.py (40 lines total)]"],
+        ["bash", "python -m pytest tests/test_matrix.py -q", "3 passed"],
+      ],
+    );
     for (const t of [xml, native, ticks]) assertNoLeak(t, []);
   });
 });
@@ -152,20 +200,46 @@ describe("chat records: SWE-smith JSONL", () => {
 describe("chat records: detection", () => {
   it("matches dataset rows but not canonical records or OpenHands output lines", () => {
     assert.ok(chatRecordAdapter.detect({ messages: [{ role: "user", content: "hi" }], resolved: true }));
-    assert.ok(chatRecordAdapter.detect({ trajectory: [{ role: "system", system_prompt: "x", mask: false }, { role: "ai", text: "y" }] }));
-    assert.ok(!chatRecordAdapter.detect({ schema: "rubricate.trajectory/1", messages: [{ role: "user", content: "hi" }] }));
-    assert.ok(!chatRecordAdapter.detect({ instance_id: "a__b-1", history: [{ id: 0, source: "user" }], test_result: { git_patch: "" }, messages: [] }));
+    assert.ok(
+      chatRecordAdapter.detect({
+        trajectory: [
+          { role: "system", system_prompt: "x", mask: false },
+          { role: "ai", text: "y" },
+        ],
+      }),
+    );
+    assert.ok(
+      !chatRecordAdapter.detect({ schema: "rubricate.trajectory/1", messages: [{ role: "user", content: "hi" }] }),
+    );
+    assert.ok(
+      !chatRecordAdapter.detect({
+        instance_id: "a__b-1",
+        history: [{ id: 0, source: "user" }],
+        test_result: { git_patch: "" },
+        messages: [],
+      }),
+    );
     assert.ok(!chatRecordAdapter.detect({ instance_id: "a__b-1", resolved: true }));
     assert.ok(!chatRecordAdapter.detect([{ role: "user" }]));
     assert.ok(!chatRecordAdapter.detect(null));
   });
 
   it("reads a chat stored as a JSON string column", () => {
-    const row = { messages: '[{"role": "user", "content": "Fix it."}, {"role": "assistant", "content": "```\\nls\\n```"}]', resolved: 0 };
+    const row = {
+      messages: '[{"role": "user", "content": "Fix it."}, {"role": "assistant", "content": "```\\nls\\n```"}]',
+      resolved: 0,
+    };
     assert.ok(chatRecordAdapter.detect(row));
-    const t = chatRecordAdapter.read(row, { file: "rows.parquet", line: 7, hash: "ab".repeat(32), readRelative: async () => null }, "parquet");
+    const t = chatRecordAdapter.read(
+      row,
+      { file: "rows.parquet", line: 7, hash: "ab".repeat(32), readRelative: async () => null },
+      "parquet",
+    );
     assert.equal(t.source.format, "parquet");
-    assert.deepEqual(t.steps.map((s) => [s.tool, s.action]), [["bash", "ls"]]);
+    assert.deepEqual(
+      t.steps.map((s) => [s.tool, s.action]),
+      [["bash", "ls"]],
+    );
     assert.deepEqual(t.label, { resolved: false, origin: "rows.parquet:7#resolved" });
   });
 });

@@ -6,7 +6,11 @@ const skip = !HAS_SHARED && "shared data not present";
 
 sharedSuite("mini-swe-agent adapter", (it) => {
   it("reads 1.1 (tool calls, role tool, final exit message)", async () => {
-    const t = await one(shared("minisweagent-deepseek/output/deepseek_chat_dev/pvlib__pvlib-python-1606/pvlib__pvlib-python-1606.traj.json"));
+    const t = await one(
+      shared(
+        "minisweagent-deepseek/output/deepseek_chat_dev/pvlib__pvlib-python-1606/pvlib__pvlib-python-1606.traj.json",
+      ),
+    );
     assert.equal(t.source.format, "mini-swe-agent");
     assert.equal(t.source.variant, "1.1");
     assert.equal(t.instance_id, "pvlib__pvlib-python-1606");
@@ -24,7 +28,11 @@ sharedSuite("mini-swe-agent adapter", (it) => {
   });
 
   it("reads 1 (fenced bash in text) as synthetic tool calls", async () => {
-    const t = await one(shared("minisweagent-gemini3pro/swebench_results/20251118_gemini-3-pro-74pct/trajs/django__django-16136/django__django-16136.traj.json"));
+    const t = await one(
+      shared(
+        "minisweagent-gemini3pro/swebench_results/20251118_gemini-3-pro-74pct/trajs/django__django-16136/django__django-16136.traj.json",
+      ),
+    );
     assert.equal(t.source.variant, "1");
     assert.equal(t.source.run, "20251118_gemini-3-pro-74pct");
     const first = t.steps[0];

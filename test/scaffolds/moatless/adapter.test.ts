@@ -15,17 +15,30 @@ sharedSuite("Moatless adapter", (it) => {
     assert.equal(t.instance_id, "django__django-16139");
     assert.equal(t.source.run, "20240617_moatless_gpt-4o-2024-05-13");
     assert.equal(t.source.model, "gpt-4o-2024-05-13");
-    assert.ok(t.task?.startsWith("Accessing UserAdmin via to_field leads to link to PasswordResetForm being broken (404)"));
+    assert.ok(
+      t.task?.startsWith("Accessing UserAdmin via to_field leads to link to PasswordResetForm being broken (404)"),
+    );
     assert.deepEqual(t.messages[0], { role: "user", content: t.task });
-    assert.deepEqual(t.steps.map((s) => s.tool), ["SearchCode", "IdentifyCode", "PlanToCode", "EditCode", "PlanToCode"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["SearchCode", "IdentifyCode", "PlanToCode", "EditCode", "PlanToCode"],
+    );
     const search = t.steps[0];
     assert.deepEqual(search.args, { class_name: "UserChangeForm" });
     assert.ok(search.thought.startsWith("The issue is related to the UserAdmin and the UserChangeForm class."));
-    assert.ok(search.observation?.startsWith('ranked_spans: [{"file_path":"django/contrib/auth/forms.py","span_id":"UserChangeForm","rank":0}'));
+    assert.ok(
+      search.observation?.startsWith(
+        'ranked_spans: [{"file_path":"django/contrib/auth/forms.py","span_id":"UserChangeForm","rank":0}',
+      ),
+    );
     // PlanToCode's nested function arguments are flattened
     assert.equal(t.steps[2].args?.file_path, "django/contrib/auth/forms.py");
     assert.equal(t.steps[2].args?.span_id, "UserChangeForm.__init__");
-    assert.ok(t.steps[3].observation?.startsWith("Applied the change to django/contrib/auth/forms.py.\ndiff:\n--- django/contrib/auth/forms.py"));
+    assert.ok(
+      t.steps[3].observation?.startsWith(
+        "Applied the change to django/contrib/auth/forms.py.\ndiff:\n--- django/contrib/auth/forms.py",
+      ),
+    );
     assert.equal(t.steps[4].args?.action, "Finish");
     assert.ok(t.patch?.startsWith("diff --git a/django/contrib/auth/forms.py b/django/contrib/auth/forms.py\n"));
     assert.equal(t.exit_status, "finished");
@@ -39,10 +52,16 @@ sharedSuite("Moatless adapter", (it) => {
     const t = await one(shared(`${EVAL}/20240623_moatless_claude-3.5-sonnet/trajs/psf__requests-2674.json`));
     assert.equal(t.source.model, "openrouter/anthropic/claude-3.5-sonnet");
     assert.equal(t.exit_status, "rejected");
-    const retry = t.steps.find((s) => s.observation?.startsWith("File requests/exceptions.py is not found in the file context."));
+    const retry = t.steps.find((s) =>
+      s.observation?.startsWith("File requests/exceptions.py is not found in the file context."),
+    );
     assert.ok(retry);
     assert.equal(retry.tool, "PlanToCode");
-    assert.equal(t.steps.filter((s) => s.observation?.startsWith("The code in the replace tag is the same as in the search.")).length, 3);
+    assert.equal(
+      t.steps.filter((s) => s.observation?.startsWith("The code in the replace tag is the same as in the search."))
+        .length,
+      3,
+    );
     const c = await one(shared(`${EVAL}/20240623_moatless_claude-3.5-sonnet/trajs/astropy__astropy-14995.json`));
     assert.equal(c.source.model, "claude-3-5-sonnet-20240620");
     assert.equal(c.steps[0].tool, "SearchCode");
@@ -66,7 +85,10 @@ sharedSuite("Moatless adapter", (it) => {
     assert.equal(t.instance_id, "django__django-16139");
     assert.equal(t.source.run, "20240609_moatless_gpt4o");
     assert.equal(t.source.model, "gpt4o");
-    assert.deepEqual(t.steps.map((s) => s.tool), ["search", "search", "identify", "request_for_change", "search_replace", "finish"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["search", "search", "identify", "request_for_change", "search_replace", "finish"],
+    );
     assert.deepEqual(t.steps[0].args, { class_name: "UserAdmin" });
     assert.ok(t.steps[0].observation?.startsWith("Found 1 hits.\nfile_context: ["));
     assert.ok(t.steps[2].thought.startsWith("The identified code spans include the UserAdmin class"));
@@ -82,8 +104,14 @@ sharedSuite("Moatless adapter", (it) => {
     for (const v of [null, 1, "x", [], {}, { transitions: [] }, { steps: [], input: {} }, { steps: [], input: null }]) {
       assert.equal(moatlessAdapter.detect(v, "x.json"), false);
     }
-    assert.equal(moatlessAdapter.detect({ name: "AgenticLoop", initial_message: "x", transitions: [] }, "x.json"), true);
-    assert.equal(moatlessAdapter.detect({ name: "moatless", input: { problem_statement: "x" }, steps: [] }, "x.json"), true);
+    assert.equal(
+      moatlessAdapter.detect({ name: "AgenticLoop", initial_message: "x", transitions: [] }, "x.json"),
+      true,
+    );
+    assert.equal(
+      moatlessAdapter.detect({ name: "moatless", input: { problem_statement: "x" }, steps: [] }, "x.json"),
+      true,
+    );
   });
 });
 
@@ -96,13 +124,19 @@ interface Row {
 
 sharedSuite("every Moatless trajectory in the shared index", (it) => {
   it("yields exactly one trajectory per file, with steps and the upstream patch", async () => {
-    const rows = (readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) as Row[]).filter((r) =>
-      r.format.startsWith("moatless"),
-    );
+    const rows = (
+      readFileSync(shared("index.jsonl"), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)) as Row[]
+    ).filter((r) => r.format.startsWith("moatless"));
     assert.equal(rows.length, 70);
     for (const row of rows) {
       const { trajectories, errors } = await collect([shared(row.trajectory)]);
-      assert.deepEqual(errors.map((e) => e.describe()), []);
+      assert.deepEqual(
+        errors.map((e) => e.describe()),
+        [],
+      );
       assert.equal(trajectories.length, 1, row.trajectory);
       const t = trajectories[0];
       assert.equal(t.source.format, "moatless");
@@ -111,7 +145,11 @@ sharedSuite("every Moatless trajectory in the shared index", (it) => {
       assert.ok(t.steps.length >= 1, row.trajectory);
       const sub = JSON.parse(readFileSync(shared(row.trajectory), "utf8")).info?.submission;
       assert.equal(t.patch !== null, typeof sub === "string" && sub.trim().length > 0, `${row.trajectory}: patch`);
-      assert.ok(t.messages.every((m) => m.role !== "tool" || t.messages.some((a) => a.tool_calls?.some((c) => c.id === m.tool_call_id))));
+      assert.ok(
+        t.messages.every(
+          (m) => m.role !== "tool" || t.messages.some((a) => a.tool_calls?.some((c) => c.id === m.tool_call_id)),
+        ),
+      );
     }
   });
 });

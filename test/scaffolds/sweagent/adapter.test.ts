@@ -41,7 +41,10 @@ sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
     assert.ok(t.messages[first.message_index].tool_calls?.[0].synthetic);
     assert.equal(first.observation_index, first.message_index + 1);
     // the step keeps the raw observation; the message holds it as templated for the LM
-    assert.equal(first.observation, 'Found 1 matches for "helpers.py" in /django__django/django/contrib/admin:\n/django__django/django/contrib/admin/helpers.py\n');
+    assert.equal(
+      first.observation,
+      'Found 1 matches for "helpers.py" in /django__django/django/contrib/admin:\n/django__django/django/contrib/admin/helpers.py\n',
+    );
     assert.match(t.messages[first.observation_index!].content, /\(Current directory: \/django__django\)\nbash-\$$/);
     assert.ok(first.thought.startsWith("To start addressing the issue"));
     assert.equal(t.steps[1].tool, "open");
@@ -76,7 +79,9 @@ sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
     assert.equal(t.messages[1].role, "user");
     assert.equal(t.messages[1].demo, true);
     assert.match(t.messages[1].content, /^Here is a demonstration/);
-    assert.ok(t.task?.startsWith("`FilteringGeneratorDelegate` does not create new `filterContext` if `tokenFilter` is null"));
+    assert.ok(
+      t.task?.startsWith("`FilteringGeneratorDelegate` does not create new `filterContext` if `tokenFilter` is null"),
+    );
     assert.equal(t.steps.length, 7);
     assert.equal(t.steps[0].message_index, 3);
     assert.equal(t.steps[0].tool, "find_file");
@@ -86,9 +91,13 @@ sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
     assert.equal(t.steps[5].tool, "bash");
     assert.match(t.steps[5].observation ?? "", /javac: command not found/);
     assert.equal(t.exit_status, "submitted");
-    assert.ok(t.patch?.includes("diff --git a/src/main/java/com/fasterxml/jackson/core/filter/FilteringGeneratorDelegate.java"));
+    assert.ok(
+      t.patch?.includes("diff --git a/src/main/java/com/fasterxml/jackson/core/filter/FilteringGeneratorDelegate.java"),
+    );
 
-    const noStatus = await one(shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-core-891.traj`));
+    const noStatus = await one(
+      shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-core-891.traj`),
+    );
     assert.equal(noStatus.exit_status, null); // incomplete run: info has only model_stats
     assert.equal(noStatus.patch, null);
     assert.equal(noStatus.steps.length, 7);
@@ -97,7 +106,11 @@ sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
   });
 
   it("reads the 0.x test fixture (pydicom)", async () => {
-    const t = await one(shared("sweagent-format-samples/tests/test_data/trajectories/gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1/pydicom__pydicom-1458.traj"));
+    const t = await one(
+      shared(
+        "sweagent-format-samples/tests/test_data/trajectories/gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1/pydicom__pydicom-1458.traj",
+      ),
+    );
     assert.equal(t.source.variant, "0.x");
     assert.equal(t.instance_id, "pydicom__pydicom-1458");
     assert.equal(t.source.run, "gpt4__swe-bench-dev-easy_first_only__default__t-0.00__p-0.95__c-3.00__install-1");
@@ -119,7 +132,8 @@ sharedSuite("SWE-agent adapter: real 0.x runs", (it) => {
 
 sharedSuite("SWE-agent adapter: real 1.x demonstrations", (it) => {
   it("reads the default (fenced command) style", async () => {
-    const run = "replay__marshmallow-code__marshmallow-1867__default__t-0.20__p-0.95__c-2.00__install-1___install_from_source";
+    const run =
+      "replay__marshmallow-code__marshmallow-1867__default__t-0.20__p-0.95__c-2.00__install-1___install_from_source";
     const t = await one(shared(`${DEMOS}/${run}/marshmallow-code__marshmallow-1867.traj`));
     assert.equal(t.source.variant, "1.x");
     assert.equal(t.instance_id, "marshmallow-code__marshmallow-1867");
@@ -185,7 +199,10 @@ describe("SWE-agent adapter: fixtures for variants not in the shared data", () =
     assert.equal(t.source.model, "claude-3-7-sonnet-20250219");
     assert.equal(t.source.run, "run-1x");
     assert.equal(t.instance_id, "acme__textutils-7");
-    assert.equal(t.task, '`slugify` drops digits\nCalling `slugify("Release 2")` returns `release` instead of `release-2`.');
+    assert.equal(
+      t.task,
+      '`slugify` drops digits\nCalling `slugify("Release 2")` returns `release` instead of `release-2`.',
+    );
     assert.equal(t.messages[1].demo, true);
     assert.equal(t.messages.length, 11);
     assert.equal(t.steps.length, 4);
@@ -217,7 +234,11 @@ describe("SWE-agent adapter: fixtures for variants not in the shared data", () =
     assert.equal(t.steps[0].thought, "I'll find where wrap_text is defined.");
     assert.ok(t.messages[t.steps[0].message_index].tool_calls?.[0].synthetic);
     assert.equal(t.steps[2].tool, "edit");
-    assert.deepEqual(t.steps[2].args, { start_line: "5", end_line: "5", replacement_text: "    return textwrap.fill(s, width)" });
+    assert.deepEqual(t.steps[2].args, {
+      start_line: "5",
+      end_line: "5",
+      replacement_text: "    return textwrap.fill(s, width)",
+    });
     assert.ok(t.steps[2].observation?.endsWith("File updated.\n"));
     assert.equal(t.exit_status, "submitted (exit_cost)");
     assert.ok(t.patch?.startsWith("diff --git a/textutils/wrap.py"));
@@ -231,7 +252,10 @@ describe("SWE-agent adapter: fixtures for variants not in the shared data", () =
     assert.equal(t.exit_status, null);
     assert.equal(t.patch, null);
     assert.deepEqual(t.stats, {});
-    assert.deepEqual(t.steps.map((s) => s.tool), ["find_file", "edit", "submit"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["find_file", "edit", "submit"],
+    );
     assert.equal(t.steps[0].action, "find_file words.py");
     assert.ok(t.steps[0].observation?.startsWith('Found 1 matches for "words.py"'));
     assert.equal(t.steps[1].action, "edit 2:2\n    return len(s.split())\nend_of_edit");
@@ -242,21 +266,47 @@ describe("SWE-agent adapter: fixtures for variants not in the shared data", () =
 describe("SWE-agent adapter: history and trajectory out of step", () => {
   const sys = { role: "system", content: "You are a programmer.", agent: "primary" };
   const user = { role: "user", content: "ISSUE:\nfoo breaks\n\nINSTRUCTIONS:\nfix it", agent: "primary" };
-  const step = (action: string, observation: string) => ({ action, observation, response: `Doing it.\n\`\`\`\n${action}\n\`\`\``, thought: "Doing it.\n", state: "{}" });
+  const step = (action: string, observation: string) => ({
+    action,
+    observation,
+    response: `Doing it.\n\`\`\`\n${action}\n\`\`\``,
+    thought: "Doing it.\n",
+    state: "{}",
+  });
 
   it("inserts trajectory steps missing from history, in order", async () => {
     const t = await read({
       environment: "swe_main",
-      trajectory: [step("ls\n", "a.py\n"), step("cat a.py\n", "print(1)\n"), step("submit\n", "diff --git a/a.py b/a.py\n")],
-      history: [sys, user, { role: "assistant", content: "Doing it.\n```\ncat a.py\n```", action: "cat a.py\n", agent: "primary" },
-        { role: "user", content: "print(1)\n(Open file: n/a)", agent: "primary" }],
+      trajectory: [
+        step("ls\n", "a.py\n"),
+        step("cat a.py\n", "print(1)\n"),
+        step("submit\n", "diff --git a/a.py b/a.py\n"),
+      ],
+      history: [
+        sys,
+        user,
+        { role: "assistant", content: "Doing it.\n```\ncat a.py\n```", action: "cat a.py\n", agent: "primary" },
+        { role: "user", content: "print(1)\n(Open file: n/a)", agent: "primary" },
+      ],
       info: { exit_status: "submitted", submission: "diff --git a/a.py b/a.py\n" },
     });
     assert.equal(t.task, "foo breaks");
-    assert.deepEqual(t.steps.map((s) => s.action), ["ls", "cat a.py", "submit"]);
-    assert.deepEqual(t.steps.map((s) => s.tool), ["bash", "bash", "submit"]);
-    assert.deepEqual(t.steps.map((s) => s.observation), ["a.py\n", "print(1)\n", "diff --git a/a.py b/a.py\n"]);
-    assert.deepEqual(t.messages.map((m) => m.role), ["system", "user", "assistant", "user", "assistant", "user", "assistant", "user"]);
+    assert.deepEqual(
+      t.steps.map((s) => s.action),
+      ["ls", "cat a.py", "submit"],
+    );
+    assert.deepEqual(
+      t.steps.map((s) => s.tool),
+      ["bash", "bash", "submit"],
+    );
+    assert.deepEqual(
+      t.steps.map((s) => s.observation),
+      ["a.py\n", "print(1)\n", "diff --git a/a.py b/a.py\n"],
+    );
+    assert.deepEqual(
+      t.messages.map((m) => m.role),
+      ["system", "user", "assistant", "user", "assistant", "user", "assistant", "user"],
+    );
     assert.equal(t.messages[3].content, "a.py\n");
     assert.equal(t.steps[1].message_index, 4);
   });
@@ -266,7 +316,10 @@ describe("SWE-agent adapter: history and trajectory out of step", () => {
       trajectory: [step("goto 10", "[File: a.py]")],
       history: [],
       info: {},
-      replay_config: JSON.stringify({ agent: { model: { name: "gpt-4o-mini" } }, problem_statement: { text: "fix foo" } }),
+      replay_config: JSON.stringify({
+        agent: { model: { name: "gpt-4o-mini" } },
+        problem_statement: { text: "fix foo" },
+      }),
     });
     assert.equal(t.source.model, "gpt-4o-mini");
     assert.equal(t.task, "fix foo");
@@ -278,11 +331,30 @@ describe("SWE-agent adapter: history and trajectory out of step", () => {
   });
 
   it("reads native tool calls from history alone, with the item's action as the step action", async () => {
-    const call = { id: "call_a", type: "function", function: { name: "str_replace_editor", arguments: '{"command":"view","path":"/testbed/a.py"}' } };
+    const call = {
+      id: "call_a",
+      type: "function",
+      function: { name: "str_replace_editor", arguments: '{"command":"view","path":"/testbed/a.py"}' },
+    };
     const t = await read({
-      history: [sys, user,
-        { role: "assistant", content: "Viewing.", thought: "Viewing.", action: "str_replace_editor view /testbed/a.py", tool_calls: [call], message_type: "action" },
-        { role: "tool", content: [{ type: "text", text: "1\tprint(1)" }], tool_call_ids: ["call_a"], message_type: "observation" }],
+      history: [
+        sys,
+        user,
+        {
+          role: "assistant",
+          content: "Viewing.",
+          thought: "Viewing.",
+          action: "str_replace_editor view /testbed/a.py",
+          tool_calls: [call],
+          message_type: "action",
+        },
+        {
+          role: "tool",
+          content: [{ type: "text", text: "1\tprint(1)" }],
+          tool_call_ids: ["call_a"],
+          message_type: "observation",
+        },
+      ],
     });
     assert.equal(t.source.variant, "demonstration");
     assert.equal(t.steps.length, 1);
@@ -293,7 +365,11 @@ describe("SWE-agent adapter: history and trajectory out of step", () => {
   });
 
   it("keeps an empty action as a step without a tool call", async () => {
-    const t = await read({ trajectory: [step("", "")], history: [sys, user, { role: "assistant", content: "```\n```", action: "", agent: "primary" }], info: {} });
+    const t = await read({
+      trajectory: [step("", "")],
+      history: [sys, user, { role: "assistant", content: "```\n```", action: "", agent: "primary" }],
+      info: {},
+    });
     assert.equal(t.steps.length, 1);
     assert.equal(t.steps[0].tool, "none");
     assert.equal(t.steps[0].observation, "");
@@ -317,20 +393,33 @@ describe("SWE-agent adapter: detection and errors", () => {
     const bad = async (v: unknown, field: string) => {
       await assert.rejects(read(v), (e: unknown) => e instanceof IngestError && e.field === field);
     };
-    await bad({ history: [{ role: "system", content: "x" }, { role: 7, content: "y" }] }, "history[1].role");
+    await bad(
+      {
+        history: [
+          { role: "system", content: "x" },
+          { role: 7, content: "y" },
+        ],
+      },
+      "history[1].role",
+    );
     await bad({ history: [{ role: "user", content: 12 }] }, "history[0].content");
     await bad({ history: ["hello"] }, "history[0]");
     await bad({ trajectory: [{ action: 5, observation: "" }], history: [] }, "trajectory[0].action");
     await bad({ trajectory: [{ action: "ls", observation: {} }], history: [] }, "trajectory[0].observation");
     await bad({ trajectory: {}, history: [] }, "trajectory");
     await bad({ history: [], info: "done" }, "info");
-    await bad({ history: [{ role: "assistant", content: "x", tool_calls: [{ function: {} }] }] }, "history[0].tool_calls[0].function.name");
+    await bad(
+      { history: [{ role: "assistant", content: "x", tool_calls: [{ function: {} }] }] },
+      "history[0].tool_calls[0].function.name",
+    );
   });
 });
 
 sharedSuite("SWE-agent adapter: every sweagent-* trajectory in the shared index", (it) => {
   it("yields one trajectory with steps, and a patch iff info.submission is non-empty", async () => {
-    const rows = readFileSync(shared("index.jsonl"), "utf8").split("\n").filter(Boolean)
+    const rows = readFileSync(shared("index.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
       .map((l) => JSON.parse(l) as { source: string; trajectory: string; instance_id: string })
       .filter((r) => r.source.startsWith("sweagent-"));
     assert.ok(rows.length >= 132);
