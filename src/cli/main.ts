@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { FORMATS } from "../scaffolds/registry.js";
 import { runIngest } from "./ingest.js";
 import { runInspect } from "./inspect.js";
+import { runReport } from "./report.js";
 import { runRubric } from "./rubric.js";
 import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
@@ -75,8 +76,53 @@ program
   .addOption(new Option("--limit <n>", "trajectories to show from a multi-record file").default(3).argParser(Number))
   .addOption(new Option("--width <n>", "width of the action column").default(100).argParser(Number))
   .option("--json", "print the canonical trajectory as JSON")
+  .option(
+    "--scores <file>",
+    "ScoreRecords (repeatable): show each criterion's verdict on the steps it cites as evidence",
+    collectList,
+  )
+  .option("--color", "colour the verdicts (default: when stdout is a terminal)")
+  .option("--no-color", "no colours")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate inspect runs/django__django-11099.traj\n  rubricate inspect runs/django__django-11099.traj --scores scores.jsonl | less -R",
+  )
   .action(async (input: string, o) => {
     process.exitCode = await runInspect(input, o);
+  });
+
+program
+  .command("report")
+  .summary("write one self-contained HTML report: summary, plots and a trajectory viewer")
+  .description(
+    "Read ScoreRecords (from 'rubricate score') and write one HTML file that opens from disk with no network:\n" +
+      "a summary (counts, rubric, judge and model provenance, unscored criteria by reason); plots rendered to SVG\n" +
+      "(ROC with AUC, reliability with ECE, best-of-N, criterion fire rates by outcome, AUC per scaffold; they need\n" +
+      "labels); a table of trajectories to sort, filter and search; each trajectory's steps with the verdicts on them;\n" +
+      "and the attempts at each task side by side with the pick marked. Records of different rubrics are never mixed.",
+  )
+  .argument("<scores...>", "ScoreRecord JSONL files")
+  .requiredOption("-o, --output <file>", "the HTML file to write")
+  .option(
+    "--trajectories <inputs...>",
+    "the scored trajectory files or folders, to show their steps (any format ingest reads)",
+  )
+  .option("--filter-report <file>", "a filter report from 'rubricate filter --report', shown as a before/after table")
+  .option("--rubric <hash|id@version>", "when the scores hold several rubrics, report on this one")
+  .option("--title <text>", "the report's title")
+  .addOption(
+    new Option("--max-mb <n>", "size budget of the file: long texts are cut in the middle to stay within it")
+      .default(45)
+      .argParser(Number),
+  )
+  .addOption(new Option("--bootstrap <n>", "bootstrap resamples for the intervals").default(1000).argParser(Number))
+  .option("-q, --quiet", "no progress or summary on stderr")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate report scores.jsonl -o report.html\n  rubricate report scores.jsonl --trajectories runs/ -o report.html\n  rubricate report scores.jsonl --trajectories runs/ --filter-report filter.json --rubric swe-default@1.0.0 -o report.html",
+  )
+  .action(async (scores: string[], o) => {
+    process.exitCode = await runReport(scores, o);
   });
 
 program

@@ -1,0 +1,212 @@
+/**
+ * What a report says about a set of ScoreRecords: counts, provenance, unscored criteria by reason,
+ * and, when records carry outcome labels, the evaluation of the rubric score and of p(resolved)
+ * (AUC, calibration, best-of-N with bootstrap intervals, from `eval/`) plus the ROC curves.
+ */
+import { evaluate, type EvalReport } from "../eval/report.js";
+import type { Scored } from "../eval/metrics.js";
+import type { ScoreRecord } from "../types/score.js";
+import { pResolved } from "./presolved.js";
+
+export interface RocPoint {
+  fpr: number;
+  tpr: number;
+  threshold: number;
+}
+
+export interface Series {
+  key: "score" | "p_resolved";
+  label: string;
+  report: EvalReport;
+  roc: RocPoint[];
+}
+
+export interface Analysis {
+  records: number;
+  tasks: number;
+  labelled: number;
+  resolved: number;
+  errors: number;
+  vetoed: number;
+  withScore: number;
+  withP: number;
+  meanScore: { resolved: number | null; unresolved: number | null; all: number | null };
+  scaffolds: { name: string; records: number; resolved: number; unresolved: number; unlabelled: number }[];
+  rubricate: string[];
+  judges: { text: string; records: number }[];
+  deciders: { kind: string; by: string; decisions: number }[];
+  criteria: {
+    id: string;
+    kind: string;
+    polarity: string;
+    decided: number;
+    fired: number;
+    na: number;
+    unscored: number;
+  }[];
+  unscored: { reason: string; count: number; criteria: { id: string; count: number }[] }[];
+  usage: {
+    requests: number;
+    promptTokens: number;
+    completionTokens: number;
+    cacheHits: number;
+    cost: number | null;
+  } | null;
+  /** the evaluated numbers (empty without labels) */
+  series: Series[];
+  /** why there are no outcome plots, when there are none */
+  noOutcome: string | null;
+}
+
+/** ROC curve points from the highest threshold down (tied scores enter together). */
+export function rocCurve(xs: Scored[]): RocPoint[] {
+  const pos = xs.filter((x) => x.label).length;
+  const neg = xs.length - pos;
+  if (!pos || !neg) return [];
+  const sorted = [...xs].sort((a, b) => b.score - a.score);
+  const out: RocPoint[] = [{ fpr: 0, tpr: 0, threshold: Number.POSITIVE_INFINITY }];
+  let tp = 0;
+  let fp = 0;
+  for (let i = 0; i < sorted.length; ) {
+    const t = sorted[i].score;
+    while (i < sorted.length && sorted[i].score === t) {
+      if (sorted[i].label) tp++;
+      else fp++;
+      i++;
+    }
+    out.push({ fpr: fp / neg, tpr: tp / pos, threshold: t });
+  }
+  return out;
+}
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function count<K>(m: Map<K, number>, k: K, by = 1): void {
+  m.set(k, (m.get(k) ?? 0) + by);
+}
+
+export interface AnalysisOptions {
+  bootstrap?: number;
+  seed?: number;
+  bins?: number;
+}
+
+export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analysis {
+  const labelled = records.filter((r) => r.label);
+  const resolved = labelled.filter((r) => r.label!.resolved).length;
+  const scaffolds = new Map<string, { records: number; resolved: number; unresolved: number; unlabelled: number }>();
+  const judges = new Map<string, number>();
+  const rubricate = new Set<string>();
+  const deciders = new Map<string, { kind: string; by: string; decisions: number }>();
+  const criteria = new Map<string, Analysis["criteria"][number]>();
+  const reasons = new Map<string, Map<string, number>>();
+  let usage: Analysis["usage"] = null;
+  for (const r of records) {
+    const s = scaffolds.get(r.source.scaffold) ?? { records: 0, resolved: 0, unresolved: 0, unlabelled: 0 };
+    scaffolds.set(r.source.scaffold, s);
+    s.records++;
+    if (!r.label) s.unlabelled++;
+    else if (r.label.resolved) s.resolved++;
+    else s.unresolved++;
+    rubricate.add(r.provenance.rubricate);
+    if (r.provenance.judge !== null && r.provenance.judge !== undefined)
+      count(judges, JSON.stringify(r.provenance.judge));
+    for (const c of r.criteria) {
+      let e = criteria.get(c.id);
+      if (!e)
+        criteria.set(
+          c.id,
+          (e = { id: c.id, kind: c.kind, polarity: c.polarity, decided: 0, fired: 0, na: 0, unscored: 0 }),
+        );
+      if (c.status === "decided") {
+        e.decided++;
+        if ((c.value ?? 0) >= 0.5) e.fired++;
+        const key = `${c.kind}\u0000${c.by}`;
+        const d = deciders.get(key) ?? { kind: c.kind, by: c.by, decisions: 0 };
+        d.decisions++;
+        deciders.set(key, d);
+      } else if (c.status === "not_applicable") e.na++;
+      else {
+        e.unscored++;
+        const reason = c.reason ?? "(no reason given)";
+        if (!reasons.has(reason)) reasons.set(reason, new Map());
+        count(reasons.get(reason)!, c.id);
+      }
+    }
+    if (r.usage) {
+      usage ??= { requests: 0, promptTokens: 0, completionTokens: 0, cacheHits: 0, cost: 0 };
+      usage.requests += r.usage.requests;
+      usage.promptTokens += r.usage.prompt_tokens;
+      usage.completionTokens += r.usage.completion_tokens;
+      usage.cacheHits += r.usage.cache_hits;
+      usage.cost = usage.cost === null || r.usage.cost_usd === null ? null : usage.cost + r.usage.cost_usd;
+    }
+  }
+  const scoreOf = (rs: ScoreRecord[]) => mean(rs.map((r) => r.score).filter((x): x is number => x !== null));
+  const base: Omit<Analysis, "series" | "noOutcome"> = {
+    records: records.length,
+    tasks: new Set(records.map((r) => r.instance_id ?? r.trajectory_id)).size,
+    labelled: labelled.length,
+    resolved,
+    errors: records.filter((r) => r.error).length,
+    vetoed: records.filter((r) => r.vetoed_by.length).length,
+    withScore: records.filter((r) => r.score !== null).length,
+    withP: records.filter((r) => pResolved(r) !== null).length,
+    meanScore: {
+      all: scoreOf(records),
+      resolved: scoreOf(labelled.filter((r) => r.label!.resolved)),
+      unresolved: scoreOf(labelled.filter((r) => !r.label!.resolved)),
+    },
+    scaffolds: [...scaffolds].map(([name, s]) => ({ name, ...s })).sort((a, b) => b.records - a.records),
+    rubricate: [...rubricate].sort(),
+    judges: [...judges].map(([text, n]) => ({ text, records: n })).sort((a, b) => b.records - a.records),
+    deciders: [...deciders.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.by.localeCompare(b.by)),
+    criteria: [...criteria.values()],
+    unscored: [...reasons]
+      .map(([reason, m]) => ({
+        reason,
+        count: [...m.values()].reduce((a, b) => a + b, 0),
+        criteria: [...m].map(([id, n]) => ({ id, count: n })).sort((a, b) => b.count - a.count),
+      }))
+      .sort((a, b) => b.count - a.count),
+    usage,
+  };
+  const why = noOutcomeReason(records, labelled.length, resolved);
+  if (why) return { ...base, series: [], noOutcome: why };
+  const series: Series[] = [];
+  const values: [Series["key"], string, (r: ScoreRecord) => number | null][] = [
+    ["score", "rubric score", (r) => r.score],
+    ["p_resolved", "p(resolved)", pResolved],
+  ];
+  for (const [key, label, value] of values) {
+    const items = labelled.flatMap((r) => {
+      const v = value(r);
+      return v === null ? [] : [{ score: v, label: r.label!.resolved }];
+    });
+    if (!items.length) continue;
+    const report = evaluate(records, {
+      value,
+      groupBy: ["scaffold"],
+      bootstrap: o.bootstrap ?? 1000,
+      seed: o.seed ?? 1,
+      bins: o.bins ?? 10,
+    });
+    series.push({ key, label, report, roc: rocCurve(items) });
+  }
+  return {
+    ...base,
+    series,
+    noOutcome: series.length
+      ? null
+      : "no labelled record has a rubric score or a p(resolved) (every record is an error or decided nothing)",
+  };
+}
+
+function noOutcomeReason(records: ScoreRecord[], labelled: number, resolved: number): string | null {
+  if (!records.length) return "there are no records";
+  if (!labelled)
+    return `none of the ${records.length} records carries an outcome label, so nothing can be compared with the test outcomes (give labels to 'rubricate score' with --labels, e.g. a SWE-bench report.json)`;
+  if (resolved === 0 || resolved === labelled)
+    return `all ${labelled} labelled records are ${resolved ? "resolved" : "unresolved"}: ROC, calibration and best-of-N need both outcomes`;
+  return null;
+}
