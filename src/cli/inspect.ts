@@ -1,6 +1,9 @@
 /** `rubricate inspect`: what rubricate reads from one input, as a readable summary. */
 import { patchStats } from "../analyze/patch.js";
+import { readScores } from "../eval/read.js";
 import { readTrajectories } from "../labels/stream.js";
+import { renderVerdictsOnSteps } from "../report/terminal.js";
+import type { ScoreRecord } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { note } from "./output.js";
 
@@ -10,11 +13,32 @@ export interface InspectOptions {
   limit: number;
   json?: boolean;
   width: number;
+  /** ScoreRecord files: show the verdicts on the steps */
+  scores?: string[];
+  /** colour the verdicts (default: when stdout is a terminal) */
+  color?: boolean;
+}
+
+/** The score records of each trajectory id in `files` (a trajectory scored with several rubrics has several). */
+async function scoresById(files: string[]): Promise<{ byId: Map<string, ScoreRecord[]>; errors: number }> {
+  const byId = new Map<string, ScoreRecord[]>();
+  let errors = 0;
+  for await (const ev of readScores(files)) {
+    if (ev.type === "error") {
+      if (++errors <= 20) note(`error: ${ev.error.describe()}`);
+      continue;
+    }
+    byId.set(ev.record.trajectory_id, [...(byId.get(ev.record.trajectory_id) ?? []), ev.record]);
+  }
+  return { byId, errors };
 }
 
 export async function runInspect(input: string, o: InspectOptions): Promise<number> {
   let shown = 0;
   let failed = 0;
+  const scores = o.scores?.length ? await scoresById(o.scores) : null;
+  if (scores?.errors) failed++;
+  const color = o.color ?? process.stdout.isTTY === true;
   for await (const ev of readTrajectories([input], { labels: o.labels, autoLabels: o.autoLabels })) {
     if (ev.type === "error") {
       note(`error: ${ev.error.describe()}`);
@@ -26,9 +50,16 @@ export async function runInspect(input: string, o: InspectOptions): Promise<numb
         shown++;
         continue;
       }
-      process.stdout.write(
-        o.json ? JSON.stringify(ev.trajectory, null, 2) + "\n" : render(ev.trajectory, o.width) + "\n",
-      );
+      const t = ev.trajectory;
+      if (scores && !o.json) {
+        const rs = scores.byId.get(t.id) ?? [];
+        if (!rs.length) {
+          note(`${t.source.file}: no score record for trajectory ${t.id} in ${o.scores!.join(", ")}`);
+          failed++;
+          process.stdout.write(render(t, o.width) + "\n");
+        }
+        for (const r of rs) process.stdout.write(renderVerdictsOnSteps(t, r, { width: o.width, color }) + "\n\n");
+      } else process.stdout.write(o.json ? JSON.stringify(t, null, 2) + "\n" : render(t, o.width) + "\n");
       shown++;
     }
   }

@@ -3,8 +3,17 @@
  * and, when records carry outcome labels, the evaluation of the rubric score and of p(resolved)
  * (AUC, calibration, best-of-N with bootstrap intervals, from `eval/`) plus the ROC curves.
  */
-import { evaluate, type EvalReport } from "../eval/report.js";
-import type { Scored } from "../eval/metrics.js";
+import { evaluate, type CriterionStats } from "../eval/report.js";
+import {
+  bestOfN,
+  bootstrap,
+  ece,
+  rocAuc,
+  type Attempt,
+  type Bin,
+  type Interval,
+  type Scored,
+} from "../eval/metrics.js";
 import type { ScoreRecord } from "../types/score.js";
 import { pResolved } from "./presolved.js";
 
@@ -14,10 +23,21 @@ export interface RocPoint {
   threshold: number;
 }
 
+/** One evaluated number (the rubric score or p(resolved)) against the outcome labels. */
 export interface Series {
   key: "score" | "p_resolved";
   label: string;
-  report: EvalReport;
+  n: number;
+  positives: number;
+  tasks: number;
+  auc: Interval;
+  ece: Interval;
+  prAuc: number | null;
+  brier: number | null;
+  reliability: Bin[];
+  bestOfN: { n: number; tasks: number; random: number; oracle: number; reward: Interval; gapClosed: number | null }[];
+  scaffolds: { name: string; n: number; positives: number; auc: Interval; ece: number | null }[];
+  criteria: CriterionStats[];
   roc: RocPoint[];
 }
 
@@ -179,19 +199,8 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
     ["p_resolved", "p(resolved)", pResolved],
   ];
   for (const [key, label, value] of values) {
-    const items = labelled.flatMap((r) => {
-      const v = value(r);
-      return v === null ? [] : [{ score: v, label: r.label!.resolved }];
-    });
-    if (!items.length) continue;
-    const report = evaluate(records, {
-      value,
-      groupBy: ["scaffold"],
-      bootstrap: o.bootstrap ?? 1000,
-      seed: o.seed ?? 1,
-      bins: o.bins ?? 10,
-    });
-    series.push({ key, label, report, roc: rocCurve(items) });
+    const x = evaluateSeries(records, value, o);
+    if (x) series.push({ key, label, ...x });
   }
   return {
     ...base,
@@ -209,4 +218,98 @@ function noOutcomeReason(records: ScoreRecord[], labelled: number, resolved: num
   if (resolved === 0 || resolved === labelled)
     return `all ${labelled} labelled records are ${resolved ? "resolved" : "unresolved"}: ROC, calibration and best-of-N need both outcomes`;
   return null;
+}
+
+interface Item extends Attempt {
+  task: string;
+  scaffold: string;
+}
+
+/** N values whose best-of-N gets an interval: every N up to 10, then a few more up to the largest. */
+export function bestOfNs(max: number): number[] {
+  const out: number[] = [];
+  for (let n = 1; n <= Math.min(10, max); n++) out.push(n);
+  for (let n = 16; n < max; n *= 2) out.push(n);
+  if (max > 10) out.push(max);
+  return out;
+}
+
+/**
+ * The metrics of one value, from eval/: point values, reliability bins, best-of-N and criterion
+ * statistics from `evaluate`; 95% percentile bootstrap intervals over tasks (metrics' `bootstrap`)
+ * only for the numbers the report shows with one (AUC, ECE, the best-of-N pick, AUC per scaffold).
+ */
+function evaluateSeries(
+  records: ScoreRecord[],
+  value: (r: ScoreRecord) => number | null,
+  o: AnalysisOptions,
+): Omit<Series, "key" | "label"> | null {
+  const items: Item[] = [];
+  for (const r of records) {
+    const v = r.label ? value(r) : null;
+    if (v === null || !Number.isFinite(v)) continue;
+    items.push({
+      score: v,
+      label: r.label!.resolved,
+      key: r.trajectory_id,
+      task: r.instance_id ?? r.trajectory_id,
+      scaffold: r.source.scaffold,
+    });
+  }
+  if (!items.length) return null;
+  const b = o.bootstrap ?? 1000;
+  const seed = o.seed ?? 1;
+  const bins = o.bins ?? 10;
+  const point = evaluate(records, { value, bootstrap: 0, groupBy: [], bins, seed });
+  const byTask = (xs: Item[]) => [...group(xs, (x) => x.task).values()];
+  const tasks = byTask(items);
+  const ci = (gs: Item[][], f: (xs: Item[]) => number | null) => bootstrap(gs, (g) => f(g.flat()), b, seed);
+  const ns = new Set(bestOfNs(point.bestOfN.length ? point.bestOfN[point.bestOfN.length - 1].n : 0));
+  return {
+    n: items.length,
+    positives: items.filter((x) => x.label).length,
+    tasks: tasks.length,
+    auc: ci(tasks, rocAuc),
+    ece: ci(tasks, (xs) => ece(xs, bins, "equal-width")),
+    prAuc: point.overall.prAuc.value,
+    brier: point.overall.brier.value,
+    reliability: point.reliability,
+    bestOfN: point.bestOfN
+      .filter((p) => ns.has(p.n))
+      .map((p) => ({
+        n: p.n,
+        tasks: p.tasks,
+        random: p.random,
+        oracle: p.oracle,
+        gapClosed: p.gapClosed.value,
+        reward: bootstrap(
+          tasks.filter((t) => t.length >= p.n),
+          (gs) => bestOfN(gs, p.n).reward,
+          b,
+          seed,
+        ),
+      })),
+    scaffolds: [...group(items, (x) => x.scaffold)]
+      .sort((x, y) => (x[0] < y[0] ? -1 : 1))
+      .map(([name, xs]) => ({
+        name,
+        n: xs.length,
+        positives: xs.filter((x) => x.label).length,
+        auc: ci(byTask(xs), rocAuc),
+        ece: ece(xs, bins, "equal-width"),
+      })),
+    criteria: point.criteria,
+    roc: rocCurve(items),
+  };
+}
+
+function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
 }

@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import type { IngestEvent } from "../ingest/pipeline.js";
 import type { IngestError } from "../io/error.js";
 import { readTrajectories } from "../labels/stream.js";
 import type { FilterReport } from "../select/filter.js";
@@ -21,8 +22,11 @@ export const DEFAULT_MAX_MB = 45;
 export interface ReportOptions {
   /** ScoreRecord JSONL files */
   scores: string[];
-  /** the scored trajectory inputs (files, folders, globs): their steps are shown */
-  trajectories?: string[];
+  /**
+   * the scored trajectories, to show their steps: input paths (files, folders, globs, read with
+   * `readTrajectories`), or a stream of ingest events (trajectories made or read elsewhere)
+   */
+  trajectories?: string[] | AsyncIterable<IngestEvent>;
   /** a filter report from `rubricate filter --report` */
   filterReport?: string;
   /** choose one rubric when the scores hold several (hash, hash prefix, id@version) */
@@ -109,7 +113,8 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   }));
   const rowOf = new Map(rows.map((x, i) => [x.id, i]));
   const title = o.title ?? `rubricate report: ${collected.rubric.id} ${collected.rubric.version}`;
-  const index: ReportIndex = { title, criteria, scaffolds, rows, steps: Boolean(o.trajectories?.length) };
+  const given = o.trajectories !== undefined && (!Array.isArray(o.trajectories) || o.trajectories.length > 0);
+  const index: ReportIndex = { title, criteria, scaffolds, rows, steps: given };
 
   // the store's budget: what the page without bodies leaves of maxMb (the index is measured with its final size)
   const fixed = scriptJson(index).length + 20 * rows.length + 200_000 + cs.reduce((s, c) => s + c.svg.length * 2, 0);
@@ -117,11 +122,14 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   const store = new BodyStore(records.length, maxBytes);
   const done = new Set<number>();
   let unscored = 0;
-  if (o.trajectories?.length) {
-    for await (const ev of readTrajectories(o.trajectories, {
-      autoLabels: false,
-      onProgress: (d, t) => progress("reading trajectories", d, t),
-    })) {
+  if (given) {
+    const events = Array.isArray(o.trajectories)
+      ? readTrajectories(o.trajectories, {
+          autoLabels: false,
+          onProgress: (d, t) => progress("reading trajectories", d, t),
+        })
+      : (o.trajectories as AsyncIterable<IngestEvent>);
+    for await (const ev of events) {
       if (ev.type === "error") {
         errors.push(ev.error);
         continue;
@@ -141,7 +149,7 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   let withoutSteps = 0;
   for (let i = 0; i < records.length; i++) {
     if (done.has(i)) continue;
-    if (o.trajectories?.length) withoutSteps++;
+    if (given) withoutSteps++;
     rows[i].b = store.add({ meta: metaOf(records[i]), verdicts: verdictsOf(records[i], critIndex), steps: null });
   }
   store.flush();
@@ -164,8 +172,8 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
     warnings.push(`${unscored} trajectories among the inputs had no score record and are not in the report.`);
   const facts = [
     `Scores: ${o.scores.join(", ")}.`,
-    o.trajectories?.length
-      ? `Trajectories: ${o.trajectories.join(", ")} (${st.bodies - withoutSteps} shown with their steps).`
+    given
+      ? `Trajectories: ${Array.isArray(o.trajectories) ? o.trajectories.join(", ") : "given by the caller"} (${st.bodies - withoutSteps} shown with their steps).`
       : "No --trajectories given: the viewer shows verdicts and evidence step numbers, not the steps.",
     `Trajectory bodies: ${st.chunks} gzip chunks, ${(st.storedBytes / 1e6).toFixed(1)} MB embedded (size budget ${o.maxMb ?? DEFAULT_MAX_MB} MB for the file).`,
     st.cutTexts

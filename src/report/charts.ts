@@ -35,18 +35,24 @@ function scale(names: string[]) {
   return { domain: names, range: names.map((n) => COLORS[n] ?? COLORS[n.replace(/^pick: /, "")] ?? "#b279a2") };
 }
 
+/** legends below the plot, one entry a line, long labels kept whole */
+const LEGEND = { labelLimit: 420, orient: "bottom", direction: "vertical" };
+
 const CONFIG = {
   font: "DejaVu Sans, Helvetica, Arial, sans-serif",
   view: { stroke: "#ddd" },
   axis: { labelFontSize: 11, titleFontSize: 12, gridColor: "#eee" },
-  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320, orient: "bottom", direction: "vertical" },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
   title: { fontSize: 14, anchor: "start" },
 };
 
+/** Vega-Lite's warnings (about specs we wrote) are not for the user's terminal. */
+const QUIET = vega.logger(vega.None);
+
 /** Render a Vega-Lite spec to SVG, with its element ids prefixed so several SVGs can share a page. */
 export async function toSvg(spec: Record<string, unknown>, prefix: string): Promise<string> {
-  const compiled = vl.compile({ config: CONFIG, ...spec } as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  const compiled = vl.compile({ config: CONFIG, ...spec } as vl.TopLevelSpec, { logger: QUIET }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logger: QUIET });
   try {
     const svg = await view.toSVG();
     return svg
@@ -71,7 +77,7 @@ const diagonal = {
 };
 
 function roc(series: Series[]) {
-  const label = (s: Series) => `${s.label}: AUC ${withCi(s.report.overall.auc)}`;
+  const label = (s: Series) => `${s.label}: AUC ${withCi(s.auc)}`;
   const names = series.map(label);
   const values = series.flatMap((s) => s.roc.map((p, i) => ({ series: label(s), fpr: p.fpr, tpr: p.tpr, i })));
   return {
@@ -90,6 +96,7 @@ function roc(series: Series[]) {
             type: "nominal",
             title: null,
             scale: { domain: names, range: series.map((s) => COLORS[s.label]) },
+            legend: LEGEND,
           },
           order: { field: "i", type: "quantitative" },
         },
@@ -99,10 +106,10 @@ function roc(series: Series[]) {
 }
 
 function calibration(series: Series[]) {
-  const label = (s: Series) => `${s.label}: ECE ${withCi(s.report.overall.ece)}`;
+  const label = (s: Series) => `${s.label}: ECE ${withCi(s.ece)}`;
   const names = series.map(label);
   const values = series.flatMap((s) =>
-    s.report.reliability
+    s.reliability
       .filter((b) => b.count)
       .map((b) => ({ series: label(s), confidence: b.confidence, accuracy: b.accuracy, count: b.count })),
   );
@@ -119,6 +126,7 @@ function calibration(series: Series[]) {
       type: "nominal",
       title: null,
       scale: { domain: names, range: series.map((s) => COLORS[s.label]) },
+      legend: LEGEND,
     },
   };
   return {
@@ -130,26 +138,25 @@ function calibration(series: Series[]) {
       {
         data: { values },
         mark: { type: "circle", opacity: 0.85 },
-        encoding: { ...enc, size: { field: "count", type: "quantitative", title: "trajectories in bin" } },
+        encoding: { ...enc, size: { field: "count", type: "quantitative", legend: null } },
       },
     ],
-    resolve: { legend: { size: "independent" } },
   };
 }
 
 function bestOfN(series: Series[]) {
-  const first = series[0].report.bestOfN;
+  const first = series[0].bestOfN;
   const rows: { n: number; line: string; value: number; lo: number | null; hi: number | null }[] = [];
   for (const b of first) {
     rows.push({ n: b.n, line: "random", value: b.random, lo: null, hi: null });
     rows.push({ n: b.n, line: "oracle", value: b.oracle, lo: null, hi: null });
   }
   for (const s of series)
-    for (const b of s.report.bestOfN)
+    for (const b of s.bestOfN)
       if (b.reward.value !== null)
         rows.push({ n: b.n, line: `pick: ${s.label}`, value: b.reward.value, lo: b.reward.lo, hi: b.reward.hi });
   const names = ["random", "oracle", ...series.map((s) => `pick: ${s.label}`)];
-  const color = { field: "line", type: "nominal", title: null, scale: scale(names) };
+  const color = { field: "line", type: "nominal", title: null, scale: scale(names), legend: LEGEND };
   const x = {
     field: "n",
     type: "quantitative",
@@ -164,7 +171,12 @@ function bestOfN(series: Series[]) {
       {
         transform: [{ filter: "datum.lo !== null" }],
         mark: { type: "area", opacity: 0.15 },
-        encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
+        encoding: {
+          x,
+          y: { field: "lo", type: "quantitative" },
+          y2: { field: "hi" },
+          color: { ...color, legend: null },
+        },
       },
       {
         mark: { type: "line", point: true, strokeWidth: 2 },
@@ -175,11 +187,12 @@ function bestOfN(series: Series[]) {
         },
       },
     ],
+    resolve: { legend: { color: "independent" } },
   };
 }
 
 function fireRates(series: Series[]) {
-  const crit = series[0].report.criteria.filter((c) => c.firedResolved !== null || c.firedUnresolved !== null);
+  const crit = series[0].criteria.filter((c) => c.firedResolved !== null || c.firedUnresolved !== null);
   const rows = crit.flatMap((c) => {
     const name = `${c.polarity === "encourage" ? "+" : "−"} ${c.id}`;
     return [
@@ -201,25 +214,37 @@ function fireRates(series: Series[]) {
         title: "share of decided trajectories where it fired",
         axis: { format: "%" },
       },
-      color: { field: "outcome", type: "nominal", title: null, scale: scale(["resolved", "unresolved"]) },
+      color: {
+        field: "outcome",
+        type: "nominal",
+        title: null,
+        scale: scale(["resolved", "unresolved"]),
+        legend: LEGEND,
+      },
     },
   };
 }
 
 function perScaffold(series: Series[]) {
   const rows = series.flatMap((s) =>
-    s.report.groups
-      .filter((g) => g.by === "scaffold" && g.metrics.auc.value !== null)
+    s.scaffolds
+      .filter((g) => g.auc.value !== null)
       .map((g) => ({
-        scaffold: `${g.name} (n=${g.metrics.n})`,
+        scaffold: `${g.name} (n=${g.n})`,
         series: s.label,
-        auc: g.metrics.auc.value,
-        lo: g.metrics.auc.lo ?? g.metrics.auc.value,
-        hi: g.metrics.auc.hi ?? g.metrics.auc.value,
+        auc: g.auc.value,
+        lo: g.auc.lo ?? g.auc.value,
+        hi: g.auc.hi ?? g.auc.value,
       })),
   );
-  const color = { field: "series", type: "nominal", title: null, scale: scale(series.map((s) => s.label)) };
-  const y = { field: "scaffold", type: "nominal", title: null, axis: { labelLimit: 240 } };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    scale: scale(series.map((s) => s.label)),
+    legend: LEGEND,
+  };
+  const y = { field: "scaffold", type: "nominal", title: null, axis: { labelLimit: 320 } };
   return {
     width: 300,
     height: { step: 30 },
@@ -262,14 +287,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
     roc(s),
     [
       ["value", "n", "resolved", "ROC-AUC", "PR-AUC", "Brier"],
-      ...s.map((x) => [
-        x.label,
-        String(x.report.overall.n),
-        String(x.report.overall.positives),
-        withCi(x.report.overall.auc),
-        withCi(x.report.overall.prAuc),
-        f3(x.report.overall.brier.value),
-      ]),
+      ...s.map((x) => [x.label, String(x.n), String(x.positives), withCi(x.auc), f3(x.prAuc), f3(x.brier)]),
     ],
   );
   await add(
@@ -280,7 +298,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
     [
       ["value", "bin", "n", "mean value", "share resolved"],
       ...s.flatMap((x) =>
-        x.report.reliability
+        x.reliability
           .filter((b) => b.count)
           .map((b) => [
             x.label,
@@ -292,7 +310,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
       ),
     ],
   );
-  if (s[0].report.bestOfN.length > 1)
+  if (s[0].bestOfN.length > 1)
     await add(
       "best-of-n",
       "Best-of-N",
@@ -307,13 +325,13 @@ export async function charts(a: Analysis): Promise<Chart[]> {
           "oracle",
           ...s.map((x) => `gap closed: ${x.label}`),
         ],
-        ...s[0].report.bestOfN.map((b, i) => [
+        ...s[0].bestOfN.map((b, i) => [
           String(b.n),
           String(b.tasks),
           f3(b.random),
-          ...s.map((x) => (x.report.bestOfN[i] ? withCi(x.report.bestOfN[i].reward) : "–")),
+          ...s.map((x) => (x.bestOfN[i] ? withCi(x.bestOfN[i].reward) : "–")),
           f3(b.oracle),
-          ...s.map((x) => (x.report.bestOfN[i] ? withCi(x.report.bestOfN[i].gapClosed) : "–")),
+          ...s.map((x) => (x.bestOfN[i] ? f3(x.bestOfN[i].gapClosed) : "–")),
         ]),
       ],
     );
@@ -324,7 +342,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
     fireRates(s),
     [
       ["criterion", "kind", "decided", "fired: resolved", "fired: unresolved", "ratio", "AUC"],
-      ...s[0].report.criteria.map((c) => [
+      ...s[0].criteria.map((c) => [
         `${c.polarity === "encourage" ? "+" : "−"} ${c.id}`,
         c.kind,
         String(c.decided),
@@ -335,8 +353,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
       ]),
     ],
   );
-  const groups = s[0].report.groups.filter((g) => g.by === "scaffold");
-  if (groups.some((g) => g.metrics.auc.value !== null))
+  if (s.some((x) => x.scaffolds.some((g) => g.auc.value !== null)))
     await add(
       "per-scaffold",
       "ROC-AUC per scaffold",
@@ -345,16 +362,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
       [
         ["scaffold", "value", "n", "resolved", "ROC-AUC", "ECE"],
         ...s.flatMap((x) =>
-          x.report.groups
-            .filter((g) => g.by === "scaffold")
-            .map((g) => [
-              g.name,
-              x.label,
-              String(g.metrics.n),
-              String(g.metrics.positives),
-              withCi(g.metrics.auc),
-              f3(g.metrics.ece.value),
-            ]),
+          x.scaffolds.map((g) => [g.name, x.label, String(g.n), String(g.positives), withCi(g.auc), f3(g.ece)]),
         ),
       ],
     );

@@ -431,6 +431,11 @@ export function viewer(): void {
     const good = (v.goodness ?? 0) >= 0.5;
     return [fired ? "fired" : "not fired", good ? "good" : "bad"];
   }
+  /** problems first, then undecided, then the rest in rubric order (the sort is stable) */
+  const rank = (v: Verdict) => {
+    const cls = verdictLabel(v)[1];
+    return cls === "bad" ? 0 : cls === "unscored" ? 1 : cls === "good" ? 2 : 3;
+  };
   async function renderOne(id: string) {
     const r = byId.get(id);
     if (!r) {
@@ -492,57 +497,59 @@ export function viewer(): void {
       "div",
       { class: "verdicts", id: "verdicts" },
       h("h3", null, "Verdicts"),
-      ...b.verdicts.map((v) => {
-        const c = crits[v.c];
-        const [text, cls] = verdictLabel(v);
-        return h(
-          "div",
-          { class: `verdict ${cls}`, id: `v-${c.id}`, "data-criterion": c.id, "data-evidence": v.evidence.join(",") },
-          h(
+      ...[...b.verdicts]
+        .sort((x, y) => rank(x) - rank(y))
+        .map((v) => {
+          const c = crits[v.c];
+          const [text, cls] = verdictLabel(v);
+          return h(
             "div",
-            { class: "vhead" },
-            h("span", { class: "vname" }, `${c.polarity === "encourage" ? "+" : "−"} ${c.id}`),
-            h("span", { class: `vstat ${cls}` }, text),
-            v.value !== null && v.value > 0 && v.value < 1
-              ? h("span", { class: "vval" }, `p = ${v.value.toFixed(2)}`)
+            { class: `verdict ${cls}`, id: `v-${c.id}`, "data-criterion": c.id, "data-evidence": v.evidence.join(",") },
+            h(
+              "div",
+              { class: "vhead" },
+              h("span", { class: "vname" }, `${c.polarity === "encourage" ? "+" : "−"} ${c.id}`),
+              h("span", { class: `vstat ${cls}` }, text),
+              v.value !== null && v.value > 0 && v.value < 1
+                ? h("span", { class: "vval" }, `p = ${v.value.toFixed(2)}`)
+                : null,
+            ),
+            h("div", { class: "vmeta" }, `${c.kind} · ${c.severity} · weight ${c.weight} · by ${v.by}`),
+            h("p", { class: "vexpl" }, v.explanation),
+            v.votes?.length
+              ? h(
+                  "div",
+                  { class: "vmeta" },
+                  `votes: ${v.votes.map((x) => `${x.by} ${x.value === null ? "–" : x.value.toFixed(2)}`).join(", ")}`,
+                  v.agreement !== undefined ? ` · agreement ${v.agreement.toFixed(2)}` : "",
+                  v.spread !== undefined ? ` · spread ${v.spread.toFixed(2)}` : "",
+                )
               : null,
-          ),
-          h("div", { class: "vmeta" }, `${c.kind} · ${c.severity} · weight ${c.weight} · by ${v.by}`),
-          h("p", { class: "vexpl" }, v.explanation),
-          v.votes?.length
-            ? h(
-                "div",
-                { class: "vmeta" },
-                `votes: ${v.votes.map((x) => `${x.by} ${x.value === null ? "–" : x.value.toFixed(2)}`).join(", ")}`,
-                v.agreement !== undefined ? ` · agreement ${v.agreement.toFixed(2)}` : "",
-                v.spread !== undefined ? ` · spread ${v.spread.toFixed(2)}` : "",
-              )
-            : null,
-          v.evidence.length
-            ? h(
-                "div",
-                { class: "evidence" },
-                "evidence: ",
-                ...v.evidence.map((i) =>
-                  h(
-                    "a",
-                    {
-                      href: `#t/${enc(r.id)}`,
-                      class: "ev",
-                      "data-step": String(i),
-                      click: (e: Event) => {
-                        e.preventDefault();
-                        const s = document.getElementById(`step-${i}`);
-                        if (s) flash(s);
+            v.evidence.length
+              ? h(
+                  "div",
+                  { class: "evidence" },
+                  "evidence: ",
+                  ...v.evidence.map((i) =>
+                    h(
+                      "a",
+                      {
+                        href: `#t/${enc(r.id)}`,
+                        class: "ev",
+                        "data-step": String(i),
+                        click: (e: Event) => {
+                          e.preventDefault();
+                          const s = document.getElementById(`step-${i}`);
+                          if (s) flash(s);
+                        },
                       },
-                    },
-                    `step ${i}`,
+                      `step ${i}`,
+                    ),
                   ),
-                ),
-              )
-            : null,
-        );
-      }),
+                )
+              : null,
+          );
+        }),
     );
     const steps = h("div", { class: "steps", id: "steps" }, h("h3", null, "Steps"));
     if (b.task) steps.append(textBlock("task", "task", b.task)!);
@@ -675,6 +682,12 @@ export function viewer(): void {
           ),
         );
     tasksView.replaceChildren(
+      h("h2", null, "Best-of-N groups"),
+      h(
+        "p",
+        { class: "note" },
+        "The attempts at each task side by side, highest score first; ★ marks the attempt each number would pick (ties go to the smaller trajectory id, as in the best-of-N plot).",
+      ),
       only
         ? h("a", { href: "#tasks", class: "back" }, "‹ all best-of-N groups")
         : h("div", { class: "filters" }, filter, h("span", { class: "status" }, `${list.length} tasks`)),

@@ -40,6 +40,19 @@ export interface PageNotes {
   facts: string[];
 }
 
+/** Who decided the criteria: checks in one row (their names listed), judges and outcome models one row each. */
+function decidersRows(a: Analysis): string[][] {
+  const checks = a.deciders.filter((d) => d.kind === "check");
+  const rows = a.deciders.filter((d) => d.kind !== "check").map((d) => [d.kind, d.by, n(d.decisions)]);
+  if (checks.length)
+    rows.unshift([
+      "check",
+      `${checks.length} programmatic checks: ${checks.map((d) => d.by.replace(/^check:/, "")).join(", ")}`,
+      n(checks.reduce((s, d) => s + d.decisions, 0)),
+    ]);
+  return rows;
+}
+
 export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount[], notes: PageNotes): string {
   const stat = (value: string, label: string, id: string) =>
     `<div class="stat" id="stat-${id}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`;
@@ -59,6 +72,7 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
       stat(f3(a.meanScore.unresolved), "mean score, unresolved", "mean-unresolved"),
     ].join("")}</div>`,
   );
+  out.push(`<div class="panels">`);
   out.push(
     `<div class="panel" id="rubric"><h3>Rubric</h3>${table([
       ["id", "version", "content hash", "records"],
@@ -81,7 +95,7 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
           [1],
         )
       : `<p class="note">No judge: judge criteria, if the rubric has any, are unscored (reason no_judge).</p>`,
-    table([["kind", "decided by", "decisions"], ...a.deciders.map((d) => [d.kind, d.by, n(d.decisions)])], [2]),
+    table([["kind", "decided by", "decisions"], ...decidersRows(a)], [2]),
   ];
   if (a.usage)
     prov.push(
@@ -130,6 +144,7 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
         : `<p>Every criterion was decided or not applicable.</p>`
     }</div>`,
   );
+  out.push(`</div>`);
   if (notes.facts.length)
     out.push(
       `<div class="panel" id="facts"><h3>This report</h3><ul>${notes.facts.map((f) => `<li>${esc(f)}</li>`).join("")}</ul></div>`,

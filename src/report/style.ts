@@ -21,6 +21,7 @@ table { border-collapse:collapse; background:#fff; }
 th, td { border-bottom:1px solid var(--line); padding:5px 9px; text-align:left; vertical-align:top; }
 th { background:#eef0f4; font-weight:600; font-size:12.5px; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+.panels { display:grid; grid-template-columns:repeat(auto-fill, minmax(560px, 1fr)); gap:0 16px; align-items:start; }
 .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 16px; margin:12px 0; }
 .warn { color:var(--bad); }
 .banner { background:#fff8e1; border:1px solid #f0d48a; border-radius:8px; padding:10px 14px; margin:12px 0; }
@@ -85,6 +86,7 @@ details.long > summary .lbl { color:var(--fg); }
 .cards { display:flex; gap:10px; overflow-x:auto; padding-bottom:4px; }
 .card { flex:0 0 210px; border:1px solid var(--line); border-radius:8px; padding:8px; color:var(--fg); text-decoration:none; background:#fcfcfd; display:flex; flex-direction:column; gap:4px; }
 .card:hover { border-color:var(--accent); }
+.card .badge { align-self:flex-start; }
 .card .small { color:var(--muted); font-size:12px; }
 .picks { min-height:18px; display:flex; flex-direction:column; gap:2px; }
 .pick { font-size:11.5px; font-weight:600; color:#9c6500; background:#fff3cd; border-radius:6px; padding:0 6px; align-self:flex-start; }
