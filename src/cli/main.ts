@@ -9,7 +9,6 @@ import { createRequire } from "node:module";
 import { FORMATS } from "../scaffolds/registry.js";
 import { runIngest } from "./ingest.js";
 import { runInspect } from "./inspect.js";
-import { runReport } from "./report.js";
 import { runRubric } from "./rubric.js";
 import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
@@ -122,6 +121,8 @@ program
     "\nExamples:\n  rubricate report scores.jsonl -o report.html\n  rubricate report scores.jsonl --trajectories runs/ -o report.html\n  rubricate report scores.jsonl --trajectories runs/ --filter-report filter.json --rubric swe-default@1.0.0 -o report.html",
   )
   .action(async (scores: string[], o) => {
+    // loaded on use: the charting libraries are large and no other command needs them
+    const { runReport } = await import("./report.js");
     process.exitCode = await runReport(scores, o);
   });
 

@@ -65,6 +65,7 @@ table.list a { color:var(--fg); text-decoration:none; font-family:ui-monospace, 
 .vstat.good { background:var(--goodbg); color:var(--good); } .vstat.bad { background:var(--badbg); color:var(--bad); } .vstat.unscored { background:#fff3cd; color:#8a6d00; }
 .vval, .vmeta { color:var(--muted); font-size:11.5px; }
 .vexpl { margin:3px 0; font-size:12.5px; white-space:pre-wrap; }
+.evidence { font-size:12px; color:var(--muted); }
 .evidence a, .cite { font-size:11.5px; margin-right:4px; text-decoration:none; padding:0 5px; border-radius:7px; background:#e7ebf7; color:var(--accent); }
 .cite.bad { background:var(--badbg); color:var(--bad); } .cite.good { background:var(--goodbg); color:var(--good); }
 .step { background:#fff; border:1px solid var(--line); border-radius:6px; padding:6px 10px; margin-bottom:6px; }
