@@ -62,3 +62,15 @@ export { limitedBackend, TokenWindow, type Limits } from "./judge/limit.js";
 export { loadPrices, priceOf, costOf, DEFAULT_PRICES, type Price } from "./judge/prices.js";
 export { readJudgeConfig, resolveJudge, type JudgeConfig } from "./judge/config.js";
 export { criterionValue } from "./score/reward.js";
+export { buildReport, DEFAULT_MAX_MB, type ReportOptions, type ReportResult } from "./report/build.js";
+export { analyse, rocCurve, type Analysis, type Series, type RocPoint } from "./report/analysis.js";
+export { charts, toSvg, type Chart } from "./report/charts.js";
+export {
+  collectScores,
+  readFilterReport,
+  MixedRubricsError,
+  type Collected,
+  type RubricCount,
+} from "./report/collect.js";
+export { pResolved } from "./report/presolved.js";
+export { renderVerdictsOnSteps, type TerminalOptions } from "./report/terminal.js";

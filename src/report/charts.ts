@@ -3,8 +3,8 @@
  * time (no script is needed to show them): ROC, reliability, best-of-N, criterion fire rates by
  * outcome, AUC per scaffold.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as Vega from "vega";
+import type * as VegaLite from "vega-lite";
 import type { Interval } from "../eval/metrics.js";
 import type { Analysis, Series } from "./analysis.js";
 
@@ -46,13 +46,23 @@ const CONFIG = {
   title: { fontSize: 14, anchor: "start" },
 };
 
-/** Vega-Lite's warnings (about specs we wrote) are not for the user's terminal. */
-const QUIET = vega.logger(vega.None);
+/** Vega and Vega-Lite, loaded on first use: they are large, and importing the library should not pay for them. */
+let libs: Promise<{ vega: typeof Vega; vl: typeof VegaLite; quiet: Vega.LoggerInterface }> | undefined;
+function load() {
+  libs ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({
+    vega,
+    vl,
+    // Vega-Lite's warnings (about specs we wrote) are not for the user's terminal
+    quiet: vega.logger(vega.None),
+  }));
+  return libs;
+}
 
 /** Render a Vega-Lite spec to SVG, with its element ids prefixed so several SVGs can share a page. */
 export async function toSvg(spec: Record<string, unknown>, prefix: string): Promise<string> {
-  const compiled = vl.compile({ config: CONFIG, ...spec } as vl.TopLevelSpec, { logger: QUIET }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none", logger: QUIET });
+  const { vega, vl, quiet } = await load();
+  const compiled = vl.compile({ config: CONFIG, ...spec } as VegaLite.TopLevelSpec, { logger: quiet }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none", logger: quiet });
   try {
     const svg = await view.toSVG();
     return svg

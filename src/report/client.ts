@@ -741,5 +741,10 @@ export function viewer(): void {
     document.body.setAttribute("data-view", view);
   }
   window.addEventListener("hashchange", () => void route());
-  void route().then(() => parsed.then(() => document.body.setAttribute("data-ready", "1")));
+  void route().then(() =>
+    parsed.then(() => {
+      document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+      document.body.setAttribute("data-ready", "1");
+    }),
+  );
 }

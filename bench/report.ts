@@ -1,0 +1,195 @@
+/**
+ * Report benchmark: build time and file size of `rubricate report` for the shared data and for
+ * copies of it (10x, and 28x = 10,052 trajectories), and the time the report takes to open in
+ * Debian's headless Chromium. Copies get their own trajectory and task ids, so a copy adds tasks
+ * (with the same attempts per task) rather than attempts.
+ *
+ * Baselines measured in the same run: reading the same trajectories alone (what any command
+ * reading them pays), the size of the same trajectories as canonical JSONL (what `ingest`
+ * writes), and opening an empty page in the same browser.
+ *
+ * Usage: node dist/bench/report.js [--data DIR] [--scores FILE] [--copies 1,10,28] [--keep DIR]
+ *   --scores: ScoreRecords of DIR (default: scored here with `rubricate score`, labels from DIR/index.jsonl)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import type { IngestEvent } from "../src/ingest/pipeline.js";
+import { readTrajectories } from "../src/labels/stream.js";
+import { buildReport } from "../src/report/build.js";
+import type { ScoreRecord } from "../src/types/score.js";
+import { chromiumMissing, launch } from "../test/report/browser.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") },
+    scores: { type: "string" },
+    copies: { type: "string", default: "1,10,28" },
+    keep: { type: "string" },
+  },
+});
+const data = values.data!;
+const dir = values.keep ?? mkdtempSync(join(tmpdir(), "rubricate-bench-report-"));
+mkdirSync(dir, { recursive: true });
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+console.log(`machine: ${cpus().length} cores, load average ${load()} (1, 5, 15 min)`);
+
+let scoresFile = values.scores;
+if (!scoresFile) {
+  scoresFile = join(dir, "scores.jsonl");
+  const t0 = now();
+  const r = spawnSync(
+    process.execPath,
+    [join(root, "dist/src/cli/main.js"), "score", data, "--labels", join(data, "index.jsonl"), "-q", "-o", scoresFile],
+    { encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`score failed: ${r.stderr}`);
+  console.log(`scored ${data} in ${(now() - t0).toFixed(1)} s (not part of the figures)`);
+}
+const base = readFileSync(scoresFile, "utf8").trim().split("\n");
+
+const copyId = (id: string, k: number) => (k === 0 ? id : `${id}~${k}`);
+
+/** k copies of the records, each copy with its own trajectory and task ids. */
+function copiesOf(k: number): string {
+  const file = join(dir, `scores-x${k}.jsonl`);
+  const lines: string[] = [];
+  for (let c = 0; c < k; c++)
+    for (const l of base) {
+      const r = JSON.parse(l) as ScoreRecord;
+      r.trajectory_id = copyId(r.trajectory_id, c);
+      if (r.instance_id) r.instance_id = copyId(r.instance_id, c);
+      lines.push(JSON.stringify(r));
+    }
+  writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+/** The trajectories of `data`, read k times, ids changed like the records'; counts canonical JSONL bytes. */
+async function* trajectoryCopies(k: number, size: { bytes: number }): AsyncGenerator<IngestEvent> {
+  for (let c = 0; c < k; c++)
+    for await (const ev of readTrajectories([data], { autoLabels: false })) {
+      if (ev.type === "trajectory") {
+        const t = ev.trajectory;
+        t.id = copyId(t.id, c);
+        if (t.instance_id) t.instance_id = copyId(t.instance_id, c);
+        size.bytes += Buffer.byteLength(JSON.stringify(t)) + 1;
+      }
+      yield ev;
+    }
+}
+
+async function readOnly(k: number): Promise<number> {
+  const t0 = now();
+  let n = 0;
+  for (let c = 0; c < k; c++)
+    for await (const ev of readTrajectories([data], { autoLabels: false })) if (ev.type === "trajectory") n++;
+  void n;
+  return now() - t0;
+}
+
+interface Row {
+  copies: number;
+  trajectories: number;
+  build: number;
+  read: number;
+  bytes: number;
+  canonical: number;
+  cut: number;
+  file: string;
+}
+
+const rows: Row[] = [];
+for (const k of values.copies!.split(",").map(Number)) {
+  const scores = copiesOf(k);
+  const read = await readOnly(k);
+  const size = { bytes: 0 };
+  const file = join(dir, `report-x${k}.html`);
+  const t0 = now();
+  const res = await buildReport(file, { scores: [scores], trajectories: trajectoryCopies(k, size) });
+  const build = now() - t0;
+  rows.push({
+    copies: k,
+    trajectories: res.records,
+    build,
+    read,
+    bytes: statSync(file).size,
+    canonical: size.bytes,
+    cut: res.store.cutBodies,
+    file,
+  });
+  console.log(
+    `x${k}: ${res.records} trajectories: build ${build.toFixed(1)} s (reading them alone ${read.toFixed(1)} s, ${(build / read).toFixed(2)}x); ` +
+      `${mb(res.bytes)} (canonical JSONL ${mb(size.bytes)}, ${((100 * res.bytes) / size.bytes).toFixed(0)}%); ` +
+      `${res.store.cutBodies} trajectories with texts cut to fit 45 MB; load ${load()}`,
+  );
+}
+
+if (chromiumMissing) console.log(`open time: skipped (${chromiumMissing})`);
+else {
+  const empty = join(dir, "empty.html");
+  writeFileSync(
+    empty,
+    "<!doctype html><html><body><script>document.body.setAttribute('data-ready','1')</script></body></html>",
+  );
+  const b = await launch();
+  const ROUNDS = 3;
+  const median = (xs: number[]) => [...xs].sort((a, c) => a - c)[xs.length >> 1];
+  /** ms from navigation start to the viewer being ready, then to the table, one trajectory, one search */
+  async function openOnce(file: string, full: boolean) {
+    const page = await b.browser.newPage();
+    const t0 = now();
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector("body[data-ready]");
+    const wall = (now() - t0) * 1000;
+    const out = { wall, ready: 0, table: 0, open: 0, search: 0 };
+    if (full) {
+      out.ready = Number(await page.getAttribute("body", "data-ready-ms"));
+      let t = now();
+      await page.click('nav a[data-view="trajectories"]');
+      await page.waitForSelector("table.list tbody tr");
+      out.table = (now() - t) * 1000;
+      t = now();
+      await page.click("table.list tbody tr:nth-child(2) a");
+      await page.waitForSelector(".verdict");
+      out.open = (now() - t) * 1000;
+      await page.goBack();
+      await page.waitForSelector("#search");
+      t = now();
+      await page.fill("#search", "traceback");
+      await page.waitForFunction(
+        () => /matching/.test(document.querySelector("#list-status")?.textContent ?? ""),
+        null,
+        {
+          timeout: 120_000,
+        },
+      );
+      out.search = (now() - t) * 1000 - 250; // less the typing debounce
+    }
+    await page.close();
+    return out;
+  }
+  for (let i = 0; i < 2; i++) await openOnce(empty, false); // warm the browser
+  const emptyMs = median(await Promise.all([0, 1, 2].map(() => openOnce(empty, false).then((x) => x.wall))));
+  console.log(`open in Chromium (median of ${ROUNDS}); baseline: an empty page ${emptyMs.toFixed(0)} ms`);
+  for (const r of rows) {
+    const runs: Awaited<ReturnType<typeof openOnce>>[] = [];
+    for (let i = 0; i < ROUNDS; i++) runs.push(await openOnce(r.file, true));
+    const m = (k: "wall" | "ready" | "table" | "open" | "search") => median(runs.map((x) => x[k])).toFixed(0);
+    console.log(
+      `x${r.copies} (${r.trajectories} trajectories, ${mb(r.bytes)}): loaded and ready ${m("wall")} ms (page says ${m("ready")} ms), ` +
+        `table ${m("table")} ms, open a trajectory ${m("open")} ms, first full-text search ${m("search")} ms; load ${load()}`,
+    );
+  }
+  await b.close();
+}
+if (!values.keep) rmSync(dir, { recursive: true, force: true });
