@@ -115,8 +115,16 @@ for (const k of values.copies!.split(",").map(Number)) {
   const size = { bytes: 0 };
   const file = join(dir, `report-x${k}.html`);
   const t0 = now();
-  const res = await buildReport(file, { scores: [scores], trajectories: trajectoryCopies(k, size) });
+  const phases: [string, number][] = [];
+  const res = await buildReport(file, {
+    scores: [scores],
+    trajectories: trajectoryCopies(k, size),
+    onProgress: (phase) => {
+      if (phases.at(-1)?.[0] !== phase) phases.push([phase, now()]);
+    },
+  });
   const build = now() - t0;
+  const split = phases.map(([p, t], i) => `${p} ${((phases[i + 1]?.[1] ?? t0 + build) - t).toFixed(1)} s`).join(", ");
   rows.push({
     copies: k,
     trajectories: res.records,
@@ -130,7 +138,7 @@ for (const k of values.copies!.split(",").map(Number)) {
   console.log(
     `x${k}: ${res.records} trajectories: build ${build.toFixed(1)} s (reading them alone ${read.toFixed(1)} s, ${(build / read).toFixed(2)}x); ` +
       `${mb(res.bytes)} (canonical JSONL ${mb(size.bytes)}, ${((100 * res.bytes) / size.bytes).toFixed(0)}%); ` +
-      `${res.store.cutBodies} trajectories with texts cut to fit 45 MB; load ${load()}`,
+      `${res.store.cutBodies} trajectories with texts cut to fit 45 MB; load ${load()}\n    (${split})`,
   );
 }
 
@@ -149,7 +157,7 @@ else {
     const page = await b.browser.newPage();
     const t0 = now();
     await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector("body[data-ready]");
+    await page.waitForSelector("body[data-ready]", { state: "attached" });
     const wall = (now() - t0) * 1000;
     const out = { wall, ready: 0, table: 0, open: 0, search: 0 };
     if (full) {

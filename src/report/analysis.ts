@@ -282,9 +282,11 @@ function evaluateSeries(
         random: p.random,
         oracle: p.oracle,
         gapClosed: p.gapClosed.value,
+        // a task's share of the pick's resolve rate does not depend on the other tasks: computed
+        // once per task, each resample only averages them (bestOfN over the resample, up to rounding)
         reward: bootstrap(
-          tasks.filter((t) => t.length >= p.n),
-          (gs) => bestOfN(gs, p.n).reward,
+          tasks.filter((t) => t.length >= p.n).map((t) => bestOfN([t], p.n).reward),
+          (vs) => vs.reduce((x, y) => x + y, 0) / vs.length,
           b,
           seed,
         ),

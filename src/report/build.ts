@@ -123,6 +123,7 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   const done = new Set<number>();
   let unscored = 0;
   if (given) {
+    progress("reading trajectories", 0, 0);
     const events = Array.isArray(o.trajectories)
       ? readTrajectories(o.trajectories, {
           autoLabels: false,
@@ -184,6 +185,7 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   const summary = summaryHtml(analysis, collected.rubric, collected.rubrics, { warnings, facts });
   const plots = plotsHtml(analysis, cs, filter);
 
+  progress("writing", 0, store.chunks.length);
   const out = createWriteStream(output);
   let bytes = 0;
   const write = async (s: string) => {

@@ -6,7 +6,7 @@
  *
  * A size budget keeps the report small enough to open: each body gets an equal share of what is
  * left of the budget (in characters, through the compression ratio measured so far); a body over
- * its share has its longest texts cut in the middle to a common length (never below 300
+ * its share has its longest texts cut in the middle to a common length (never below 160
  * characters), with a marker saying how much was cut. Short reports are never cut.
  */
 import { gzipSync } from "node:zlib";
@@ -55,7 +55,7 @@ export interface Body {
 }
 
 export const CUT_MARK = "characters cut to fit the report's size budget";
-const MIN_CAP = 300;
+const MIN_CAP = 160;
 
 /** Cut `s` to about `cap` characters: its head and tail kept, a marker in the middle. */
 export function cutText(s: string, cap: number): string {
@@ -187,7 +187,7 @@ export class BodyStore {
   flush(): void {
     if (!this.pending.length) return;
     const text = this.pending.join("\n");
-    const b64 = gzipSync(Buffer.from(text, "utf8"), { level: 9 }).toString("base64");
+    const b64 = gzipSync(Buffer.from(text, "utf8"), { level: 6 }).toString("base64");
     this.chunks.push(b64);
     this.rawDone += text.length;
     this.bytesDone += b64.length;

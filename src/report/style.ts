@@ -20,7 +20,7 @@ h3 { font-size:15px; margin:14px 0 8px; }
 table { border-collapse:collapse; background:#fff; }
 th, td { border-bottom:1px solid var(--line); padding:5px 9px; text-align:left; vertical-align:top; }
 th { background:#eef0f4; font-weight:600; font-size:12.5px; }
-td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 .panels { display:grid; grid-template-columns:repeat(auto-fill, minmax(560px, 1fr)); gap:0 16px; align-items:start; }
 .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 16px; margin:12px 0; }
 .warn { color:var(--bad); }

@@ -40,7 +40,7 @@ async function open(b: Launched, file: string, hash = "") {
     void d.dismiss();
   });
   await page.goto(pathToFileURL(file).href + hash);
-  await page.waitForSelector("body[data-ready]");
+  await page.waitForSelector("body[data-ready]", { state: "attached" });
   return { page, errors, dialogs };
 }
 

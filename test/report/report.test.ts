@@ -4,8 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { rocAuc, rng } from "../../src/eval/metrics.js";
-import { rocCurve } from "../../src/report/analysis.js";
+import { bestOfN, bootstrap, rocAuc, rng, type Attempt } from "../../src/eval/metrics.js";
+import { analyse, rocCurve } from "../../src/report/analysis.js";
 import { buildReport } from "../../src/report/build.js";
 import type { ReportIndex } from "../../src/report/client.js";
 import { MixedRubricsError, collectScores } from "../../src/report/collect.js";
@@ -70,6 +70,27 @@ describe("ROC curve", () => {
   });
 });
 
+describe("best-of-N intervals", () => {
+  it("are the bootstrap of bestOfN over resampled tasks, computed from per-task shares", async () => {
+    const s = await synthetic({ tasks: 8, per: 4 });
+    const a = analyse(s.records, { bootstrap: 300, seed: 3 });
+    const series = a.series.find((x) => x.key === "score")!;
+    const tasks = new Map<string, Attempt[]>();
+    for (const r of s.records)
+      if (r.label && r.score !== null)
+        tasks.set(r.instance_id!, [
+          ...(tasks.get(r.instance_id!) ?? []),
+          { score: r.score, label: r.label.resolved, key: r.trajectory_id },
+        ]);
+    for (const p of series.bestOfN) {
+      const eligible = [...tasks.values()].filter((t) => t.length >= p.n);
+      const direct = bootstrap(eligible, (gs) => bestOfN(gs, p.n).reward, 300, 3);
+      for (const k of ["value", "lo", "hi"] as const)
+        assert.ok(Math.abs(p.reward[k]! - direct[k]!) < 1e-12, `N=${p.n} ${k}: ${p.reward[k]} vs ${direct[k]}`);
+    }
+  });
+});
+
 describe("size budget", () => {
   it("finds the largest common cap that fits, and cuts in the middle with a marker", () => {
     assert.equal(commonCap([10, 20, 30], 100), Number.POSITIVE_INFINITY);
@@ -104,7 +125,7 @@ describe("size budget", () => {
       const b = big(i);
       const budget = tight.budget();
       const lengths = b.steps!.flatMap((s) => [s.thought.length, s.action.length, s.obs!.length]);
-      const cap = Math.max(300, commonCap(lengths, budget));
+      const cap = Math.max(160, commonCap(lengths, budget));
       for (const s of b.steps!) if (s.obs!.length > cap) s.obs = cutText(s.obs!, cap);
       tight.add({ ...b, cut: 1 });
     }
