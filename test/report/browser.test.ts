@@ -150,7 +150,7 @@ describe("report in Chromium, over the shared data", { skip }, () => {
     assert.deepEqual(errors, []);
   });
 
-  it("searches the full text of thoughts, actions and observations", async () => {
+  it("searches the full text of thoughts, actions, observations, the task, the patch and the explanations", async () => {
     const needle = "timeseries/core.py";
     const expected = new Set<string>();
     for await (const ev of readTrajectories([SHARED], { autoLabels: false })) {
@@ -160,6 +160,7 @@ describe("report in Chromium, over the shared data", { skip }, () => {
         ...t.steps.flatMap((s) => [s.thought, s.tool === "none" ? "" : s.action, s.observation ?? ""]),
         t.patch ?? "",
         t.task ?? "",
+        ...(records.find((r) => r.trajectory_id === t.id)?.criteria.map((c) => c.explanation) ?? []),
       ]
         .join("\n")
         .toLowerCase();
