@@ -33,7 +33,7 @@ export { train, collectExamples, validate, type TrainResult, type Example } from
 export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
 export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
 export { selectBest, type Choice } from "./select/select.js";
-export { reward, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
+export { reward, pResolved, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";
 export * from "./eval/metrics.js";
 export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
@@ -72,5 +72,4 @@ export {
   type Collected,
   type RubricCount,
 } from "./report/collect.js";
-export { pResolved } from "./report/presolved.js";
 export { renderVerdictsOnSteps, type TerminalOptions } from "./report/terminal.js";

@@ -15,7 +15,7 @@ import {
   type Scored,
 } from "../eval/metrics.js";
 import type { ScoreRecord } from "../types/score.js";
-import { pResolved } from "./presolved.js";
+import { pResolved } from "../score/reward.js";
 
 export interface RocPoint {
   fpr: number;

@@ -14,7 +14,7 @@ import { charts } from "./charts.js";
 import type { IndexRow, ReportIndex } from "./client.js";
 import { collectScores, readFilterReport, type Collected } from "./collect.js";
 import { PAGE_END, chunkHtml, pageStart, plotsHtml, scriptJson, summaryHtml } from "./page.js";
-import { pResolved } from "./presolved.js";
+import { pResolved } from "../score/reward.js";
 import { BodyStore, bodyOf, verdictsOf, type BodyMeta, type StoreStats } from "./store.js";
 
 export const DEFAULT_MAX_MB = 45;

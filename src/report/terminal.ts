@@ -5,7 +5,7 @@
  */
 import type { CriterionResult, ScoreRecord } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
-import { pResolved } from "./presolved.js";
+import { pResolved } from "../score/reward.js";
 
 export interface TerminalOptions {
   width?: number;

@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { readTrajectories } from "../../src/labels/stream.js";
 import { buildReport } from "../../src/report/build.js";
-import { pResolved } from "../../src/report/presolved.js";
+import { pResolved } from "../../src/score/reward.js";
 import { ScoreRecordSchema, type ScoreRecord } from "../../src/types/score.js";
 import { HAS_SHARED, ROOT, SHARED } from "../helpers.js";
 import { chromiumMissing, launch, type Launched } from "./browser.js";

@@ -9,7 +9,7 @@ import { analyse, rocCurve } from "../../src/report/analysis.js";
 import { buildReport } from "../../src/report/build.js";
 import type { ReportIndex } from "../../src/report/client.js";
 import { MixedRubricsError, collectScores } from "../../src/report/collect.js";
-import { pResolved } from "../../src/report/presolved.js";
+import { pResolved } from "../../src/score/reward.js";
 import { BodyStore, CUT_MARK, commonCap, cutText, type Body } from "../../src/report/store.js";
 import { renderVerdictsOnSteps } from "../../src/report/terminal.js";
 import type { ScoreRecord } from "../../src/types/score.js";
