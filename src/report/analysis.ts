@@ -1,7 +1,8 @@
 /**
  * What a report says about a set of ScoreRecords: counts, provenance, unscored criteria by reason,
- * and, when records carry outcome labels, the evaluation of the rubric score and of p(resolved)
- * (AUC, calibration, best-of-N with bootstrap intervals, from `eval/`) plus the ROC curves.
+ * and, when records carry outcome labels, the evaluation of p(resolved) (read by `pResolved`, as eval
+ * and select read it) and of the behaviour score (AUC, calibration, best-of-N with bootstrap
+ * intervals, from `eval/`) plus the ROC curves.
  */
 import { evaluate, type CriterionStats } from "../eval/report.js";
 import {
@@ -23,7 +24,7 @@ export interface RocPoint {
   threshold: number;
 }
 
-/** One evaluated number (the rubric score or p(resolved)) against the outcome labels. */
+/** One evaluated number (p(resolved) or the behaviour score) against the outcome labels. */
 export interface Series {
   key: "score" | "p_resolved";
   label: string;
@@ -35,7 +36,14 @@ export interface Series {
   prAuc: number | null;
   brier: number | null;
   reliability: Bin[];
-  bestOfN: { n: number; tasks: number; random: number; oracle: number; reward: Interval; gapClosed: number | null }[];
+  bestOfN: {
+    n: number;
+    tasks: number;
+    random: Interval;
+    oracle: Interval;
+    reward: Interval;
+    gapClosed: number | null;
+  }[];
   scaffolds: { name: string; n: number; positives: number; auc: Interval; ece: number | null }[];
   criteria: CriterionStats[];
   roc: RocPoint[];
@@ -51,6 +59,9 @@ export interface Analysis {
   withScore: number;
   withP: number;
   meanScore: { resolved: number | null; unresolved: number | null; all: number | null };
+  meanP: { resolved: number | null; unresolved: number | null; all: number | null };
+  /** what decided p(resolved) (`provenance.p_resolved`), with its record count */
+  pDeciders: { by: string; records: number }[];
   scaffolds: { name: string; records: number; resolved: number; unresolved: number; unlabelled: number }[];
   rubricate: string[];
   judges: { text: string; records: number }[];
@@ -120,6 +131,7 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
   const deciders = new Map<string, { kind: string; by: string; decisions: number }>();
   const criteria = new Map<string, Analysis["criteria"][number]>();
   const reasons = new Map<string, Map<string, number>>();
+  const pBy = new Map<string, number>();
   let usage: Analysis["usage"] = null;
   for (const r of records) {
     const s = scaffolds.get(r.source.scaffold) ?? { records: 0, resolved: 0, unresolved: 0, unlabelled: 0 };
@@ -129,6 +141,7 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
     else if (r.label.resolved) s.resolved++;
     else s.unresolved++;
     rubricate.add(r.provenance.rubricate);
+    if (pResolved(r) !== null) count(pBy, r.provenance.p_resolved ?? "(not named: a record from before p_resolved)");
     if (r.provenance.judge !== null && r.provenance.judge !== undefined)
       count(judges, JSON.stringify(r.provenance.judge));
     for (const c of r.criteria) {
@@ -163,6 +176,7 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
     }
   }
   const scoreOf = (rs: ScoreRecord[]) => mean(rs.map((r) => r.score).filter((x): x is number => x !== null));
+  const pOf = (rs: ScoreRecord[]) => mean(rs.map(pResolved).filter((x): x is number => x !== null));
   const base: Omit<Analysis, "series" | "noOutcome"> = {
     records: records.length,
     tasks: new Set(records.map((r) => r.instance_id ?? r.trajectory_id)).size,
@@ -177,6 +191,12 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
       resolved: scoreOf(labelled.filter((r) => r.label!.resolved)),
       unresolved: scoreOf(labelled.filter((r) => !r.label!.resolved)),
     },
+    meanP: {
+      all: pOf(records),
+      resolved: pOf(labelled.filter((r) => r.label!.resolved)),
+      unresolved: pOf(labelled.filter((r) => !r.label!.resolved)),
+    },
+    pDeciders: [...pBy].map(([by, n]) => ({ by, records: n })).sort((a, b) => b.records - a.records),
     scaffolds: [...scaffolds].map(([name, s]) => ({ name, ...s })).sort((a, b) => b.records - a.records),
     rubricate: [...rubricate].sort(),
     judges: [...judges].map(([text, n]) => ({ text, records: n })).sort((a, b) => b.records - a.records),
@@ -195,8 +215,8 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
   if (why) return { ...base, series: [], noOutcome: why };
   const series: Series[] = [];
   const values: [Series["key"], string, (r: ScoreRecord) => number | null][] = [
-    ["score", "rubric score", (r) => r.score],
     ["p_resolved", "p(resolved)", pResolved],
+    ["score", "behaviour score", (r) => r.score],
   ];
   for (const [key, label, value] of values) {
     const x = evaluateSeries(records, value, o);
@@ -207,7 +227,7 @@ export function analyse(records: ScoreRecord[], o: AnalysisOptions = {}): Analys
     series,
     noOutcome: series.length
       ? null
-      : "no labelled record has a rubric score or a p(resolved) (every record is an error or decided nothing)",
+      : "no labelled record has a p(resolved) or a behaviour score (every record is an error or decided nothing)",
   };
 }
 
@@ -279,14 +299,12 @@ function evaluateSeries(
       .map((p) => ({
         n: p.n,
         tasks: p.tasks,
-        random: p.random,
-        oracle: p.oracle,
         gapClosed: p.gapClosed.value,
-        // a task's share of the pick's resolve rate does not depend on the other tasks: computed
-        // once per task, each resample only averages them (bestOfN over the resample, up to rounding)
-        reward: bootstrap(
-          tasks.filter((t) => t.length >= p.n).map((t) => bestOfN([t], p.n).reward),
-          (vs) => vs.reduce((x, y) => x + y, 0) / vs.length,
+        // a task's share of each resolve rate does not depend on the other tasks: computed once
+        // per task, each resample only averages them (bestOfN over the resample, up to rounding)
+        ...perTask(
+          tasks.filter((t) => t.length >= p.n).map((t) => bestOfN([t], p.n)),
+          { random: p.random, oracle: p.oracle, reward: p.reward.value },
           b,
           seed,
         ),
@@ -303,6 +321,25 @@ function evaluateSeries(
     criteria: point.criteria,
     roc: rocCurve(items),
   };
+}
+
+/** Bootstrap intervals of the mean over tasks of each per-task best-of-N rate; the point values are eval's. */
+function perTask(
+  shares: { random: number; oracle: number; reward: number }[],
+  point: { random: number; oracle: number; reward: number | null },
+  b: number,
+  seed: number,
+): { random: Interval; oracle: Interval; reward: Interval } {
+  const ci = (k: "random" | "oracle" | "reward"): Interval => ({
+    ...bootstrap(
+      shares.map((s) => s[k]),
+      (vs) => vs.reduce((x, y) => x + y, 0) / vs.length,
+      b,
+      seed,
+    ),
+    value: point[k],
+  });
+  return { random: ci("random"), oracle: ci("oracle"), reward: ci("reward") };
 }
 
 function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {

@@ -65,6 +65,7 @@ function metaOf(r: ScoreRecord): BodyMeta {
     run: r.source.run,
     origin: r.label?.origin ?? null,
     vetoed_by: r.vetoed_by,
+    ...(r.provenance.p_resolved ? { p_by: r.provenance.p_resolved } : {}),
     ...(r.error ? { error: r.error } : {}),
   };
 }

@@ -19,7 +19,7 @@ export interface Chart {
 }
 
 const COLORS: Record<string, string> = {
-  "rubric score": "#4c78a8",
+  "behaviour score": "#4c78a8",
   "p(resolved)": "#f58518",
   random: "#9d9d9d",
   oracle: "#54a24b",
@@ -158,8 +158,11 @@ function bestOfN(series: Series[]) {
   const first = series[0].bestOfN;
   const rows: { n: number; line: string; value: number; lo: number | null; hi: number | null }[] = [];
   for (const b of first) {
-    rows.push({ n: b.n, line: "random", value: b.random, lo: null, hi: null });
-    rows.push({ n: b.n, line: "oracle", value: b.oracle, lo: null, hi: null });
+    for (const [line, i] of [
+      ["random", b.random],
+      ["oracle", b.oracle],
+    ] as const)
+      if (i.value !== null) rows.push({ n: b.n, line, value: i.value, lo: i.lo, hi: i.hi });
   }
   for (const s of series)
     for (const b of s.bestOfN)
@@ -303,7 +306,7 @@ export async function charts(a: Analysis): Promise<Chart[]> {
   await add(
     "calibration",
     "Reliability diagram",
-    "Mean predicted value against the share resolved in 10 equal-width bins (dot size: trajectories in the bin). A calibrated probability lies on the diagonal; the rubric score is a share of good behaviours, not a probability.",
+    "Mean predicted value against the share resolved in 10 equal-width bins (dot size: trajectories in the bin). A calibrated probability lies on the diagonal; the behaviour score is a weighted share of good behaviours, not a probability.",
     calibration(s),
     [
       ["value", "bin", "n", "mean value", "share resolved"],
@@ -338,9 +341,9 @@ export async function charts(a: Analysis): Promise<Chart[]> {
         ...s[0].bestOfN.map((b, i) => [
           String(b.n),
           String(b.tasks),
-          f3(b.random),
+          withCi(b.random),
           ...s.map((x) => (x.bestOfN[i] ? withCi(x.bestOfN[i].reward) : "–")),
-          f3(b.oracle),
+          withCi(b.oracle),
           ...s.map((x) => (x.bestOfN[i] ? f3(x.bestOfN[i].gapClosed) : "–")),
         ]),
       ],

@@ -70,6 +70,7 @@ export function viewer(): void {
       run: string | null;
       origin: string | null;
       vetoed_by: string[];
+      p_by?: string;
       error?: string;
     };
   };
@@ -180,6 +181,8 @@ export function viewer(): void {
     outcome: "",
     scaffold: "",
     crit: "",
+    /** which number the range filters: "s" the behaviour score, "p" p(resolved) */
+    range: "s",
     min: "",
     max: "",
     sort: "task",
@@ -194,7 +197,12 @@ export function viewer(): void {
   const pager = h("div", { class: "pager" });
   let searchToken = 0;
 
-  function select(id: string, label: string, options: [string, string][], key: "outcome" | "scaffold" | "crit") {
+  function select(
+    id: string,
+    label: string,
+    options: [string, string][],
+    key: "outcome" | "scaffold" | "crit" | "range",
+  ) {
     const s = h("select", { id, "aria-label": label }, ...options.map(([v, t]) => h("option", { value: v }, t)));
     s.addEventListener("change", () => {
       state[key] = (s as HTMLSelectElement).value;
@@ -277,12 +285,21 @@ export function viewer(): void {
         "crit",
       ),
       h(
-        "label",
+        "span",
         null,
-        "score ",
-        rangeInput("f-min", "minimum score", "min"),
+        select(
+          "f-range",
+          "range of",
+          [
+            ["s", "behaviour score"],
+            ["p", "p(resolved)"],
+          ],
+          "range",
+        ),
+        " ",
+        rangeInput("f-min", "minimum", "min"),
         " – ",
-        rangeInput("f-max", "maximum score", "max"),
+        rangeInput("f-max", "maximum", "max"),
       ),
       status,
     ),
@@ -294,8 +311,8 @@ export function viewer(): void {
     ["task", "task"],
     ["scaffold", "scaffold"],
     ["outcome", "outcome"],
-    ["score", "score"],
     ["p", "p(resolved)"],
+    ["score", "behaviour score"],
     ["steps", "steps"],
     ["fired", "criteria fired"],
   ];
@@ -321,13 +338,14 @@ export function viewer(): void {
     const min = state.min === "" ? null : Number(state.min);
     const max = state.max === "" ? null : Number(state.max);
     const crit = state.crit === "" ? null : Number(state.crit);
+    const k = state.range === "p" ? "p" : "s";
     const out = rows.filter(
       (r) =>
         (state.outcome === "" || String(r.o) === state.outcome) &&
         (state.scaffold === "" || String(r.sc) === state.scaffold) &&
         (crit === null || r.f.includes(crit)) &&
-        (min === null || (r.s !== null && r.s >= min)) &&
-        (max === null || (r.s !== null && r.s <= max)) &&
+        (min === null || (r[k] !== null && r[k]! >= min)) &&
+        (max === null || (r[k] !== null && r[k]! <= max)) &&
         (state.hits === null || state.hits.has(r.id)),
     );
     const dir = state.desc ? -1 : 1;
@@ -377,13 +395,13 @@ export function viewer(): void {
           h("td", null, h("a", { href: `#t/${enc(r.id)}` }, r.task)),
           h("td", null, data.scaffolds[r.sc]),
           h("td", { class: `o${r.o}` }, outcome(r.o)),
+          h("td", { class: "num" }, fmt(r.p)),
           h(
             "td",
             { class: "num" },
             fmt(r.s),
             r.v ? h("span", { class: "veto", title: "vetoed by a critical criterion" }, " veto") : null,
           ),
-          h("td", { class: "num" }, fmt(r.p)),
           h("td", { class: "num" }, String(r.n)),
           h("td", { class: "chips" }, ...r.f.map(chip)),
         ),
@@ -467,10 +485,10 @@ export function viewer(): void {
             .filter(Boolean)
             .join(", "),
         ),
-        h("dt", null, "score"),
-        h("dd", null, fmt(r.s), m.vetoed_by.length ? ` (vetoed by ${m.vetoed_by.join(", ")})` : ""),
         h("dt", null, "p(resolved)"),
-        h("dd", null, fmt(r.p)),
+        h("dd", null, fmt(r.p), m.p_by ? ` (by ${m.p_by})` : ""),
+        h("dt", null, "behaviour score"),
+        h("dd", null, fmt(r.s), m.vetoed_by.length ? ` (vetoed by ${m.vetoed_by.join(", ")})` : ""),
         h("dt", null, "label"),
         h("dd", null, r.o === null ? "none" : `${outcome(r.o)} (from ${m.origin})`),
         h("dt", null, "exit status"),
@@ -511,7 +529,7 @@ export function viewer(): void {
               h("span", { class: "vname" }, `${c.polarity === "encourage" ? "+" : "−"} ${c.id}`),
               h("span", { class: `vstat ${cls}` }, text),
               v.value !== null && v.value > 0 && v.value < 1
-                ? h("span", { class: "vval" }, `p = ${v.value.toFixed(2)}`)
+                ? h("span", { class: "vval" }, `p = ${v.value.toFixed(3)}`)
                 : null,
             ),
             h("div", { class: "vmeta" }, `${c.kind} · ${c.severity} · weight ${c.weight} · by ${v.by}`),
@@ -618,6 +636,9 @@ export function viewer(): void {
     }
     return best;
   };
+  // the pick that orders the cards and the hit/miss filter: p(resolved) when the records have it
+  // (the reward eval and select use by default), else the behaviour score
+  const main: "p" | "s" = rows.some((r) => r.p !== null) ? "p" : "s";
   const taskState = { show: "", page: 0 };
   const TASKS_PAGE = 20;
   function card(r: Row, g: Row[]) {
@@ -629,11 +650,11 @@ export function viewer(): void {
       h(
         "div",
         { class: "picks" },
-        ps === r ? h("span", { class: "pick", "data-pick": "score" }, "★ pick by score") : null,
         pp === r ? h("span", { class: "pick p", "data-pick": "p" }, "★ pick by p(resolved)") : null,
+        ps === r ? h("span", { class: "pick", "data-pick": "score" }, "★ pick by behaviour score") : null,
       ),
       h("div", { class: `badge o${r.o}` }, outcome(r.o)),
-      h("div", null, `score ${fmt(r.s)} · p ${fmt(r.p)}`),
+      h("div", null, `p(resolved) ${fmt(r.p)} · behaviour ${fmt(r.s)}`),
       h("div", { class: "small" }, `${data.scaffolds[r.sc]} · ${r.n} steps`),
       h("div", { class: "chips" }, ...r.f.map(chip)),
     );
@@ -644,7 +665,7 @@ export function viewer(): void {
     if (!only && taskState.show) {
       list = list.filter(([, g]) => {
         const any = g.some((r) => r.o === 1);
-        const pick = pickOf(g, "s");
+        const pick = pickOf(g, main);
         if (taskState.show === "hit") return pick?.o === 1;
         if (taskState.show === "miss") return any && pick?.o !== 1;
         return !any;
@@ -658,7 +679,7 @@ export function viewer(): void {
       { id: "f-tasks", "aria-label": "tasks to show" },
       ...[
         ["", "all tasks with several attempts"],
-        ["hit", "the pick by score resolved it"],
+        ["hit", `the pick by ${main === "p" ? "p(resolved)" : "behaviour score"} resolved it`],
         ["miss", "the pick failed, another attempt resolved it"],
         ["none", "no attempt resolved it"],
       ].map(([v, t]) => h("option", { value: v, selected: v === taskState.show }, t)),
@@ -686,7 +707,7 @@ export function viewer(): void {
       h(
         "p",
         { class: "note" },
-        "The attempts at each task side by side, highest score first; ★ marks the attempt each number would pick (ties go to the smaller trajectory id, as in the best-of-N plot).",
+        `The attempts at each task side by side, highest ${main === "p" ? "p(resolved)" : "behaviour score"} first; ★ marks the attempt each number would pick (ties go to the smaller trajectory id, as in the best-of-N plot).`,
       ),
       only
         ? h("a", { href: "#tasks", class: "back" }, "‹ all best-of-N groups")
@@ -704,7 +725,9 @@ export function viewer(): void {
           h(
             "div",
             { class: "cards" },
-            ...[...g].sort((a, b) => (b.s ?? -1) - (a.s ?? -1) || (a.id < b.id ? -1 : 1)).map((r) => card(r, g)),
+            ...[...g]
+              .sort((a, b) => (b[main] ?? -1) - (a[main] ?? -1) || (a.id < b.id ? -1 : 1))
+              .map((r) => card(r, g)),
           ),
         ),
       ),
@@ -717,7 +740,10 @@ export function viewer(): void {
   // ---- routing ---------------------------------------------------------------------------------
   const views = ["summary", "plots", "trajectories", "trajectory", "tasks"];
   let listDrawn = false;
+  let shownView = "";
+  const scrolled = new Map<string, number>();
   async function route() {
+    if (shownView) scrolled.set(shownView, window.scrollY);
     const hash = decodeURIComponent(location.hash.slice(1));
     let view = hash.split("/")[0] || "summary";
     if (view === "t") view = "trajectory";
@@ -738,6 +764,9 @@ export function viewer(): void {
       window.scrollTo(0, 0);
     }
     if (view === "tasks") renderTasks(hash.startsWith("task/") ? hash.slice(5) : undefined);
+    // a view comes back where it was left (the list after a trajectory), not where the last one was
+    if (view !== shownView && view !== "trajectory") window.scrollTo(0, scrolled.get(view) ?? 0);
+    shownView = view;
     document.body.setAttribute("data-view", view);
   }
   window.addEventListener("hashchange", () => void route());

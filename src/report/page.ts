@@ -68,9 +68,16 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
       stat(n(a.records - a.labelled), "without a label", "unlabelled"),
       stat(n(a.errors), "error records", "errors"),
       stat(n(a.vetoed), "vetoed", "vetoed"),
-      stat(f3(a.meanScore.resolved), "mean score, resolved", "mean-resolved"),
-      stat(f3(a.meanScore.unresolved), "mean score, unresolved", "mean-unresolved"),
+      stat(`${f3(a.meanP.resolved)} / ${f3(a.meanP.unresolved)}`, "mean p(resolved): resolved / unresolved", "p"),
+      stat(
+        `${f3(a.meanScore.resolved)} / ${f3(a.meanScore.unresolved)}`,
+        "mean behaviour score: resolved / unresolved",
+        "score",
+      ),
     ].join("")}</div>`,
+  );
+  out.push(
+    `<p class="note">Two numbers per trajectory: <b>p(resolved)</b>, a calibrated probability that the attempt resolved its task (the reward eval, select and train use by default), and the <b>behaviour score</b>, the rubric's weighted verdicts on behaviour (checks and judge criteria).</p>`,
   );
   out.push(`<div class="panels">`);
   out.push(
@@ -96,6 +103,9 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
         )
       : `<p class="note">No judge: judge criteria, if the rubric has any, are unscored (reason no_judge).</p>`,
     table([["kind", "decided by", "decisions"], ...decidersRows(a)], [2]),
+    a.pDeciders.length
+      ? table([["p(resolved) decided by", "records"], ...a.pDeciders.map((d) => [d.by, n(d.records)])], [1])
+      : `<p class="note">No record has a p(resolved) (the rubric has no outcome criterion and no outcome model was asked).</p>`,
   ];
   if (a.usage)
     prov.push(

@@ -39,6 +39,8 @@ export interface BodyMeta {
   /** where the label was read from */
   origin: string | null;
   vetoed_by: string[];
+  /** what decided p(resolved) (provenance.p_resolved) */
+  p_by?: string;
   error?: string;
 }
 

@@ -61,7 +61,7 @@ export function renderVerdictsOnSteps(t: Trajectory, r: ScoreRecord, o: Terminal
   const label = r.label ? (r.label.resolved ? paint("good", "resolved") : paint("bad", "unresolved")) : "no label";
   out.push(paint("bold", `trajectory ${t.id}  ${t.instance_id ?? ""}`));
   out.push(
-    `  ${t.source.scaffold}${t.source.model ? `, model ${t.source.model}` : ""} · ${label} · score ${f3(r.score)}${r.vetoed_by.length ? paint("bad", ` (vetoed by ${r.vetoed_by.join(", ")})`) : ""} · p(resolved) ${f3(pResolved(r))}`,
+    `  ${t.source.scaffold}${t.source.model ? `, model ${t.source.model}` : ""} · ${label} · p(resolved) ${f3(pResolved(r))}${r.provenance.p_resolved ? ` (${r.provenance.p_resolved})` : ""} · behaviour score ${f3(r.score)}${r.vetoed_by.length ? paint("bad", ` (vetoed by ${r.vetoed_by.join(", ")})`) : ""}`,
   );
   out.push(
     `  rubric ${r.rubric.id} ${r.rubric.version} (${r.rubric.hash}) · ${r.decided} decided, ${r.not_applicable} n/a, ${r.unscored} unscored`,

@@ -95,6 +95,16 @@ describe("report in Chromium, over the shared data", { skip }, () => {
     assert.equal(await page.textContent("#stat-resolved b"), String(resolved));
     assert.match((await page.textContent("#rubric"))!, new RegExp(records[0].rubric.hash));
     assert.match((await page.textContent("#unscored"))!, /no_judge/);
+    // p(resolved) and what decided it, next to the behaviour score
+    const pBy = records[0].provenance.p_resolved!;
+    assert.match(pBy, /^outcome-model:/);
+    const prov = (await page.textContent("#provenance"))!;
+    assert.ok(prov.includes(`p(resolved) decided byrecords${pBy}${records.length}`), prov);
+    const meanP = (resolved: boolean) => {
+      const ps = records.filter((r) => r.label?.resolved === resolved).map((r) => pResolved(r)!);
+      return (ps.reduce((x, y) => x + y, 0) / ps.length).toFixed(3);
+    };
+    assert.equal(await page.textContent("#stat-p b"), `${meanP(true)} / ${meanP(false)}`);
     await page.screenshot({ path: join(DOCS, "report-summary.png") });
     assert.deepEqual(errors, []);
   });
@@ -138,11 +148,15 @@ describe("report in Chromium, over the shared data", { skip }, () => {
     const inRange = records.filter((r) => r.score !== null && r.score >= 0.9 && r.score <= 0.95);
     // scores in the index are rounded to 4 places, as shown
     assert.ok(Math.abs((await shown(page)) - inRange.length) <= 1, `${await shown(page)} vs ${inRange.length}`);
-    await page.fill("#f-min", "");
     await page.fill("#f-max", "");
+    await page.selectOption("#f-range", "p");
+    const pAbove = records.filter((r) => (pResolved(r) ?? -1) >= 0.9).length;
+    assert.ok(Math.abs((await shown(page)) - pAbove) <= 1, `${await shown(page)} vs ${pAbove}`);
+    await page.selectOption("#f-range", "s");
+    await page.fill("#f-min", "");
     await page.click('th[data-sort="p"]');
     const top = Math.max(...records.map((r) => pResolved(r) ?? -1));
-    const first = await page.textContent("table.list tbody tr:first-child td:nth-child(5)");
+    const first = await page.textContent("table.list tbody tr:first-child td:nth-child(4)");
     assert.equal(first, top.toFixed(3));
     await page.click('th[data-sort="p"]');
     await page.click('th[data-sort="task"]');
@@ -242,16 +256,25 @@ describe("report in Chromium, over the shared data", { skip }, () => {
         task: g.getAttribute("data-task"),
         cards: g.querySelectorAll(".card").length,
         pick: g.querySelector('.card:has([data-pick="score"])')?.getAttribute("data-id"),
+        pickP: g.querySelector('.card:has([data-pick="p"])')?.getAttribute("data-id"),
+        first: g.querySelector(".card")?.getAttribute("data-id"),
       })),
     );
     assert.ok(groups.length > 0);
     for (const g of groups) {
       const rs = byTask.get(g.task!)!;
       assert.equal(g.cards, rs.length);
-      const best = [...rs].sort(
-        (a, b) => (b.score ?? -1) - (a.score ?? -1) || (a.trajectory_id < b.trajectory_id ? -1 : 1),
-      )[0];
-      assert.equal(g.pick, best.trajectory_id, g.task!);
+      const best = (v: (r: ScoreRecord) => number | null) =>
+        [...rs].sort((a, b) => (v(b) ?? -1) - (v(a) ?? -1) || (a.trajectory_id < b.trajectory_id ? -1 : 1))[0]
+          .trajectory_id;
+      assert.equal(
+        g.pick,
+        best((r) => r.score),
+        g.task!,
+      );
+      assert.equal(g.pickP, best(pResolved), g.task!);
+      // cards are ordered by p(resolved), the default reward of select
+      assert.equal(g.first, g.pickP, g.task!);
     }
     await page.screenshot({ path: join(DOCS, "report-best-of-n.png") });
     assert.deepEqual(errors, []);

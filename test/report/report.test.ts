@@ -32,22 +32,52 @@ export function readReport(file: string): { html: string; index: ReportIndex; bo
 }
 
 describe("p(resolved)", () => {
-  const outcome = (goodness: number | null) =>
+  const outcome = (value: number | null) =>
     ({
       criteria: [
         {
           id: "predicted-resolution",
           kind: "outcome",
-          status: goodness === null ? "unscored" : "decided",
-          goodness,
+          status: value === null ? "unscored" : "decided",
+          value,
         },
       ],
     }) as unknown as ScoreRecord;
-  it("is the outcome criterion's goodness, or the record's own p_resolved when it has one", () => {
+  it("is the record's own p_resolved, or for records from before that field its outcome criterion's value", () => {
+    assert.equal(pResolved({ ...outcome(0.7), p_resolved: 0.2 }), 0.2);
+    assert.equal(pResolved({ ...outcome(0.7), p_resolved: null }), null);
     assert.equal(pResolved(outcome(0.7)), 0.7);
     assert.equal(pResolved(outcome(null)), null);
-    assert.equal(pResolved({ ...outcome(0.7), p_resolved: 0.2 } as ScoreRecord), 0.2);
     assert.equal(pResolved({ criteria: [] }), null);
+  });
+});
+
+describe("the two numbers", () => {
+  it("evaluates p(resolved) first (read by pResolved), then the behaviour score, and names what decided p(resolved)", async () => {
+    const s = await synthetic({ tasks: 6, per: 3 });
+    const rand = rng(5);
+    const rs: ScoreRecord[] = s.records.map((r) => ({
+      ...r,
+      p_resolved: Math.min(1, 0.35 * Number(r.label!.resolved) + 0.65 * rand()),
+      provenance: { ...r.provenance, p_resolved: "outcome-model:test" },
+    }));
+    const a = analyse(rs, { bootstrap: 50 });
+    assert.deepEqual(
+      a.series.map((x) => [x.key, x.label]),
+      [
+        ["p_resolved", "p(resolved)"],
+        ["score", "behaviour score"],
+      ],
+    );
+    const labelled = rs.filter((r) => r.label);
+    assert.equal(
+      a.series[0].auc.value,
+      rocAuc(labelled.map((r) => ({ score: r.p_resolved!, label: r.label!.resolved }))),
+    );
+    assert.equal(a.series[1].auc.value, rocAuc(labelled.map((r) => ({ score: r.score!, label: r.label!.resolved }))));
+    assert.deepEqual(a.pDeciders, [{ by: "outcome-model:test", records: rs.length }]);
+    const res = labelled.filter((r) => r.label!.resolved).map((r) => r.p_resolved!);
+    assert.ok(Math.abs(a.meanP.resolved! - res.reduce((x, y) => x + y, 0) / res.length) < 1e-12);
   });
 });
 
@@ -71,7 +101,7 @@ describe("ROC curve", () => {
 });
 
 describe("best-of-N intervals", () => {
-  it("are the bootstrap of bestOfN over resampled tasks, computed from per-task shares", async () => {
+  it("are the bootstrap of bestOfN over resampled tasks (pick, random and oracle), computed from per-task shares", async () => {
     const s = await synthetic({ tasks: 8, per: 4 });
     const a = analyse(s.records, { bootstrap: 300, seed: 3 });
     const series = a.series.find((x) => x.key === "score")!;
@@ -84,9 +114,11 @@ describe("best-of-N intervals", () => {
         ]);
     for (const p of series.bestOfN) {
       const eligible = [...tasks.values()].filter((t) => t.length >= p.n);
-      const direct = bootstrap(eligible, (gs) => bestOfN(gs, p.n).reward, 300, 3);
-      for (const k of ["value", "lo", "hi"] as const)
-        assert.ok(Math.abs(p.reward[k]! - direct[k]!) < 1e-12, `N=${p.n} ${k}: ${p.reward[k]} vs ${direct[k]}`);
+      for (const line of ["reward", "random", "oracle"] as const) {
+        const direct = bootstrap(eligible, (gs) => bestOfN(gs, p.n)[line], 300, 3);
+        for (const k of ["value", "lo", "hi"] as const)
+          assert.ok(Math.abs(p[line][k]! - direct[k]!) < 1e-12, `N=${p.n} ${line} ${k}: ${p[line][k]} vs ${direct[k]}`);
+      }
     }
   });
 });
@@ -180,7 +212,7 @@ describe("report from synthetic scores", () => {
     const html = readFileSync(out, "utf8");
     for (const id of ["roc", "calibration", "best-of-n", "fire-rates", "per-scaffold"])
       assert.match(html, new RegExp(`<figure id="plot-${id}"[^>]*><h3>[^<]+</h3><svg `), id);
-    assert.match(html, /rubric score: AUC \d\.\d{3}/);
+    assert.match(html, /behaviour score: AUC \d\.\d{3}/);
   });
 
   it("refuses records of two rubric hashes, naming files and hashes, and reports one when chosen", async () => {
