@@ -21,6 +21,8 @@ import { ScoreRecordSchema, type ScoreRecord } from "../../src/types/score.js";
 import { HAS_SHARED, ROOT, SHARED } from "../helpers.js";
 import { chromiumMissing, launch, type Launched } from "./browser.js";
 import { XSS, synthetic } from "./synth.js";
+import { completion, requestedSchema, startServer } from "../judge/server.js";
+import { runCli } from "../judge/cli.js";
 
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 const DOCS = join(ROOT, "docs");
@@ -304,6 +306,67 @@ describe("report in Chromium, over synthetic data", { skip: chromiumMissing }, (
     assert.deepEqual(dialogs, []);
     assert.equal(await page.$$eval("#steps img", (x) => x.length), 0);
     assert.deepEqual(errors, []);
+  });
+
+  it("scored by a panel of two judges on a loopback OpenAI-compatible server: the rationale, the votes and the provenance", async () => {
+    const server = await startServer();
+    server.models = ["judge-a", "judge-b"];
+    // judge-b says no to root-cause; both say yes to the rest, each with its own rationale
+    server.script = (body) => {
+      const ids = requestedSchema(body)?.properties?.criteria?.items?.properties?.id?.enum;
+      if (!ids) return undefined;
+      const model = String(body.model);
+      const criteria = ids.map((id) => ({
+        id,
+        verdict: model === "judge-b" && id === "root-cause" ? "no" : "yes",
+        evidence: [1],
+        rationale: `${model} read step 1 for ${id}`,
+      }));
+      return { json: completion(JSON.stringify({ criteria })) };
+    };
+    try {
+      const s = await synthetic({ tasks: 2, per: 2 });
+      const scores = join(s.dir, "judged.jsonl");
+      const r = await runCli([
+        "score",
+        s.trajFile,
+        "--judge",
+        server.url,
+        "--model",
+        "judge-a,judge-b",
+        "-q",
+        "-o",
+        scores,
+      ]);
+      assert.equal(r.status, 0, r.stderr.slice(-2000));
+      const records = readFileSync(scores, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => ScoreRecordSchema.parse(JSON.parse(l)));
+      const rec = records.find((x) => x.criteria.some((c) => c.id === "root-cause" && c.status === "decided"));
+      assert.ok(rec, "some record has root-cause decided by the panel");
+      const out = join(s.dir, "judged.html");
+      await buildReport(out, { scores: [scores], trajectories: [s.trajFile], bootstrap: 50 });
+      const { page, errors } = await open(b, out);
+      const prov = (await page.textContent("#provenance"))!;
+      assert.match(prov, /judge-a/);
+      assert.match(prov, /judge-b/);
+      assert.match(prov, /judge usage: [1-9]\d* requests/);
+      await page.evaluate((id) => (location.hash = `#t/${encodeURIComponent(id)}`), rec.trajectory_id);
+      await page.waitForSelector("#v-root-cause");
+      const c = rec.criteria.find((x) => x.id === "root-cause")!;
+      const verdict = (await page.textContent("#v-root-cause"))!;
+      assert.ok(verdict.includes(c.explanation), `${verdict} lacks ${c.explanation}`);
+      assert.match(c.explanation, /judge-\w read step 1 for root-cause/);
+      assert.match(verdict, /votes: judge:judge-a 1\.00, judge:judge-b 0\.00 · agreement 0\.50/);
+      assert.deepEqual(
+        await page.$$eval("#v-root-cause a.ev", (as) => as.map((a) => a.getAttribute("data-step"))),
+        c.evidence.map(String),
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await server.close();
+    }
   });
 
   it("without labels: no outcome plots, and the page says why", async () => {
