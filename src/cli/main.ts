@@ -114,11 +114,15 @@ program
       .default(45)
       .argParser(Number),
   )
+  .option(
+    "--side-folder",
+    "keep the trajectory bodies in a folder next to the report (<name>_files/), whole, instead of inside the file; for reports too large to keep every text within --max-mb",
+  )
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples for the intervals").default(1000).argParser(Number))
   .option("-q, --quiet", "no progress or summary on stderr")
   .addHelpText(
     "after",
-    "\nExamples:\n  rubricate report scores.jsonl -o report.html\n  rubricate report scores.jsonl --trajectories runs/ -o report.html\n  rubricate report scores.jsonl --trajectories runs/ --filter-report filter.json --rubric swe-default@1.0.0 -o report.html",
+    "\nExamples:\n  rubricate report scores.jsonl -o report.html\n  rubricate report scores.jsonl --trajectories runs/ -o report.html\n  rubricate report scores.jsonl --trajectories runs/ --filter-report filter.json --rubric swe-default@1.0.0 -o report.html\n  rubricate report big-scores.jsonl --trajectories big-runs/ --side-folder -o big.html   # writes big.html and big_files/",
   )
   .action(async (scores: string[], o) => {
     // loaded on use: the charting libraries are large and no other command needs them

@@ -11,6 +11,7 @@ export interface ReportCliOptions {
   rubric?: string;
   title?: string;
   maxMb: number;
+  sideFolder?: boolean;
   bootstrap: number;
   quiet?: boolean;
 }
@@ -47,6 +48,7 @@ export async function runReport(scores: string[], o: ReportCliOptions): Promise<
       rubric: o.rubric,
       title: o.title,
       maxMb: o.maxMb,
+      sideFolder: o.sideFolder,
       bootstrap: o.bootstrap,
       onProgress: (phase, done, total) => bar?.update(phase, done, total),
     });
@@ -58,6 +60,10 @@ export async function runReport(scores: string[], o: ReportCliOptions): Promise<
       note(
         `report: ${res.records} trajectories (${a.labelled} labelled) -> ${o.output}, ${(res.bytes / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       );
+      if (res.sideFolder)
+        note(
+          `  trajectory bodies in ${res.sideFolder}/ (${res.store.chunks} files, ${(res.store.storedBytes / 1e6).toFixed(1)} MB): keep it next to the report`,
+        );
       note(`  plots: ${res.charts.length ? res.charts.join(", ") : `none (${a.noOutcome})`}`);
       if (o.trajectories?.length)
         note(

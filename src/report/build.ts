@@ -2,7 +2,8 @@
  * Build the HTML report: read ScoreRecords (one rubric), analyse them, render the plots, stream
  * the scored trajectories into the compressed store, and write one self-contained HTML file.
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { once } from "node:events";
 import type { IngestEvent } from "../ingest/pipeline.js";
 import type { IngestError } from "../io/error.js";
@@ -13,7 +14,7 @@ import { analyse, type Analysis } from "./analysis.js";
 import { charts } from "./charts.js";
 import type { IndexRow, ReportIndex } from "./client.js";
 import { collectScores, readFilterReport, type Collected } from "./collect.js";
-import { PAGE_END, chunkHtml, pageStart, plotsHtml, scriptJson, summaryHtml } from "./page.js";
+import { PAGE_END, chunkHtml, chunkScript, pageStart, plotsHtml, scriptJson, summaryHtml } from "./page.js";
 import { pResolved } from "../score/reward.js";
 import { BodyStore, bodyOf, verdictsOf, type BodyMeta, type StoreStats } from "./store.js";
 
@@ -34,6 +35,12 @@ export interface ReportOptions {
   title?: string;
   /** size budget of the whole file in MB (default 45): long texts are cut to stay within it */
   maxMb?: number;
+  /**
+   * keep the bodies whole in a folder next to the output (`<name>_files/chunk-<k>.js`, loaded by
+   * the page with script elements, which work from file://) instead of inside the file; no text
+   * is cut, and `maxMb` does not apply to the folder
+   */
+  sideFolder?: boolean;
   /** bootstrap resamples for the intervals (default 1000) */
   bootstrap?: number;
   /** progress: a phase and counts */
@@ -54,6 +61,8 @@ export interface ReportResult {
   /** errors reading the scores and the trajectories (each names its file) */
   errors: IngestError[];
   charts: string[];
+  /** the folder holding the bodies (`sideFolder`), or null when they are inside the file */
+  sideFolder: string | null;
 }
 
 function metaOf(r: ScoreRecord): BodyMeta {
@@ -115,12 +124,13 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   const rowOf = new Map(rows.map((x, i) => [x.id, i]));
   const title = o.title ?? `rubricate report: ${collected.rubric.id} ${collected.rubric.version}`;
   const given = o.trajectories !== undefined && (!Array.isArray(o.trajectories) || o.trajectories.length > 0);
-  const index: ReportIndex = { title, criteria, scaffolds, rows, steps: given };
+  const side = o.sideFolder ? `${basename(output).replace(/\.html?$/i, "")}_files` : null;
+  const index: ReportIndex = { title, criteria, scaffolds, rows, steps: given, side };
 
   // the store's budget: what the page without bodies leaves of maxMb (the index is measured with its final size)
   const fixed = scriptJson(index).length + 20 * rows.length + 200_000 + cs.reduce((s, c) => s + c.svg.length * 2, 0);
   const maxBytes = Math.max(1_000_000, (o.maxMb ?? DEFAULT_MAX_MB) * 1_000_000 - fixed);
-  const store = new BodyStore(records.length, maxBytes);
+  const store = new BodyStore(records.length, side ? Number.POSITIVE_INFINITY : maxBytes);
   const done = new Set<number>();
   let unscored = 0;
   if (given) {
@@ -177,7 +187,9 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
     given
       ? `Trajectories: ${Array.isArray(o.trajectories) ? o.trajectories.join(", ") : "given by the caller"} (${st.bodies - withoutSteps} shown with their steps).`
       : "No --trajectories given: the viewer shows verdicts and evidence step numbers, not the steps.",
-    `Trajectory bodies: ${st.chunks} gzip chunks, ${(st.storedBytes / 1e6).toFixed(1)} MB embedded (size budget ${o.maxMb ?? DEFAULT_MAX_MB} MB for the file).`,
+    side
+      ? `Trajectory bodies: ${st.chunks} gzip chunks, ${(st.storedBytes / 1e6).toFixed(1)} MB in the folder ${side}/ next to this file (kept whole).`
+      : `Trajectory bodies: ${st.chunks} gzip chunks, ${(st.storedBytes / 1e6).toFixed(1)} MB embedded (size budget ${o.maxMb ?? DEFAULT_MAX_MB} MB for the file).`,
     st.cutTexts
       ? `${st.cutTexts} long texts in ${st.cutBodies} trajectories were cut in the middle to fit the size budget (raise --max-mb to keep more).`
       : "No text was cut.",
@@ -187,6 +199,14 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   const plots = plotsHtml(analysis, cs, filter);
 
   progress("writing", 0, store.chunks.length);
+  if (side) {
+    const folder = join(dirname(output), side);
+    mkdirSync(folder, { recursive: true });
+    // chunks of an earlier report of the same name would be stale
+    for (const f of readdirSync(folder)) if (/^chunk-\d+\.js$/.test(f)) rmSync(join(folder, f));
+    for (let k = 0; k < store.chunks.length; k++)
+      writeFileSync(join(folder, `chunk-${k}.js`), chunkScript(k, store.chunks[k]));
+  }
   const out = createWriteStream(output);
   let bytes = 0;
   const write = async (s: string) => {
@@ -195,7 +215,7 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
   };
   const subtitle = `${records.length} trajectories · rubric ${collected.rubric.id} ${collected.rubric.version} (${collected.rubric.hash})`;
   await write(pageStart({ title, subtitle, summary, plots, index }));
-  for (let k = 0; k < store.chunks.length; k++) await write(chunkHtml(k, store.chunks[k]));
+  if (!side) for (let k = 0; k < store.chunks.length; k++) await write(chunkHtml(k, store.chunks[k]));
   await write(PAGE_END);
   out.end();
   await once(out, "close");
@@ -211,5 +231,6 @@ export async function buildReport(output: string, o: ReportOptions): Promise<Rep
     withoutSteps,
     errors,
     charts: cs.map((c) => c.id),
+    sideFolder: side ? join(dirname(output), side) : null,
   };
 }

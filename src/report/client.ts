@@ -37,6 +37,8 @@ export interface ReportIndex {
   rows: IndexRow[];
   /** whether trajectories (steps) were given */
   steps: boolean;
+  /** the side folder holding the chunks as scripts (relative to the page), or null: embedded */
+  side: string | null;
 }
 
 export function viewer(): void {
@@ -112,9 +114,31 @@ export function viewer(): void {
     else document.addEventListener("DOMContentLoaded", () => res());
   });
   const chunks = new Map<number, Promise<string[]>>();
+  // side folder: each chunk-<k>.js calls rubricateChunk(k, base64); a script element loads from file://, fetch would not
+  const waiting = new Map<number, (b64: string) => void>();
+  if (data.side)
+    (window as unknown as { rubricateChunk: (k: number, b64: string) => void }).rubricateChunk = (k, b64) => {
+      waiting.get(k)?.(b64);
+      waiting.delete(k);
+    };
+  function chunkBase64(k: number): Promise<string> {
+    if (!data.side) return parsed.then(() => document.getElementById(`chunk-${k}`)!.textContent!.trim());
+    const src = `${data.side}/chunk-${k}.js`;
+    return new Promise((res, rej) => {
+      waiting.set(k, res);
+      const s = document.createElement("script");
+      s.src = src.split("/").map(encodeURIComponent).join("/");
+      s.onload = () => s.remove();
+      s.onerror = () => {
+        waiting.delete(k);
+        s.remove();
+        rej(new Error(`cannot load ${src}: the folder ${data.side} must stay next to this report`));
+      };
+      document.head.append(s);
+    });
+  }
   async function inflate(k: number): Promise<string[]> {
-    await parsed;
-    const b64 = document.getElementById(`chunk-${k}`)!.textContent!.trim();
+    const b64 = await chunkBase64(k);
     const bin = atob(b64);
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -126,6 +150,7 @@ export function viewer(): void {
     if (!p) {
       p = inflate(k);
       chunks.set(k, p);
+      p.catch(() => chunks.delete(k));
       // keep memory bounded: forget the oldest chunks beyond 64
       if (chunks.size > 64) chunks.delete(chunks.keys().next().value!);
     }
@@ -248,9 +273,15 @@ export function viewer(): void {
         return;
       }
       status.textContent = "searching…";
-      const hits = await search(q, (d, t) => {
-        if (token === searchToken) status.textContent = `searching… ${d}/${t} chunks`;
-      });
+      let hits: Set<string>;
+      try {
+        hits = await search(q, (d, t) => {
+          if (token === searchToken) status.textContent = `searching… ${d}/${t} chunks`;
+        });
+      } catch (e) {
+        if (token === searchToken) status.textContent = `search failed: ${(e as Error).message}`;
+        return;
+      }
       if (token !== searchToken) return;
       state.hits = hits;
       renderList();
@@ -461,7 +492,16 @@ export function viewer(): void {
       return;
     }
     one.replaceChildren(h("p", null, "loading…"));
-    const b = await body(r);
+    let b: Body;
+    try {
+      b = await body(r);
+    } catch (e) {
+      one.replaceChildren(
+        h("a", { href: "#trajectories", class: "back" }, "‹ all trajectories"),
+        h("p", { class: "warn", id: "load-error" }, `Cannot show ${r.id}: ${(e as Error).message}`),
+      );
+      return;
+    }
     const cites = new Map<number, Verdict[]>();
     for (const v of b.verdicts) for (const i of v.evidence) cites.set(i, [...(cites.get(i) ?? []), v]);
     const m = b.meta;

@@ -236,4 +236,7 @@ export function pageStart(p: PageParts): string {
 export const chunkHtml = (k: number, b64: string): string =>
   `<script type="application/octet-stream" id="chunk-${k}">${b64}</script>\n`;
 
+/** A chunk in the side folder: a script that hands its base64 to the page (base64 needs no escaping). */
+export const chunkScript = (k: number, b64: string): string => `rubricateChunk(${k},"${b64}");\n`;
+
 export const PAGE_END = "</body>\n</html>\n";

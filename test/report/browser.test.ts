@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -367,6 +367,38 @@ describe("report in Chromium, over synthetic data", { skip: chromiumMissing }, (
     } finally {
       await server.close();
     }
+  });
+
+  it("with a side folder: trajectories and search read it from file://, and a missing chunk file is named", async () => {
+    const s = await synthetic({ tasks: 3, per: 2 });
+    const out = join(s.dir, "side report.html");
+    const res = await buildReport(out, {
+      scores: [s.scoresFile],
+      trajectories: [s.trajFile],
+      bootstrap: 50,
+      sideFolder: true,
+    });
+    assert.equal(res.sideFolder, join(s.dir, "side report_files"));
+    const { page, errors } = await open(b, out);
+    const t = s.trajectories[1];
+    await page.evaluate((id) => (location.hash = `#t/${encodeURIComponent(id)}`), t.id);
+    await page.waitForSelector(".step");
+    assert.equal(await page.$$eval(".step", (x) => x.length), t.steps.length);
+    await page.click('nav a[data-view="trajectories"]');
+    await page.fill("#search", "window.__pwned");
+    await page.waitForFunction(() => /matching/.test(document.querySelector("#list-status")?.textContent ?? ""));
+    const expected = s.trajectories.filter((x) => x.steps.some((st) => st.observation?.includes("window.__pwned")));
+    assert.ok(expected.length > 0);
+    assert.equal(await shown(page), expected.length);
+    assert.deepEqual(errors, []);
+    // the folder moved away: the page names the file it could not load
+    rmSync(res.sideFolder!, { recursive: true });
+    const again = await open(b, out, `#t/${encodeURIComponent(t.id)}`);
+    await again.page.waitForSelector("#load-error");
+    assert.match(
+      (await again.page.textContent("#load-error"))!,
+      /cannot load side report_files\/chunk-0\.js: the folder side report_files must stay next to this report/,
+    );
   });
 
   it("without labels: no outcome plots, and the page says why", async () => {

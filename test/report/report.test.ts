@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { bestOfN, bootstrap, rocAuc, rng, type Attempt } from "../../src/eval/metrics.js";
@@ -19,13 +19,25 @@ import { XSS, synthetic, type Synthetic } from "./synth.js";
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8" });
 
-/** The index and the inflated bodies of a report file. */
+/** The index and the inflated bodies of a report file (embedded, or in its side folder). */
 export function readReport(file: string): { html: string; index: ReportIndex; bodies: Map<string, Body> } {
   const html = readFileSync(file, "utf8");
-  const index = JSON.parse(/<script type="application\/json" id="report-index">(.*?)<\/script>/s.exec(html)![1]);
+  const index = JSON.parse(
+    /<script type="application\/json" id="report-index">(.*?)<\/script>/s.exec(html)![1],
+  ) as ReportIndex;
   const chunks = new Map<number, string[]>();
+  const inflate = (k: string, b64: string) =>
+    chunks.set(Number(k), gunzipSync(Buffer.from(b64, "base64")).toString("utf8").split("\n"));
   for (const m of html.matchAll(/<script type="application\/octet-stream" id="chunk-(\d+)">(.*?)<\/script>/gs))
-    chunks.set(Number(m[1]), gunzipSync(Buffer.from(m[2], "base64")).toString("utf8").split("\n"));
+    inflate(m[1], m[2]);
+  if (index.side)
+    for (const f of readdirSync(join(dirname(file), index.side))) {
+      const m = /^rubricateChunk\((\d+),"([A-Za-z0-9+/=]*)"\);\n$/.exec(
+        readFileSync(join(dirname(file), index.side, f), "utf8"),
+      );
+      assert.ok(m, `${f} is a chunk script`);
+      inflate(m[1], m[2]);
+    }
   const bodies = new Map<string, Body>();
   for (const r of (index as ReportIndex).rows) bodies.set(r.id, JSON.parse(chunks.get(r.b[0])![r.b[1]]));
   return { html, index, bodies };
@@ -167,6 +179,49 @@ describe("size budget", () => {
     assert.ok(st.storedBytes < 1_250_000, `stored ${st.storedBytes} bytes for a 1 MB budget`);
     const roomy = new BodyStore(5, 50_000_000);
     assert.ok(roomy.budget() > 1_000_000);
+  });
+});
+
+describe("side folder", () => {
+  it("keeps every text whole beside the report, where the embedded store must cut to its budget", async () => {
+    const s = await synthetic({ tasks: 2, per: 2 });
+    // an observation of 3 M random characters: about 2.3 MB gzip+base64, over a 1 MB budget
+    const rand = rng(11);
+    const huge = Array.from({ length: 3_000_000 }, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join("");
+    const t0 = s.trajectories[0];
+    t0.steps[0].observation = huge;
+    const events = async function* () {
+      for (const t of s.trajectories) yield { type: "trajectory" as const, trajectory: t };
+    };
+    const embedded = join(s.dir, "embedded.html");
+    const a = await buildReport(embedded, { scores: [s.scoresFile], trajectories: events(), maxMb: 1, bootstrap: 20 });
+    assert.equal(a.sideFolder, null);
+    assert.equal(a.store.cutBodies, 1);
+    const cut = readReport(embedded).bodies.get(t0.id)!.steps![0].obs!;
+    assert.ok(cut.length < huge.length && cut.includes(CUT_MARK));
+
+    const side = join(s.dir, "side.html");
+    const b = await buildReport(side, {
+      scores: [s.scoresFile],
+      trajectories: events(),
+      maxMb: 1,
+      bootstrap: 20,
+      sideFolder: true,
+    });
+    assert.equal(b.sideFolder, join(s.dir, "side_files"));
+    assert.equal(b.store.cutTexts, 0);
+    assert.ok(b.bytes < 1_000_000, `${b.bytes} bytes of HTML`);
+    const r = readReport(side);
+    assert.equal(r.index.side, "side_files");
+    assert.doesNotMatch(r.html, /application\/octet-stream/);
+    assert.equal(r.bodies.get(t0.id)!.steps![0].obs, huge);
+    assert.equal(r.bodies.size, s.records.length);
+    // a rebuild with fewer chunks leaves no stale chunk file behind
+    const before = readdirSync(b.sideFolder!).length;
+    t0.steps[0].observation = "short";
+    await buildReport(side, { scores: [s.scoresFile], trajectories: events(), bootstrap: 20, sideFolder: true });
+    assert.ok(readdirSync(b.sideFolder!).length < before);
+    assert.ok(existsSync(join(b.sideFolder!, "chunk-0.js")));
   });
 });
 
