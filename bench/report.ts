@@ -8,7 +8,8 @@
  * reading them pays), the size of the same trajectories as canonical JSONL (what `ingest`
  * writes), and opening an empty page in the same browser.
  *
- * Usage: node dist/bench/report.js [--data DIR] [--scores FILE] [--copies 1,10,28] [--keep DIR]
+ * Usage: node dist/bench/report.js [--data DIR] [--scores FILE] [--copies 1,10,28] [--side-folder] [--keep DIR]
+ *   --side-folder: the bodies whole in a folder beside each report (nothing cut); sizes are the HTML and the folder
  *   --scores: ScoreRecords of DIR (default: scored here with `rubricate score`, labels from DIR/index.jsonl)
  */
 import { spawnSync } from "node:child_process";
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     scores: { type: "string" },
     copies: { type: "string", default: "1,10,28" },
     keep: { type: "string" },
+    "side-folder": { type: "boolean", default: false },
   },
 });
 const data = values.data!;
@@ -106,6 +108,7 @@ interface Row {
   bytes: number;
   canonical: number;
   cut: number;
+  side: number;
   file: string;
 }
 
@@ -117,6 +120,7 @@ for (const k of values.copies!.split(",").map(Number)) {
   const t0 = now();
   const phases: [string, number][] = [];
   const res = await buildReport(file, {
+    sideFolder: values["side-folder"],
     scores: [scores],
     trajectories: trajectoryCopies(k),
     onProgress: (phase) => {
@@ -133,12 +137,15 @@ for (const k of values.copies!.split(",").map(Number)) {
     bytes: statSync(file).size,
     canonical,
     cut: res.store.cutBodies,
+    side: res.sideFolder ? res.store.storedBytes : 0,
     file,
   });
   console.log(
     `x${k}: ${res.records} trajectories: build ${build.toFixed(1)} s (reading them alone ${read.toFixed(1)} s, ${(build / read).toFixed(2)}x); ` +
-      `${mb(res.bytes)} (canonical JSONL ${mb(canonical)}, ${((100 * res.bytes) / canonical).toFixed(0)}%); ` +
-      `${res.store.cutBodies} trajectories with texts cut to fit 45 MB; load ${load()}\n    (${split})`,
+      (res.sideFolder
+        ? `HTML ${mb(res.bytes)} + side folder ${mb(res.store.storedBytes)} (canonical JSONL ${mb(canonical)}, ${((100 * (res.bytes + res.store.storedBytes)) / canonical).toFixed(0)}%); nothing cut`
+        : `${mb(res.bytes)} (canonical JSONL ${mb(canonical)}, ${((100 * res.bytes) / canonical).toFixed(0)}%); ${res.store.cutBodies} trajectories with texts cut to fit 45 MB`) +
+      `; load ${load()}\n    (${split})`,
   );
 }
 
@@ -194,7 +201,7 @@ else {
     for (let i = 0; i < ROUNDS; i++) runs.push(await openOnce(r.file, true));
     const m = (k: "wall" | "ready" | "table" | "open" | "search") => median(runs.map((x) => x[k])).toFixed(0);
     console.log(
-      `x${r.copies} (${r.trajectories} trajectories, ${mb(r.bytes)}): loaded and ready ${m("wall")} ms (page says ${m("ready")} ms), ` +
+      `x${r.copies} (${r.trajectories} trajectories, ${mb(r.bytes)}${r.side ? ` + ${mb(r.side)} beside` : ""}): loaded and ready ${m("wall")} ms (page says ${m("ready")} ms), ` +
         `table ${m("table")} ms, open a trajectory ${m("open")} ms, first full-text search ${m("search")} ms; load ${load()}`,
     );
   }
