@@ -55,7 +55,10 @@ function decidersRows(a: Analysis): string[][] {
 
 export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount[], notes: PageNotes): string {
   const stat = (value: string, label: string, id: string) =>
-    `<div class="stat" id="stat-${id}"><b>${esc(value)}</b><span>${esc(label)}</span></div>`;
+    `<div class="stat" id="stat-${id}"><b>${esc(value)}</b>${label
+      .split("\n")
+      .map((l) => `<span>${esc(l)}</span>`)
+      .join("")}</div>`;
   const out: string[] = [];
   out.push(`<h2>Summary</h2>`);
   for (const w of notes.warnings) out.push(`<div class="banner">${esc(w)}</div>`);
@@ -68,10 +71,10 @@ export function summaryHtml(a: Analysis, rubric: RubricRef, rubrics: RubricCount
       stat(n(a.records - a.labelled), "without a label", "unlabelled"),
       stat(n(a.errors), "error records", "errors"),
       stat(n(a.vetoed), "vetoed", "vetoed"),
-      stat(`${f3(a.meanP.resolved)} / ${f3(a.meanP.unresolved)}`, "mean p(resolved): resolved / unresolved", "p"),
+      stat(`${f3(a.meanP.resolved)} / ${f3(a.meanP.unresolved)}`, "mean p(resolved)\nresolved / unresolved", "p"),
       stat(
         `${f3(a.meanScore.resolved)} / ${f3(a.meanScore.unresolved)}`,
-        "mean behaviour score: resolved / unresolved",
+        "mean behaviour score\nresolved / unresolved",
         "score",
       ),
     ].join("")}</div>`,

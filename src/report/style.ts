@@ -13,10 +13,10 @@ html:not(.js) .view { display:block !important; }
 html.js .view[hidden] { display:none; }
 h2 { font-size:18px; margin:8px 0 12px; }
 h3 { font-size:15px; margin:14px 0 8px; }
-.cards-row { display:flex; flex-wrap:wrap; gap:12px; }
-.stat { background:#fff; border:1px solid var(--line); border-radius:8px; padding:10px 14px; min-width:130px; }
+.cards-row { display:flex; flex-wrap:wrap; gap:10px; }
+.stat { background:#fff; border:1px solid var(--line); border-radius:8px; padding:10px 12px; min-width:96px; flex:1 1 auto; }
 .stat b { display:block; font-size:22px; font-weight:600; }
-.stat span { color:var(--muted); font-size:12px; }
+.stat span { color:var(--muted); font-size:12px; display:block; }
 table { border-collapse:collapse; background:#fff; }
 th, td { border-bottom:1px solid var(--line); padding:5px 9px; text-align:left; vertical-align:top; }
 th { background:#eef0f4; font-weight:600; font-size:12.5px; }
@@ -47,6 +47,8 @@ table.list a { color:var(--fg); text-decoration:none; font-family:ui-monospace, 
 .o1 { color:var(--good); } .o0 { color:var(--bad); } .onull { color:var(--muted); }
 .badge { display:inline-block; font-size:12px; padding:1px 8px; border-radius:10px; border:1px solid currentColor; font-weight:500; }
 .chips { display:flex; flex-wrap:wrap; gap:3px; }
+td.chips { display:table-cell; }
+td.chips > * { display:inline-block; margin:0 3px 3px 0; }
 .chip { font-size:11px; padding:0 6px; border-radius:9px; white-space:nowrap; }
 .chip.encourage { background:var(--goodbg); color:var(--good); }
 .chip.discourage { background:var(--badbg); color:var(--bad); }
