@@ -18,6 +18,17 @@ export function shared(rel: string): string {
   return join(SHARED, rel);
 }
 
+/** The training trajectories: the checkout's `.data/train`, else the main checkout's beside it. */
+const OWN_TRAIN = resolve(ROOT, ".data", "train");
+export const TRAIN =
+  process.env.RUBRICATE_TRAIN_DATA ??
+  (existsSync(OWN_TRAIN) ? OWN_TRAIN : resolve(ROOT, "..", "main", ".data", "train"));
+export const HAS_TRAIN = existsSync(join(TRAIN, "index.jsonl"));
+
+export function train(rel: string): string {
+  return join(TRAIN, rel);
+}
+
 export async function collect(
   inputs: string[],
 ): Promise<{ trajectories: Trajectory[]; errors: IngestError[]; skipped: string[] }> {
@@ -48,7 +59,15 @@ type It = typeof nodeIt;
  * The suite's function gets the `it` to use: the real one, or one that registers skipped tests.
  */
 export function sharedSuite(name: string, fn: (it: It) => void): void {
-  const use = HAS_SHARED ? nodeIt : skippedIt;
+  dataSuite(name, HAS_SHARED ? nodeIt : skippedIt, fn);
+}
+
+/** A suite of tests that read named files of the training data; like sharedSuite without that data. */
+export function trainSuite(name: string, fn: (it: It) => void): void {
+  dataSuite(name, HAS_TRAIN ? nodeIt : skippedTrainIt, fn);
+}
+
+function dataSuite(name: string, use: It, fn: (it: It) => void): void {
   describe(name, () => {
     const outer = current;
     current = use;
@@ -61,6 +80,8 @@ export function sharedSuite(name: string, fn: (it: It) => void): void {
 }
 
 const skippedIt = ((title: string) => nodeIt(title, { skip: "shared data not present" }, () => {})) as unknown as It;
+const skippedTrainIt = ((title: string) =>
+  nodeIt(title, { skip: "train data not present" }, () => {})) as unknown as It;
 let current: It = nodeIt;
 
 /** The `it` of the shared-data suite being set up (for helpers that register tests from a suite's body). */
