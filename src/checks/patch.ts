@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isTestFile, type Facts } from "../analyze/facts.js";
 import { samePath } from "../analyze/paths.js";
+import type { PatchFile } from "../analyze/patch.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { defineCheck, result } from "./types.js";
 
@@ -45,19 +46,50 @@ function ranAtRoot(f: Facts, t: Trajectory, path: string): boolean {
   );
 }
 
+/** Files a program or tool writes: databases, images, compiled, pickled or log files, backups. */
+const OUTPUT_FILE =
+  /\.(db|sqlite3?|png|jpe?g|gif|bmp|eps|ps|pdf|fits|pyc|class|jar|o|so|pkl|pickle|npy|npz|log|out|orig|rej|bak|swp)$|~$|[._]backup\b/i;
+/** Folders that builds and test runs write into. */
+const OUTPUT_DIR = /^(build|dist|target)\/|(^|\/)(_build|__pycache__|\.pytest_cache|[^/]+\.egg-info)\//;
+/** Folders for documentation and release notes, where text files and images belong. */
+const DOC_DIR = /(^|\/)(docs?|documentation|changelog|changes|news|release_?notes)\//i;
+/** A first folder whose name says it is a throwaway (`reproduction/`, `test_app/`, `bug_example/`). */
+const SCRATCH_DIR =
+  /^(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|te?mp(_\w*)?|test_?app\w*|\w+_example\w*|example_\w+|demo\w*|sandbox\w*|playground\w*)\//i;
+/** Files a change may add at the repository root. */
+const PROJECT_ROOT_FILE =
+  /^(README|CHANGES|CHANGELOG|HISTORY|NEWS|AUTHORS|LICENSE|CONTRIBUTING)(\.\w+)?$|^(setup\.(py|cfg)|pyproject\.toml|conftest\.py|tox\.ini|Makefile|MANIFEST\.in|pom\.xml|build\.gradle|\.gitignore|requirements[\w-]*\.txt)$/;
+
+/**
+ * Why a new file of the patch is a leftover of the agent's debugging rather than part of the
+ * change, or null: a script it wrote for itself or ran, output its programs wrote (a database, an
+ * image, a build folder, a backup), a note, or any other new file at the repository root.
+ */
+function leftover(f: Facts, t: Trajectory, p: PatchFile): string | null {
+  const path = p.path;
+  if (SCRATCH_FILE.test(path) || [...f.scratch].some((s) => samePath(s, path)) || ranAtRoot(f, t, path))
+    return "a scratch script";
+  if (OUTPUT_DIR.test(path)) return "build or run output";
+  if (SCRATCH_DIR.test(path)) return "a scratch folder";
+  if (isTestFile(path) && path.includes("/")) return null;
+  if (!path.includes("/")) return PROJECT_ROOT_FILE.test(path) ? null : "a new file at the repository root";
+  if (DOC_DIR.test(path)) return null;
+  if (p.isBinary || OUTPUT_FILE.test(path)) return "program output";
+  if (/\.(md|txt)$/i.test(path)) return "a note";
+  return null;
+}
+
 export const debugArtifacts = defineCheck({
   name: "debug_artifacts",
   description:
-    "The final patch leaves debugging artifacts: reproduction or scratch scripts, or debug prints and breakpoints in source files.",
+    "The final patch leaves debugging artifacts: reproduction or scratch scripts, files its runs generated (databases, images, build output, backups), notes, or debug prints and breakpoints in source files.",
   params: z.object({}).strict(),
   run(f, t) {
     const reasons: string[] = [];
     const evidence: number[] = [];
     for (const p of f.patch.files) {
-      const scratchFile =
-        p.isNew &&
-        (SCRATCH_FILE.test(p.path) || [...f.scratch].some((s) => samePath(s, p.path)) || ranAtRoot(f, t, p.path));
-      if (scratchFile) reasons.push(`adds ${p.path}`);
+      const why = p.isNew ? leftover(f, t, p) : null;
+      if (why) reasons.push(`adds ${p.path} (${why})`);
       else if (!isTestFile(p.path)) {
         const dbg = p.addedLines.filter((l) => DEBUG_LINE.test(l));
         if (dbg.length) reasons.push(`adds ${dbg.length} debug line(s) to ${p.path}`);

@@ -325,10 +325,20 @@ const REAL: Record<CheckName, RealCase[]> = {
   debug_artifacts: [
     // --- positives
     // SWE-agent 0.x: reproduce_bug.py created at step 0 and filled at step 1 is in the submission.
-    { file: "sweSympy24152", present: true, evidence: [0, 1], explain: /^adds reproduce_bug\.py$/ },
+    {
+      file: "sweSympy24152",
+      present: true,
+      evidence: [0, 1],
+      explain: /^adds reproduce_bug\.py \(a scratch script\)$/,
+    },
     // OpenHands: reproduce.py created inside the repository (step 3) and edge_cases.py (step 19, run
     // at steps 20-27 with `python3 edge_cases.py`) are both in the patch.
-    { file: "ohAstropy14182", present: true, evidence: [3, 19], explain: /adds edge_cases\.py; adds reproduce\.py/ },
+    {
+      file: "ohAstropy14182",
+      present: true,
+      evidence: [3, 19],
+      explain: /adds edge_cases\.py \(a scratch script\); adds reproduce\.py/,
+    },
     // SWE-agent (Java): Reproduce.java (steps 0-1, "run" at step 2) is committed at the root.
     { file: "javaDatabind4219", present: true, evidence: [0, 1], explain: /adds Reproduce\.java/ },
     // SWE-agent 0.x: replicate_bug.py (created step 0, edited 1, 3, 4, 5, 7, 10, run with python
@@ -771,12 +781,15 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("reproduce_issue.py", ["from pkg.core import f", "print(f())"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds reproduce_issue.py"]);
+      assert.deepEqual(
+        [r.present, r.evidence, r.explanation],
+        [true, [1], "adds reproduce_issue.py (a scratch script)"],
+      );
     });
     it("flags scratch names anywhere in the name: replicate_bug.py, bug_reproduction.py", () => {
       for (const name of ["replicate_bug.py", "bug_reproduction.py", "debug_output.txt"]) {
         const r = check("debug_artifacts", synth([EDIT], SRC_FIX + create(name, ["print(1)"])));
-        assert.deepEqual([r.present, r.explanation], [true, `adds ${name}`]);
+        assert.deepEqual([r.present, r.explanation], [true, `adds ${name} (a scratch script)`]);
       }
     });
     it("flags a new root-level file the agent ran, whatever its name", () => {
@@ -789,17 +802,12 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("Main.java", ["public class Main { public static void main(String[] a) {} }"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java"]);
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java (a scratch script)"]);
     });
-    it("does not flag a new module the agent never ran, nor one in a package directory", () => {
+    it("does not flag a new module in a package directory, even one the agent ran", () => {
       const t = synth(
-        [
-          { cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" },
-          { cmd: "python pkg/helpers.py" },
-          { cmd: "cat <<'EOF' > setup_helpers.py\nX = 1\nEOF" },
-          EDIT,
-        ],
-        SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]) + create("setup_helpers.py", ["X = 1"]),
+        [{ cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" }, { cmd: "python pkg/helpers.py" }, EDIT],
+        SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]),
       );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence], [false, []]);
