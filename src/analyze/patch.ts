@@ -14,6 +14,8 @@ export interface PatchFile {
   isTest: boolean;
   /** git showed no lines, only that the file differs (`Binary files ... differ`, `GIT binary patch`) */
   isBinary: boolean;
+  /** the file's path before the change, when the patch renames it */
+  renamedFrom?: string;
   /** added and removed lines (without the +/- marker) */
   addedLines: string[];
   removedLines: string[];
@@ -149,6 +151,7 @@ export function patchStats(patch: string | null): PatchStats {
     if (from === "/dev/null") file.isNew = true;
     if (to === "/dev/null") file.isDeleted = true;
     file.path = (to && to !== "/dev/null" ? to : from) ?? "";
+    if (from && from !== "/dev/null" && from !== file.path) file.renamedFrom = from;
     file.isTest = isTestPath(file.path);
     stats.files.push(file);
     stats.added += file.added;

@@ -1,7 +1,7 @@
 /** Checks on the final patch: empty, debugging leftovers, files the agent never looked at. */
 import { z } from "zod";
 import { isTestFile, type Facts } from "../analyze/facts.js";
-import { samePath } from "../analyze/paths.js";
+import { repoPath, samePath } from "../analyze/paths.js";
 import type { PatchFile } from "../analyze/patch.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { defineCheck, result } from "./types.js";
@@ -102,18 +102,47 @@ export const debugArtifacts = defineCheck({
   },
 });
 
+/**
+ * Files the agent saw: every file a step read, and each file it edited in the scaffold's editor
+ * (an edit of the open file: the editor showed the file when it was opened or created).
+ */
+function seenFiles(f: Facts): string[] {
+  const seen = [...f.viewed];
+  for (const a of f.actions) if (a.onOpen && a.path && a.kind === "edit") seen.push(repoPath(a.path));
+  return seen;
+}
+
+/**
+ * Whether the agent changed `path` itself: a step wrote it, or an editing or running action names
+ * it (a script or patch that rewrites it). A file no action touches changed without the agent: the image's own
+ * edits (pinned dependencies in setup.py, tox.ini) swept in by `git add -A`, or a file a run
+ * regenerated (a parser table).
+ */
+function changedByAgent(f: Facts, t: Trajectory, path: string): boolean {
+  for (const w of f.written.keys()) if (samePath(w, path)) return true;
+  return f.steps.some(
+    (s) => s.kinds.some((k) => k === "edit" || k === "create" || k === "run") && t.steps[s.index].action.includes(path),
+  );
+}
+
 export const patchUnviewedFiles = defineCheck({
   name: "patch_unviewed_files",
   description:
-    "The patch modifies existing files that the agent never opened, printed or searched into during the trajectory.",
+    "The patch modifies existing files that the agent never opened, printed or searched into during the trajectory (files no action of the agent changed are left out).",
   params: z.object({}).strict(),
-  run(f) {
+  run(f, t) {
     const modified = f.patch.files.filter((p) => !p.isNew);
     if (!modified.length) return result(null, [], "the patch modifies no existing file");
-    const seen = [...f.viewed];
-    const unseen = modified.filter((p) => !seen.some((v) => samePath(v, p.path)));
-    if (!unseen.length) return result(false, [], `all ${modified.length} modified file(s) were viewed first`);
+    const seen = seenFiles(f);
+    const own = modified.filter((p) => changedByAgent(f, t, p.path));
+    const others = modified.length - own.length;
+    const note = others ? ` (${others} file(s) changed by no action of the agent left out)` : "";
+    // (a file the patch renames was seen under its old name)
+    const unseen = own.filter(
+      (p) => !seen.some((v) => samePath(v, p.path) || (p.renamedFrom !== undefined && samePath(v, p.renamedFrom))),
+    );
+    if (!unseen.length) return result(false, [], `all ${own.length} modified file(s) were viewed first${note}`);
     const evidence = unseen.flatMap((p) => [...f.written].filter(([w]) => samePath(w, p.path)).flatMap(([, s]) => s));
-    return result(true, evidence, `modified without viewing: ${unseen.map((p) => p.path).join(", ")}`);
+    return result(true, evidence, `modified without viewing: ${unseen.map((p) => p.path).join(", ")}${note}`);
   },
 });
