@@ -18,7 +18,7 @@ export const emptyPatch = defineCheck({
 });
 
 const SCRATCH_FILE =
-  /(^|\/)(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
+  /(^|\/)(\w*repro\w*|\w*replicat\w*|debug\w*|scratch\w*|test_(issue|fix|repro|bug)\w*|simple_test\w*|quick_test\w*|check_\w+|verify_\w+)\.\w+$/i;
 /** A debugging line: a breakpoint, or a print marked as debugging output (one pattern, tried once per added line). */
 const DEBUG_LINE = new RegExp(
   "^\\s*(?:" +
@@ -53,9 +53,9 @@ const OUTPUT_FILE =
 const OUTPUT_DIR = /^(build|dist|target)\/|(^|\/)(_build|__pycache__|\.pytest_cache|[^/]+\.egg-info)\//;
 /** Folders for documentation and release notes, where text files and images belong. */
 const DOC_DIR = /(^|\/)(docs?|documentation|changelog|changes|news|release_?notes)\//i;
-/** A first folder whose name says it is a throwaway (`reproduction/`, `test_app/`, `bug_example/`). */
+/** A folder whose name says it is a throwaway (`reproduction/`, `test_app/`, `django/bug_replication/`). */
 const SCRATCH_DIR =
-  /^(\w*reproduc\w*|repro\w*|replicat\w*|debug\w*|scratch\w*|te?mp(_\w*)?|test_?app\w*|\w+_example\w*|example_\w+|demo\w*|sandbox\w*|playground\w*)\//i;
+  /(^|\/)(\w*repro\w*|\w*replicat\w*|debug\w*|scratch\w*|te?mp(_\w*)?|test_?app\w*|\w+_example\w*|example_\w+|demo\w*|sandbox\w*|playground\w*)\//i;
 /** Files a change may add at the repository root. */
 const PROJECT_ROOT_FILE =
   /^(README|CHANGES|CHANGELOG|HISTORY|NEWS|AUTHORS|LICENSE|CONTRIBUTING)(\.\w+)?$|^(setup\.(py|cfg)|pyproject\.toml|conftest\.py|tox\.ini|Makefile|MANIFEST\.in|pom\.xml|build\.gradle|\.gitignore|requirements[\w-]*\.txt)$/;
@@ -68,7 +68,7 @@ const PROJECT_ROOT_FILE =
 function leftover(f: Facts, t: Trajectory, p: PatchFile): string | null {
   const path = p.path;
   if (SCRATCH_FILE.test(path) || [...f.scratch].some((s) => samePath(s, path)) || ranAtRoot(f, t, path))
-    return "a scratch script";
+    return "a scratch file";
   if (OUTPUT_DIR.test(path)) return "build or run output";
   if (SCRATCH_DIR.test(path)) return "a scratch folder";
   if (isTestFile(path) && path.includes("/")) return null;

@@ -329,7 +329,7 @@ const REAL: Record<CheckName, RealCase[]> = {
       file: "sweSympy24152",
       present: true,
       evidence: [0, 1],
-      explain: /^adds reproduce_bug\.py \(a scratch script\)$/,
+      explain: /^adds reproduce_bug\.py \(a scratch file\)$/,
     },
     // OpenHands: reproduce.py created inside the repository (step 3) and edge_cases.py (step 19, run
     // at steps 20-27 with `python3 edge_cases.py`) are both in the patch.
@@ -337,7 +337,7 @@ const REAL: Record<CheckName, RealCase[]> = {
       file: "ohAstropy14182",
       present: true,
       evidence: [3, 19],
-      explain: /adds edge_cases\.py \(a scratch script\); adds reproduce\.py/,
+      explain: /adds edge_cases\.py \(a scratch file\); adds reproduce\.py/,
     },
     // SWE-agent (Java): Reproduce.java (steps 0-1, "run" at step 2) is committed at the root.
     { file: "javaDatabind4219", present: true, evidence: [0, 1], explain: /adds Reproduce\.java/ },
@@ -784,15 +784,12 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("reproduce_issue.py", ["from pkg.core import f", "print(f())"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual(
-        [r.present, r.evidence, r.explanation],
-        [true, [1], "adds reproduce_issue.py (a scratch script)"],
-      );
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds reproduce_issue.py (a scratch file)"]);
     });
     it("flags scratch names anywhere in the name: replicate_bug.py, bug_reproduction.py", () => {
       for (const name of ["replicate_bug.py", "bug_reproduction.py", "debug_output.txt"]) {
         const r = check("debug_artifacts", synth([EDIT], SRC_FIX + create(name, ["print(1)"])));
-        assert.deepEqual([r.present, r.explanation], [true, `adds ${name} (a scratch script)`]);
+        assert.deepEqual([r.present, r.explanation], [true, `adds ${name} (a scratch file)`]);
       }
     });
     it("flags a new root-level file the agent ran, whatever its name", () => {
@@ -805,7 +802,7 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("Main.java", ["public class Main { public static void main(String[] a) {} }"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java (a scratch script)"]);
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java (a scratch file)"]);
     });
     it("does not flag a new module in a package directory, even one the agent ran", () => {
       const t = synth(
