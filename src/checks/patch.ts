@@ -62,13 +62,16 @@ const PROJECT_ROOT_FILE =
 
 /**
  * Why a new file of the patch is a leftover of the agent's debugging rather than part of the
- * change, or null: a script it wrote for itself or ran, output its programs wrote (a database, an
- * image, a build folder, a backup), a note, or any other new file at the repository root.
+ * change, or null: a script it wrote for itself or ran, a file no step of its own wrote (output of
+ * a program it ran), build output, a backup or binary, a note, or any other new file at the
+ * repository root.
  */
 function leftover(f: Facts, t: Trajectory, p: PatchFile): string | null {
   const path = p.path;
   if (SCRATCH_FILE.test(path) || [...f.scratch].some((s) => samePath(s, path)) || ranAtRoot(f, t, path))
     return "a scratch file";
+  // no step wrote it: a program the agent ran made it (a database, `makemigrations`, `startproject`)
+  if (![...f.written.keys()].some((w) => samePath(w, path))) return "written by a program the agent ran";
   if (OUTPUT_DIR.test(path)) return "build or run output";
   if (SCRATCH_DIR.test(path)) return "a scratch folder";
   if (isTestFile(path) && path.includes("/")) return null;
