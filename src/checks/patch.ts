@@ -61,6 +61,18 @@ const PROJECT_ROOT_FILE =
   /^(README|CHANGES|CHANGELOG|HISTORY|NEWS|AUTHORS|LICENSE|CONTRIBUTING)(\.\w+)?$|^(setup\.(py|cfg)|pyproject\.toml|conftest\.py|tox\.ini|Makefile|MANIFEST\.in|pom\.xml|build\.gradle|\.gitignore|requirements[\w-]*\.txt)$/;
 
 /**
+ * The steps that wrote `path` (a file of the patch). A written path names it when it is the same
+ * path or a shorter form of it (written relative to another folder), but not when it is exactly
+ * another file of the patch (`requests/models.py` did not write `build/lib/requests/models.py`).
+ */
+function writers(f: Facts, path: string): number[] {
+  const steps: number[] = [];
+  for (const [w, at] of f.written)
+    if (samePath(w, path) && (w === path || !f.patch.files.some((q) => q.path === w))) steps.push(...at);
+  return steps;
+}
+
+/**
  * Why a new file of the patch is a leftover of the agent's debugging rather than part of the
  * change, or null: a script it wrote for itself or ran, a file no step of its own wrote (output of
  * a program it ran), build output, a backup or binary, a note, or any other new file at the
@@ -70,14 +82,19 @@ function leftover(f: Facts, t: Trajectory, p: PatchFile): string | null {
   const path = p.path;
   if (SCRATCH_FILE.test(path) || [...f.scratch].some((s) => samePath(s, path)) || ranAtRoot(f, t, path))
     return "a scratch file";
-  // no step wrote it: a program the agent ran made it (a database, `makemigrations`, `startproject`)
-  if (![...f.written.keys()].some((w) => samePath(w, path))) return "written by a program the agent ran";
+  // no step wrote it: a program the agent ran made it (a database, `makemigrations`, `startproject`),
+  // or, when it ran none, the file was in the checkout before it began (an untracked build folder
+  // that `git add -A` swept in): not its leftover
+  if (!writers(f, path).length)
+    return f.steps.some((s) => s.kinds.includes("run") || s.kinds.includes("test"))
+      ? "written by a program the agent ran"
+      : null;
   if (OUTPUT_DIR.test(path)) return "build or run output";
   if (SCRATCH_DIR.test(path)) return "a scratch folder";
   if (isTestFile(path) && path.includes("/")) return null;
   if (!path.includes("/")) return PROJECT_ROOT_FILE.test(path) ? null : "a new file at the repository root";
   if (DOC_DIR.test(path)) return null;
-  if (p.isBinary || OUTPUT_FILE.test(path)) return "program output";
+  if (p.isBinary || OUTPUT_FILE.test(path)) return "program output or a backup";
   if (/\.(md|txt)$/i.test(path)) return "a note";
   return null;
 }
@@ -98,7 +115,7 @@ export const debugArtifacts = defineCheck({
         if (dbg.length) reasons.push(`adds ${dbg.length} debug line(s) to ${p.path}`);
         else continue;
       } else continue;
-      for (const [path, steps] of f.written) if (samePath(path, p.path)) evidence.push(...steps);
+      evidence.push(...writers(f, p.path));
     }
     if (!reasons.length) return result(false, [], "no scratch files or debug lines in the patch");
     return result(true, evidence, reasons.join("; "));
