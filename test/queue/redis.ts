@@ -59,6 +59,7 @@ export async function startRedis(o: { persist?: boolean } = {}): Promise<RedisSe
         retryStrategy: () => null,
         maxRetriesPerRequest: 1,
       });
+      c.on("error", () => {}); // not up yet: the connect below fails and is tried again
       try {
         await c.connect();
         await c.ping();
