@@ -51,7 +51,7 @@ export async function startRedis(o: { persist?: boolean } = {}): Promise<RedisSe
   ];
   const start = async () => {
     proc = spawn("redis-server", args, { stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       const c = new Redis({
         port,
         host: "127.0.0.1",
