@@ -121,6 +121,10 @@ program
     ).choices(JUDGE_MODES),
   )
   .option("--judge-outcome", "let the judge decide outcome criteria too, instead of the outcome model")
+  .option(
+    "--judge-critic",
+    "add the adversarial critic (criterion critic-failure): the judge names the likeliest way the patch fails, then checks that claim (2 requests per trajectory with a patch)",
+  )
   .addOption(
     new Option(
       "--dialect <d>",
@@ -180,7 +184,8 @@ program
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText(
     "after",
-    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json",
+    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json\n" +
+      "  rubricate score runs/ --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B --dialect vllm --judge-critic -o scores.jsonl",
   )
   .action(async (inputs: string[], o) => {
     const judgeFlags: JudgeFlags = {
