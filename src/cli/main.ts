@@ -14,6 +14,7 @@ import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
 import { runFilter } from "./filter.js";
 import { runSelect } from "./select.js";
+import { runPairwiseEval, runPairwiseSelect } from "./pairwise.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
@@ -241,9 +242,59 @@ program
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
+  .option(
+    "--pairwise <file>",
+    "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
+    collectList,
+  )
   .action(async (files: string[], o) => {
     process.exitCode = await runEval(files, o);
+    if (o.pairwise) process.exitCode = Math.max(Number(process.exitCode), await runPairwiseEval(files, o));
   });
+
+/** The options that reach a judge server, for commands other than score that ask a judge (select, rubric induce). */
+const judgeServerOptions = (c: Command) =>
+  c
+    .option("--judge <url>", "OpenAI-compatible judge server (env RUBRICATE_JUDGE_URL)")
+    .option("--model <name>", "judge model (env RUBRICATE_JUDGE_MODEL); repeat for a panel", collectList)
+    .option("--judge-config <file>", "judge settings in YAML or JSON (see docs/judge.md); flags override it")
+    .addOption(new Option("--dialect <d>", "server dialect (default openai)").choices(DIALECTS))
+    .addOption(
+      new Option("--concurrency <n>", "judge requests in flight per server (default 8)").argParser(positiveInt),
+    )
+    .addOption(new Option("--rpm <n>", "judge requests per minute per server").argParser(positiveInt))
+    .addOption(new Option("--tpm <n>", "estimated tokens per minute per server").argParser(positiveInt))
+    .addOption(
+      new Option("--max-prompt-tokens <n>", "token budget of a judge prompt's trajectories (default 24000)").argParser(
+        positiveInt,
+      ),
+    )
+    .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json")
+    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--no-cache", "do not read or write the judge cache")
+    .option("--prices <file>", "token prices over the built-in table")
+    .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(Number))
+    .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+    .option("--no-probe", "skip the start-up probe of the judge server");
+
+/** Judge flags from the options judgeServerOptions adds. */
+function judgeFlagsOf(o: Record<string, unknown>): JudgeFlags {
+  return {
+    url: o.judge as string | undefined,
+    model: (o.model as string[] | undefined)?.flatMap((m) => m.split(",")).filter(Boolean),
+    dialect: o.dialect as JudgeFlags["dialect"],
+    concurrency: o.concurrency as number | undefined,
+    rpm: o.rpm as number | undefined,
+    tpm: o.tpm as number | undefined,
+    max_prompt_tokens: o.maxPromptTokens as number | undefined,
+    tokenizer: o.tokenizer as string | undefined,
+    cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
+    prices: o.prices as string | undefined,
+    probe: o.probe === false ? false : undefined,
+    retries: o.retries as number | undefined,
+    timeout_s: o.timeout as number | undefined,
+  };
+}
 
 const scoreSourceOptions = (c: Command) =>
   c
@@ -279,21 +330,42 @@ scoreSourceOptions(
 });
 
 scoreSourceOptions(
-  program
-    .command("select")
-    .summary("pick the best of N attempts per task and write SWE-bench predictions")
-    .argument("<inputs...>", "trajectory files or folders")
-    .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
-    .option("--choices <file>", "also write each choice with its reward and source")
-    .addOption(
-      new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
-        .choices([...REWARD_MODES])
-        .default("resolved"),
-    )
-    .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
-    .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n"),
+  judgeServerOptions(
+    program
+      .command("select")
+      .summary("pick the best of N attempts per task and write SWE-bench predictions")
+      .argument("<inputs...>", "trajectory files or folders")
+      .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
+      .option("--choices <file>", "also write each choice with its reward and source")
+      .addOption(
+        new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
+          .choices([...REWARD_MODES])
+          .default("resolved"),
+      )
+      .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+      .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
+      .option(
+        "--judge-pairwise",
+        "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
+      )
+      .option(
+        "--comparisons <file>",
+        "with --judge-pairwise: write every comparison (JSONL) for 'rubricate eval --pairwise'",
+      )
+      .option("--pairwise-only", "with --judge-pairwise: rank by the comparisons alone, without p(resolved)")
+      .option("-q, --quiet", "no judge probe report")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  rubricate select runs/ --scores scores.jsonl -o preds.jsonl\n" +
+          "  rubricate select runs/ --scores scores.jsonl --judge-pairwise --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B \\\n" +
+          "    --dialect vllm --comparisons comparisons.jsonl --choices choices.jsonl -o preds.jsonl",
+      ),
+  ),
 ).action(async (inputs: string[], o) => {
-  process.exitCode = await runSelect(inputs, o);
+  if (o.judgePairwise) process.exitCode = await runPairwiseSelect(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+  else if (o.judge || o.model || o.judgeConfig || o.comparisons || o.pairwiseOnly)
+    throw new Error("the judge options of select (--judge, --model, --comparisons...) go with --judge-pairwise");
+  else process.exitCode = await runSelect(inputs, o);
 });
 
 program
