@@ -15,6 +15,7 @@ import { runEval } from "./eval.js";
 import { runFilter } from "./filter.js";
 import { runSelect } from "./select.js";
 import { runPairwiseEval, runPairwiseSelect } from "./pairwise.js";
+import { runInduce } from "./induce.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
@@ -467,6 +468,53 @@ rubric
   .action((file: string) => {
     process.exitCode = runRubric("lint", file);
   });
+
+judgeServerOptions(
+  rubric
+    .command("induce")
+    .description(
+      "Induce judge criteria from labelled attempts: the judge proposes criteria from contrasting pairs of attempts at one task " +
+        "(one resolved, one not; it is never told which), near-duplicates are merged, and each candidate is kept only when its " +
+        "verdicts agree with the labels on held-aside tasks. Writes a rubric YAML with each criterion's AUC and lift in comments. " +
+        "Requests: one per pair to propose, one per held-aside attempt to validate (per judge model).",
+    )
+    .argument("<inputs...>", "labelled trajectory files or folders (several attempts per task)")
+    .requiredOption("-o, --output <file>", "rubric YAML to write")
+    .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+    .option("--no-auto-labels", "do not look for label files beside each run")
+    .option("--id <id>", "id of the induced rubric", "induced")
+    .addOption(
+      new Option("--holdout <x>", "share of contrasting tasks held aside for the filter")
+        .default(0.5)
+        .argParser(Number),
+    )
+    .addOption(
+      new Option("--max-pairs <n>", "most contrasting pairs asked for proposals").default(20).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-candidates <n>", "most merged candidates validated").default(12).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-validate <n>", "most held-aside attempts the candidates are asked about")
+        .default(80)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--min-auc <x>", "least held-aside AUC of a kept criterion").default(0.6).argParser(Number))
+    .addOption(
+      new Option("--min-decided <n>", "least held-aside attempts a kept criterion decided")
+        .default(8)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--seed <n>", "seed of the task split and pair order").default(1).argParser(Number))
+    .option("-q, --quiet", "no judge probe report")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rubricate rubric induce runs/ --labels runs/results.json --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B -o induced.yaml\n" +
+        "  rubricate rubric lint induced.yaml && rubricate score runs/ --rubric induced.yaml --judge ... -o scores.jsonl",
+    ),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runInduce(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+});
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`rubricate: ${e instanceof Error ? e.message : String(e)}\n`);

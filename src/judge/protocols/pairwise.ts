@@ -8,12 +8,13 @@
  * comparisons sharing their first attempt share a prefix.
  */
 import type { Criterion } from "../../rubric/schema.js";
-import { unscored, type Verdict } from "../../types/decider.js";
-import { JudgeHttpError, type JudgeBackend } from "../backend.js";
+import { unscored } from "../../types/decider.js";
+import type { JudgeBackend } from "../backend.js";
 import { combine, failedVote, type Vote } from "../panel.js";
 import type { Price } from "../prices.js";
 import { fence } from "../render.js";
 import { meteredBackend, newStats, type JudgeStats } from "../usage.js";
+import { plainSender } from "./sender.js";
 import type { Sender } from "./yesno.js";
 
 export const PAIRWISE_INSTRUCTIONS = `You compare two attempts by software-engineering agents at the same task.
@@ -115,16 +116,7 @@ export function pairwiseJudge(
   const panel = backends.map((b) => meteredBackend(b, { prices: o.prices, stats }));
   const name = panel.length === 1 ? `judge:${panel[0].model}` : `judge-panel:${panel.map((b) => b.model).join("+")}`;
   const system = pairwiseSystem(o.criteria);
-  const sender: Sender = {
-    name,
-    send: (b, req) => b.chat(req),
-    failure(e: unknown): Verdict {
-      const msg = (e as Error).message.slice(0, 200);
-      if (e instanceof JudgeHttpError && /context|too long|maximum.*tokens/i.test(e.message))
-        return unscored(name, "context_too_long", `the judge server refused the prompt as too long: ${msg}`);
-      return unscored(name, "judge_error", `judge request failed: ${msg}`);
-    },
-  };
+  const sender = plainSender(name);
   return {
     name,
     stats,
