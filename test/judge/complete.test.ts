@@ -100,6 +100,7 @@ describe("complete verdicts under constrained decoding", () => {
         server.requests.length = 0;
         server.script = null;
         server.guided = policy;
+        server.dialect = dialect;
         const rec = await scoreTrajectory(traj("a"), rubric, { judge: judge(dialect) });
         const what = `${dialect} ${JSON.stringify(policy.arrays)}`;
         assert.equal(server.requests.length, 1, what);
@@ -110,6 +111,20 @@ describe("complete verdicts under constrained decoding", () => {
         }
       }
     server.guided = {};
+    server.dialect = undefined;
+  });
+
+  it("a schema sent where the server does not read it is not enforced: vLLM's field to an SGLang server gets free text, unscored after one re-ask", async () => {
+    server.requests.length = 0;
+    server.script = null;
+    server.guided = POLICIES[0];
+    server.dialect = "sglang";
+    const rec = await scoreTrajectory(traj("a"), rubric, { judge: judge("vllm") });
+    assert.equal(server.requests.length, 2, "asked, then asked again");
+    assert.ok(server.requests[0].structured_outputs, "the vllm dialect sends structured_outputs");
+    for (const c of rec.criteria.filter((x) => x.kind === "judge")) assert.equal(c.reason, "malformed_response");
+    server.guided = {};
+    server.dialect = undefined;
   });
 
   it("the last enum value (unclear) is a judge_unclear, not a missing verdict", async () => {
@@ -185,14 +200,18 @@ describe("complete verdicts under constrained decoding", () => {
 });
 
 sharedSuite("complete verdicts on the 70 Moatless trajectories", (it) => {
-  it("a guided server giving minimal schema instances: every judge criterion decided, one request per trajectory", async () => {
+  it("a vLLM-style guided server giving minimal schema instances: every judge criterion decided, one request per trajectory", async () => {
     const server = await startServer();
     try {
       server.guided = { optional: "omit", arrays: "min" };
-      const j = judgeDecider(new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0 }), {
-        mode: "rubric",
-        rubric: rubric.criteria,
-      });
+      server.dialect = "vllm";
+      const j = judgeDecider(
+        new OpenAICompatible({ baseURL: server.url, model: "test-judge", dialect: "vllm", maxRetries: 0 }),
+        {
+          mode: "rubric",
+          rubric: rubric.criteria,
+        },
+      );
       const records: ScoreRecord[] = [];
       for await (const ev of scoreStream([shared("moatless-lite")], { rubric, judge: j, concurrency: 4 }))
         if (ev.type === "record") records.push(ev.record);

@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Dialect } from "../../src/judge/backend.js";
 import { instanceOf, type GuidedPolicy, type JsonSchema } from "./guided.js";
 
 export interface Reply {
@@ -33,6 +34,8 @@ export interface TestServer {
   auth: (string | undefined)[];
   /** how schema-constrained answers are built when no script answers (default: every property, two array items) */
   guided: GuidedPolicy;
+  /** when set, the server reads a JSON schema only where that server does (see requestedSchema) and answers free text otherwise */
+  dialect?: Dialect;
   close(): Promise<void>;
 }
 
@@ -73,14 +76,26 @@ function completion(
   };
 }
 
-/** The JSON schema a request asks for, in any dialect: response_format (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). */
-export function requestedSchema(body: Record<string, unknown>): JsonSchema | undefined {
-  const rf = body.response_format as { json_schema?: { schema?: JsonSchema } } | undefined;
-  return (
-    rf?.json_schema?.schema ??
-    (body.structured_outputs as { json?: JsonSchema } | undefined)?.json ??
-    (body.json_schema as JsonSchema | undefined)
-  );
+/**
+ * The JSON schema a request asks for. Without `dialect`, in any dialect's field: response_format
+ * (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). With it, only
+ * in the fields that server reads (after their documentation): vLLM response_format json_schema or
+ * structured_outputs.json (not guided_json, removed in v0.12); SGLang, Ollama's OpenAI endpoint and
+ * OpenAI response_format json_schema; llama.cpp's server response_format (json_schema, or
+ * json_object with a schema) or its own json_schema. A schema anywhere else is ignored, as that
+ * server ignores it.
+ */
+export function requestedSchema(body: Record<string, unknown>, dialect?: Dialect): JsonSchema | undefined {
+  const rf = body.response_format as
+    | { type?: string; json_schema?: { schema?: JsonSchema }; schema?: JsonSchema }
+    | undefined;
+  const standard = rf?.type === "json_schema" ? rf.json_schema?.schema : undefined;
+  const vllm = (body.structured_outputs as { json?: JsonSchema } | undefined)?.json;
+  const llamacpp = (rf?.type === "json_object" ? rf.schema : undefined) ?? (body.json_schema as JsonSchema | undefined);
+  if (dialect === "vllm") return standard ?? vllm;
+  if (dialect === "llamacpp") return standard ?? llamacpp;
+  if (dialect) return standard;
+  return standard ?? vllm ?? llamacpp;
 }
 
 /** The criterion ids a rubric-mode request asks about (the required properties of its schema). */
@@ -115,8 +130,8 @@ export function withChoices(json: unknown, n: number): unknown {
 }
 
 /** Default answers: a schema instance (for a rubric question "yes", citing steps 0 and 1); YES with p ≈ 0.82 for a logprob question. */
-export function defaultReply(body: Record<string, unknown>, policy: GuidedPolicy = {}): Reply {
-  const schema = requestedSchema(body);
+export function defaultReply(body: Record<string, unknown>, policy: GuidedPolicy = {}, dialect?: Dialect): Reply {
+  const schema = requestedSchema(body, dialect);
   if (schema) {
     const n = typeof body.n === "number" && body.n > 1 ? body.n : 1;
     const json = withChoices(completion(""), n) as { choices: { message: { content: string } }[] };
@@ -174,7 +189,7 @@ export async function startServer(): Promise<TestServer> {
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     state.requests.push(body);
     state.auth.push(req.headers.authorization);
-    const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided);
+    const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
     if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
     res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
     res.end(r.raw ?? JSON.stringify(r.json ?? {}));
