@@ -5,12 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { planInduction, type Sample } from "../../src/judge/induce/index.js";
+import { MAX_PROPOSALS, PROPOSAL_SCHEMA } from "../../src/judge/induce/propose.js";
 import { merge, slug, type Proposed } from "../../src/judge/induce/merge.js";
 import { candidateStats, dropReason } from "../../src/judge/induce/validate.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { bash, trajectory } from "../build.js";
 import { isProbe, runCli } from "./cli.js";
+import type { JsonSchema } from "./guided.js";
 import { askedIds, completion, requestedSchema, startServer, userText, type TestServer } from "./server.js";
 
 const proposal = (question: string, polarity: "encourage" | "discourage" = "encourage", title = question) => ({
@@ -236,6 +238,43 @@ describe("rubric induce end to end against a scripted server", () => {
     assert.match(r.stderr, /6 proposed items did not match the schema/);
     const lint = await runCli(["rubric", "lint", out]);
     assert.equal(lint.status, 0, lint.stderr);
+  });
+
+  it("a guided-decoding server giving the least or the same item again: one to five proposals per pair, never none", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rubricate-induce-"));
+    const input = join(dir, "runs.jsonl");
+    const ts: Trajectory[] = [];
+    for (let t = 0; t < 4; t++) for (let k = 0; k < 2; k++) ts.push(attempt(t, k, k === 0, false));
+    writeFileSync(input, ts.map((t) => JSON.stringify(t)).join("\n") + "\n");
+    const out = join(dir, "induced.yaml");
+    const schema = PROPOSAL_SCHEMA as JsonSchema;
+    assert.equal(schema.properties!.criteria.minItems, 1);
+    assert.equal(schema.properties!.criteria.maxItems, MAX_PROPOSALS);
+    server.script = null;
+    server.dialect = "vllm";
+    try {
+      for (const [policy, items] of [
+        [{ optional: "omit", arrays: "min" }, 1],
+        [{ arrays: "repeat" }, 3],
+      ] as const) {
+        server.guided = policy;
+        server.requests.length = 0;
+        const r = await runCli([
+          ...["rubric", "induce", input, "--judge", server.url, "--model", "test-judge", "--dialect", "vllm"],
+          ...["--min-decided", "2", "-o", out],
+        ]);
+        // the server's verdicts are all "yes": no candidate agrees with the labels, so nothing is kept
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stderr, new RegExp(`${2 * items} criteria proposed from 2 pairs \\(0 failed\\)`));
+        assert.match(r.stderr, /1 candidates after merging/, "the repeated item is one criterion");
+        const asked = server.requests.filter((b) => !isProbe(b));
+        assert.equal(asked.filter((b) => requestedSchema(b, "vllm")?.required?.includes("criteria")).length, 2);
+      }
+    } finally {
+      server.script = induceScript;
+      server.guided = {};
+      server.dialect = undefined;
+    }
   });
 
   it("without contrasting tasks, or without a judge, it says so and writes nothing", async () => {
