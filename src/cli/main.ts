@@ -248,6 +248,12 @@ program
     "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
     collectList,
   )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate eval scores.jsonl\n  rubricate eval scores.jsonl --reward rubric --group-by model --json report.json\n" +
+      "  rubricate eval scores.jsonl --criterion critic-failure\n" +
+      "  rubricate eval scores.jsonl --pairwise comparisons.jsonl",
+  )
   .action(async (files: string[], o) => {
     process.exitCode = await runEval(files, o);
     if (o.pairwise) process.exitCode = Math.max(Number(process.exitCode), await runPairwiseEval(files, o));
