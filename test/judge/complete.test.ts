@@ -149,8 +149,14 @@ describe("complete verdicts under constrained decoding", () => {
         : { [ids[0]]: { rationale: "now", evidence: [1], verdict: "no" } };
       return { json: completion(JSON.stringify(entries)) };
     };
-    const rec = await scoreTrajectory(traj("a"), rubric, { judge: judge() });
+    const j = judge();
+    const rec = await scoreTrajectory(traj("a"), rubric, { judge: j });
     assert.equal(server.requests.length, 2);
+    assert.deepEqual(
+      [j.counts.reaskedMissing, j.counts.reaskedUnreadable, j.counts.missing],
+      [1, 0, judgeIds.length - 2],
+      "one answer asked again for what it left out; the criteria still missing counted",
+    );
     const [ask, again] = server.requests;
     assert.deepEqual(askedIds(ask), judgeIds);
     assert.deepEqual(askedIds(again), judgeIds.slice(1), "only the missing criteria");

@@ -33,8 +33,11 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     server.script = (body) => ({
       json: completion(rubricAnswer(body, (_id, i) => ({ verdict: i % 2 ? "no" : "yes", evidence: [1, 999] }))),
     });
-    const rec = await scoreTrajectory(traj("a"), rubric, { judge: provider("rubric") });
+    const j = provider("rubric");
+    const rec = await scoreTrajectory(traj("a"), rubric, { judge: j });
     assert.equal(server.requests.length, 1);
+    assert.equal(j.counts.evidenceDropped, 4, "step 999 once per criterion");
+    assert.equal(j.counts.reaskedMissing + j.counts.missing, 0);
     const body = server.requests[0];
     assert.equal((body.response_format as { type: string }).type, "json_schema");
     const judged = rec.criteria.filter((c) => c.kind === "judge");
