@@ -20,11 +20,16 @@ export interface BuiltJudge {
   close(): void;
 }
 
-/** `onNote` hears what the probe found and warnings (the CLI prints them on stderr). */
+/**
+ * `onNote` hears what the probe found and warnings (the CLI prints them on stderr); `wrap`, when
+ * given, wraps each model's backend last (a queue worker adds limits and a cache shared with
+ * other workers).
+ */
 export async function buildJudge(
   config: JudgeConfig,
   rubric: Rubric,
   onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
 ): Promise<BuiltJudge> {
   if (config.samples > 1 && config.mode !== "rubric")
     onNote(
@@ -32,7 +37,7 @@ export async function buildJudge(
     );
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
-  const { backends, cache } = await buildBackends(config, rubric, onNote);
+  const { backends, cache } = await buildBackends(config, rubric, onNote, wrap);
   const decider = judgeDecider(backends, {
     mode: config.mode,
     outcome: config.outcome,
@@ -50,12 +55,14 @@ export async function buildJudge(
 
 /**
  * The panel's backends, each probed (unless told not to), limited and cached; for protocols that
- * compose them differently (pairwise comparisons, rubric induction). The caller closes the cache.
+ * compose them differently (pairwise comparisons, rubric induction); `wrap` as in buildJudge. The
+ * caller closes the cache.
  */
 export async function buildBackends(
   config: JudgeConfig,
   rubric: Pick<Rubric, "hash">,
   onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
 ): Promise<{ backends: JudgeBackend[]; cache: JudgeCache | null }> {
   const cache = config.cache ? new JudgeCache(config.cache) : null;
   const backends: JudgeBackend[] = [];
@@ -72,7 +79,7 @@ export async function buildBackends(
       if (config.probe) await probe(http, m.url, config, onNote);
       const limited = limitedBackend(http, { concurrency: config.concurrency, rpm: config.rpm, tpm: config.tpm });
       // the key covers the whole request (prompt, schema, sampling) and the model; the rubric hash keeps rubrics apart
-      backends.push(cache ? cachedBackend(limited, cache, rubric.hash) : limited);
+      backends.push(wrap(cache ? cachedBackend(limited, cache, rubric.hash) : limited));
     }
   } catch (e) {
     cache?.close();
