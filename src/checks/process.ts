@@ -4,6 +4,8 @@ import { samePath } from "../analyze/paths.js";
 import type { Step } from "../types/trajectory.js";
 import { defineCheck, result, type CheckResult, type RunContext } from "./types.js";
 
+const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+
 /** Actions compare after trimming; whitespace inside a command is part of it. */
 const norm = (s: string) => s.trim();
 
@@ -88,14 +90,21 @@ export const repeatsActions = defineCheck({
 export const failedEditStreak = defineCheck({
   name: "failed_edit_streak",
   description:
-    "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable).",
+    "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable, an edit script that crashed or found nothing to change).",
   params: z.object({ min: z.number().int().min(2).default(3) }).strict(),
   run(f, _t, p) {
+    // the edit scripts that failed (`python fix.py` crashing): writing one again is the next try, not a success
+    const failedScripts = new Set<string>();
+    for (const s of f.steps) if (s.failedEdit && s.script) failedScripts.add(baseName(s.script));
     let streak: number[] = [];
     let best: number[] = [];
     for (const s of f.steps) {
       if (s.failedEdit) streak.push(s.index);
-      else if (s.kind === "edit" || s.kind === "create") streak = [];
+      else if (
+        (s.kind === "edit" || s.kind === "create") &&
+        !(s.written.length && s.written.every((w) => failedScripts.has(baseName(w))))
+      )
+        streak = [];
       if (streak.length > best.length) best = [...streak];
     }
     if (best.length < p.min)
