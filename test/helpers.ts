@@ -13,9 +13,17 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..")
 export const SHARED = process.env.RUBRICATE_SHARED_DATA ?? resolve(ROOT, "..", "shared", "data", "trajectories");
 export const HAS_SHARED = existsSync(join(SHARED, "index.jsonl"));
 export const FIXTURES = join(ROOT, "test", "fixtures");
+/** The training trajectories (a larger set of the same sources), in the main checkout beside the project. */
+export const TRAIN = process.env.RUBRICATE_TRAIN_DATA ?? resolve(ROOT, "..", "main", ".data", "train");
+export const HAS_TRAIN = existsSync(join(TRAIN, "index.jsonl"));
 
 export function shared(rel: string): string {
   return join(SHARED, rel);
+}
+
+/** A file of the training data (tests read a few named files there, never the whole folder). */
+export function train(rel: string): string {
+  return join(TRAIN, rel);
 }
 
 export async function collect(
@@ -48,7 +56,15 @@ type It = typeof nodeIt;
  * The suite's function gets the `it` to use: the real one, or one that registers skipped tests.
  */
 export function sharedSuite(name: string, fn: (it: It) => void): void {
-  const use = HAS_SHARED ? nodeIt : skippedIt;
+  dataSuite(name, HAS_SHARED ? nodeIt : skippedIt, fn);
+}
+
+/** A suite of tests that read named files of the training data: as `sharedSuite`, skipped when that data is absent. */
+export function trainSuite(name: string, fn: (it: It) => void): void {
+  dataSuite(name, HAS_TRAIN ? nodeIt : skippedTrainIt, fn);
+}
+
+function dataSuite(name: string, use: It, fn: (it: It) => void): void {
   describe(name, () => {
     const outer = current;
     current = use;
@@ -61,6 +77,8 @@ export function sharedSuite(name: string, fn: (it: It) => void): void {
 }
 
 const skippedIt = ((title: string) => nodeIt(title, { skip: "shared data not present" }, () => {})) as unknown as It;
+const skippedTrainIt = ((title: string) =>
+  nodeIt(title, { skip: "training data not present" }, () => {})) as unknown as It;
 let current: It = nodeIt;
 
 /** The `it` of the shared-data suite being set up (for helpers that register tests from a suite's body). */
