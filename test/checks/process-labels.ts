@@ -3,7 +3,7 @@
  * budget_exhausted, hallucinated_paths): real trajectories from the shared data and the training data,
  * each read by hand (steps, actions, observations; `rubricate inspect` and the raw files), with the
  * verdict the reading gives and the steps that show it. The comment above each case says what is at
- * which steps. `test/checks/process-checks.test.ts` runs every case; `scripts/label-metrics.mjs`
+ * which steps. `test/checks/process-checks.test.ts` runs every case; `scripts/check-precision.mjs`
  * computes each check's precision and recall on them.
  *
  * Steps are canonical step indices (what `rubricate inspect` shows). A case whose `miss` is set is one
@@ -678,3 +678,12 @@ export const HALLUCINATED: Labelled[] = [
     evidence: [],
   }),
 ];
+
+/** The sample of each check, by its name. */
+export const PROCESS_CASES: Record<string, Labelled[]> = {
+  repeats_actions: REPEATS,
+  failed_edit_streak: FAILED_EDITS,
+  excessive_steps: EXCESSIVE,
+  budget_exhausted: BUDGET,
+  hallucinated_paths: HALLUCINATED,
+};
