@@ -69,7 +69,8 @@ export const repeatsActions = defineCheck({
       if (!sf.executed && s.observation === null) continue;
       if (NOT_ACTING.has(f.actions[s.index].kind) || NOT_ACTING.has(sf.kind)) continue;
       const a = s.action.trim();
-      if (!a) continue;
+      // (`cd ..` moves up a folder each time: made to be repeated, like scrolling, and its result is always empty)
+      if (!a || UP.test(a)) continue;
       at.push(s.index);
       acts.push(a);
     }
@@ -168,6 +169,9 @@ export const repeatsActions = defineCheck({
     );
   },
 });
+
+/** `cd ..`, `cd ../..`. */
+const UP = /^cd\s+\.\.(?:\/\.\.)*\/?$/;
 
 /** Step kinds that change files. */
 const WRITES = new Set(["edit", "create", "delete", "revert"]);
@@ -306,14 +310,29 @@ const CLAIMS_FIX =
 
 /**
  * Whether a submitted run gave up: its patch changes no source file (only files the agent made for
- * itself, a reproduction script, notes, or tests), and its closing message says it cannot go on, or
- * at least does not say it fixed the issue.
+ * itself, a reproduction script, notes, or tests), and its closing message says it cannot go on (and
+ * not that it fixed the issue). A patch of the wrong file submitted as the fix is a wrong fix, not
+ * giving up; an empty submission without a word is for `empty_patch`.
  */
 function gaveUp(f: Facts): boolean {
   const source = (p: string) => !isTestFile(p) && ![...f.scratch].some((s) => samePath(s, p));
   if (f.patch.files.some((p) => source(p.path))) return false;
   const closing = (f.finalMessage ?? "").slice(-2000);
-  return GIVES_UP.test(closing) || !CLAIMS_FIX.test(closing);
+  return GIVES_UP.test(closing) && !CLAIMS_FIX.test(closing);
+}
+
+/**
+ * The paths a step read without being told they are missing, before any step of the agent wrote them:
+ * files of the repository as it was (a file the agent made later did not exist when it was first named).
+ */
+function repoPaths(f: Facts): Set<string> {
+  const written = new Set<string>();
+  const out = new Set<string>();
+  for (const s of f.steps) {
+    if (!s.observed.missing.length) for (const p of s.read) if (!written.has(p)) out.add(p);
+    for (const p of s.written) written.add(p);
+  }
+  return out;
 }
 
 /** Whether `text` names `path` as a word of its own (not inside a longer word or path). */
@@ -343,6 +362,7 @@ export const hallucinatedPaths = defineCheck({
     "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
   params: z.object({ min: z.number().int().min(1).default(1) }).strict(),
   run(f, t, p) {
+    const existing = repoPaths(f);
     const hits = f.steps.filter((s) => {
       if (!s.observed.missing.length || s.kind === "navigate") return false;
       const touched = [...s.read, ...s.written, ...s.deleted];
@@ -357,6 +377,10 @@ export const hallucinatedPaths = defineCheck({
         .filter((w) => /[./]/.test(w) && w !== "." && w !== "..");
       return s.observed.missing.some((raw) => {
         const m = raw.replace(/^\.\//, "");
+        // a path the run shows is in the repository (another step read it, or a file in it) was there: the tool
+        // did not take it as given (AutoCodeRover's search refuses `./sympy/core/x.py`, a folder given as a file)
+        const bare = m.replace(/\/+$/, "");
+        if (existing.has(bare) || [...existing].some((x) => x.startsWith(bare + "/"))) return false;
         // `xargs: curl: No such file or directory` is a missing program, not a path (`./gradlew` is a path)
         if (!raw.includes("/") && (s.commands.includes(raw) || launched(obs, raw))) return false;
         // the agent named the path, in its arguments or in the action text; a missing path only the

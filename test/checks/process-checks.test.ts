@@ -695,8 +695,9 @@ describe("budget_exhausted", () => {
         [check("budget_exhausted", gave).present, check("budget_exhausted", gave).explanation],
         [true, "exit status 'Submitted', but the patch changes no source file and the agent gave up"],
       );
-      // nothing said about the fix: it submitted what it had without one
-      assert.equal(check("budget_exhausted", synth(run, { patch: scratch, closing: "Submitting." })).present, true);
+      // nothing said about giving up: a submission without a fix (empty_patch's matter), not giving up (as
+      // AutoCodeRover's django-12470 of the sample, a test file patched as the fix)
+      assert.equal(check("budget_exhausted", synth(run, { patch: scratch, closing: "Submitting." })).present, false);
       // it says it fixed it: a wrong belief, not giving up
       const believes = synth(run, { patch: scratch, closing: "The issue is fixed, submitting." });
       assert.equal(check("budget_exhausted", believes).present, false);

@@ -181,6 +181,94 @@ export const REPEATS: Labelled[] = [
     present: false,
     evidence: [],
   }),
+
+  // Second reading: the check's positives over the shared data, and the runs the former check called loops.
+  // PRESENT
+  // AutoCodeRover: the same bug_locations (AdminReadonlyField.get_admin_url) at 10, 11, 12, each answered "The
+  // buggy locations is not precise".
+  shared(`${ACR}/acr-run-3/applicable_patch/django__django-14855_2024-04-04_21-57-45`, {
+    present: true,
+    evidence: [10, 11, 12],
+  }),
+  // Moatless gpt-4o: the same EditCode of UserAdmin at 12, 13, 14, each "The following diff was not applied".
+  shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-16816.json`, {
+    present: true,
+    evidence: [12, 13, 14],
+  }),
+  // Moatless gpt-4o: the same instructions at 13, 14, 15, each "Span not found: RepeatedStratifiedKFold".
+  shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/scikit-learn__scikit-learn-14983.json`, {
+    present: true,
+    evidence: [13, 14, 15],
+  }),
+  // SWE-agent Java, gpt-4o-mini: `edit 26:41` of pom.xml applied 8 times in a row (5-12), the file the same each
+  // time; later `edit 44:61` 5 times (18-22).
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/googlecontainertools__jib-4144.traj`, {
+    present: true,
+    evidence: [5, 6, 7, 8, 9, 10, 11, 12, 18, 19, 20, 21, 22],
+  }),
+  // SWE-agent Java, gpt-4o-mini: `edit 1:1` of a Python simulation rejected 3 times (4-6); later the same `edit
+  // 1:1` applied 5 times in a row (19-23), inserting the same class again each time (168, 198, 228... lines).
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-dataformat-xml-531.traj`, {
+    present: true,
+    evidence: [4, 5, 6, 19, 20, 21, 22, 23],
+  }),
+  // SWE-agent Java, doubao: a file listing pasted as a shell command at 5, 7, 8, each "syntax error near
+  // unexpected token".
+  shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-891.traj`, {
+    present: true,
+    evidence: [5, 7, 8],
+  }),
+  // SWE-agent Java, doubao: `apt-get install default-jdk` timing out at 5, 6, 8 and again at 28, 32, 37, 40.
+  shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4050.traj`, {
+    present: true,
+    evidence: [5, 6, 8, 28, 32, 37, 40],
+  }),
+  // SWE-agent Java, deepseek-chat-v2: `javac -cp ... test_auth.java` 20 times in a row (5-24), "javac: command not
+  // found" each time.
+  shared(`${JAVA}/20240825_SWE-agent_deepseek-chat-v2/trajs/googlecontainertools__jib-4035.traj`, {
+    present: true,
+    evidence: Array.from({ length: 20 }, (_, i) => i + 5),
+  }),
+  // SWE-agent Lite: `open requests/adapters.py` twice in a row (7, 8), six near-identical import edits rejected
+  // (9-14), the same file opened again at 15 with the same window: no progress between.
+  shared(`${LITE}/cost_2_1/psf__requests-2674.traj`, { present: true, evidence: [7, 8, 15] }),
+  // ABSENT
+  // SWE-agent Java, deepseek-chat-v2: `cd ..` three times (25-27) climbs out of jib-gradle-plugin/src/main/...:
+  // each moves up a folder.
+  shared(`${JAVA}/20240825_SWE-agent_deepseek-chat-v2/trajs/googlecontainertools__jib-4144.traj`, {
+    present: false,
+    evidence: [],
+  }),
+  // SWE-agent Java, doubao: `./run.sh replicateBug.java` (34, 36, 39, 41, 43) after each edit of run.sh (33, 35,
+  // 38, 40, 42), mostly with the same "-Xmx256m: not found": re-running after each edit.
+  shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4219.traj`, {
+    present: false,
+    evidence: [],
+  }),
+  // mini-swe-agent deepseek: `git checkout delimited.py` (86, 93, 97, 102) resets the file before each new fix
+  // script (fix_delimited.py, fix_delimited2.py), the lint run after each: a fix-test-revert cycle, not a loop.
+  shared(`${MINI}/deepseek_chat_dev/sqlfluff__sqlfluff-1517/sqlfluff__sqlfluff-1517.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // mini-swe-agent deepseek: `cp tools.py.backup tools.py` (31, 34, 67, 77) restores the file before each new
+  // attempt; `git diff > patch.txt` after each.
+  shared(`${MINI}/deepseek_lite_dev_noparallel/pvlib__pvlib-python-1606/pvlib__pvlib-python-1606.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // mini-swe-agent deepseek: `cp wcs.py.backup wcs.py` (35, 45, 48, 59) before each different edit of wcs.py.
+  shared(`${MINI}/deepseek_chat_test_1-100/astropy__astropy-7746/astropy__astropy-7746.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // mini-swe-agent deepseek: `python reproduce_issue.py` (48, 90, 98), each after edits, far apart.
+  shared(`${MINI}/deepseek_lite_dev/marshmallow-code__marshmallow-1359/marshmallow-code__marshmallow-1359.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // mini-swe-agent gemini: the sed refused in two responses of two blocks (10-13), then sent alone and run (14).
+  shared(`${GEMINI}/django__django-14404/django__django-14404.traj.json`, { present: false, evidence: [] }),
 ];
 
 export const FAILED_EDITS: Labelled[] = [
@@ -413,6 +501,40 @@ export const BUDGET: Labelled[] = [
   // mini-swe-agent gemini: "Submitted" with an empty diff: "All relevant tests passed. I am confident in my
   // solution."
   train(`${GEMINI}/pylint-dev__pylint-7080/pylint-dev__pylint-7080.traj.json`, { present: false, evidence: [] }),
+
+  // Second reading: submitted runs whose patch changes no source file.
+  // PRESENT
+  // SWE-agent Lite: the patch is replicate_bug.py; "the best course of action within the constraints of this
+  // session would be to conclude the attempt" (14).
+  shared(`${LITE}/cost_2_1/django__django-13401.traj`, { present: true, evidence: [14] }),
+  // SWE-agent Lite: replicate_bug.py only; "I'll refrain from making further edits ... consider this session
+  // concluded" (10).
+  shared(`${LITE}/cost_2_1/sympy__sympy-14817.traj`, { present: true, evidence: [10] }),
+  // SWE-agent Lite: nothing changed; "we've identified the approach but cannot proceed with actual code changes"
+  // (9).
+  shared(`${LITE}/cost_2_3/psf__requests-2674.traj`, { present: true, evidence: [9] }),
+  // SWE-agent Lite: replicate_issue.py only; "the next best step is to wrap up the session. The outlined solution
+  // provides a conceptual approach" (14).
+  shared(`${LITE}/cost_2_2/sympy__sympy-11400.traj`, { present: true, evidence: [14] }),
+  // SWE-agent Java, gpt-4o-mini: the patch is its own Python simulation and a test; "Since I cannot run Java code
+  // directly here, I will document the findings and ... submit" (15).
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-3666.traj`, {
+    present: true,
+    evidence: [15],
+  }),
+  // AutoCodeRover: RAW_PATCH_BUT_UNMATCHED: three write_patch answers (6-8) that no edit can be read from, and the
+  // run ends there.
+  shared(`${ACR}/acr-run-3/raw_patch_but_unmatched/matplotlib__matplotlib-25332_2024-04-04_18-33-20`, {
+    present: true,
+    evidence: [6, 7, 8],
+  }),
+  // ABSENT
+  // AutoCodeRover: APPLICABLE_PATCH that edits tests/model_inheritance/models.py, a test file, as the fix (10),
+  // with an explanation of the change: a wrong fix, not giving up.
+  shared(`${ACR}/acr-run-1/applicable_patch/django__django-12470_2024-04-06_13-31-44`, {
+    present: false,
+    evidence: [],
+  }),
 ];
 
 /**
@@ -676,6 +798,42 @@ export const HALLUCINATED: Labelled[] = [
   shared(`${OH}/django__django-10880/litellm_proxy__claude-3-5-sonnet-20241022-1733344161.351377.json`, {
     present: false,
     evidence: [],
+  }),
+
+  // Second reading: the check's positives over the shared data.
+  // PRESENT
+  // SWE-agent Java, doubao: `search_dir "ObjectMapper" databind` and `... core` (5, 6): folders the repository does
+  // not have.
+  shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4159.traj`, {
+    present: true,
+    evidence: [5, 6],
+  }),
+  // SWE-agent Lite: `open ./django/contrib/admin/admin.py` (1): there is no such module.
+  shared(`${LITE}/cost_2_1/django__django-13710.traj`, { present: true, evidence: [1] }),
+  // AutoCodeRover: search_code_in_file("unique_together", "0002_auto_20230101_1234.py") (9): an invented migration.
+  shared(`${ACR}/acr-run-3/raw_patch_but_unmatched/django__django-15738_2024-04-04_18-52-27`, {
+    present: true,
+    evidence: [9],
+  }),
+  // ABSENT
+  // AutoCodeRover: search_method_in_file("_print_MatAdd", "./sympy/printing/pretty/pretty.py") -> "Could not find
+  // file" (2): the file exists (read at 4 and 6); the tool does not take the `./`.
+  shared(`${ACR}/acr-run-1/applicable_patch/sympy__sympy-14817_2024-04-06_14-07-02`, {
+    present: false,
+    evidence: [],
+  }),
+  // AutoCodeRover: search_code_in_file("reverse(", "django/contrib/admin/") (6): a folder that exists, given where
+  // the tool wants a file.
+  shared(`${ACR}/acr-run-3/applicable_patch/django__django-14855_2024-04-04_21-57-45`, {
+    present: false,
+    evidence: [],
+  }),
+  // SWE-agent Java, gpt-4o-mini: `find_file "test" README.md` -> "Directory README.md not found" (14): README.md is
+  // a file of the repository, given where a folder is wanted; no step shows it exists, so the check counts it.
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-core-566.traj`, {
+    present: false,
+    evidence: [14],
+    miss: "a file given where the tool wants a folder: the check cannot tell it exists when no step read it",
   }),
 ];
 
