@@ -309,14 +309,16 @@ const CLAIMS_FIX =
   /\b(?:issue|bug|problem|fix|changes?)\b[^.!?\n]{0,40}?\b(?:is|has been|have been|was|were|seems? to be|appears? to be)\s+(?:now\s+)?(?:successfully\s+)?(?:fixed|resolved|addressed|solved|implemented|complete|working|verified)\b|\b(?:we|I)(?: have|'ve)\s+(?:successfully\s+)?(?:fixed|resolved|solved|implemented)\b|\bconfident in (?:my|the|our) (?:solution|fix)\b/i;
 
 /**
- * Whether a submitted run gave up: its patch changes no source file (only files the agent made for
- * itself, a reproduction script, notes, or tests), and its closing message says it cannot go on (and
+ * Whether a submitted run gave up: its patch changes no file of the repository (it holds only files the
+ * agent made for itself: a reproduction script, notes, a test of its own), and its closing message says it cannot go on (and
  * not that it fixed the issue). A patch of the wrong file submitted as the fix is a wrong fix, not
  * giving up; an empty submission without a word is for `empty_patch`.
  */
 function gaveUp(f: Facts): boolean {
-  const source = (p: string) => !isTestFile(p) && ![...f.scratch].some((s) => samePath(s, p));
-  if (f.patch.files.some((p) => source(p.path))) return false;
+  const scratch = (p: string) => [...f.scratch].some((s) => samePath(s, p));
+  // a change to a file of the repository, even a test file, is an attempt at the fix (the agent may believe
+  // the test was what to change); the agent's own new files are not
+  if (f.patch.files.some((p) => !scratch(p.path) && (!isTestFile(p.path) || !p.isNew))) return false;
   const closing = (f.finalMessage ?? "").slice(-2000);
   return GIVES_UP.test(closing) && !CLAIMS_FIX.test(closing);
 }

@@ -269,6 +269,25 @@ export const REPEATS: Labelled[] = [
   }),
   // mini-swe-agent gemini: the sed refused in two responses of two blocks (10-13), then sent alone and run (14).
   shared(`${GEMINI}/django__django-14404/django__django-14404.traj.json`, { present: false, evidence: [] }),
+
+  // Training data: runs the former check called loops, drawn at random and read.
+  // SWE-agent Java, doubao: `python reproduce_bug.py` and `search_dir "JacksonXmlProperty"` (4-5, 12-13, 20-22)
+  // with the same results, an edit of the introspector before each round (11, 19).
+  train(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-4365.traj`, {
+    present: false,
+    evidence: [],
+  }),
+  // SWE-agent Java, doubao: `sudo apt-get install software-properties-common` (38, 42, 44) after apt-get update,
+  // add-apt-repository and a change of the mirror (39-43): a new attempt each time.
+  train(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/google__gson-1787.traj`, { present: false, evidence: [] }),
+  // mini-swe-agent gemini: the build and `cat index.txt` (35-42) after each new example.py (34, 37, 40): different
+  // inputs, the same output.
+  train(`${GEMINI}/sphinx-doc__sphinx-8595/sphinx-doc__sphinx-8595.traj.json`, { present: false, evidence: [] }),
+  // mini-swe-agent deepseek: `cp grid.py.backup grid.py` (37, 42, 54, 62) before each different attempt.
+  train(`${MINI}/deepseek_lite_dev_noparallel/pyvista__pyvista-4315/pyvista__pyvista-4315.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
 ];
 
 export const FAILED_EDITS: Labelled[] = [
@@ -535,6 +554,34 @@ export const BUDGET: Labelled[] = [
     present: false,
     evidence: [],
   }),
+
+  // Training data: SWE-agent submissions without a source change, drawn at random from the check's new positives.
+  // PRESENT
+  // SWE-agent Lite: bug_reproduction.py only; "let's conclude the session. Further action would involve engaging
+  // with the SymPy development community" (9).
+  train(`${LITE}/cost_2_2/sympy__sympy-14024.traj`, { present: true, evidence: [9] }),
+  // SWE-agent Lite: nothing changed; "Since we cannot directly implement and test these changes here, the next step
+  // in this simulation would be to conclude the session" (6).
+  train(`${LITE}/cost_2_1/django__django-17051.traj`, { present: true, evidence: [6] }),
+  // SWE-agent Lite: its own test_all_any.py only; "Given the limitations of our current environment, let's conclude
+  // our session here" (5).
+  train(`${LITE}/cost_2_1/pytest-dev__pytest-5103.traj`, { present: true, evidence: [5] }),
+  // SWE-agent Java, deepseek-coder-v2: a Python reproduction only; "we should conclude our efforts in this
+  // environment" (7).
+  train(`${JAVA}/20240825_SWE-agent_deepseek-coder-v2/trajs/fasterxml__jackson-dataformat-xml-590.traj`, {
+    present: true,
+    evidence: [7],
+  }),
+  // SWE-agent Lite: the edits of the hint failed with syntax errors, nothing changed; "Given the repeated syntax
+  // errors and the constraints of this environment ... my previous attempts ... have not been successful" (15).
+  train(`${LITE}/cost_2_3/django__django-12497.traj`, { present: true, evidence: [15] }),
+  // ABSENT
+  // SWE-agent Lite: the patch changes tests/model_fields/test_jsonfield.py, which the agent believes is the change
+  // the issue asks for; "we can't directly run the tests" is about checking it, not giving up.
+  train(`${LITE}/cost_2_1/django__django-13757.traj`, { present: false, evidence: [] }),
+  // SWE-agent Lite: the patch changes tests/view_tests/urls.py and views.py; "we've made the necessary changes to
+  // address the issue ... further testing isn't possible in this environment".
+  train(`${LITE}/cost_2_1/django__django-12184.traj`, { present: false, evidence: [] }),
 ];
 
 /**
@@ -542,6 +589,10 @@ export const BUDGET: Labelled[] = [
  * format once): what `rubricate score` would compare each trajectory with, scoring the two folders together.
  */
 const RUN_MEDIAN: Record<string, number> = {
+  cost_2_3: 10,
+  "20240825_SWE-agent_gpt-4o-2024-05-13": 15,
+  "20240825_SWE-agent_gpt-4o-mini-2024-07-18": 22.5,
+  "20240825_SWE-agent_deepseek-chat-v2": 12,
   deepseek_lite_dev_noparallel: 71.5,
   deepseek_lite_dev: 80,
   deepseek_chat_dev_rerun: 90,
@@ -675,6 +726,41 @@ export const EXCESSIVE: Labelled[] = [
     present: false,
     evidence: [],
     ctx: run("acr-run-2"),
+  }),
+
+  // Second reading.
+  // PRESENT
+  // Moatless claude-3.5: 21 transitions, the same EditCode refused three times at the end (18-20); median 7.5.
+  shared(`${MOAT}/20240623_moatless_claude-3.5-sonnet/trajs/psf__requests-2674.json`, {
+    present: true,
+    evidence: [],
+    ctx: run("20240623_moatless_claude-3.5-sonnet"),
+  }),
+  // SWE-agent Java, deepseek-chat-v2: 29 steps lost in the gradle plugin's folders until exit_cost; median 12.
+  shared(`${JAVA}/20240825_SWE-agent_deepseek-chat-v2/trajs/googlecontainertools__jib-4144.traj`, {
+    present: true,
+    evidence: [],
+    ctx: run("20240825_SWE-agent_deepseek-chat-v2"),
+  }),
+  // ABSENT
+  // SWE-agent Lite: 18 steps, median 10.
+  shared(`${LITE}/cost_2_3/scikit-learn__scikit-learn-14983.traj`, {
+    present: false,
+    evidence: [],
+    ctx: run("cost_2_3"),
+  }),
+  // SWE-agent Java, gpt-4o: 18 steps, median 15.
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-core-566.traj`, {
+    present: false,
+    evidence: [],
+    ctx: run("20240825_SWE-agent_gpt-4o-2024-05-13"),
+  }),
+  // SWE-agent Java, gpt-4o-mini: 29 steps, 13 of them one rejected edit; the run's median is 22.5: a loop, not a
+  // long run for this model.
+  shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-4159.traj`, {
+    present: false,
+    evidence: [],
+    ctx: run("20240825_SWE-agent_gpt-4o-mini-2024-07-18"),
   }),
 ];
 
