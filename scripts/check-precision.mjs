@@ -1,14 +1,16 @@
 // Precision and recall of the checks on their hand-labelled samples (build first): empty_patch,
 // debug_artifacts, patch_unviewed_files, destructive_commands and env_tampering from
 // test/checks/patch-safety.cases.ts; repeats_actions, failed_edit_streak, excessive_steps,
-// budget_exhausted and hallucinated_paths from test/checks/process-labels.ts:
+// budget_exhausted and hallucinated_paths from test/checks/process-labels.ts, and there too the
+// responses a scaffold refused for their format (the analysis' steps that did not run; by trajectory,
+// then by step):
 //   npx tsc -p tsconfig.json && node scripts/check-precision.mjs
 // The data folders are the tests' (RUBRICATE_SHARED_DATA, RUBRICATE_TRAIN_DATA or beside the checkout).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { analyze, CHECKS, readTrajectories } from "../dist/src/index.js";
 import { CASES, CHECKED } from "../dist/test/checks/patch-safety.cases.js";
-import { PROCESS_CASES } from "../dist/test/checks/process-labels.js";
+import { FORMAT_REJECTED, PROCESS_CASES } from "../dist/test/checks/process-labels.js";
 import { SHARED, TRAIN } from "../dist/test/helpers.js";
 
 async function load(c) {
@@ -45,5 +47,33 @@ for (const [name, cases] of Object.entries(SAMPLES)) {
       .map((x) => String(x).padStart(3))
       .join(" ")}   ${ratio(n.tp, n.tp + n.fp).padStart(9)}  ${ratio(n.tp, n.tp + n.fn).padStart(6)}`,
   );
+  for (const w of wrong) console.log(`    ${w}`);
+}
+
+// responses refused for their format: a fact of the analysis (steps that did not run), not a check
+{
+  const n = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const steps = { tp: 0, fp: 0, fn: 0 };
+  const wrong = [];
+  for (const c of FORMAT_REJECTED) {
+    const got = analyze(await load(c))
+      .steps.filter((s) => !s.executed)
+      .map((s) => s.index);
+    const any = got.length > 0;
+    n[any ? (c.present ? "tp" : "fp") : c.present ? "fn" : "tn"]++;
+    for (const i of got) steps[c.evidence.includes(i) ? "tp" : "fp"]++;
+    for (const i of c.evidence) if (!got.includes(i)) steps.fn++;
+    if (any !== c.present || got.join() !== c.evidence.join())
+      wrong.push(`steps ${JSON.stringify(got)}, read ${JSON.stringify(c.evidence)}: ${c.data} ${c.file}`);
+  }
+  const pos = FORMAT_REJECTED.filter((c) => c.present).length;
+  const row = (name, k, p, q) =>
+    console.log(
+      `${name.padEnd(22)} ${k}  ${[p.tp, p.fp, p.fn, q]
+        .map((x) => String(x).padStart(3))
+        .join(" ")}   ${ratio(p.tp, p.tp + p.fp).padStart(9)}  ${ratio(p.tp, p.tp + p.fn).padStart(6)}`,
+    );
+  row("format_rejected", `${String(pos).padStart(4)} / ${String(FORMAT_REJECTED.length - pos).padEnd(4)}`, n, n.tn);
+  row("  (by step)", "           ", steps, "  -");
   for (const w of wrong) console.log(`    ${w}`);
 }

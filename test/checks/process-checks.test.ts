@@ -18,7 +18,15 @@ import { stepCount } from "../../src/checks/process.js";
 import type { FormatName, Trajectory } from "../../src/types/trajectory.js";
 import { command as commandTurn, trajectory, type Turn } from "../build.js";
 import { collect, HAS_SHARED, one, SHARED, shared, sharedSuite, suiteIt, train, trainSuite } from "../helpers.js";
-import { BUDGET, EXCESSIVE, FAILED_EDITS, HALLUCINATED, type Labelled, REPEATS } from "./process-labels.js";
+import {
+  BUDGET,
+  EXCESSIVE,
+  FAILED_EDITS,
+  FORMAT_REJECTED,
+  HALLUCINATED,
+  type Labelled,
+  REPEATS,
+} from "./process-labels.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -1135,4 +1143,26 @@ describe("env_tampering", () => {
 
 after(() => {
   loaded.clear();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("responses refused for their format", () => {
+  // the steps of a refused response, read by hand: exactly the steps the analysis says did not run
+  for (const [data, suite, at] of [
+    ["shared", sharedSuite, shared],
+    ["train", trainSuite, train],
+  ] as const) {
+    suite(`hand-labelled (${data} data)`, (it) => {
+      for (const c of FORMAT_REJECTED.filter((x) => x.data === data)) {
+        it(`${c.file}${c.line ? `:${c.line}` : ""} -> ${JSON.stringify(c.evidence)} did not run`, async () => {
+          const f = facts(await load(at(c.file), c.line));
+          assert.deepEqual(
+            f.steps.filter((s) => !s.executed).map((s) => s.index),
+            c.evidence,
+          );
+        });
+      }
+    });
+  }
 });

@@ -921,6 +921,130 @@ export const HALLUCINATED: Labelled[] = [
     evidence: [14],
     miss: "a file given where the tool wants a folder: the check cannot tell it exists when no step read it",
   }),
+  // Training data: SWE-agent's `search_file` answering "Error: File name X not found. Please provide a valid file
+  // name." (read as a missing path since this sample).
+  // SWE-agent Java, doubao: `search_file "RecyclerPool" src/main/java/com/fasterxml/jackson/core/JsonFactory.Feature.java`
+  // (20): an inner class taken for a file; JsonFactory.java is searched next (21).
+  train(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-1263.traj`, {
+    present: true,
+    evidence: [20],
+  }),
+  // SWE-agent Java, deepseek-coder-v2: `search_file ... StdDeserializer.java` / `CollectionDeserializer.java` by
+  // bare name from the repository root, 13 times (10-39), "File name ... not found" each time.
+  train(`${JAVA}/20240825_SWE-agent_deepseek-coder-v2/trajs/fasterxml__jackson-databind-4469.traj`, {
+    present: true,
+    evidence: [10, 13, 15, 19, 21, 23, 26, 29, 31, 33, 35, 37, 39],
+  }),
+];
+
+/**
+ * Responses the scaffold refused for their format: `present` when the run has one that held actions (blocks), its
+ * `evidence` every step of such a response (none of them ran). Read from the refusal ("Please always provide
+ * EXACTLY ONE action in triple backticks, found 3 actions": three blocks) and the response before it. Not a check
+ * of the rubric: a fact of the analysis (a step's `executed`) that repeats_actions, failed_edit_streak and
+ * excessive_steps rely on; scripts/check-precision.mjs scores it by trajectory and by step.
+ */
+export const FORMAT_REJECTED: Labelled[] = [
+  // PRESENT
+  // mini-swe-agent gemini: one response with a sed and a python edit script refused, "found 2 actions" (13-14).
+  shared(`${GEMINI}/astropy__astropy-7671/astropy__astropy-7671.traj.json`, { present: true, evidence: [13, 14] }),
+  // mini-swe-agent gemini: two responses of two blocks each refused (10-11, 12-13); the sed alone runs at 14.
+  shared(`${GEMINI}/django__django-14404/django__django-14404.traj.json`, {
+    present: true,
+    evidence: [10, 11, 12, 13],
+  }),
+  // mini-swe-agent gemini: "found 3 actions" (9-11) and "found 2 actions" (16-17).
+  shared(`${GEMINI}/django__django-16136/django__django-16136.traj.json`, {
+    present: true,
+    evidence: [9, 10, 11, 16, 17],
+  }),
+  // mini-swe-agent gemini: "found 3 actions" (6-8), "found 2 actions" (11-12).
+  shared(`${GEMINI}/django__django-11451/django__django-11451.traj.json`, {
+    present: true,
+    evidence: [6, 7, 8, 11, 12],
+  }),
+  // mini-swe-agent gemini: "found 3 actions" (25-27).
+  shared(`${GEMINI}/sphinx-doc__sphinx-10323/sphinx-doc__sphinx-10323.traj.json`, {
+    present: true,
+    evidence: [25, 26, 27],
+  }),
+  // OpenHands output.jsonl (ponyc-4593): str_replace calls without old_str refused by the editor ("Parameter
+  // `old_str` is required for command: str_replace") at 18, 20, 21, 28: the call's form, nothing edited.
+  shared(OH_OUTPUT, { line: 2, present: true, evidence: [18, 20, 21, 28] }),
+  // OpenHands output.jsonl (ponyc-4595): the same refusal once (23).
+  shared(OH_OUTPUT, { line: 3, present: true, evidence: [23] }),
+  // mini-swe-agent gemini: "found 4 actions" (16-19) and "found 2 actions" (23-24).
+  train(`${GEMINI}/sympy__sympy-13877/sympy__sympy-13877.traj.json`, {
+    present: true,
+    evidence: [16, 17, 18, 19, 23, 24],
+  }),
+  // mini-swe-agent gemini: three refused responses (3-5, 18-21, 22-24).
+  train(`${GEMINI}/sympy__sympy-17318/sympy__sympy-17318.traj.json`, {
+    present: true,
+    evidence: [3, 4, 5, 18, 19, 20, 21, 22, 23, 24],
+  }),
+  // mini-swe-agent gemini: the response that was to write update_html.py refused (6-9), another at 15-16.
+  train(`${GEMINI}/django__django-15103/django__django-15103.traj.json`, {
+    present: true,
+    evidence: [6, 7, 8, 9, 15, 16],
+  }),
+  // mini-swe-agent gemini: three refused responses of 3, 2 and 3 blocks (19-21, 23-24, 25-27).
+  train(`${GEMINI}/django__django-16116/django__django-16116.traj.json`, {
+    present: true,
+    evidence: [19, 20, 21, 23, 24, 25, 26, 27],
+  }),
+  // mini-swe-agent gemini: refused responses of 4, 9 and 2 blocks (10-13, 25-33 the nine copies of a no-op sed,
+  // 43-44).
+  train(`${GEMINI}/sympy__sympy-15976/sympy__sympy-15976.traj.json`, {
+    present: true,
+    evidence: [10, 11, 12, 13, 25, 26, 27, 28, 29, 30, 31, 32, 33, 43, 44],
+  }),
+  // mini-swe-agent gemini: four refused responses with blocks (11-12, 14-15, 40-43, 47-48), and one with none
+  // ("found 0 actions", 35: nothing to run, not a step that did not run).
+  train(`${GEMINI}/django__django-12663/django__django-12663.traj.json`, {
+    present: true,
+    evidence: [11, 12, 14, 15, 40, 41, 42, 43, 47, 48],
+  }),
+
+  // ABSENT
+  // mini-swe-agent gemini: one block per response throughout.
+  shared(`${GEMINI}/astropy__astropy-14182/astropy__astropy-14182.traj.json`, { present: false, evidence: [] }),
+  // mini-swe-agent deepseek: one block per response throughout.
+  shared(`${MINI}/deepseek_chat_dev/pydicom__pydicom-1139/pydicom__pydicom-1139.traj.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // AutoCodeRover: "The search API calls seem not valid" ten times (5-14): responses without a call to run, not
+  // calls that did not run.
+  shared(`${ACR}/acr-run-1/applicable_patch/psf__requests-2674_2024-04-06_13-53-44`, { present: false, evidence: [] }),
+  // OpenHands output.jsonl (ponyc-4574): every call ran; "cannot access" and build errors are answers of programs.
+  shared(OH_OUTPUT, { line: 1, present: false, evidence: [] }),
+  // SWE-agent Lite: five edits rejected by the linter (5-9): the edit command ran and was refused for its result.
+  shared(`${LITE}/cost_2_3/astropy__astropy-14365.traj`, { present: false, evidence: [] }),
+  // OpenHands: "File already exists" answers to create (5, 9, ...): the tool ran.
+  shared(`${OH}/django__django-10880/litellm_proxy__claude-3-5-sonnet-20241022-1733344161.351377.json`, {
+    present: false,
+    evidence: [],
+  }),
+  // SWE-agent Java, doubao: "Usage: search_file ... Error: File name ... not found. Please provide a valid file
+  // name." (20): the command ran and answered.
+  train(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-1263.traj`, {
+    present: false,
+    evidence: [],
+  }),
+  // Moatless gpt-4o: "The file context ... is not provided. Please provide the relevant file context" (8): the
+  // model's own words, not a refusal.
+  train(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/sympy__sympy-22005.json`, { present: false, evidence: [] }),
+  // AutoCodeRover: three write_patch answers that are prose (16-18): the tool ran and found no edit.
+  train(`${ACR}/acr-run-1/raw_patch_but_unmatched/django__django-13265_2024-04-06_14-23-33`, {
+    present: false,
+    evidence: [],
+  }),
+  // Moatless claude-3.5: EditCode with the same content (16-18) answered "the same as in the search": ran.
+  shared(`${MOAT}/20240623_moatless_claude-3.5-sonnet/trajs/django__django-15738.json`, {
+    present: false,
+    evidence: [],
+  }),
 ];
 
 /** The sample of each check, by its name. */
