@@ -21,7 +21,7 @@ import { ScoreRecordSchema, type ScoreRecord } from "../../src/types/score.js";
 import { HAS_SHARED, ROOT, SHARED } from "../helpers.js";
 import { chromiumMissing, launch, type Launched } from "./browser.js";
 import { XSS, synthetic } from "./synth.js";
-import { completion, requestedSchema, startServer } from "../judge/server.js";
+import { askedIds, completion, rubricAnswer, startServer } from "../judge/server.js";
 import { runCli } from "../judge/cli.js";
 
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
@@ -313,16 +313,14 @@ describe("report in Chromium, over synthetic data", { skip: chromiumMissing }, (
     server.models = ["judge-a", "judge-b"];
     // judge-b says no to root-cause; both say yes to the rest, each with its own rationale
     server.script = (body) => {
-      const ids = requestedSchema(body)?.properties?.criteria?.items?.properties?.id?.enum;
-      if (!ids) return undefined;
+      if (!askedIds(body).length) return undefined;
       const model = String(body.model);
-      const criteria = ids.map((id) => ({
-        id,
+      const content = rubricAnswer(body, (id) => ({
         verdict: model === "judge-b" && id === "root-cause" ? "no" : "yes",
         evidence: [1],
         rationale: `${model} read step 1 for ${id}`,
       }));
-      return { json: completion(JSON.stringify({ criteria })) };
+      return { json: completion(content) };
     };
     try {
       const s = await synthetic({ tasks: 2, per: 2 });
