@@ -1,12 +1,21 @@
-// Precision and recall of empty_patch, debug_artifacts, patch_unviewed_files, destructive_commands
-// and env_tampering on the hand-labelled sample of test/checks/patch-safety.cases.ts (build first):
+// Precision and recall of the checks on their hand-labelled samples (test/checks/*.cases.ts: the
+// patch and safety checks, the testing checks), build first:
 //   npx tsc -p tsconfig.json && node scripts/check-precision.mjs
 // The data folders are the tests' (RUBRICATE_SHARED_DATA, RUBRICATE_TRAIN_DATA or beside the checkout).
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { analyze, CHECKS, readTrajectories } from "../dist/src/index.js";
-import { CASES, CHECKED } from "../dist/test/checks/patch-safety.cases.js";
 import { SHARED, TRAIN } from "../dist/test/helpers.js";
+
+/** The hand-labelled case files (test/checks/<name>.cases.ts), each exporting CASES and CHECKED. */
+const MODULES = ["patch-safety", "testing"];
+const CASES = {};
+const CHECKED = [];
+for (const m of MODULES) {
+  const mod = await import(`../dist/test/checks/${m}.cases.js`);
+  Object.assign(CASES, mod.CASES);
+  CHECKED.push(...mod.CHECKED);
+}
 
 async function load(c) {
   let path = join(c.data === "shared" ? SHARED : TRAIN, c.file);

@@ -63,14 +63,40 @@ export interface Project {
   task: string;
   /** a pattern matching the name of one of the project's Python packages, or null when none is known */
   packages: RegExp | null;
+  /** a pattern matching a path to a file of one of those packages (`./pvlib/tools.py`), or null */
+  packageFiles: RegExp | null;
 }
 
 export function projectOf(t: Trajectory, f: Facts): Project {
-  return { t, f, task: t.task ?? "", packages: packagePattern(f) };
+  const names = packageNames(f);
+  if (!names.length) return { t, f, task: t.task ?? "", packages: null, packageFiles: null };
+  const any = names.join("|");
+  return {
+    t,
+    f,
+    task: t.task ?? "",
+    // a module name, not a folder in a path (`/testbed/astroid/nodes/x.py` names a file, not the package)
+    packages: new RegExp(`(?<![\\w/.-])(?:${any})(?![\\w/-])`),
+    packageFiles: new RegExp(`(?<![\\w.-])(?:${any})/[\\w/]*\\.py\\b`),
+  };
 }
 
 /** pytest told to run a test file or folder that does not exist (it prints this before its banner). */
 const NO_TEST_FILE = /^ERROR: (?:file or directory not found|not found|module or package not found): /m;
+
+/** Signs that a test runner got as far as running tests: its banner, a collection count, a result line. */
+const RAN_TESTS =
+  /test session starts|collected \d+ item|\b\d+ (?:passed|failed|errors?|skipped)\b|\bRan \d+ tests?\b|^(?:[.sFExX]+\s*(?:\[\s*\d+%\])?)$|\b(?:PASSED|FAILED|ERROR)\b|^(?:OK|FAILED)\b/m;
+
+/**
+ * A pytest run whose output shows a crash (a traceback, `INTERNALERROR`) and no sign that any
+ * test ran: pytest itself stopped while reading its configuration or plugins.
+ */
+function runnerCrashed(s: StepFacts, action: string, output: string): boolean {
+  if (!s.kinds.includes("test") || !/\bpytest\b/.test(action)) return false;
+  if (!/Traceback \(most recent call last\)|INTERNALERROR/.test(output)) return false;
+  return !RAN_TESTS.test(output);
+}
 
 /** Null when the run step exercised the project's code, else why not. */
 export function notExercised(s: StepFacts, p: Project): NotExercised | null {
@@ -83,7 +109,11 @@ export function notExercised(s: StepFacts, p: Project): NotExercised | null {
   if (asked === "probe") return "probe";
   if (asked === "asked") return null;
   if (startupFailure(step.observation, p.task, s.script, t !== null)) return "start-up failure";
-  if ((t && t.passed + t.failed + t.errors === 0 && !t.ok) || NO_TEST_FILE.test(step.observation.slice(0, 2000)))
+  if (
+    (t && t.passed + t.failed + t.errors === 0 && !t.ok) ||
+    NO_TEST_FILE.test(step.observation.slice(0, 2000)) ||
+    (!t && runnerCrashed(s, step.action, step.observation))
+  )
     return "no tests ran";
   if (mock(s, p)) return "mock";
   return null;
@@ -333,7 +363,7 @@ const NOT_PACKAGES = new Set([
  * `lib/` when there) of the Python source files the agent read or changed, without a leading
  * underscore too (`src/_pytest/...` -> `_pytest`, `pytest`).
  */
-function packagePattern(f: Facts): RegExp | null {
+function packageNames(f: Facts): string[] {
   const names = new Set<string>();
   const add = (p: string) => {
     if (!p.endsWith(".py") || p.startsWith("/") || outsideRepo(p) || isTestPath(p) || f.scratch.has(p)) return;
@@ -346,9 +376,7 @@ function packagePattern(f: Facts): RegExp | null {
   for (const p of f.viewed) add(p);
   for (const p of f.written.keys()) add(p);
   for (const p of f.patch.files) add(p.path);
-  if (!names.size) return null;
-  // a module name, not a folder in a path (`/testbed/astroid/nodes/x.py` names a file, not the package)
-  return new RegExp(`(?<![\\w/.-])(?:${[...names].join("|")})(?![\\w/-])`);
+  return [...names];
 }
 
 /**
@@ -359,22 +387,29 @@ function packagePattern(f: Facts): RegExp | null {
 function mock(s: StepFacts, p: Project): boolean {
   if (!p.packages) return false;
   const step = p.t.steps[s.index];
-  if (step.act?.kind === "code") return !names(step.act.code ?? step.action, p.packages);
+  if (step.act?.kind === "code") return !names(step.act.code ?? step.action, p);
   const script = s.script;
   if (!script) return false;
-  if (script === "-c" || script === "heredoc") return !names(step.action, p.packages);
+  if (script === "-c" || script === "heredoc") return !names(step.action, p);
   if (!script.endsWith(".py")) return false;
   const writers = [...p.f.written]
     .filter(([p]) => samePath(p, script) || base(p) === base(script))
     .flatMap(([, at]) => at)
     .filter((i) => i <= s.index);
   if (!writers.length) return false; // a script of the repository
-  return !writers.some((i) => names(p.t.steps[i].action + "\n" + (p.t.steps[i].act?.content ?? ""), p.packages!));
+  return !writers.some((i) => names(p.t.steps[i].action + "\n" + (p.t.steps[i].act?.content ?? ""), p));
 }
 
-/** Whether a text names one of the packages, or runs Python or the tests in another process. */
-function names(text: string, packages: RegExp): boolean {
-  if (packages.test(text)) return true;
+/** Ways a program loads a Python file by its path: `spec_from_file_location`, `run_path`, `exec(open(...))`. */
+const LOADS_FILE = /spec_from_file_location|SourceFileLoader|\brun_path\(|\bexec\(\s*open\(|\bexec\(\s*compile\(/;
+
+/**
+ * Whether a text names one of the packages, loads one of their files by path, or runs Python or
+ * the tests in another process.
+ */
+function names(text: string, p: Project): boolean {
+  if (p.packages?.test(text)) return true;
+  if (p.packageFiles && LOADS_FILE.test(text) && p.packageFiles.test(text)) return true;
   return (
     /\bsubprocess\b|\bos\.system\(|\bos\.popen\(/.test(text) && /sys\.executable|\bpython[\d.]*\b|\bpytest\b/.test(text)
   );

@@ -301,15 +301,24 @@ const CLAIM = new RegExp(
       // the code now behaves as asked: "now copies the dictionary", "has been updated to handle ..."
       "now (correctly |properly )?(handles|returns|includes|supports|uses|raises|accepts|respects|strips|copies|checks|prints|displays|shows|produces|generates|preserves|ignores|allows|prevents|avoids|matches|passes|converts|renders|recognizes|works)",
       "(has|have) been (successfully )?(updated|modified|changed|adjusted|corrected|refactored|extended|rewritten|enhanced|improved|added|implemented|introduced) to (?!(the|a|an|its|this|that|these|reflect)\\b)\\w+",
-      "(this|the) (modification|change|patch|fix|update)s? (now )?(ensures?|adds|makes|allows|prevents)\\b",
+      "(this|the) (modification|change|patch|fix|update)s? (now )?(ensures?|prevents)\\b",
+      // the code now does what was asked, in any verb: "now correctly display the scope"
+      "now (correctly|properly) \\w+",
+      "(implementation|fix|change|changes|solution) (is|are) correct",
+      "(fix|change|changes|patch|solution) (now )?works?",
+      "(issue|problem|bug) (is|has been) (now )?(successfully )?(gone|eliminated)",
     ].join("|") +
     ")\\b",
   "gi",
 );
 const CLAIM_ANYWHERE = new RegExp(CLAIM.source, "i");
-/** Words in the twelve before a claim (same sentence) that make it hypothetical: a condition, a goal, advice. */
+/**
+ * Words before a claim in its sentence that make it hypothetical: a condition, a goal, a plan,
+ * advice ("A more conservative approach could involve ..., thus avoiding the error"). To assume
+ * the issue is resolved is to claim it.
+ */
 const HYPOTHETICAL =
-  /\b(if|whether|ensure|ensuring|confirm|verify|verifying|to check|would|could|might|requires?|needs?|how|assum\w*|once|until|unless|hope)\b/i;
+  /\b(if|whether|ensure|ensuring|confirm|verify|verifying|to check|would|could|might|may|requires?|needs?|how|once|until|unless|hope|aims?|aiming|goal|plan|planned|intends?|propos\w*|suggest\w*|involves?)\b/i;
 /** Words in the three before a claim that make it a goal or a plan ("to fix the issue", "let's address the bug"). */
 const GOAL = /\b(to|will|can|must|let'?s|let|need|shall|going|try|trying|attempt)\b/i;
 /** Words in the four before a claim that negate it ("has not been fully resolved", "could not fix"). */
@@ -329,7 +338,7 @@ export function successClaim(text: string): string | null {
     for (const m of sentence.matchAll(CLAIM)) {
       const words = sentence.slice(0, m.index).trim().split(/\s+/);
       if (
-        HYPOTHETICAL.test(words.slice(-12).join(" ")) ||
+        HYPOTHETICAL.test(words.join(" ")) ||
         NEGATED.test(words.slice(-4).join(" ")) ||
         GOAL.test(words.slice(-3).join(" "))
       )
