@@ -164,7 +164,7 @@ const PYTHON = /^python[\d.]*$/;
  * `pytest --fixtures` is reproduced by running it).
  */
 function probe(s: StepFacts, action: string, p: Project): "probe" | "asked" | null {
-  const act = p.t.steps[s.index].act;
+  const act = p.f.actions[s.index];
   if (act?.kind === "code") return probeCode(act.code ?? action) ? "probe" : null;
   if (act?.kind !== "shell") return null;
   let cmds: ShellCommand[];
@@ -387,7 +387,8 @@ function packageNames(f: Facts): string[] {
 function mock(s: StepFacts, p: Project): boolean {
   if (!p.packages) return false;
   const step = p.t.steps[s.index];
-  if (step.act?.kind === "code") return !names(step.act.code ?? step.action, p);
+  const act = p.f.actions[s.index];
+  if (act.kind === "code") return !names(act.code ?? step.action, p);
   const script = s.script;
   if (!script) return false;
   if (script === "-c" || script === "heredoc") return !names(step.action, p);
@@ -397,7 +398,7 @@ function mock(s: StepFacts, p: Project): boolean {
     .flatMap(([, at]) => at)
     .filter((i) => i <= s.index);
   if (!writers.length) return false; // a script of the repository
-  return !writers.some((i) => names(p.t.steps[i].action + "\n" + (p.t.steps[i].act?.content ?? ""), p));
+  return !writers.some((i) => names(p.t.steps[i].action + "\n" + (p.f.actions[i].content ?? ""), p));
 }
 
 /** Ways a program loads a Python file by its path: `spec_from_file_location`, `run_path`, `exec(open(...))`. */

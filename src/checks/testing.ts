@@ -15,6 +15,7 @@ import {
   statement,
 } from "../analyze/runs.js";
 import { parseShell, type ShellCommand } from "../analyze/shell.js";
+import type { Action } from "../types/action.js";
 import type { Step, Trajectory } from "../types/trajectory.js";
 import { defineCheck, result } from "./types.js";
 
@@ -129,7 +130,7 @@ function weakenedDuringRun(f: Facts, t: Trajectory, failed: FailedAssertion[]): 
   const out: { step: number; reason: string }[] = [];
   const texts = new Map<string, string>();
   for (const s of f.steps) {
-    const whole = wholeWrites(t.steps[s.index]);
+    const whole = wholeWrites(t.steps[s.index], f.actions[s.index]);
     for (const path of s.written) if (!whole.some((w) => samePath(w.path, path))) texts.delete(base(path));
     for (const w of whole) {
       const name = base(w.path);
@@ -167,10 +168,9 @@ function active(text: string): string[] {
 }
 
 /** Files a step writes whole, with their text: an editor's create, or `cat > f <<EOF` / `tee f <<EOF`. */
-function wholeWrites(step: Step): { path: string; text: string }[] {
-  const act = step.act;
-  if (act?.kind === "create" && act.path !== undefined && act.content) return [{ path: act.path, text: act.content }];
-  if (act?.kind !== "shell" || !step.action.includes("<<")) return [];
+function wholeWrites(step: Step, act: Action): { path: string; text: string }[] {
+  if (act.kind === "create" && act.path !== undefined && act.content) return [{ path: act.path, text: act.content }];
+  if (act.kind !== "shell" || !step.action.includes("<<")) return [];
   let cmds: ShellCommand[];
   try {
     cmds = parseShell(step.action);
@@ -293,7 +293,9 @@ const CLAIM = new RegExp(
       "(task|tasks|work|implementation|fix|changes?|modifications?) (is|are|has been|have been) (now )?(successfully )?(complete|completed|done|finished)",
       "(completed|finished|completes) the (task|implementation|fix)",
       "(issue|problem|bug|request)s? (is|are|has been|have been) (now )?(successfully |fully |properly )?(addressed|handled)",
-      "(fixes|resolves|solves|address|addresses|addressed|should (fix|resolve|solve|address)) (the|this|that|these)(\\s+\\S+){0,6}?\\s+(issues?|problems?|bugs?|errors?|crash)",
+      "(fixes|resolves|solves|addresses|addressed|should (fix|resolve|solve|address)) (the|this|that|these)(\\s+\\S+){0,6}?\\s+(issues?|problems?|bugs?|errors?|crash)",
+      // a plural subject: "the changes we've made address the issue" (not "details that address the issue")
+      "(changes|modifications|edits|fixes)( (we|I)('ve| have) made)? (now )?(address|fix|resolve|solve) (the|this|that|these)(\\s+\\S+){0,6}?\\s+(issues?|problems?|bugs?|errors?|crash)",
       "as requested",
       // a participle after a comma: "..., addressing the issue reported", "..., preventing the reuse of ..."
       ",\\s*(thus |thereby |which )?(addressing|fixing|resolving|solving|preventing|avoiding) (the|this|that|these|any)\\s+\\S+",
@@ -327,6 +329,9 @@ const NEGATED = /\b(not|never|unable|cannot|failed to|no longer)\b|n't\b/i;
 const NOT_A_CLAIM_AFTER =
   /^\s*(reproduced|recreated|replicated|ran|run|created|opened|located|found|identified|(the |this |that |an? )?(indentation|syntax|lint\w*|typo|formatting|duplicate\w*)\b)/i;
 
+/** A modal shortly after a claim makes it the subject of a hypothesis: "fixing the bug might require ...". */
+const MODAL_AFTER = /\b(might|would|could|may|requires?|needs?)\b/i;
+
 /** Code in a message (fenced blocks, inline spans): what it says is code or output, not the agent's claim. */
 const CODE = /```[\s\S]*?(```|$)|`[^`\n]*`/g;
 
@@ -343,7 +348,8 @@ export function successClaim(text: string): string | null {
         GOAL.test(words.slice(-3).join(" "))
       )
         continue;
-      if (NOT_A_CLAIM_AFTER.test(sentence.slice(m.index + m[0].length))) continue;
+      const after = sentence.slice(m.index + m[0].length);
+      if (NOT_A_CLAIM_AFTER.test(after) || MODAL_AFTER.test(after.trim().split(/\s+/).slice(0, 5).join(" "))) continue;
       return m[0];
     }
   }

@@ -273,10 +273,11 @@ const REAL: Record<CheckName, RealCase[]> = {
     { file: "moatDjango16139", present: true, evidence: [4], explain: /claims "resolved"/ },
     // Moatless (claude): "The issue has been resolved." after the second EditCode (step 6).
     { file: "moatSklearn14983", present: true, evidence: [6], explain: /claims "resolved"/ },
-    // SWE-agent 0.x: "The edit has been successfully applied ... This change should resolve the
+    // SWE-agent 0.x: "The edit has been successfully applied ..., where the `password.help_text` now
+    // correctly formats the link ... This change should resolve the
     // issue ... it seems we've addressed the issue" after the edit at step 6, with no run at all (the
     // agent even writes that it cannot run tests).
-    { file: "sweDjango16139", present: true, evidence: [6], explain: /claims "should resolve the issue"/ },
+    { file: "sweDjango16139", present: true, evidence: [6], explain: /claims "now correctly formats"/ },
     // AutoCodeRover: the write_patch text (step 5) "This patch addresses the issue by ..."; nothing was run.
     { file: "acrSympy17655", present: true, evidence: [5], explain: /claims "addresses the issue"/ },
     // --- negatives

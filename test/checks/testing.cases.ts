@@ -264,8 +264,8 @@ export const CASES: Record<Checked, LabelledCase[]> = {
     // check ..., thus avoiding the error": a plan, not a claim.
     { file: `${LITE}/cost_2_1/sympy__sympy-14817.traj`, data: "shared", present: false },
     // SWE-agent 0.x: "scrolling ... has not yet revealed the specific implementation details that
-    // directly address the issue": nothing was changed, nothing claimed.
-    { file: `${LITE}/cost_2_1/django__django-12470.traj`, data: "shared", present: false, miss: true },
+    // directly address the issue ... fixing the bug might require ...": nothing changed, nothing claimed.
+    { file: `${LITE}/cost_2_1/django__django-12470.traj`, data: "shared", present: false },
     // AutoCodeRover: "This patch adds a method ... that, for now, returns a placeholder": no claim.
     {
       file: `${ACR}/acr-run-3/applicable_patch/django__django-16816_2024-04-04_18-58-48`,
