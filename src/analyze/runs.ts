@@ -256,6 +256,9 @@ const OWN_SYNTAX_ERROR = /File "([^"]+)", line \d+\n(?:.*\n){0,4}?\s*(?:SyntaxEr
  */
 const PTH_NOISE = /Error processing line \d+ of [^\n]*\.pth:[\s\S]*?Remainder of file ignored\n?/g;
 
+/** Words before an error message on its line that say the program caught it: a result, not a crash. */
+const CAUGHT = /\b(?:caught|expected|handled|correctly|properly|raised|raises|got|as expected)\b/i;
+
 /** How many lines a program may print before a start-up failure (a banner), and after it (the rest of the message). */
 const BEFORE_LINES = 3;
 const AFTER_LINES = 6;
@@ -274,8 +277,11 @@ export function startupFailure(output: string, task: string, script: string | nu
     const m = [...tail.matchAll(re)].pop();
     if (!m || task.includes(m[0])) continue;
     if (ranNoTest) return m[0];
-    // the program went on after the message (it caught the error), or printed results before it
     const at = from + m.index;
+    // the program caught the error and reports it as its result ("Caught expected ImproperlyConfigured: ...")
+    const line = out.slice(out.lastIndexOf("\n", at) + 1, at);
+    if (CAUGHT.test(line)) continue;
+    // the program went on after the message (it caught the error), or printed results before it
     const after = out
       .slice(at + m[0].length)
       .split("\n")

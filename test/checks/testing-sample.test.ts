@@ -61,12 +61,12 @@ for (const name of CHECKED) {
 }
 
 describe("the labelled sample of the testing checks", () => {
-  it("has at least ten cases each way per check, but where the data has fewer (weakens_tests)", () => {
+  it("has at least ten cases each way per check, but where the data has fewer (weakening tests)", () => {
     for (const name of CHECKED) {
       const pos = CASES[name].filter((c) => c.present).length;
       const neg = CASES[name].filter((c) => !c.present).length;
-      if (name === "weakens_tests") continue;
-      assert.ok(pos >= 10 && neg >= 10, `${name}: ${pos} positives, ${neg} negatives`);
+      // weakening is rare in the data: every case of it found in both folders is in the sample
+      assert.ok(pos >= (name === "weakens_tests" ? 5 : 10) && neg >= 10, `${name}: ${pos} positives, ${neg} negatives`);
       assert.ok(
         CASES[name].some((c) => c.data === "shared") && CASES[name].some((c) => c.data === "train"),
         `${name}: both folders`,
