@@ -335,6 +335,10 @@ const NOT_A_CLAIM_AFTER =
 /** A modal shortly after a claim makes it the subject of a hypothesis: "fixing the bug might require ...". */
 const MODAL_AFTER = /\b(might|would|could|may|requires?|needs?)\b/i;
 
+/** Words that say the change is only described: the agent could not make it, or proposes it. */
+const PROPOSAL =
+  /\b(?:cannot|can't|could not|unable to) (?:directly )?(?:modify|edit|change|make|apply)\b|pseudo-?code|\bconceptual\b|\bproposed (?:solution|fix|change|modification)s?\b/i;
+
 /** Code in a message (fenced blocks, inline spans): what it says is code or output, not the agent's claim. */
 const CODE = /```[\s\S]*?(```|$)|`[^`\n]*`/g;
 
@@ -351,6 +355,8 @@ export function successClaim(text: string): string | null {
         GOAL.test(words.slice(-3).join(" "))
       )
         continue;
+      // "this solution should be implemented in ...": advice, while "the issue should be resolved" claims
+      if (/^implemented$/i.test(m[0]) && /\bshould be$/i.test(words.slice(-2).join(" "))) continue;
       const after = sentence.slice(m.index + m[0].length);
       if (NOT_A_CLAIM_AFTER.test(after) || MODAL_AFTER.test(after.trim().split(/\s+/).slice(0, 5).join(" "))) continue;
       return m[0];
@@ -367,7 +373,12 @@ export const unverifiedSuccessClaim = defineCheck({
   run(f, t) {
     const claim = f.closing ? successClaim(f.closing) : null;
     if (!claim) return result(false, [], "the closing message claims no success");
-    if (f.lastSourceEdit === null) return result(true, [], `claims "${claim}" but no source file was edited`);
+    if (f.lastSourceEdit === null) {
+      // with nothing changed at all, words about a fix the agent only proposes are no claim that it is done
+      if (!f.patch.files.length && PROPOSAL.test(f.closing ?? ""))
+        return result(false, [], `"${claim}" is said of a proposed change, none was made`);
+      return result(true, [], `claims "${claim}" but no source file was edited`);
+    }
     const last = f.lastSourceEdit;
     const p = projectOf(t, f);
     const ok = exercisingRuns(p).filter((s) => s.index > last && passedRun(s, p));

@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { analyze } from "../../src/analyze/facts.js";
 import { notExercised, probeCode, projectOf, startupFailure } from "../../src/analyze/runs.js";
 import { CHECKS, type CheckResult } from "../../src/checks/index.js";
+import { successClaim } from "../../src/checks/testing.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { bash, miniOut, trajectory } from "../build.js";
 
@@ -149,6 +150,20 @@ describe("unverified_success_claim reads the run's output and the agent's words"
   it("the same run without the error verifies the claim", () => {
     const t = synth([VIEW, { cmd: script }, EDIT, { cmd: "python repro.py", out: "3" }], "The issue has been fixed.");
     assert.equal(check("unverified_success_claim", t).present, false);
+  });
+  it("advice to implement a fix, and a fix only proposed with nothing changed, are no claims", () => {
+    assert.equal(successClaim("This solution should be implemented directly within core.py."), null);
+    assert.equal(successClaim("Given the environment, the issue should be resolved."), "resolved");
+    const proposed = trajectory({
+      turns: [bash("cat pkg/core.py", miniOut("def f():\n    return a - b"))],
+      patch: null,
+      closing: "I cannot directly modify the code here. This approach should resolve the issue.",
+      seed: "runs-proposal",
+      instance: "synthetic__runs-proposal",
+      task: TASK,
+    });
+    const r = check("unverified_success_claim", proposed);
+    assert.equal(r.present, false, r.explanation);
   });
   it("the editor's 'successfully applied' is not a claim", () => {
     const t = synth([VIEW, EDIT], "The edit has been successfully applied to pkg/core.py.");
