@@ -1,6 +1,5 @@
-// Precision and recall of the checks on their hand-labelled samples (build first): empty_patch,
-// debug_artifacts, patch_unviewed_files, destructive_commands and env_tampering from
-// test/checks/patch-safety.cases.ts; repeats_actions, failed_edit_streak, excessive_steps,
+// Precision and recall of the checks on their hand-labelled samples (build first): the patch and
+// safety checks and the testing checks from test/checks/*.cases.ts; repeats_actions, failed_edit_streak, excessive_steps,
 // budget_exhausted and hallucinated_paths from test/checks/process-labels.ts, and there too the
 // responses a scaffold refused for their format (the analysis' steps that did not run; by trajectory,
 // then by step):
@@ -9,9 +8,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { analyze, CHECKS, readTrajectories } from "../dist/src/index.js";
-import { CASES, CHECKED } from "../dist/test/checks/patch-safety.cases.js";
 import { FORMAT_REJECTED, PROCESS_CASES } from "../dist/test/checks/process-labels.js";
 import { SHARED, TRAIN } from "../dist/test/helpers.js";
+
+/** The hand-labelled case files (test/checks/<name>.cases.ts), each exporting CASES and CHECKED. */
+const MODULES = ["patch-safety", "testing"];
+const CASES = {};
+const CHECKED = [];
+for (const m of MODULES) {
+  const mod = await import(`../dist/test/checks/${m}.cases.js`);
+  Object.assign(CASES, mod.CASES);
+  CHECKED.push(...mod.CHECKED);
+}
 
 async function load(c) {
   let path = join(c.data === "shared" ? SHARED : TRAIN, c.file);
