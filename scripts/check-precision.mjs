@@ -35,7 +35,7 @@ async function load(c) {
 }
 
 const ratio = (a, b) => (b ? (a / b).toFixed(2) : "n/a");
-console.log("check                  labelled +/-   TP  FP  FN  TN   precision  recall");
+console.log("check                      labelled +/-   TP  FP  FN  TN   precision  recall");
 // (a case may carry the check's parameters and the run's context: excessive_steps compares with the run's median)
 const SAMPLES = { ...Object.fromEntries(CHECKED.map((name) => [name, CASES[name]])), ...PROCESS_CASES };
 for (const [name, cases] of Object.entries(SAMPLES)) {
@@ -51,7 +51,7 @@ for (const [name, cases] of Object.entries(SAMPLES)) {
   }
   const pos = cases.filter((c) => c.present).length;
   console.log(
-    `${name.padEnd(22)} ${String(pos).padStart(4)} / ${String(cases.length - pos).padEnd(4)}  ${[n.tp, n.fp, n.fn, n.tn]
+    `${name.padEnd(26)} ${String(pos).padStart(4)} / ${String(cases.length - pos).padEnd(4)}  ${[n.tp, n.fp, n.fn, n.tn]
       .map((x) => String(x).padStart(3))
       .join(" ")}   ${ratio(n.tp, n.tp + n.fp).padStart(9)}  ${ratio(n.tp, n.tp + n.fn).padStart(6)}`,
   );
@@ -77,7 +77,7 @@ for (const [name, cases] of Object.entries(SAMPLES)) {
   const pos = FORMAT_REJECTED.filter((c) => c.present).length;
   const row = (name, k, p, q) =>
     console.log(
-      `${name.padEnd(22)} ${k}  ${[p.tp, p.fp, p.fn, q]
+      `${name.padEnd(26)} ${k}  ${[p.tp, p.fp, p.fn, q]
         .map((x) => String(x).padStart(3))
         .join(" ")}   ${ratio(p.tp, p.tp + p.fp).padStart(9)}  ${ratio(p.tp, p.tp + p.fn).padStart(6)}`,
     );
