@@ -18,6 +18,7 @@ import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
 import { runTrain } from "./train.js";
+import { registerServe } from "./serve.js";
 import { EXPORT_FORMATS } from "../export/formats.js";
 import { TOOL_STYLES } from "../export/render.js";
 import { REWARD_MODES } from "../score/reward.js";
@@ -353,6 +354,8 @@ program
   .action(async (inputs: string[], o) => {
     process.exitCode = await runTrain(inputs, o);
   });
+
+registerServe(program);
 
 const rubric = program.command("rubric").description("list, show and check rubrics");
 rubric

@@ -2,7 +2,8 @@
  * An OpenAI-compatible chat-completions server for the tests, on 127.0.0.1:
  * GET /v1/models and POST /v1/chat/completions with JSON-schema answers,
  * logprobs/top_logprobs, usage, and scripted failures (429 with Retry-After,
- * 500, 400, malformed or truncated JSON, refusals, delays).
+ * 500, 400, malformed or truncated JSON, refusals, delays), an optional latency on every answer, and the
+ * number of requests in flight.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,6 +27,11 @@ export interface TestServer {
   models: string[];
   /** the Authorization header of each chat request */
   auth: (string | undefined)[];
+  /** milliseconds every chat answer waits before it is sent (added to a scripted delay) */
+  latencyMs: number;
+  /** chat requests being answered now, and the most there have been at once */
+  inFlight: number;
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,9 @@ export async function startServer(): Promise<TestServer> {
     script: null,
     models: ["test-judge"],
     auth: [],
+    latencyMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     close: async () => {},
   };
   const server: Server = createServer(async (req, res) => {
@@ -138,13 +147,20 @@ export async function startServer(): Promise<TestServer> {
       res.writeHead(404).end();
       return;
     }
-    const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    state.requests.push(body);
-    state.auth.push(req.headers.authorization);
-    const r = state.script?.(body, state.requests.length) ?? defaultReply(body);
-    if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-    res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
-    res.end(r.raw ?? JSON.stringify(r.json ?? {}));
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    try {
+      const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      state.requests.push(body);
+      state.auth.push(req.headers.authorization);
+      const r = state.script?.(body, state.requests.length) ?? defaultReply(body);
+      const delay = (r.delayMs ?? 0) + state.latencyMs;
+      if (delay) await new Promise((ok) => setTimeout(ok, delay));
+      res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
+      res.end(r.raw ?? JSON.stringify(r.json ?? {}));
+    } finally {
+      state.inFlight--;
+    }
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;

@@ -1,0 +1,143 @@
+/**
+ * Admission and scheduling of scoring work. A request's items are admitted all at once or not at
+ * all: while the items admitted and not yet finished (the depth) plus the new ones would exceed the
+ * capacity, the request is refused (the server answers 429 with Retry-After) instead of waiting
+ * past its deadline. Admitted items run at most `concurrency` at a time, in arrival order; each
+ * starts on a fresh turn of the event loop, so scoring that needs no I/O never keeps requests from
+ * being read (and refused) meanwhile. An item whose request gave up before it started is dropped.
+ */
+
+export interface QueueOptions {
+  /** items admitted and not finished, at most (a request larger than this is admitted only into an empty queue) */
+  capacity: number;
+  /** items scored at once */
+  concurrency: number;
+}
+
+interface Waiter {
+  start: () => void;
+  drop: () => void;
+}
+
+export class WorkQueue {
+  readonly capacity: number;
+  readonly concurrency: number;
+  /** items admitted and not finished */
+  depth = 0;
+  /** items being scored now */
+  running = 0;
+  private readonly waiting = new Set<Waiter>();
+  /** finish times of recent items, for the drain-rate estimate */
+  private readonly finished: number[] = [];
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(o: QueueOptions) {
+    this.capacity = Math.max(1, o.capacity);
+    this.concurrency = Math.max(1, o.concurrency);
+  }
+
+  /** Items admitted and waiting for a slot. */
+  get queued(): number {
+    return this.waiting.size;
+  }
+
+  /** Reserve room for `n` items; false when the queue is too full to take them now. */
+  tryAdmit(n: number): boolean {
+    if (n <= 0) return true;
+    if (this.depth > 0 && this.depth + n > this.capacity) return false;
+    this.depth += n;
+    return true;
+  }
+
+  /** Give back room reserved by `tryAdmit` for an item that will not run. */
+  release(n = 1): void {
+    this.depth -= n;
+    this.settle();
+  }
+
+  /**
+   * Run `fn` for one admitted item when a slot is free. Rejects with an AbortError when `signal`
+   * fires before it starts (its room is given back at once); otherwise its room is given back when
+   * it is done.
+   */
+  run<T>(fn: () => Promise<T> | T, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((ok, fail) => {
+      if (signal?.aborted) {
+        this.release();
+        fail(abortError());
+        return;
+      }
+      const onAbort = () => {
+        if (!this.waiting.delete(w)) return;
+        this.release();
+        fail(abortError());
+      };
+      const w: Waiter = {
+        drop: () => signal?.removeEventListener("abort", onAbort),
+        start: () => {
+          w.drop();
+          // a fresh turn of the event loop: requests waiting to be read get their turn first
+          setImmediate(() => {
+            Promise.resolve()
+              .then(fn)
+              .then(ok, fail)
+              .finally(() => {
+                this.running--;
+                this.depth--;
+                this.record();
+                this.settle();
+              });
+          });
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.add(w);
+      this.settle();
+    });
+  }
+
+  /** Start waiting items while slots are free; wake those waiting for an empty queue. */
+  private settle(): void {
+    for (const w of this.waiting) {
+      if (this.running >= this.concurrency) break;
+      this.waiting.delete(w);
+      this.running++;
+      w.start();
+    }
+    if (this.depth === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private record(): void {
+    const now = Date.now();
+    this.finished.push(now);
+    while (this.finished.length > 256 || (this.finished.length && this.finished[0] < now - 30_000))
+      this.finished.shift();
+  }
+
+  /** Items finished per second lately (null before any finished). */
+  rate(): number | null {
+    const n = this.finished.length;
+    if (n < 2) return null;
+    const span = (Date.now() - this.finished[0]) / 1000;
+    return span > 0 ? n / span : null;
+  }
+
+  /** Seconds until the queue has drained enough to take `n` more items, for Retry-After: at least 1, at most 60. */
+  retryAfter(n = 1): number {
+    const excess = Math.max(1, this.depth + n - this.capacity);
+    const rate = this.rate();
+    const secs = rate ? excess / rate : 1;
+    return Math.min(60, Math.max(1, Math.ceil(secs)));
+  }
+
+  /** Resolves when no admitted item is left. */
+  idle(): Promise<void> {
+    return this.depth === 0 ? Promise.resolve() : new Promise((ok) => this.idleWaiters.push(ok));
+  }
+}
+
+function abortError(): Error {
+  const e = new Error("the request's deadline passed before the item was scored");
+  e.name = "AbortError";
+  return e;
+}
