@@ -14,7 +14,9 @@
  *     server adds (target < 5 ms); at 32 connections the judge's time-averaged requests in flight
  *     show whether the server keeps it at its limit.
  *
- * Usage: node dist/bench/serve.js [--data DIR] [--rounds N] [--seconds S]
+ * With `--workers N` the server scores in N worker threads while its own thread reads and answers.
+ *
+ * Usage: node dist/bench/serve.js [--data DIR] [--rounds N] [--seconds S] [--workers N]
  *        node dist/bench/serve.js --judge-server MS   (the judge child: prints its URL; "stats" on stdin prints its load)
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     data: { type: "string", default: resolve(root, "..", "shared", "data", "trajectories") },
     rounds: { type: "string", default: "5" },
     seconds: { type: "string", default: "8" },
+    workers: { type: "string", default: "0" },
     "judge-server": { type: "string" },
   },
 });
@@ -183,7 +186,17 @@ async function main(): Promise<void> {
   );
 
   // 1. check-only: server vs library, alternating rounds
-  const serveArgs = ["--no-outcome-model", "--reward", "rubric", "--cache-size", "0", "--log-level", "silent"];
+  const serveArgs = [
+    "--no-outcome-model",
+    "--reward",
+    "rubric",
+    "--cache-size",
+    "0",
+    "--log-level",
+    "silent",
+    "--workers",
+    values.workers!,
+  ];
   const { url, child } = await startServe(serveArgs);
   const perRound = rollouts.length * 2;
   await cannon(url, bodies, { connections: 32, amount: rollouts.length }); // warm up the server
@@ -214,7 +227,7 @@ async function main(): Promise<void> {
   const ratios = lib.map((l, i) => srv[i] / l);
   const cpuRatios = libCpu.map((l, i) => srvCpu[i] / l);
   console.log(
-    `check-only scoring, concurrency 32: server ${median(srv).toFixed(0)} rollouts/s vs library in-process ${median(lib).toFixed(0)} rollouts/s = ${(100 * median(ratios)).toFixed(0)}% ` +
+    `check-only scoring, concurrency 32, ${values.workers} scoring workers: server ${median(srv).toFixed(0)} rollouts/s vs library in-process ${median(lib).toFixed(0)} rollouts/s = ${(100 * median(ratios)).toFixed(0)}% ` +
       `(median of ${ratios.length} paired rounds; target >= 80%); per CPU-second (load-independent): server ${median(srvCpu).toFixed(0)} vs library ${median(libCpu).toFixed(0)} = ${(100 * median(cpuRatios)).toFixed(0)}%`,
   );
 

@@ -80,6 +80,11 @@ export function registerServe(program: Command): void {
       ).argParser(whole(1)),
     )
     .addOption(
+      new Option("--workers <n>", "worker threads that score rollouts (0: the server's own thread)")
+        .default(0)
+        .argParser(whole(0)),
+    )
+    .addOption(
       new Option(
         "--score-concurrency <n>",
         "rollouts scored at once (default: twice the judge's concurrency; 1 without a judge)",
@@ -178,6 +183,7 @@ async function runServe(o: Record<string, any>): Promise<number> {
       cacheSize: o.cacheSize,
       maxQueue: o.maxQueue,
       concurrency: o.scoreConcurrency,
+      workers: o.workers,
       deadlineS: o.deadline,
       host: o.host,
       port: o.port,
@@ -200,7 +206,7 @@ async function runServe(o: Record<string, any>): Promise<number> {
     `rubricate serve: listening on ${running.url} — rubric ${s.defaultRubric.id} ${s.defaultRubric.version} (${s.defaultRubric.hash})` +
       `${s.rubrics.size > 1 ? ` and ${s.rubrics.size - 1} more` : ""}, reward ${s.mode} (fallback ${s.fallback}), ` +
       `judge ${running.judge ? running.judge.config.panel.map((m) => m.model).join("+") : "none"}, ` +
-      `queue ${s.queue.capacity} rollouts, deadline ${s.deadlineMs / 1000} s, auth ${process.env.RUBRICATE_TOKEN ? "bearer token" : "none (loopback only)"}`,
+      `queue ${s.queue.capacity} rollouts, ${o.workers ? `${o.workers} scoring workers` : "scoring in the server's thread"}, deadline ${s.deadlineMs / 1000} s, auth ${process.env.RUBRICATE_TOKEN ? "bearer token" : "none (loopback only)"}`,
   );
   await new Promise<void>((done) => {
     let closing = false;

@@ -11,6 +11,7 @@ import { IngestError } from "../io/error.js";
 import type { Rubric } from "../rubric/schema.js";
 import { canonicalize } from "../scaffolds/actions.js";
 import { chatRecordAdapter } from "../scaffolds/datasets/adapter.js";
+import { miniSweAgentAdapter } from "../scaffolds/mini-swe-agent/adapter.js";
 import { JSON_ADAPTERS, RECORD_ADAPTERS, SESSION_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
 import type { AdapterContext } from "../scaffolds/types.js";
 import type { ScoreRecord } from "../types/score.js";
@@ -37,7 +38,16 @@ export interface Rollout {
   exit_status?: string | null;
   /** the test outcome, when the caller knows it: read only by the terminal reward modes, never by a decider */
   resolved?: boolean | null;
+  /**
+   * the scaffold whose conventions `messages` follow, when they differ from the chat datasets'
+   * (where a text action is the last fenced block of a turn): "mini-swe-agent" reads every ```bash
+   * block as an action, as its adapter does
+   */
+  scaffold?: RolloutScaffold;
 }
+
+export const ROLLOUT_SCAFFOLDS = ["chat", "mini-swe-agent"] as const;
+export type RolloutScaffold = (typeof ROLLOUT_SCAFFOLDS)[number];
 
 export interface RolloutOptions {
   /** names the rollout in errors and in the record's `source.file` (default "rollout") */
@@ -75,10 +85,18 @@ export async function rolloutTrajectory(r: Rollout, o: RolloutOptions = {}): Pro
   if (hasMessages) {
     if (!Array.isArray(r.messages) || r.messages.length === 0)
       throw new IngestError(name, "expected a non-empty array of chat messages", undefined, "messages");
-    const row: Record<string, unknown> = { messages: r.messages };
-    if (r.tools !== undefined) row.tools = r.tools;
-    t = chatRecordAdapter.read(row, memoryContext(name, hash), "jsonl");
-    t.source = { ...t.source, format: "chat-jsonl", variant: "rollout", scaffold: t.source.scaffold };
+    if (r.scaffold === "mini-swe-agent") {
+      // the file layout its adapter reads, from the messages alone
+      const file = { trajectory_format: "mini-swe-agent-1", messages: r.messages, info: {} };
+      t = await miniSweAgentAdapter.read(file, memoryContext(name, hash));
+      t.instance_id = null; // the adapter would take it from the file's name
+    } else {
+      const row: Record<string, unknown> = { messages: r.messages };
+      if (r.tools !== undefined) row.tools = r.tools;
+      t = chatRecordAdapter.read(row, memoryContext(name, hash), "jsonl");
+      t.source = { ...t.source, variant: "rollout" };
+    }
+    if (r.tools !== undefined && r.tools.length) t.tools = r.tools;
     t.label = null;
   } else {
     t = await fromAnyFormat(r.trajectory, name, hash);

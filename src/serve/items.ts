@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { IngestError } from "../io/error.js";
-import type { Rollout } from "../score/rollout.js";
+import { ROLLOUT_SCAFFOLDS, type Rollout } from "../score/rollout.js";
 import { isTemplated, parseChat, patchFromTranscript, type ChatTurn } from "./template.js";
 
 const Id = z.union([z.string().max(512), z.number()]);
@@ -31,6 +31,8 @@ export const ItemSchema = z.strictObject({
   tools: z.array(z.unknown()).optional(),
   exit_status: z.string().nullable().optional(),
   resolved: z.boolean().nullable().optional(),
+  /** whose conventions text actions in `messages` follow (default: the chat datasets') */
+  scaffold: z.enum(ROLLOUT_SCAFFOLDS).optional(),
 });
 export type Item = z.infer<typeof ItemSchema>;
 
@@ -72,6 +74,7 @@ function overrides(item: Item): Omit<Rollout, "messages" | "trajectory"> {
   if (item.tools !== undefined) out.tools = item.tools;
   if (item.exit_status !== undefined) out.exit_status = item.exit_status;
   if (item.resolved !== undefined) out.resolved = item.resolved;
+  if (item.scaffold !== undefined) out.scaffold = item.scaffold;
   return out;
 }
 

@@ -49,9 +49,10 @@ export class WorkQueue {
     return true;
   }
 
-  /** Give back room reserved by `tryAdmit` for an item that will not run. */
-  release(n = 1): void {
+  /** Give back room reserved by `tryAdmit`: for items that will not run, or (`finished`) that ran elsewhere. */
+  release(n = 1, finished = false): void {
     this.depth -= n;
+    if (finished) for (let i = 0; i < n; i++) this.record();
     this.settle();
   }
 

@@ -3,11 +3,12 @@
  * depth limits, 429 with Retry-After when the queue is full, JSON errors that never echo a secret,
  * metrics per route. `close()` stops taking connections and finishes the requests in flight.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { bearerMatches, nestsDeeper } from "./limits.js";
-import { BadRequest, openrlhfAnswer, openrlhfItems } from "./openrlhf.js";
-import { parseScoreRequest, scoreAnswer, scoreItems } from "./rich.js";
-import { UnknownRubric, type BatchOutcome, type RewardService } from "./service.js";
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from "fastify";
+import { AggregatorRegistry } from "prom-client";
+import { handleScoring, ITEMS_FIELD, overloaded, SCORING_ROUTES, type Answer, type ScoringRoute } from "./handler.js";
+import { bearerMatches, jsonShape } from "./limits.js";
+import type { WorkerPool } from "./pool.js";
+import type { RewardService } from "./service.js";
 
 export interface HttpOptions {
   /** bearer token every route but /healthz requires (null: no auth) */
@@ -20,6 +21,8 @@ export interface HttpOptions {
   logger?: boolean | Record<string, unknown>;
   /** what /healthz and /v1/rubrics say about the deciders */
   about?: { judge: string | null; outcome: string | null };
+  /** worker threads that score (null: this thread scores) */
+  pool?: WorkerPool | null;
 }
 
 declare module "fastify" {
@@ -29,7 +32,7 @@ declare module "fastify" {
 }
 
 const OPEN = new Set(["/healthz"]);
-const SCORING = new Set(["/get_reward", "/v1/score"]);
+const SCORING = new Set<string>(SCORING_ROUTES);
 
 export async function buildServer(service: RewardService, o: HttpOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = o.bodyLimit ?? 32 * 1024 * 1024;
@@ -61,7 +64,7 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
     // server's time goes to the rollouts it admitted, not to parsing ones it would refuse
     if (req.method === "POST" && SCORING.has(path) && service.queue.depth >= service.queue.capacity) {
       service.metrics.rejected.inc({ route: path });
-      refuse(reply, service, service.queue.retryAfter());
+      send(reply, overloaded(service, service.queue.retryAfter()));
       return reply;
     }
   });
@@ -71,14 +74,10 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
     service.metrics.requestSeconds.observe({ route }, (performance.now() - req.arrived) / 1000);
   });
 
-  // JSON bodies: refused unparsed when nested too deep, then Fastify's parser (which refuses __proto__ keys)
-  const parseJson = app.getDefaultJsonParser("error", "error");
+  // JSON bodies are kept as bytes: the scoring handler (here or in a worker) checks and parses them
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
-    if (nestsDeeper(body as string, maxDepth))
-      return done(new BadRequest(`the JSON body nests objects and arrays deeper than ${maxDepth} levels`), undefined);
-    parseJson(req, body as string, done);
-  });
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  const pool = o.pool ?? null;
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -109,10 +108,21 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
   }));
 
   app.get("/metrics", async (_req, reply) => {
-    service.metrics.queueDepth.set(service.queue.depth);
-    service.metrics.queueRunning.set(service.queue.running);
     reply.header("content-type", service.metrics.registry.contentType);
-    return service.metrics.registry.metrics();
+    if (!pool) {
+      service.metrics.queueDepth.set(service.queue.depth);
+      service.metrics.queueRunning.set(service.queue.running);
+      return service.metrics.registry.metrics();
+    }
+    // the workers' item and queue metrics summed with this thread's HTTP metrics
+    const mine = await service.metrics.registry.getMetricsAsJSON();
+    const theirs = (await pool.metrics()) as (typeof mine)[];
+    const own = new Set(["rubricate_queue_depth", "rubricate_queue_running", "rubricate_queue_capacity"]);
+    const parts = [
+      mine.filter((m) => m.name === "rubricate_queue_capacity" || !own.has(m.name)),
+      ...theirs.map((t) => t.filter((m) => m.name !== "rubricate_queue_capacity")),
+    ];
+    return AggregatorRegistry.aggregate(parts).metrics();
   });
 
   app.get("/v1/rubrics", async () => ({
@@ -137,59 +147,52 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
     })),
   }));
 
-  app.post("/get_reward", async (req, reply) => {
-    const rubric = rubricOf(service, req);
-    const items = openrlhfItems(req.body, service);
-    const out = await service.scoreBatch(items, rubric, "/get_reward", { arrived: req.arrived });
-    if (refused(out, service, reply)) return reply;
-    return openrlhfAnswer((out as { results: Parameters<typeof openrlhfAnswer>[0] }).results);
-  });
-
-  app.post("/v1/score", async (req, reply) => {
-    const body = parseScoreRequest(req.body);
-    const rubric = rubricOf(service, req, body.rubric);
-    const { items, parsed } = scoreItems(body, service);
-    const timeoutMs = body.options?.timeout_s !== undefined ? body.options.timeout_s * 1000 : undefined;
-    const out = await service.scoreBatch(items, rubric, "/v1/score", { arrived: req.arrived, timeoutMs });
-    if (refused(out, service, reply)) return reply;
-    return scoreAnswer(
-      body,
-      parsed,
-      (out as { results: Parameters<typeof scoreAnswer>[2] }).results,
-      rubric,
-      service.mode,
-    );
-  });
+  for (const route of SCORING_ROUTES)
+    app.post(route, async (req, reply) => {
+      const body = req.body;
+      if (!(body instanceof Uint8Array))
+        return send(reply, {
+          status: 400,
+          body: { error: { type: "bad_request", message: "expected a JSON body (content-type: application/json)" } },
+        });
+      const rubric = (req.query as Record<string, unknown> | undefined)?.rubric;
+      const named = typeof rubric === "string" ? rubric : undefined;
+      if (!pool)
+        return send(
+          reply,
+          await handleScoring(service, { route, body, rubric: named, arrived: req.arrived, maxDepth }),
+        );
+      // admitted here by the count of its rollouts, scored in a worker
+      const shape = jsonShape(body, maxDepth, ITEMS_FIELD[route as ScoringRoute]);
+      if (shape.tooDeep)
+        return send(reply, {
+          status: 400,
+          body: {
+            error: {
+              type: "bad_request",
+              message: `the JSON body nests objects and arrays deeper than ${maxDepth} levels`,
+            },
+          },
+        });
+      const n = Math.max(1, shape.items);
+      if (!service.queue.tryAdmit(n)) {
+        service.metrics.rejected.inc({ route });
+        return send(reply, overloaded(service, service.queue.retryAfter(n)));
+      }
+      try {
+        const a = await pool.score(route, body, named, performance.now() - req.arrived, n);
+        reply.type("application/json; charset=utf-8");
+        return send(reply, a);
+      } finally {
+        service.queue.release(n, true);
+      }
+    });
 
   return app;
 }
 
-/** The rubric a request names in its body or as `?rubric=` (ids of the server's rubrics only, never a path). */
-function rubricOf(service: RewardService, req: FastifyRequest, fromBody?: string) {
-  const q = (req.query as Record<string, unknown> | undefined)?.rubric;
-  try {
-    return service.rubric(fromBody ?? (typeof q === "string" ? q : undefined));
-  } catch (e) {
-    if (e instanceof UnknownRubric) throw new BadRequest(e.message);
-    throw e;
-  }
-}
-
-/** Answer 429 with Retry-After when the queue refused the batch. */
-function refused(out: BatchOutcome, service: RewardService, reply: FastifyReply): boolean {
-  if (!("retryAfter" in out)) return false;
-  refuse(reply, service, out.retryAfter);
-  return true;
-}
-
-function refuse(reply: FastifyReply, service: RewardService, seconds: number): void {
-  reply
-    .code(429)
-    .header("retry-after", String(seconds))
-    .send({
-      error: {
-        type: "overloaded",
-        message: `the scoring queue is full (${service.queue.depth} of ${service.queue.capacity} rollouts admitted); retry after ${seconds} s`,
-      },
-    });
+function send(reply: FastifyReply, a: Answer): FastifyReply {
+  reply.code(a.status);
+  for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
+  return reply.send(a.body);
 }
