@@ -87,7 +87,12 @@ export function scoreItems(req: ScoreRequest, service: RewardService): { items: 
     const name = `items[${i}]`;
     const r = ItemSchema.safeParse(raw);
     if (!r.success) {
-      parsed.push(null);
+      // a malformed item keeps its id and group when they are readable
+      const o = raw && typeof raw === "object" ? (raw as { id?: unknown; group?: unknown }) : {};
+      const keep: Item = {};
+      if (typeof o.id === "string" || typeof o.id === "number") keep.id = o.id;
+      if (typeof o.group === "string" || typeof o.group === "number") keep.group = o.group;
+      parsed.push(keep);
       return { name, hash: "", rollout: null, error: { type: "parse", message: describeIssues(r.error, name) } };
     }
     parsed.push(r.data);

@@ -75,7 +75,7 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
   });
 
   // JSON bodies are kept as bytes: the scoring handler (here or in a worker) checks and parses them
-  app.removeContentTypeParser("application/json");
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
   const pool = o.pool ?? null;
 

@@ -91,9 +91,9 @@ class Builder {
   add(role: ChatRole, raw: string): void {
     const text = raw.replace(SPECIAL, "");
     if (role === "assistant") this.assistant(text);
-    else if (role === "tool") this.result(unwrap(text.trim()));
+    else if (role === "tool") this.result(unwrap(text));
     else if (role === "user" && text.includes("<tool_response>")) this.userWithResults(text);
-    else if (text.trim() || role !== "user") this.messages.push({ role, content: text.trim() });
+    else if (text.trim() || role !== "user") this.messages.push({ role, content: text });
   }
 
   private assistant(text: string): void {
@@ -132,16 +132,22 @@ class Builder {
 
   private userWithResults(text: string): void {
     const rest = text.replace(/<tool_response>([\s\S]*?)(?:<\/tool_response>|$)/g, (_m, inner: string) => {
-      this.result(inner.trim());
+      this.result(inside(inner));
       return "";
     });
     if (rest.trim()) this.messages.push({ role: "user", content: rest.trim() });
   }
 }
 
+/** A `tool` turn's text, out of its <tool_response> block when it has one. */
 function unwrap(text: string): string {
-  const m = /^<tool_response>([\s\S]*?)(?:<\/tool_response>)?$/.exec(text);
-  return m ? m[1].trim() : text;
+  const m = /^\s*<tool_response>([\s\S]*?)(?:<\/tool_response>)?\s*$/.exec(text);
+  return m ? inside(m[1]) : text;
+}
+
+/** The inside of a <tool_response> block without the newlines the template puts around it. */
+function inside(block: string): string {
+  return block.replace(/^\n/, "").replace(/\n$/, "");
 }
 
 /** The calls inside one `<tool_call>` block: a JSON object (or list of them), or `<function=…>` XML. */
@@ -231,7 +237,7 @@ function roles(text: string, b: Builder): void {
   marks.forEach((m, i) => {
     const start = m.index! + m[0].length;
     const stop = i + 1 < marks.length ? marks[i + 1].index! : text.length;
-    b.add(roleOf(m[1]), text.slice(start, stop));
+    b.add(roleOf(m[1]), text.slice(start, stop).replace(/\n$/, ""));
   });
 }
 
