@@ -68,6 +68,15 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
       return reply;
     }
   });
+  // on close: requests in flight finish, and their connections close after the answer (not kept alive)
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (closing) reply.header("connection", "close");
+    return payload;
+  });
   app.addHook("onResponse", async (req, reply) => {
     const route = req.routeOptions.url ?? "unknown";
     service.metrics.requests.inc({ route, status: String(reply.statusCode) });
