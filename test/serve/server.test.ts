@@ -315,3 +315,33 @@ sharedSuite("rubricate serve: a real trajectory", (it) => {
     }
   });
 });
+
+describe("rubricate serve: scoring in worker threads", () => {
+  it("--workers 2 answers as the server's own thread does, admits by rollout count, and sums the workers' metrics", async () => {
+    const here = await createRewardServer({ token: null });
+    const pooled = await createRewardServer({ token: null, workers: 2, maxQueue: 3 });
+    try {
+      const items = [{ messages: agentRun("w1").messages }, { text: chatml(agentRun("w2").messages) }, { messages: 5 }];
+      const a = await post<ScoreAnswer>(here.app, "/v1/score", { items });
+      const b = await post<ScoreAnswer>(pooled.app, "/v1/score", { items });
+      assert.equal(b.status, 200);
+      const strip = (r: ScoreAnswer) => r.results.map((x) => ({ ...x, latency_ms: 0 }));
+      assert.deepEqual(strip(b.body), strip(a.body));
+      const q = await post<RewardAnswer>(pooled.app, "/get_reward", { query: [chatml(agentRun("w3").messages)] });
+      assert.equal(q.status, 200);
+      const tooMany = await post(pooled.app, "/v1/score", { items: [...items, ...items] });
+      assert.equal(tooMany.status, 200, "a request larger than the queue is taken into an empty queue");
+      const bad = await post<{ error: { message: string } }>(pooled.app, "/v1/score", '{"items": [');
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /not valid JSON/);
+      const m = (await pooled.app.inject({ method: "GET", url: "/metrics" })).body;
+      assert.match(m, /^rubricate_items_total\{route="\/v1\/score",result="fallback"\} 3$/m);
+      assert.match(m, /^rubricate_items_total\{route="\/get_reward",result="scored"\} 1$/m);
+      assert.match(m, /^rubricate_queue_capacity 3$/m);
+      assert.match(m, /^rubricate_http_requests_total\{route="\/v1\/score",status="200"\} 2$/m);
+    } finally {
+      await here.app.close();
+      await pooled.app.close();
+    }
+  });
+});
