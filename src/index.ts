@@ -61,12 +61,11 @@ export { JudgeCache, cachedBackend, cacheKey } from "./judge/cache.js";
 export { limitedBackend, TokenWindow, type Limits } from "./judge/limit.js";
 export { loadPrices, priceOf, costOf, DEFAULT_PRICES, type Price } from "./judge/prices.js";
 export { readJudgeConfig, resolveJudge, type JudgeConfig } from "./judge/config.js";
-export { criterionValue } from "./score/reward.js";
+export { criterionValue, pResolved } from "./score/reward.js";
 export {
   scoreRollout,
   rolloutTrajectory,
   rolloutHash,
-  pResolved,
   ROLLOUT_SCAFFOLDS,
   type Rollout,
   type RolloutOptions,

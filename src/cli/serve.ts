@@ -28,7 +28,8 @@ const positive = (v: string) => {
 
 const EXAMPLES = `
 Examples:
-  rubricate serve                                   # checks + the shipped outcome model, on 127.0.0.1:8787
+  rubricate serve                                   # reward p(resolved) from the shipped outcome model, on 127.0.0.1:8787
+  rubricate serve --reward rubric --workers 2       # reward the behaviour score, scored on two worker threads
   rubricate serve --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B --dialect vllm --concurrency 32
   RUBRICATE_TOKEN=$(openssl rand -hex 16) rubricate serve --host 0.0.0.0 --port 8787
   curl -s localhost:8787/get_reward -H 'content-type: application/json' \\
@@ -47,7 +48,7 @@ export function registerServe(program: Command): void {
         "Score rollouts sent over HTTP against a rubric and answer with rewards.",
         "POST /get_reward speaks OpenRLHF's remote reward protocol (chat-templated text: ChatML/Qwen, Llama 3, role-prefixed lines); " +
           "POST /v1/score takes OpenAI messages, templated text or any trajectory format rubricate reads, and answers per criterion, with group statistics.",
-        "The reward is p(resolved) unless --reward says otherwise. A rollout that cannot be read, judged or scored in time gets --fallback-reward " +
+        "The reward is p(resolved) (the `resolved` mode, as in eval and select) unless --reward says otherwise. A rollout that cannot be read, judged or scored in time gets --fallback-reward " +
           "and its error; the rest of its batch is unaffected. When the queue is full, requests get 429 with Retry-After.",
         "With RUBRICATE_TOKEN set, every route but /healthz requires 'Authorization: Bearer <token>'; without it the server listens only on loopback.",
       ].join("\n\n"),
@@ -63,9 +64,12 @@ export function registerServe(program: Command): void {
     )
     .option("--no-outcome-model", "leave 'outcome' criteria to the judge (--judge-outcome) or unscored")
     .addOption(
-      new Option("--reward <mode>", "how a record becomes the reward")
+      new Option(
+        "--reward <mode>",
+        "how a record becomes the reward: resolved = p(resolved), rubric = the behaviour score, terminal / linear / stratified mix in the test outcome sent as `resolved` (as in eval and select)",
+      )
         .choices([...SERVE_REWARDS])
-        .default("p_resolved"),
+        .default("resolved"),
     )
     .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(number))
     .addOption(

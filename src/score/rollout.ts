@@ -149,13 +149,3 @@ export async function scoreRollout(
 ): Promise<ScoreRecord> {
   return scoreTrajectory(await rolloutTrajectory(r, opts), rubric, opts);
 }
-
-/**
- * p(resolved) of a record: the value of its first decided outcome criterion (the outcome model's or
- * the judge's probability that the patch passes the hidden tests); null when it has none. The one
- * place that reads it, so it can move to a top-level field of the record without other changes.
- */
-export function pResolved(r: Pick<ScoreRecord, "criteria">): number | null {
-  for (const c of r.criteria) if (c.kind === "outcome" && c.status === "decided" && c.value !== null) return c.value;
-  return null;
-}

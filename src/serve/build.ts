@@ -55,11 +55,20 @@ export const judgeSlots = (j: JudgeConfig) => j.concurrency * j.panel.length;
 /** Rollouts admitted and not finished before requests get 429. */
 export const capacityOf = (s: ServiceSettings) => s.maxQueue ?? (s.judge ? 32 * judgeSlots(s.judge) : 64);
 
+/** Settings that cannot give a reward: the default `resolved` reward with nothing to predict p(resolved). */
+export function checkSettings(s: ServiceSettings): void {
+  if ((s.reward ?? "resolved") === "resolved" && about(s).outcome === null)
+    throw new ServeUsageError(
+      "the resolved reward is p(resolved), and nothing here predicts it: give an outcome model (--outcome-model; the shipped one is used by default) or let the judge decide it (--judge-outcome), or choose --reward rubric for the behaviour score",
+    );
+}
+
 /** A scoring service with its deciders. */
 export async function buildService(
   s: ServiceSettings,
   hooks: { onNote?: (m: string) => void; onError?: (m: string) => void } = {},
 ): Promise<{ service: RewardService; judge: BuiltJudge | null }> {
+  checkSettings(s);
   const rubrics = loadRubrics(s.rubrics);
   const judge = s.judge ? await buildJudge(s.judge, rubrics[0], hooks.onNote) : null;
   try {

@@ -35,6 +35,8 @@ export interface ScoredItem {
   reward: number;
   failed: boolean;
   p_resolved: number | null;
+  /** what decided p_resolved: "outcome-model:<version>", "judge:<model>"; null when nothing did */
+  p_resolved_by: string | null;
   behaviour_score: number | null;
   /** (reward − group mean) / group std over the group's scored items (0 when they are all equal); null when failed */
   normalized_reward?: number | null;
@@ -118,6 +120,7 @@ export function scoreAnswer(
       reward: r.reward,
       failed: r.failed,
       p_resolved: r.p_resolved,
+      p_resolved_by: r.p_resolved === null ? null : (rec?.provenance.p_resolved ?? null),
       behaviour_score: r.behaviour_score,
       vetoed_by: rec?.vetoed_by ?? [],
       trajectory_id: rec?.trajectory_id ?? null,

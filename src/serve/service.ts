@@ -9,16 +9,19 @@
 import type { Facts } from "../analyze/facts.js";
 import { IngestError } from "../io/error.js";
 import type { Criterion, Rubric } from "../rubric/schema.js";
-import { REWARD_MODES, reward as modeReward } from "../score/reward.js";
-import { pResolved, scoreRollout, type Rollout } from "../score/rollout.js";
+import { pResolved, REWARD_MODES, reward as modeReward, type RewardMode } from "../score/reward.js";
+import { scoreRollout, type Rollout } from "../score/rollout.js";
 import type { Decider } from "../types/decider.js";
 import type { ScoreRecord } from "../types/score.js";
 import { ServeMetrics, type ErrorType } from "./metrics.js";
 import { WorkQueue } from "./queue.js";
 
-/** How a record becomes a reward: p(resolved) (the default), or one of the library's reward modes. */
-export const SERVE_REWARDS = ["p_resolved", ...REWARD_MODES] as const;
-export type ServeReward = (typeof SERVE_REWARDS)[number];
+/**
+ * How a record becomes a reward: the library's reward modes, with the same default as eval and
+ * select (`resolved`: the record's calibrated p(resolved); `rubric`: its behaviour score).
+ */
+export const SERVE_REWARDS = REWARD_MODES;
+export type ServeReward = RewardMode;
 
 export interface ServiceOptions {
   /** the rubrics requests may name; the first is the default */
@@ -117,7 +120,7 @@ export class RewardService {
     if (!o.rubrics.length) throw new Error("the reward service needs at least one rubric");
     this.rubrics = new Map(o.rubrics.map((r) => [r.id, r]));
     this.defaultRubric = o.rubrics[0];
-    this.mode = o.reward ?? "p_resolved";
+    this.mode = o.reward ?? "resolved";
     this.fallback = o.fallback ?? 0;
     this.deadlineMs = o.deadlineMs ?? 120_000;
     this.queue = new WorkQueue({ capacity: o.capacity ?? 256, concurrency: o.concurrency ?? 1 });
@@ -125,10 +128,6 @@ export class RewardService {
     this.metrics = o.metrics ?? new ServeMetrics();
     this.metrics.queueCapacity.set(this.queue.capacity);
     this.secrets = (o.secrets ?? []).filter((s) => s.length >= 4);
-    if (this.mode === "p_resolved" && !this.defaultRubric.criteria.some((c) => c.kind === "outcome"))
-      throw new Error(
-        `rubric ${this.defaultRubric.id} has no outcome criterion, so there is no p(resolved) to reward; choose another --reward (rubric, linear, ...) or a rubric with an outcome criterion`,
-      );
   }
 
   /** The rubric a request names (by id, among those the server loaded), or the default. */
@@ -190,7 +189,7 @@ export class RewardService {
       job
         .then(
           (r) => {
-            if (cacheable(r)) this.cache.set(key, r);
+            if (cacheable(r, !!this.o.outcome)) this.cache.set(key, r);
           },
           () => {},
         )
@@ -251,8 +250,7 @@ export class RewardService {
   private result(record: ScoreRecord, cacheHit: boolean, arrived: number): ItemResult {
     const problem = failureOf(record, this.mode);
     if (problem) return this.failed(problem, record, cacheHit, arrived);
-    const value =
-      this.mode === "p_resolved" ? pResolved(record) : modeReward(record, { mode: this.mode, alpha: this.o.alpha });
+    const value = modeReward(record, { mode: this.mode, alpha: this.o.alpha });
     if (value === null) return this.failed(noReward(record, this.mode), record, cacheHit, arrived);
     return {
       reward: value,
@@ -306,9 +304,14 @@ function errorOf(e: Error, name: string, s: RewardService): ItemError {
   return { type: "internal", message: `${name}: scoring failed: ${s.describe(e)}` };
 }
 
-/** A record worth keeping: no decider failed on it (a failure is asked again next time). */
-function cacheable(r: ScoreRecord): boolean {
-  return !r.error && !r.criteria.some((c) => c.reason !== undefined && FAILURES.has(c.reason));
+/**
+ * A record worth keeping: no decider failed on it (a failure is asked again next time). With an
+ * outcome decider, a record without p(resolved) is a failure too (the decider asked directly, for
+ * a rubric without an outcome criterion, leaves no criterion to say so).
+ */
+function cacheable(r: ScoreRecord, outcome: boolean): boolean {
+  if (r.error || r.criteria.some((c) => c.reason !== undefined && FAILURES.has(c.reason))) return false;
+  return !outcome || pResolved(r) !== null || r.criteria.some((c) => c.kind === "outcome");
 }
 
 /** Why a record's reward cannot be trusted: the criteria the reward reads were not all decided as usual. */
@@ -317,7 +320,7 @@ function failureOf(r: ScoreRecord, mode: ServeReward): ItemError | null {
   if (mode === "terminal") return null;
   for (const c of r.criteria) {
     if (c.reason === undefined || !FAILURES.has(c.reason)) continue;
-    if (mode === "p_resolved" && c.kind !== "outcome") continue;
+    if (mode === "resolved" && c.kind !== "outcome") continue;
     return {
       type: c.reason === "check_error" ? "internal" : "judge",
       message: `${r.source.file}: criterion ${c.id} (${c.by}): ${c.explanation}`,
@@ -328,13 +331,13 @@ function failureOf(r: ScoreRecord, mode: ServeReward): ItemError | null {
 
 function noReward(r: ScoreRecord, mode: ServeReward): ItemError {
   const where = r.source.file;
-  if (mode === "p_resolved") {
+  if (mode === "resolved") {
     const c = r.criteria.find((x) => x.kind === "outcome");
     return {
       type: "no_reward",
       message: c
         ? `${where}: p(resolved) is unknown: criterion ${c.id} is ${c.status.replace("_", " ")} (${c.explanation})`
-        : `${where}: the rubric has no outcome criterion, so there is no p(resolved)`,
+        : `${where}: p(resolved) is unknown: the outcome decider gave no value`,
     };
   }
   if (mode === "terminal" || r.label === null)

@@ -5,7 +5,15 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { BuiltJudge } from "../judge/build.js";
-import { about, buildService, capacityOf, loadRubrics, ServeUsageError, type ServiceSettings } from "./build.js";
+import {
+  about,
+  buildService,
+  capacityOf,
+  checkSettings,
+  loadRubrics,
+  ServeUsageError,
+  type ServiceSettings,
+} from "./build.js";
 import { isLoopback } from "./limits.js";
 import { ServeMetrics } from "./metrics.js";
 import { WorkerPool } from "./pool.js";
@@ -62,6 +70,7 @@ export async function createRewardServer(
     deadlineS: o.deadlineS,
     secrets: [token, ...(o.judge?.panel.map((m) => m.apiKey) ?? [])].filter((x): x is string => !!x),
   };
+  checkSettings(settings);
   const workers = o.workers ?? 0;
   let log: ((m: string) => void) | undefined;
   let pool: WorkerPool | null = null;

@@ -98,7 +98,7 @@ describe("rubricate serve with a judge", () => {
     }
   });
 
-  it("with --judge-outcome the judge decides p(resolved): a failed judge means the fallback in p_resolved mode too", async () => {
+  it("with --judge-outcome the judge decides p(resolved): a failed judge means the fallback in the resolved mode too", async () => {
     judge.script = (body) => (userText(body).includes("FAIL-ME") ? { status: 500, json: {} } : undefined);
     const config = { ...judgeConfig(judge.url), outcome: true };
     const { app } = await createRewardServer({ token: null, judge: config });

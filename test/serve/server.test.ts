@@ -4,9 +4,12 @@
  * rubric and health routes, metrics, the result cache.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { parse, stringify } from "yaml";
 import { createRewardServer } from "../../src/serve/start.js";
 import type { RewardAnswer } from "../../src/serve/openrlhf.js";
 import type { ScoreAnswer } from "../../src/serve/rich.js";
@@ -202,7 +205,7 @@ describe("rubricate serve: routes", () => {
     assert.equal(h.json().status, "ok");
     const rub = (await app.inject({ method: "GET", url: "/v1/rubrics" })).json();
     assert.equal(rub.default, "swe-default");
-    assert.equal(rub.reward, "p_resolved");
+    assert.equal(rub.reward, "resolved");
     assert.ok(rub.rubrics[0].criteria.some((c: { kind: string }) => c.kind === "outcome"));
     const m = await app.inject({ method: "GET", url: "/metrics" });
     assert.match(m.headers["content-type"] as string, /^text\/plain/);
@@ -260,7 +263,7 @@ describe("rubricate serve: auth and where it listens", () => {
 });
 
 describe("rubricate serve: reward modes", () => {
-  it("--reward rubric gives the behaviour score; terminal needs `resolved`; p_resolved needs an outcome criterion", async () => {
+  it("terminal needs the rollout's `resolved`; rubric is the behaviour score", async () => {
     const { app } = await createRewardServer({ token: null, reward: "terminal", outcomeModel: false });
     try {
       const r = await post<ScoreAnswer>(app, "/v1/score", {
@@ -273,16 +276,49 @@ describe("rubricate serve: reward modes", () => {
     } finally {
       await app.close();
     }
-    const nop = await createRewardServer({ token: null, outcomeModel: false });
+    const beh = await createRewardServer({ token: null, reward: "rubric", outcomeModel: false });
     try {
-      const r = await post<ScoreAnswer>(nop.app, "/v1/score", {
+      const r = await post<ScoreAnswer>(beh.app, "/v1/score", {
         items: [{ messages: agentRun().messages, patch: PATCH }],
       });
-      assert.equal(r.body.results[0].error!.type, "no_reward");
-      assert.match(r.body.results[0].error!.message, /p\(resolved\) is unknown/);
-      assert.ok(r.body.results[0].behaviour_score !== null, "the rest of the record is still there");
+      const [x] = r.body.results;
+      assert.equal(x.failed, false);
+      assert.equal(x.reward, x.behaviour_score);
+      assert.equal(x.p_resolved, null);
     } finally {
-      await nop.app.close();
+      await beh.app.close();
+    }
+  });
+
+  it("the default reward is p(resolved), as in eval and select: refused at start when nothing predicts it; asked of the outcome model when the rubric has no outcome criterion", async () => {
+    await assert.rejects(
+      createRewardServer({ token: null, outcomeModel: false }),
+      /the resolved reward is p\(resolved\), and nothing here predicts it/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), "rubricate-serve-"));
+    const base = parse(readFileSync(new URL("../../../rubrics/swe-default.yaml", import.meta.url), "utf8"));
+    const file = join(dir, "no-outcome.yaml");
+    base.id = "no-outcome";
+    base.criteria = base.criteria.filter((c: { kind: string }) => c.kind !== "outcome");
+    writeFileSync(file, stringify(base));
+    const { app, service } = await createRewardServer({ token: null, rubrics: ["swe-default", file] });
+    try {
+      assert.equal(service.mode, "resolved");
+      const items = [{ messages: agentRun().messages, patch: PATCH }];
+      const withOutcome = (await post<ScoreAnswer>(app, "/v1/score", { items })).body.results[0];
+      const without = (await post<ScoreAnswer>(app, "/v1/score", { items, rubric: "no-outcome" })).body.results[0];
+      for (const x of [withOutcome, without]) {
+        assert.equal(x.failed, false);
+        assert.ok(x.p_resolved !== null && x.p_resolved > 0 && x.p_resolved < 1, `p(resolved) ${x.p_resolved}`);
+        assert.equal(x.reward, x.p_resolved);
+      }
+      assert.ok(!without.criteria.some((c) => c.kind === "outcome"));
+      assert.match(without.p_resolved_by!, /^outcome-model:/);
+      assert.equal(without.p_resolved, withOutcome.p_resolved, "the same model, asked directly");
+      assert.equal(without.behaviour_score, withOutcome.behaviour_score, "outcome criteria are not behaviour");
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
