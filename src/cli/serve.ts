@@ -84,6 +84,12 @@ export function registerServe(program: Command): void {
       ).argParser(whole(1)),
     )
     .addOption(
+      new Option(
+        "--max-wait <s>",
+        "also answer 429 when the rollouts already admitted would take longer than this to score at the recent rate (bounds latency under overload; default: no bound)",
+      ).argParser(positive),
+    )
+    .addOption(
       new Option("--workers <n>", "worker threads that score rollouts (0: the server's own thread)")
         .default(0)
         .argParser(whole(0)),
@@ -186,6 +192,7 @@ async function runServe(o: Record<string, any>): Promise<number> {
       fallback: o.fallbackReward,
       cacheSize: o.cacheSize,
       maxQueue: o.maxQueue,
+      maxWaitS: o.maxWait,
       concurrency: o.scoreConcurrency,
       workers: o.workers,
       deadlineS: o.deadline,

@@ -24,6 +24,8 @@ export interface ServiceSettings {
   cacheSize?: number;
   /** rollouts admitted and not finished before requests get 429 (default 64; with a judge 32 per judge request in flight) */
   maxQueue?: number;
+  /** refuse requests whose rollouts would wait longer than this many seconds at the recent scoring rate (default: no bound) */
+  maxWaitS?: number | null;
   /** rollouts scored at once (default: twice the judge's concurrency, 1 without a judge) */
   concurrency?: number;
   /** the longest a request may take, in seconds (default 120) */
@@ -85,6 +87,7 @@ export async function buildService(
       fallback: s.fallback,
       cacheSize: s.cacheSize,
       capacity: capacityOf(s),
+      maxWaitS: s.maxWaitS,
       concurrency: s.concurrency ?? (s.judge ? 2 * judgeSlots(s.judge) : 1),
       deadlineMs: (s.deadlineS ?? 120) * 1000,
       metrics: new ServeMetrics(),

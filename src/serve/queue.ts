@@ -5,6 +5,9 @@
  * past its deadline. Admitted items run at most `concurrency` at a time, in arrival order; each
  * starts on a fresh turn of the event loop, so scoring that needs no I/O never keeps requests from
  * being read (and refused) meanwhile. An item whose request gave up before it started is dropped.
+ * With `maxWaitS`, a request is also refused when, at the rate items have lately been finishing,
+ * the queue ahead of its items would take longer than that to drain: latency stays bounded when
+ * the rate falls (an overloaded machine, a slow judge), not only the count of items.
  */
 
 export interface QueueOptions {
@@ -12,6 +15,10 @@ export interface QueueOptions {
   capacity: number;
   /** items scored at once */
   concurrency: number;
+  /** refuse work that would wait longer than this many seconds to drain, at the recent rate (default: no bound) */
+  maxWaitS?: number | null;
+  /** the clock, in ms (default Date.now) */
+  now?: () => number;
 }
 
 interface Waiter {
@@ -22,6 +29,8 @@ interface Waiter {
 export class WorkQueue {
   readonly capacity: number;
   readonly concurrency: number;
+  readonly maxWaitS: number | null;
+  private readonly now: () => number;
   /** items admitted and not finished */
   depth = 0;
   /** items being scored now */
@@ -34,6 +43,8 @@ export class WorkQueue {
   constructor(o: QueueOptions) {
     this.capacity = Math.max(1, o.capacity);
     this.concurrency = Math.max(1, o.concurrency);
+    this.maxWaitS = o.maxWaitS ?? null;
+    this.now = o.now ?? Date.now;
   }
 
   /** Items admitted and waiting for a slot. */
@@ -44,7 +55,7 @@ export class WorkQueue {
   /** Reserve room for `n` items; false when the queue is too full to take them now. */
   tryAdmit(n: number): boolean {
     if (n <= 0) return true;
-    if (this.depth > 0 && this.depth + n > this.capacity) return false;
+    if (this.depth > 0 && this.excess(n) > 0) return false;
     this.depth += n;
     return true;
   }
@@ -109,7 +120,7 @@ export class WorkQueue {
   }
 
   private record(): void {
-    const now = Date.now();
+    const now = this.now();
     this.finished.push(now);
     while (this.finished.length > 256 || (this.finished.length && this.finished[0] < now - 30_000))
       this.finished.shift();
@@ -119,13 +130,20 @@ export class WorkQueue {
   rate(): number | null {
     const n = this.finished.length;
     if (n < 2) return null;
-    const span = (Date.now() - this.finished[0]) / 1000;
+    const span = (this.now() - this.finished[0]) / 1000;
     return span > 0 ? n / span : null;
+  }
+
+  /** Items that must finish before `n` more fit: over the capacity, or over what drains within maxWaitS. */
+  private excess(n: number): number {
+    const over = this.depth + n - this.capacity;
+    const rate = this.maxWaitS === null ? null : this.rate();
+    return rate === null ? over : Math.max(over, this.depth + n - Math.max(n, this.maxWaitS! * rate));
   }
 
   /** Seconds until the queue has drained enough to take `n` more items, for Retry-After: at least 1, at most 60. */
   retryAfter(n = 1): number {
-    const excess = Math.max(1, this.depth + n - this.capacity);
+    const excess = Math.max(1, this.excess(n));
     const rate = this.rate();
     const secs = rate ? excess / rate : 1;
     return Math.min(60, Math.max(1, Math.ceil(secs)));

@@ -39,6 +39,8 @@ export interface ServiceOptions {
   cacheSize?: number;
   /** rollouts admitted and not finished before requests are refused (default 256) */
   capacity?: number;
+  /** refuse requests whose rollouts would wait longer than this many seconds at the recent scoring rate (default: no bound) */
+  maxWaitS?: number | null;
   /** rollouts scored at once (default 1) */
   concurrency?: number;
   /** the longest a request may take, in ms (default 120 s) */
@@ -123,7 +125,7 @@ export class RewardService {
     this.mode = o.reward ?? "resolved";
     this.fallback = o.fallback ?? 0;
     this.deadlineMs = o.deadlineMs ?? 120_000;
-    this.queue = new WorkQueue({ capacity: o.capacity ?? 256, concurrency: o.concurrency ?? 1 });
+    this.queue = new WorkQueue({ capacity: o.capacity ?? 256, concurrency: o.concurrency ?? 1, maxWaitS: o.maxWaitS });
     this.cache = new Lru(o.cacheSize ?? 4096);
     this.metrics = o.metrics ?? new ServeMetrics();
     this.metrics.queueCapacity.set(this.queue.capacity);
