@@ -7,12 +7,15 @@
  *     on the same rollouts; rounds alternate and the ratio is the median over paired rounds.
  *     Target: the server reaches at least 80% of the in-process rate.
  *  2. 4x overload: autocannon offers four times the rate the server sustained in 1 (open loop, many
- *     connections). Target: no 5xx, the excess answered 429 with Retry-After, p99 latency of the
- *     accepted requests under 1 s.
+ *     connections) to a server started with `--max-wait 0.5`, and the same to one bounded by count
+ *     alone (the default). Target: no 5xx, the excess answered 429 with Retry-After, p99 latency of
+ *     the accepted requests under 1 s.
  *  3. With a judge: the test judge server (another child process) answering after 200 ms, judge
- *     concurrency 8. At 8 connections each request's latency minus the judge's 200 ms is what the
- *     server adds (target < 5 ms); at 32 connections the judge's time-averaged requests in flight
- *     show whether the server keeps it at its limit.
+ *     concurrency 8, the shipped outcome model. The same rollouts are scored by the library in this
+ *     process, with the same judge set-up, at the same concurrency: the server's latency minus the
+ *     library's is what the server adds (target < 5 ms). At 32 connections the judge's
+ *     time-averaged requests in flight, next to the library's at 32 at once, show whether the
+ *     server keeps the judge at its limit.
  *
  * With `--workers N` the server scores in N worker threads while its own thread reads and answers.
  *
@@ -27,6 +30,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { ingest } from "../src/ingest/pipeline.js";
+import { buildJudge } from "../src/judge/build.js";
+import { resolveJudge } from "../src/judge/config.js";
+import { outcomeProvider } from "../src/outcome/provider.js";
 import { loadRubric } from "../src/rubric/load.js";
 import { scoreRollout, type Rollout } from "../src/score/rollout.js";
 import type { Trajectory } from "../src/types/trajectory.js";
@@ -231,29 +237,18 @@ async function main(): Promise<void> {
       `(median of ${ratios.length} paired rounds; target >= 80%); per CPU-second (load-independent): server ${median(srvCpu).toFixed(0)} vs library ${median(libCpu).toFixed(0)} = ${(100 * median(cpuRatios)).toFixed(0)}%`,
   );
 
-  // 2. 4x overload
-  const rate = Math.round(4 * median(srv));
-  const over = await cannon(url, bodies, {
-    connections: Math.min(512, Math.max(128, rate)),
-    seconds: Number(values.seconds),
-    rate,
-  });
-  const probe = await fetch(`${url}/v1/score`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: bodies[0],
-  }).catch(() => null);
-  const total = [...over.statuses.values()].reduce((a, b) => a + b, 0);
-  const s5xx = [...over.statuses].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
-  const accepted = over.latencies.get(200) ?? [];
-  const refused = over.latencies.get(429) ?? [];
-  const retryAfter = await overloadRetryAfter(url, bodies);
-  console.log(
-    `4x overload (${rate} requests/s offered for ${values.seconds} s): ${total} answered — ${accepted.length} 200 (${(accepted.length / over.seconds).toFixed(0)}/s), ${refused.length} 429, ${s5xx} 5xx, ${over.errors} errors/timeouts; ` +
-      `accepted p50 ${pct(accepted, 50).toFixed(0)} ms, p99 ${pct(accepted, 99).toFixed(0)} ms (target < 1000); 429 p99 ${pct(refused, 99).toFixed(0)} ms; ` +
-      `Retry-After on 429: ${retryAfter}; after: ${probe?.status ?? "no answer"}; ${load()}`,
-  );
   await stop(child);
+
+  // 2. 4x overload, with --max-wait and without
+  const rate = Math.round(4 * median(srv));
+  for (const bound of [["--max-wait", "0.5"], []]) {
+    const over = await startServe([...serveArgs, ...bound]);
+    await cannon(over.url, bodies, { connections: 32, amount: rollouts.length }); // warm up (and measure the rate)
+    console.log(
+      `4x overload, ${bound.length ? bound.join(" ") : "bounded by count alone (--max-queue 64)"}: ${await overload(over.url, bodies, rate)}`,
+    );
+    await stop(over.child);
+  }
 
   // 3. with a judge answering after 200 ms, concurrency 8
   const judge = spawn(process.execPath, [fileURLToPath(import.meta.url), "--judge-server", "200"], {
@@ -269,24 +264,100 @@ async function main(): Promise<void> {
     ...["--judge", judgeUrl, "--model", "bench", "--concurrency", "8", "--no-cache", "--no-probe", "--retries", "0"],
     ...["--cache-size", "0", "--log-level", "silent", "--deadline", "600", "--max-queue", "4096"],
   ]);
-  await cannon(judged.url, bodies, { connections: 8, amount: 64 }); // warm up
-  const light = await cannon(judged.url, bodies, { connections: 8, amount: 8 * 30 });
-  const lat = light.latencies.get(200) ?? [];
-  const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
+  const config = resolveJudge(
+    { url: judgeUrl, model: ["bench"], concurrency: 8, cache: false, probe: false, retries: 0 },
+    undefined,
+    {},
+  )!;
+  const built = await buildJudge(config, rubric);
+  const opts = { judge: built.decider, outcome: outcomeProvider() };
+  const library = async (conc: number, o: { amount?: number; seconds?: number }) => {
+    const lat: number[] = [];
+    let next = 0;
+    const end = performance.now() + (o.seconds ?? Infinity) * 1000;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: conc }, async () => {
+        while ((o.amount === undefined || next < o.amount) && performance.now() < end) {
+          const r = rollouts[next++ % rollouts.length];
+          const s0 = performance.now();
+          await scoreRollout(r, rubric, opts);
+          lat.push(performance.now() - s0);
+        }
+      }),
+    );
+    return { lat, seconds: (performance.now() - t0) / 1000 };
+  };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  await cannon(judged.url, bodies, { connections: 8, amount: 64 }); // warm up both
+  await library(8, { amount: 64 });
+  const serverLat: number[] = [];
+  const libLat: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    serverLat.push(
+      ...((await cannon(judged.url, bodies, { connections: 8, amount: 8 * 10 })).latencies.get(200) ?? []),
+    );
+    libLat.push(...(await library(8, { amount: 8 * 10 })).lat);
+  }
   console.log(
-    `judge at 200 ms, judge concurrency 8, 8 connections: ${lat.length} requests, mean ${mean.toFixed(1)} ms, p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms: ` +
-      `the server adds ${(mean - 200).toFixed(1)} ms per request on average (p50 ${(pct(lat, 50) - 200).toFixed(1)} ms; target < 5 ms)`,
+    `judge at 200 ms, judge concurrency 8, 8 at once (3 alternating rounds): server mean ${mean(serverLat).toFixed(1)} ms, p50 ${pct(serverLat, 50).toFixed(1)} ms (${serverLat.length} requests); ` +
+      `library in-process mean ${mean(libLat).toFixed(1)} ms, p50 ${pct(libLat, 50).toFixed(1)} ms: the server adds ${(mean(serverLat) - mean(libLat)).toFixed(1)} ms on average ` +
+      `(p50 ${(pct(serverLat, 50) - pct(libLat, 50)).toFixed(1)} ms; target < 5 ms); ${load()}`,
   );
   await ask("reset");
   const heavy = await cannon(judged.url, bodies, { connections: 32, seconds: Number(values.seconds) });
   const st = (await ask("stats"))!;
+  await ask("reset");
+  const libHeavy = await library(32, { seconds: Number(values.seconds) });
+  const libSt = (await ask("stats"))!;
   const ok = heavy.statuses.get(200) ?? 0;
   console.log(
-    `judge at 200 ms, 32 connections for ${values.seconds} s: ${ok} requests answered 200 (${(ok / heavy.seconds).toFixed(1)}/s; the judge's limit allows ${(8 / 0.2).toFixed(0)}/s), ` +
-      `judge requests in flight: ${st.mean.toFixed(2)} on average, ${st.max} at most (limit 8); ${load()}`,
+    `judge at 200 ms, 32 at once for ${values.seconds} s (the judge's limit allows ${(8 / 0.2).toFixed(0)} rollouts/s): server ${(ok / heavy.seconds).toFixed(1)} rollouts/s, ` +
+      `judge requests in flight ${st.mean.toFixed(2)} on average, ${st.max} at most; library in-process ${(libHeavy.lat.length / libHeavy.seconds).toFixed(1)} rollouts/s, ` +
+      `in flight ${libSt.mean.toFixed(2)} on average, ${libSt.max} at most (limit 8); ${load()}`,
   );
+  built.close();
   await stop(judged.child);
   judge.stdin!.end();
+}
+
+/** Rollouts the server answered (scored, not refused) and how many within 1 s of arrival, from its /metrics histogram. */
+async function withinOneSecond(url: string): Promise<{ all: number; fast: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
+  return {
+    all: read(/^rubricate_item_duration_seconds_count\{route="\/v1\/score"\} (\S+)$/m),
+    fast: read(/^rubricate_item_duration_seconds_bucket\{le="1",route="\/v1\/score"\} (\S+)$/m),
+  };
+}
+
+/** autocannon offering `rate` requests/s for the bench's seconds: what came back, and the accepted latencies. */
+async function overload(url: string, bodies: string[], rate: number): Promise<string> {
+  const before = await withinOneSecond(url);
+  const over = await cannon(url, bodies, {
+    connections: Math.min(512, Math.max(128, rate)),
+    seconds: Number(values.seconds),
+    rate,
+  });
+  const probe = await fetch(`${url}/v1/score`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: bodies[0],
+  }).catch(() => null);
+  const total = [...over.statuses.values()].reduce((a, b) => a + b, 0);
+  const s5xx = [...over.statuses].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0);
+  const accepted = over.latencies.get(200) ?? [];
+  const refused = over.latencies.get(429) ?? [];
+  const after = await withinOneSecond(url);
+  const served = after.all - before.all;
+  const fast = after.fast - before.fast;
+  const retryAfter = await overloadRetryAfter(url, bodies);
+  return (
+    `server side: ${fast} of ${served} rollouts scored (${((100 * fast) / Math.max(1, served)).toFixed(0)}%) within 1 s of reaching the server; ` +
+    `${rate} requests/s offered for ${values.seconds} s: ${total} answered — ${accepted.length} 200 (${(accepted.length / over.seconds).toFixed(0)}/s), ${refused.length} 429, ${s5xx} 5xx, ${over.errors} errors/timeouts; ` +
+    `accepted p50 ${pct(accepted, 50).toFixed(0)} ms, p99 ${pct(accepted, 99).toFixed(0)} ms (target < 1000); 429 p99 ${pct(refused, 99).toFixed(0)} ms; ` +
+    `Retry-After on 429: ${retryAfter}; after: ${probe?.status ?? "no answer"}; ${load()}`
+  );
 }
 
 /** During an overload, the Retry-After of a refused request (fires a burst and keeps the first 429). */

@@ -67,14 +67,19 @@ function rubricOf(service: RewardService, id: string | undefined) {
 }
 
 /** 429 with the seconds to wait. */
-export function overloaded(service: { queue: { depth: number; capacity: number } }, seconds: number): Answer {
+export function overloaded(
+  service: { queue: { depth: number; capacity: number; maxWaitS: number | null } },
+  seconds: number,
+): Answer {
+  const q = service.queue;
+  const bound = q.maxWaitS === null ? "" : `, or ${q.maxWaitS} s of work at the recent rate`;
   return {
     status: 429,
     headers: { "retry-after": String(seconds) },
     body: {
       error: {
         type: "overloaded",
-        message: `the scoring queue is full (${service.queue.depth} of ${service.queue.capacity} rollouts admitted); retry after ${seconds} s`,
+        message: `the scoring queue is full (${q.depth} rollouts admitted; it takes ${q.capacity}${bound}); retry after ${seconds} s`,
       },
     },
   };

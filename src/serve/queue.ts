@@ -55,9 +55,14 @@ export class WorkQueue {
   /** Reserve room for `n` items; false when the queue is too full to take them now. */
   tryAdmit(n: number): boolean {
     if (n <= 0) return true;
-    if (this.depth > 0 && this.excess(n) > 0) return false;
+    if (!this.canAdmit(n)) return false;
     this.depth += n;
     return true;
+  }
+
+  /** Whether `n` items would be admitted now (without reserving room). */
+  canAdmit(n: number): boolean {
+    return n <= 0 || this.depth === 0 || this.excess(n) <= 0;
   }
 
   /** Give back room reserved by `tryAdmit`: for items that will not run, or (`finished`) that ran elsewhere. */

@@ -60,9 +60,9 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
         });
       return reply;
     }
-    // a full queue refuses scoring requests before their bodies are read: under overload the
-    // server's time goes to the rollouts it admitted, not to parsing ones it would refuse
-    if (req.method === "POST" && SCORING.has(path) && service.queue.depth >= service.queue.capacity) {
+    // a queue that would refuse even one rollout refuses scoring requests before their bodies are
+    // read: under overload the server's time goes to the rollouts it admitted, not to parsing ones it would refuse
+    if (req.method === "POST" && SCORING.has(path) && !service.queue.canAdmit(1)) {
       service.metrics.rejected.inc({ route: path });
       send(reply, overloaded(service, service.queue.retryAfter()));
       return reply;

@@ -36,7 +36,8 @@ describe("scoring queue admission", () => {
     assert.ok(Math.abs(q.rate()! - 10) < 0.5, `rate ${q.rate()}`);
     assert.equal(q.tryAdmit(8), true);
     assert.equal(q.tryAdmit(2), true, "10 items drain in about a second");
-    assert.equal(q.tryAdmit(1), false, "the eleventh would wait longer than a second");
+    assert.equal(q.canAdmit(1), false, "the eleventh would wait longer than a second");
+    assert.equal(q.tryAdmit(1), false);
     assert.equal(q.retryAfter(1), 1);
     assert.equal(q.tryAdmit(40), false);
     assert.equal(q.retryAfter(40), 1, "a request over the bound waits for an empty queue: the 10 ahead, 1 s at 10/s");
