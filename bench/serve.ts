@@ -27,6 +27,7 @@ import { loadavg, cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { ingest } from "../src/ingest/pipeline.js";
@@ -307,6 +308,10 @@ async function main(): Promise<void> {
   await ask("reset");
   const heavy = await cannon(judged.url, bodies, { connections: 32, seconds: Number(values.seconds) });
   const st = (await ask("stats"))!;
+  // the server's rollouts still in flight finish before the library's turn
+  const depth = async () =>
+    ((await (await fetch(`${judged.url}/healthz`)).json()) as { queue: { depth: number } }).queue.depth;
+  while ((await depth()) > 0) await sleep(100);
   await ask("reset");
   const libHeavy = await library(32, { seconds: Number(values.seconds) });
   const libSt = (await ask("stats"))!;

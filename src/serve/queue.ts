@@ -36,8 +36,15 @@ export class WorkQueue {
   /** items being scored now */
   running = 0;
   private readonly waiting = new Set<Waiter>();
-  /** finish times of recent items, for the drain-rate estimate */
-  private readonly finished: number[] = [];
+  /**
+   * Busy time before each recent finish (ms since the previous finish, or since the queue last
+   * became busy): the drain rate is measured over the time there was work, so a queue that admits
+   * little does not take itself to be slow
+   */
+  private readonly busy: number[] = [];
+  private busySum = 0;
+  /** when the busy time of the next finish started counting (null while the queue is empty) */
+  private mark: number | null = null;
   private idleWaiters: (() => void)[] = [];
 
   constructor(o: QueueOptions) {
@@ -56,6 +63,7 @@ export class WorkQueue {
   tryAdmit(n: number): boolean {
     if (n <= 0) return true;
     if (!this.canAdmit(n)) return false;
+    if (this.depth === 0) this.mark = this.now();
     this.depth += n;
     return true;
   }
@@ -121,22 +129,25 @@ export class WorkQueue {
       this.running++;
       w.start();
     }
-    if (this.depth === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    if (this.depth === 0) {
+      this.mark = null;
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
   }
 
   private record(): void {
     const now = this.now();
-    this.finished.push(now);
-    while (this.finished.length > 256 || (this.finished.length && this.finished[0] < now - 30_000))
-      this.finished.shift();
+    const ms = this.mark === null ? 0 : now - this.mark;
+    this.mark = now;
+    this.busy.push(ms);
+    this.busySum += ms;
+    if (this.busy.length > 256) this.busySum -= this.busy.shift()!;
   }
 
-  /** Items finished per second lately (null before any finished). */
+  /** Items finished per second of busy time, over the last 256 (null before two finished). */
   rate(): number | null {
-    const n = this.finished.length;
-    if (n < 2) return null;
-    const span = (this.now() - this.finished[0]) / 1000;
-    return span > 0 ? n / span : null;
+    if (this.busy.length < 2 || this.busySum <= 0) return null;
+    return this.busy.length / (this.busySum / 1000);
   }
 
   /** Items that must finish before `n` more fit: over the capacity, or over what drains within maxWaitS. */

@@ -55,6 +55,13 @@ const other = agentRun("shim-2");
 const promptText = chatml(run.messages.slice(0, 2), true);
 const responseText = chatml(run.messages).slice(chatml(run.messages.slice(0, 2), true).length);
 
+/** CI sets RUBRICATE_REQUIRE_PYTHON=1 so that a missing python3 fails the suite instead of skipping the shims. */
+const REQUIRED = process.env.RUBRICATE_REQUIRE_PYTHON === "1";
+
+describe("python3 for the shim tests", { skip: REQUIRED ? false : "RUBRICATE_REQUIRE_PYTHON is not set" }, () => {
+  it("python3 is on the PATH", () => assert.ok(HAS_PYTHON, "RUBRICATE_REQUIRE_PYTHON=1 but python3 was not found"));
+});
+
 describe("Python shims against a running rubricate serve", { skip: HAS_PYTHON ? false : "python3 not found" }, () => {
   before(async () => {
     server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--log-level", "warn"], {
