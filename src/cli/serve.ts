@@ -1,12 +1,10 @@
 /** `rubricate serve`: serve rewards to RL trainers over HTTP until SIGINT / SIGTERM. */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { DIALECTS } from "../judge/backend.js";
-import { readJudgeConfig, resolveJudge, type JudgeFlags } from "../judge/config.js";
-import { JUDGE_MODES } from "../judge/judge.js";
-import { AGGREGATES } from "../judge/panel.js";
+import { readJudgeConfig, resolveJudge } from "../judge/config.js";
 import { RubricError } from "../rubric/load.js";
 import { SERVE_REWARDS } from "../serve/service.js";
 import { serve, ServeUsageError } from "../serve/start.js";
+import { addJudgeOptions, judgeFlagsOf } from "./judgeflags.js";
 import { note } from "./output.js";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -40,7 +38,7 @@ Trainer set-up (OpenRLHF, verl, TRL, slime) and every response field: docs/serve
 
 /** Add `rubricate serve` to the program. */
 export function registerServe(program: Command): void {
-  program
+  const cmd = program
     .command("serve")
     .summary("serve rewards to RL trainers over HTTP (OpenRLHF protocol, rich JSON, Prometheus metrics)")
     .description(
@@ -118,41 +116,8 @@ export function registerServe(program: Command): void {
       new Option("--log-level <level>", "server log on stderr")
         .choices(["silent", "error", "warn", "info", "debug"])
         .default("warn"),
-    )
-    .option("--judge <url>", "OpenAI-compatible server for judge criteria (as in score; env RUBRICATE_JUDGE_URL)")
-    .option(
-      "--model <name>",
-      "judge model name; repeat or comma-separate for a panel (env RUBRICATE_JUDGE_MODEL)",
-      collect,
-    )
-    .option("--judge-config <file>", "judge settings in YAML or JSON (see docs/judge.md); flags override it")
-    .addOption(
-      new Option("--judge-mode <mode>", "rubric | criterion | outcome (as in score; default rubric)").choices(
-        JUDGE_MODES,
-      ),
-    )
-    .option("--judge-outcome", "let the judge decide outcome criteria too, instead of the outcome model")
-    .addOption(new Option("--dialect <d>", "judge server dialect (default openai)").choices(DIALECTS))
-    .addOption(new Option("--concurrency <n>", "judge requests in flight per server (default 8)").argParser(whole(1)))
-    .addOption(new Option("--rpm <n>", "judge requests per minute per server, at most").argParser(whole(1)))
-    .addOption(new Option("--tpm <n>", "judge tokens per minute per server, at most (estimated)").argParser(whole(1)))
-    .addOption(new Option("--samples <k>", "answers per judge call in rubric mode (default 1)").argParser(whole(1)))
-    .addOption(new Option("--temperature <t>", "judge sampling temperature (default 0)").argParser(number))
-    .addOption(new Option("--aggregate <how>", "combine votes of a panel or of samples").choices(AGGREGATES))
-    .addOption(
-      new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory (default 24000)").argParser(
-        whole(1),
-      ),
-    )
-    .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json")
-    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
-    .option("--no-cache", "do not read or write the judge cache")
-    .option("--prices <file>", "token prices over the built-in table")
-    .addOption(new Option("--retries <n>", "retries of a failed judge request (default 4)").argParser(whole(0)))
-    .addOption(
-      new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(positive),
-    )
-    .option("--no-probe", "skip the start-up probe of the judge server")
+    );
+  addJudgeOptions(cmd)
     .addHelpText("after", EXAMPLES)
     .action(async (o) => {
       process.exitCode = await runServe(o);
@@ -160,26 +125,8 @@ export function registerServe(program: Command): void {
 }
 
 async function runServe(o: Record<string, any>): Promise<number> {
-  const judgeFlags: JudgeFlags = {
-    url: o.judge,
-    model: o.model?.flatMap((m: string) => m.split(",")).filter(Boolean),
-    dialect: o.dialect,
-    mode: o.judgeMode,
-    outcome: o.judgeOutcome,
-    concurrency: o.concurrency,
-    rpm: o.rpm,
-    tpm: o.tpm,
-    samples: o.samples,
-    temperature: o.temperature,
-    aggregate: o.aggregate,
-    max_prompt_tokens: o.maxPromptTokens,
-    tokenizer: o.tokenizer,
-    cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
-    prices: o.prices,
-    probe: o.probe === false ? false : undefined,
-    retries: o.retries,
-    timeout_s: o.timeout,
-  };
+  const judgeFlags = judgeFlagsOf(o);
+
   let running: Awaited<ReturnType<typeof serve>>;
   try {
     const judge = resolveJudge(judgeFlags, o.judgeConfig ? readJudgeConfig(o.judgeConfig) : undefined);
