@@ -15,6 +15,8 @@ import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
 import { runFilter } from "./filter.js";
 import { runSelect } from "./select.js";
+import { runPairwiseEval, runPairwiseSelect } from "./pairwise.js";
+import { runInduce } from "./induce.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
@@ -105,6 +107,10 @@ const scoreCommand = program
   );
 addJudgeOptions(scoreCommand)
   .option(
+    "--judge-critic",
+    "add the adversarial critic (criterion critic-failure): the judge names the likeliest way the patch fails, then checks that claim (2 requests per trajectory with a patch)",
+  )
+  .option(
     "--resume",
     "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
   )
@@ -112,7 +118,8 @@ addJudgeOptions(scoreCommand)
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText(
     "after",
-    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json",
+    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json\n" +
+      "  rubricate score runs/ --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B --dialect vllm --judge-critic -o scores.jsonl",
   )
   .action(async (inputs: string[], o) => {
     const judgeFlags = judgeFlagsOf(o);
@@ -148,9 +155,46 @@ program
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
+  .option(
+    "--pairwise <file>",
+    "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
+    collectList,
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate eval scores.jsonl\n  rubricate eval scores.jsonl --reward rubric --group-by model --json report.json\n" +
+      "  rubricate eval scores.jsonl --criterion critic-failure\n" +
+      "  rubricate eval scores.jsonl --pairwise comparisons.jsonl",
+  )
   .action(async (files: string[], o) => {
     process.exitCode = await runEval(files, o);
+    if (o.pairwise) process.exitCode = Math.max(Number(process.exitCode), await runPairwiseEval(files, o));
   });
+
+/** The options that reach a judge server, for commands other than score that ask a judge (select, rubric induce). */
+const judgeServerOptions = (c: Command) =>
+  c
+    .option("--judge <url>", "OpenAI-compatible judge server (env RUBRICATE_JUDGE_URL)")
+    .option("--model <name>", "judge model (env RUBRICATE_JUDGE_MODEL); repeat for a panel", collectList)
+    .option("--judge-config <file>", "judge settings in YAML or JSON (see docs/judge.md); flags override it")
+    .addOption(new Option("--dialect <d>", "server dialect (default openai)").choices(DIALECTS))
+    .addOption(
+      new Option("--concurrency <n>", "judge requests in flight per server (default 8)").argParser(positiveInt),
+    )
+    .addOption(new Option("--rpm <n>", "judge requests per minute per server").argParser(positiveInt))
+    .addOption(new Option("--tpm <n>", "estimated tokens per minute per server").argParser(positiveInt))
+    .addOption(
+      new Option("--max-prompt-tokens <n>", "token budget of a judge prompt's trajectories (default 24000)").argParser(
+        positiveInt,
+      ),
+    )
+    .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json")
+    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--no-cache", "do not read or write the judge cache")
+    .option("--prices <file>", "token prices over the built-in table")
+    .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(Number))
+    .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+    .option("--no-probe", "skip the start-up probe of the judge server");
 
 const scoreSourceOptions = (c: Command) =>
   c
@@ -186,21 +230,42 @@ scoreSourceOptions(
 });
 
 scoreSourceOptions(
-  program
-    .command("select")
-    .summary("pick the best of N attempts per task and write SWE-bench predictions")
-    .argument("<inputs...>", "trajectory files or folders")
-    .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
-    .option("--choices <file>", "also write each choice with its reward and source")
-    .addOption(
-      new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
-        .choices([...REWARD_MODES])
-        .default("resolved"),
-    )
-    .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
-    .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n"),
+  judgeServerOptions(
+    program
+      .command("select")
+      .summary("pick the best of N attempts per task and write SWE-bench predictions")
+      .argument("<inputs...>", "trajectory files or folders")
+      .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
+      .option("--choices <file>", "also write each choice with its reward and source")
+      .addOption(
+        new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
+          .choices([...REWARD_MODES])
+          .default("resolved"),
+      )
+      .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+      .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
+      .option(
+        "--judge-pairwise",
+        "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
+      )
+      .option(
+        "--comparisons <file>",
+        "with --judge-pairwise: write every comparison (JSONL) for 'rubricate eval --pairwise'",
+      )
+      .option("--pairwise-only", "with --judge-pairwise: rank by the comparisons alone, without p(resolved)")
+      .option("-q, --quiet", "no judge probe report")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  rubricate select runs/ --scores scores.jsonl -o preds.jsonl\n" +
+          "  rubricate select runs/ --scores scores.jsonl --judge-pairwise --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B \\\n" +
+          "    --dialect vllm --comparisons comparisons.jsonl --choices choices.jsonl -o preds.jsonl",
+      ),
+  ),
 ).action(async (inputs: string[], o) => {
-  process.exitCode = await runSelect(inputs, o);
+  if (o.judgePairwise) process.exitCode = await runPairwiseSelect(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+  else if (o.judge || o.model || o.judgeConfig || o.comparisons || o.pairwiseOnly)
+    throw new Error("the judge options of select (--judge, --model, --comparisons...) go with --judge-pairwise");
+  else process.exitCode = await runSelect(inputs, o);
 });
 
 program
@@ -413,6 +478,53 @@ rubric
   .action((file: string) => {
     process.exitCode = runRubric("lint", file);
   });
+
+judgeServerOptions(
+  rubric
+    .command("induce")
+    .description(
+      "Induce judge criteria from labelled attempts: the judge proposes criteria from contrasting pairs of attempts at one task " +
+        "(one resolved, one not; it is never told which), near-duplicates are merged, and each candidate is kept only when its " +
+        "verdicts agree with the labels on held-aside tasks. Writes a rubric YAML with each criterion's AUC and lift in comments. " +
+        "Requests: one per pair to propose, one per held-aside attempt to validate (per judge model).",
+    )
+    .argument("<inputs...>", "labelled trajectory files or folders (several attempts per task)")
+    .requiredOption("-o, --output <file>", "rubric YAML to write")
+    .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+    .option("--no-auto-labels", "do not look for label files beside each run")
+    .option("--id <id>", "id of the induced rubric", "induced")
+    .addOption(
+      new Option("--holdout <x>", "share of contrasting tasks held aside for the filter")
+        .default(0.5)
+        .argParser(Number),
+    )
+    .addOption(
+      new Option("--max-pairs <n>", "most contrasting pairs asked for proposals").default(20).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-candidates <n>", "most merged candidates validated").default(12).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-validate <n>", "most held-aside attempts the candidates are asked about")
+        .default(80)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--min-auc <x>", "least held-aside AUC of a kept criterion").default(0.6).argParser(Number))
+    .addOption(
+      new Option("--min-decided <n>", "least held-aside attempts a kept criterion decided")
+        .default(8)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--seed <n>", "seed of the task split and pair order").default(1).argParser(Number))
+    .option("-q, --quiet", "no judge probe report")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rubricate rubric induce runs/ --labels runs/results.json --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B -o induced.yaml\n" +
+        "  rubricate rubric lint induced.yaml && rubricate score runs/ --rubric induced.yaml --judge ... -o scores.jsonl",
+    ),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runInduce(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+});
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`rubricate: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -37,6 +37,33 @@ export async function buildJudge(
     );
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
+  const { backends, cache } = await buildBackends(config, rubric, onNote, wrap);
+  const decider = judgeDecider(backends, {
+    mode: config.mode,
+    outcome: config.outcome,
+    rubric: rubric.criteria,
+    maxPromptTokens: config.maxPromptTokens,
+    maxTokens: config.maxTokens,
+    samples: config.samples,
+    temperature: config.temperature,
+    aggregate: config.aggregate,
+    prices,
+    render: (t, max) => renderTranscript(t, max, counter),
+  });
+  return { config, decider, cache, close: () => cache?.close() };
+}
+
+/**
+ * The panel's backends, each probed (unless told not to), limited and cached; for protocols that
+ * compose them differently (pairwise comparisons, rubric induction); `wrap` as in buildJudge. The
+ * caller closes the cache.
+ */
+export async function buildBackends(
+  config: JudgeConfig,
+  rubric: Pick<Rubric, "hash">,
+  onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
+): Promise<{ backends: JudgeBackend[]; cache: JudgeCache | null }> {
   const cache = config.cache ? new JudgeCache(config.cache) : null;
   const backends: JudgeBackend[] = [];
   try {
@@ -58,19 +85,7 @@ export async function buildJudge(
     cache?.close();
     throw e;
   }
-  const decider = judgeDecider(backends, {
-    mode: config.mode,
-    outcome: config.outcome,
-    rubric: rubric.criteria,
-    maxPromptTokens: config.maxPromptTokens,
-    maxTokens: config.maxTokens,
-    samples: config.samples,
-    temperature: config.temperature,
-    aggregate: config.aggregate,
-    prices,
-    render: (t, max) => renderTranscript(t, max, counter),
-  });
-  return { config, decider, cache, close: () => cache?.close() };
+  return { backends, cache };
 }
 
 /** The start-up probe: the server answers, serves the model, and says whether it gives logprobs. */

@@ -138,7 +138,9 @@ export const moatlessAdapter: JsonAdapter = {
       task,
       messages,
       patch: optString(info.submission),
-      exit_status: optString(info.status) ?? error ?? terminal,
+      // (a status of "error" says less than the error itself: "error: RuntimeError: The loop was aborted because
+      // the cost exceeded the limit.")
+      exit_status: (optString(info.status) === "error" ? error : null) ?? optString(info.status) ?? error ?? terminal,
       stats: {
         cost: optNumber(info.total_cost),
         duration_s: optNumber(info.duration),
