@@ -37,8 +37,22 @@ export { reward, groupNormalize, REWARD_MODES, type RewardMode } from "./score/r
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";
 export * from "./eval/metrics.js";
 export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
-export { renderMessages, type ToolStyle } from "./export/render.js";
-export { openaiRecord, trlRecord, sharegptRecord, datasetInfo, EXPORT_FORMATS } from "./export/formats.js";
+export {
+  renderMessages,
+  renderTurns,
+  inlineCalls,
+  TOOL_STYLES,
+  type ToolStyle,
+  type OutMessage,
+} from "./export/render.js";
+export { conversation, withoutActions, RenderError, type Turn, type Call } from "./export/conversation.js";
+export { openaiRecord, trlRecord, toolsOf, EXPORT_FORMATS, type ExportFormat, type Meta } from "./export/formats.js";
+export { sharegptRecord, sharegptTurns, datasetInfoEntry, CALL_TEXT, type CallText } from "./export/sharegpt.js";
+export { exportSft, checkSft, SFT_PARQUET, type SftOptions, type SftReport } from "./export/sft.js";
+export { ParquetRows, parquetSchema, type ColumnType, type ParquetSchema } from "./export/parquet.js";
+export { checkTargets, checkInputs, checkDatasetInfo, mergeDatasetInfo, UsageError } from "./export/targets.js";
+export { readScoreMap } from "./export/scores.js";
+export { pResolved, behaviour, resolvedOf } from "./select/signals.js";
 export {
   OpenAICompatible,
   JudgeHttpError,

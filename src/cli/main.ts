@@ -20,6 +20,7 @@ import { runExport } from "./export.js";
 import { runTrain } from "./train.js";
 import { EXPORT_FORMATS } from "../export/formats.js";
 import { TOOL_STYLES } from "../export/render.js";
+import { CALL_TEXT } from "../export/sharegpt.js";
 import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
@@ -303,11 +304,14 @@ program
   .command("export")
   .summary("write an SFT dataset (OpenAI, TRL, ShareGPT/LLaMA-Factory, Parquet)")
   .description(
-    "Turn trajectories (usually the output of 'filter') into a fine-tuning dataset. Tool calls are kept native\n" +
-      "(OpenAI tool_calls with JSON-string arguments; objects for TRL) or written into the text as XML function calls\n" +
-      "or fenced blocks (tool results then become user turns). Scaffold-only messages are dropped.\n" +
-      "With --scores and --zero-weight, assistant turns that those criteria name as evidence (loops, failed edits)\n" +
-      "get weight 0 so fine-tuning does not learn them.",
+    "Turn trajectories (usually the output of 'filter') into a fine-tuning dataset in the layout its trainer documents.\n" +
+      "Tool calls are kept native (every call answered by a tool message with its id; text actions of text-based\n" +
+      "scaffolds become calls answered by their observation) or written into the text as XML function calls or fenced\n" +
+      "blocks. openai: messages/tools only, metadata in <output>.meta.jsonl; trl: messages, tools and metadata columns;\n" +
+      "sharegpt: LLaMA-Factory turns (merged into dataset_info.json beside the output); parquet: TRL's layout as\n" +
+      "nested list/struct columns. Labels come from the trajectories, else from --scores. With --scores, assistant\n" +
+      "turns that the --zero-weight criteria name as evidence get weight 0 where the format has a weight.\n" +
+      "A trajectory that cannot be written in the format is skipped with its reason. Existing outputs need --force.",
   )
   .argument("<inputs...>", "trajectory files or folders")
   .requiredOption("-o, --output <file>", "output file")
@@ -320,7 +324,7 @@ program
     ).choices(["string", "object"]),
   )
   .option("--system-prompt <file>", "replace the system prompt with this file's text")
-  .option("--scores <file>", "ScoreRecords (for --zero-weight and the score column); repeatable", collectList)
+  .option("--scores <file>", "ScoreRecords (labels, score columns, --zero-weight); repeatable", collectList)
   .option(
     "--zero-weight <ids>",
     "comma-separated discouraged criteria whose evidence steps get weight 0",
@@ -328,8 +332,27 @@ program
   )
   .option("--weights", "write weight 1 on every other assistant message")
   .option("--keep-demos", "keep in-context demonstration messages")
+  .addOption(
+    new Option(
+      "--call-text <how>",
+      "sharegpt: the assistant's text beside a call as 'text<tool_call>json</tool_call>' (inline; LLaMA-Factory >= 0.9.4) or in <think> tags (think; older versions too)",
+    )
+      .choices([...CALL_TEXT])
+      .default("inline"),
+  )
+  .option("--dataset-name <name>", "sharegpt: the dataset's name in dataset_info.json (default: the output's name)")
   .option("--labels <path>", "label file or folder; repeatable", collectList)
   .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--force", "overwrite existing outputs (and a dataset_info.json entry of the same name)")
+  .option("-q, --quiet", "no progress line")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  rubricate export kept.jsonl --format openai --scores scores.jsonl -o sft.jsonl\n" +
+      "  rubricate export kept.jsonl --format sharegpt -o data/rubricate_sft.jsonl   # then --dataset rubricate_sft --dataset_dir data\n" +
+      "  rubricate export kept.jsonl --format parquet --scores scores.jsonl -o sft.parquet\n" +
+      "  rubricate export kept.jsonl --format trl --tool-style xml --system-prompt prompt.txt -o sft.jsonl",
+  )
   .action(async (inputs: string[], o) => {
     process.exitCode = await runExport(inputs, o);
   });
