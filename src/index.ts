@@ -54,6 +54,21 @@ export { checkTargets, checkInputs, checkDatasetInfo, mergeDatasetInfo, UsageErr
 export { readScoreMap } from "./export/scores.js";
 export { pResolved, behaviour, resolvedOf } from "./select/signals.js";
 export {
+  choosePairs,
+  standings,
+  pairReport,
+  spread,
+  PAIR_KINDS,
+  type Attempt,
+  type Pair,
+  type PairReport,
+} from "./select/pairs.js";
+export { planRm, patchKey, type Sample, type RmOptions, type RmPlan } from "./select/rmdata.js";
+export { exportPairs, PAIR_LAYOUTS, type PairsOptions, type PairsReport } from "./export/pairs.js";
+export { exportRmData, parseMixture, MIX_BY, type RmDataOptions, type RmDataReport } from "./export/rmdata.js";
+export { transcript, type Transcript } from "./export/transcript.js";
+export { hindsight, stepSpan, type Feedback, type Failure } from "./export/feedback.js";
+export {
   OpenAICompatible,
   JudgeHttpError,
   DIALECTS,

@@ -12,6 +12,11 @@ export class JsonlFile {
     this.stream = this.toStdout ? process.stdout : createWriteStream(path);
   }
 
+  /** the same as write (so a JSONL file and a Parquet file take rows alike) */
+  add(value: unknown): Promise<void> {
+    return this.write(value);
+  }
+
   async write(value: unknown): Promise<void> {
     this.rows++;
     if (!this.stream.write(JSON.stringify(value) + "\n")) await once(this.stream, "drain");
