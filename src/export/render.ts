@@ -76,7 +76,7 @@ export function checkShape(turns: Turn[]): void {
   const body = turns.filter((x) => x.role !== "system");
   if (!body.some((x) => x.role === "assistant")) throw new RenderError("no assistant turn to learn from");
   if (body[0].role !== "user")
-    throw new RenderError(`the conversation starts with a ${body[0].role} turn, not a user turn`);
+    throw new RenderError(`the conversation does not start with a user turn (it starts with a ${body[0].role} turn)`);
 }
 
 /** Assistant turns with nothing in them (no text, call or reasoning) are dropped: nothing to learn. */
