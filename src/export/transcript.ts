@@ -78,9 +78,10 @@ export function transcript(t: Trajectory, o: TranscriptOptions): Transcript {
   // the scaffold's first message wraps the task; the task itself stands at the top instead
   const body = turns.filter((_, i) => i !== firstUser).map(block);
   const taskText = `[task]\n${head(task, Math.floor(o.maxTokens * (o.taskShare ?? 0.25)), c)}`;
-  const patchText = `[final patch]\n${t.patch?.trim() ? t.patch : "(none)"}`;
-  const patchKept = tail(patchText, Math.floor(o.maxTokens * (o.patchShare ?? 0.35)), c);
-  const cut = taskText.endsWith("[... cut ...]") || patchKept !== patchText;
+  const patch = t.patch?.trim() ? t.patch : "(none)";
+  const patchBody = tail(patch, Math.floor(o.maxTokens * (o.patchShare ?? 0.35)) - 8, c);
+  const patchKept = `[final patch]\n${patchBody}`;
+  const cut = taskText.endsWith("[... cut ...]") || patchBody !== patch;
   let room = o.maxTokens - c.count(taskText) - c.count(patchKept) - 16;
   const kept: string[] = [];
   for (let i = body.length - 1; i >= 0; i--) {

@@ -1,5 +1,7 @@
-/** DuckDB as a second Parquet reader, independent of hyparquet (its own C++ implementation). */
+/** The two Parquet readers of the tests: hyparquet (JavaScript) and DuckDB (its own C++ implementation). */
+import { readFileSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { parquetReadObjects } from "hyparquet";
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(":memory:");
@@ -23,4 +25,11 @@ export async function duckTypes(path: string): Promise<Record<string, string>> {
 /** Every row, nested values as plain JSON. */
 export async function duckRows(path: string): Promise<Record<string, unknown>[]> {
   return query(`SELECT * FROM read_parquet(${quoted(path)})`);
+}
+
+/** Every row as hyparquet reads it. */
+export async function hyparquetRows(file: string): Promise<Record<string, unknown>[]> {
+  const buf = readFileSync(file);
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  return (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
 }

@@ -4,10 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parquetReadObjects } from "hyparquet";
 import { ROOT } from "../helpers.js";
 import { openaiViolations, sharegptViolations, trlViolations } from "./consumers.js";
-import { duckRows, duckTypes } from "./duck.js";
+import { duckRows, duckTypes, hyparquetRows } from "./duck.js";
 
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 const dir = mkdtempSync(join(tmpdir(), "rubricate-export-"));
@@ -24,12 +23,6 @@ const lines = (f: string) =>
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
-
-export async function hyparquetRows(file: string): Promise<Record<string, unknown>[]> {
-  const buf = readFileSync(file);
-  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-  return (await parquetReadObjects({ file: ab })) as Record<string, unknown>[];
-}
 
 describe("export (the bundled examples)", () => {
   const scores = join(dir, "scores.jsonl");
