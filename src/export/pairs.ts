@@ -169,7 +169,7 @@ export async function exportPairs(inputs: string[], o: PairsOptions): Promise<Pa
       });
       info.set(t.id, { resolved, score: rec.score, task });
     }
-    const pairs = choosePairs(attempts, { margin: o.margin, perGroup: o.perTask });
+    const pairs = choosePairs(attempts, { margin: o.margin, perTask: o.perTask });
     const schema = o.layout === "dpo" ? DPO_PARQUET : KTO_PARQUET;
     const out = format === "parquet" ? new ParquetRows(o.output, schema, 32) : new JsonlFile(o.output);
     const args = (ms: OutMessage[]) => (format === "jsonl" ? objectArgs(ms) : ms);

@@ -9,7 +9,7 @@
  *  - neither: no outcome label, or resolved with no behaviour score.
  * A pair is a good attempt (chosen) and a bad one (rejected): an `outcome` pair when the rejected
  * one is unresolved, a `veto` pair when it was vetoed, a `behaviour` pair when both resolved and
- * the chosen one's score is at least `margin` higher. Pairs per group are capped; the cap takes
+ * the chosen one's score is at least `margin` higher. Pairs per task are capped; the cap takes
  * outcome pairs first, then veto, then behaviour, larger score gaps first, spreading the uses of
  * each attempt (no attempt is used twice while another could be used once).
  */
@@ -45,8 +45,8 @@ export interface Pair {
 export interface PairOptions {
   /** score gap that makes a behaviour difference clear */
   margin: number;
-  /** at most this many pairs per group */
-  perGroup: number;
+  /** at most this many pairs per task (over all its prompt groups) */
+  perTask: number;
 }
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -109,27 +109,31 @@ export function choosePairs(attempts: Attempt[], o: PairOptions): Pair[] {
   const stand = standings(attempts, o.margin);
   const groups = new Map<string, Attempt[]>();
   for (const a of attempts) groups.set(a.group, [...(groups.get(a.group) ?? []), a]);
-  const pairs: Pair[] = [];
-  for (const [group, members] of [...groups].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+  const byTask = new Map<string, (Candidate & { pair: Pair })[]>();
+  for (const [group, members] of groups) {
     const good = members.filter((a) => stand.get(a.id) === "good").sort(byId);
     const bad = members.filter((a) => stand.get(a.id) === "bad").sort(byId);
-    const candidates: (Candidate & { pair: Pair })[] = [];
     for (const g of good) {
       for (const b of bad) {
         const kind: PairKind = b.vetoed ? "veto" : b.resolved === false ? "outcome" : "behaviour";
         const margin = g.score !== null && b.score !== null ? g.score - b.score : null;
         if (kind === "behaviour" && (margin === null || margin < o.margin - 1e-12)) continue;
         const p_margin = g.p !== null && b.p !== null ? g.p - b.p : null;
-        candidates.push({
+        const list = byTask.get(g.task) ?? [];
+        list.push({
           a: g.id,
           b: b.id,
           rank: PAIR_KINDS.indexOf(kind),
           gap: margin ?? 0,
           pair: { task: g.task, group, chosen: g.id, rejected: b.id, kind, margin, p_margin },
         });
+        byTask.set(g.task, list);
       }
     }
-    for (const c of spread(candidates, o.perGroup)) pairs.push(c.pair);
+  }
+  const pairs: Pair[] = [];
+  for (const task of [...byTask.keys()].sort()) {
+    for (const c of spread(byTask.get(task)!, o.perTask)) pairs.push(c.pair);
   }
   return pairs;
 }

@@ -122,15 +122,16 @@ export function planRm(samples: Sample[], o: RmOptions): RmPlan {
     }
     if (!Number.isFinite(size)) size = 0;
     for (const [g, share] of o.mixture) {
-      const n = (size * share) / total;
-      target.set(g, { pos: Math.floor((n * r) / (1 + r) + 1e-9), neg: Math.floor(n / (1 + r) + 1e-9) });
+      // whole negatives first, then the positives they allow: the ratio holds exactly
+      const neg = Math.floor((size * share) / total / (1 + r) + 1e-9);
+      target.set(g, { pos: Math.floor(neg * r + 1e-9), neg });
     }
     for (const [g, xs] of groups) if (!o.mixture.has(g)) outsideMixture += xs.length;
   } else {
     const pos = kept.filter((x) => x.label).length;
     const neg = kept.length - pos;
-    const keepPos = Math.min(pos, Math.floor(neg * r + 1e-9));
     const keepNeg = Math.min(neg, Math.floor(pos / r + 1e-9));
+    const keepPos = Math.min(pos, Math.floor(keepNeg * r + 1e-9));
     // no mixture asked: the ratio over all samples together, each kept by the seeded order
     chosen.push(
       ...take(
