@@ -46,9 +46,10 @@ type It = typeof nodeIt;
  * A suite of tests that read the shared real data. Without the data its tests are still listed,
  * each reported as skipped (so a run says how many it could not run), and none of its hooks runs.
  * The suite's function gets the `it` to use: the real one, or one that registers skipped tests.
+ * `present` says whether the data is there (the shared trajectories unless told otherwise).
  */
-export function sharedSuite(name: string, fn: (it: It) => void): void {
-  const use = HAS_SHARED ? nodeIt : skippedIt;
+export function sharedSuite(name: string, fn: (it: It) => void, present = HAS_SHARED): void {
+  const use = present ? nodeIt : skippedIt;
   describe(name, () => {
     const outer = current;
     current = use;

@@ -223,7 +223,14 @@ program
       "per-criterion fire rates and AUC. Every headline number has a 95% bootstrap interval over tasks.",
   )
   .argument("<scores...>", "ScoreRecord JSONL files")
-  .addOption(new Option("--reward <mode>", "which reward to evaluate").choices([...REWARD_MODES]).default("rubric"))
+  .addOption(
+    new Option(
+      "--reward <mode>",
+      "which reward to evaluate: resolved = p(resolved), rubric = the behaviour score, terminal / linear / stratified mix in the test outcome",
+    )
+      .choices([...REWARD_MODES])
+      .default("resolved"),
+  )
   .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
   .option("--calibrator <file>", "apply a calibrator from 'rubricate calibrate' first")
   .option(
@@ -279,7 +286,11 @@ scoreSourceOptions(
     .argument("<inputs...>", "trajectory files or folders")
     .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
     .option("--choices <file>", "also write each choice with its reward and source")
-    .addOption(new Option("--reward <mode>", "reward to rank by").choices([...REWARD_MODES]).default("rubric"))
+    .addOption(
+      new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
+        .choices([...REWARD_MODES])
+        .default("resolved"),
+    )
     .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
     .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n"),
 ).action(async (inputs: string[], o) => {
@@ -295,7 +306,11 @@ program
   .argument("<scores...>", "labelled ScoreRecord JSONL files")
   .requiredOption("-o, --output <file>", "calibrator JSON file")
   .addOption(new Option("--method <m>", "calibration method").choices(["platt", "isotonic"]).default("platt"))
-  .addOption(new Option("--reward <mode>", "which reward to calibrate").choices([...REWARD_MODES]).default("rubric"))
+  .addOption(
+    new Option("--reward <mode>", "which reward to calibrate: resolved = p(resolved), rubric = the behaviour score")
+      .choices([...REWARD_MODES])
+      .default("resolved"),
+  )
   .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
   .option(
     "--criterion <id>",

@@ -126,6 +126,22 @@ export function renderTrain(
       ...res.loso.map((f) => selectionRow(`LOSO: within ${f.family}`, f.metrics.selectWithin)),
     ]),
   ];
+  lines.push(
+    "",
+    `reliability of p(resolved), ${res.kind} (grouped-CV held-out predictions, ten equal-width bins)`,
+    table([
+      ["predicted", "n", "mean predicted", "resolved share", "gap"],
+      ...res.reliability
+        .filter((b) => b.count > 0)
+        .map((b) => [
+          `${b.lo.toFixed(1)}-${b.hi.toFixed(1)}`,
+          String(b.count),
+          f3(b.confidence),
+          f3(b.accuracy),
+          f3(b.accuracy - b.confidence),
+        ]),
+    ]),
+  );
   if (res.ablation.length) {
     lines.push(
       "",

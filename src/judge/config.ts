@@ -122,7 +122,7 @@ const keyFrom = (name: string | undefined, env: NodeJS.ProcessEnv): string | und
 /** Merge flags over the file over the environment; null when no judge is configured anywhere. */
 export function resolveJudge(
   flags: JudgeFlags,
-  file: JudgeConfigFile | undefined,
+  file?: JudgeConfigFile,
   env: NodeJS.ProcessEnv = process.env,
 ): JudgeConfig | null {
   const f = file ?? {};

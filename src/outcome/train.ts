@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 import { analyze } from "../analyze/facts.js";
 import { fitPlatt } from "../eval/calibrate.js";
-import { rocAuc, type Interval } from "../eval/metrics.js";
+import { reliability, rocAuc, type Bin, type Interval } from "../eval/metrics.js";
 import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { baselineFeatures } from "./baseline.js";
@@ -123,6 +123,8 @@ export interface TrainResult {
   loso: { family: string; metrics: Validation }[];
   comparisons: Comparison[];
   ablation: Ablation[];
+  /** the reliability diagram of the grouped-CV held-out predictions: ten equal-width bins */
+  reliability: Bin[];
 }
 
 const mean = (xs: (number | null)[]) => {
@@ -282,7 +284,11 @@ export function train(all: Example[], o: TrainOptions = {}): TrainResult {
       loso: Object.fromEntries(loso.map((l) => [l.family, { auc: l.metrics.auc.value, ece: l.metrics.ece.value }])),
     },
   };
-  return { model, kind, families, cv, cvByFamily, loso, comparisons, ablation };
+  const bins = reliability(
+    preds.map((x) => ({ score: x.p, label: x.e.y })),
+    10,
+  );
+  return { model, kind, families, cv, cvByFamily, loso, comparisons, ablation, reliability: bins };
 }
 
 /** Mean of per-scaffold AUCs (scaffolds without both outcomes left out). */

@@ -1,13 +1,13 @@
 /**
- * Rewards from ScoreRecords: the rubric score alone, the terminal (test)
- * reward alone, a linear mix, or stratified (the rubric orders trajectories
- * only within the resolved and within the unresolved group, so a resolved
- * trajectory always outranks an unresolved one); and per-task group
- * normalisation for GRPO-style training.
+ * Rewards from ScoreRecords: p(resolved) (the default: a calibrated probability that the attempt
+ * solved its task), the rubric's behaviour score alone, the terminal (test) reward alone, a
+ * linear mix, or stratified (the rubric orders trajectories only within the resolved and within
+ * the unresolved group, so a resolved trajectory always outranks an unresolved one); and per-task
+ * group normalisation for GRPO-style training.
  */
 import type { ScoreRecord } from "../types/score.js";
 
-export const REWARD_MODES = ["rubric", "terminal", "linear", "stratified"] as const;
+export const REWARD_MODES = ["resolved", "rubric", "terminal", "linear", "stratified"] as const;
 export type RewardMode = (typeof REWARD_MODES)[number];
 
 export interface RewardOptions {
@@ -16,10 +16,24 @@ export interface RewardOptions {
   alpha?: number;
 }
 
+/**
+ * p(resolved) of a record: its `p_resolved`, or for records written before that field existed the
+ * value of its decided outcome criterion; null when nothing predicted it.
+ */
+export function pResolved(r: Pick<ScoreRecord, "p_resolved" | "criteria">): number | null {
+  if (r.p_resolved !== undefined) return r.p_resolved;
+  return r.criteria.find((c) => c.kind === "outcome" && c.status === "decided")?.value ?? null;
+}
+
 /** The reward of one record, or null when its inputs are missing (no score, or no label for terminal modes). */
-export function reward(r: Pick<ScoreRecord, "score" | "label">, o: RewardOptions): number | null {
+export function reward(
+  r: Pick<ScoreRecord, "score" | "label" | "p_resolved" | "criteria">,
+  o: RewardOptions,
+): number | null {
   const terminal = r.label ? (r.label.resolved ? 1 : 0) : null;
   switch (o.mode) {
+    case "resolved":
+      return pResolved(r);
     case "rubric":
       return r.score;
     case "terminal":

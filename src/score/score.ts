@@ -77,6 +77,17 @@ function resultOf(c: Criterion, v: Verdict): CriterionResult {
   return r;
 }
 
+/** The question p(resolved) answers, asked of the outcome decider when the rubric has no outcome criterion. */
+const RESOLVED: Criterion = {
+  id: "p_resolved",
+  title: "Resolves the task",
+  question: "Will this patch pass the hidden tests that check the issue is resolved?",
+  polarity: "encourage",
+  weight: 1,
+  severity: "minor",
+  kind: "outcome",
+};
+
 export function goodness(c: Pick<Criterion, "polarity">, value: number | null): number | null {
   return value === null ? null : c.polarity === "encourage" ? value : 1 - value;
 }
@@ -131,6 +142,14 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
   }
   const criteria = rubric.criteria.map((c) => results.get(c.id)!);
   const { score, vetoed_by } = aggregate(criteria, rubric.aggregation);
+  // p(resolved): the rubric's outcome criteria, or (a rubric without one) the outcome decider asked directly
+  let resolved = criteria.find((c) => c.kind === "outcome" && c.status === "decided") ?? null;
+  if (!resolved && opts.outcome && !rubric.criteria.some((c) => c.kind === "outcome")) {
+    const d = await opts.outcome.decide(t, facts, [RESOLVED]);
+    if (d.usage) usage = usage ? sumUsage(usage, d.usage) : d.usage;
+    const v = d.verdicts.get(RESOLVED.id);
+    if (v?.status === "decided") resolved = resultOf(RESOLVED, v);
+  }
   const record: ScoreRecord = {
     schema: SCORE_SCHEMA,
     trajectory_id: t.id,
@@ -139,13 +158,14 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
     label: t.label,
     rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
     score,
+    p_resolved: resolved?.value ?? null,
     decided: count(criteria, "decided"),
     unscored: count(criteria, "unscored"),
     not_applicable: count(criteria, "not_applicable"),
     vetoed_by,
     steps: t.steps.length,
     criteria,
-    provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null },
+    provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null, p_resolved: resolved?.by ?? null },
   };
   if (usage) record.usage = usage;
   return record;
@@ -201,13 +221,14 @@ export function errorRecord(t: Trajectory, rubric: Rubric, error: unknown): Scor
     label: t.label,
     rubric: { id: rubric.id, version: rubric.version, hash: rubric.hash },
     score: null,
+    p_resolved: null,
     decided: 0,
     unscored: rubric.criteria.length,
     not_applicable: 0,
     vetoed_by: [],
     steps: t.steps.length,
     criteria: [],
-    provenance: { rubricate: VERSION, judge: null },
+    provenance: { rubricate: VERSION, judge: null, p_resolved: null },
     error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   };
 }

@@ -71,15 +71,29 @@ export const ScoreRecordSchema = z.object({
   source: SourceSchema,
   label: LabelSchema.nullable(),
   rubric: z.object({ id: z.string(), version: z.string(), hash: z.string() }),
-  /** aggregate reward in [0, 1]; null for an error record or when no criterion was decided */
+  /**
+   * the behaviour score in [0, 1]: the rubric's weighted verdicts on behaviour (check and judge
+   * criteria; outcome criteria are p_resolved's job); null for an error record or when no
+   * behaviour criterion was decided
+   */
   score: z.number().min(0).max(1).nullable(),
+  /**
+   * p(resolved): a calibrated probability that the attempt resolved its task (the outcome model,
+   * or the judge asked about the outcome); null when nothing predicted it. What `provenance.p_resolved` names decided it.
+   */
+  p_resolved: z.number().min(0).max(1).nullable().optional(),
   decided: z.number().int(),
   unscored: z.number().int(),
   not_applicable: z.number().int(),
   vetoed_by: z.array(z.string()),
   steps: z.number().int(),
   criteria: z.array(CriterionResultSchema),
-  provenance: z.object({ rubricate: z.string(), judge: z.unknown().nullable() }),
+  provenance: z.object({
+    rubricate: z.string(),
+    judge: z.unknown().nullable(),
+    /** what decided p_resolved: "outcome-model:<version>", "judge:<model>"; null when nothing did */
+    p_resolved: z.string().nullable().optional(),
+  }),
   /** judge usage for this trajectory, when a judge was configured */
   usage: JudgeUsageSchema.optional(),
   error: z.string().optional(),
