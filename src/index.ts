@@ -33,7 +33,7 @@ export { train, collectExamples, validate, type TrainResult, type Example } from
 export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
 export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
 export { selectBest, type Choice } from "./select/select.js";
-export { reward, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
+export { reward, pResolved, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";
 export * from "./eval/metrics.js";
 export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
@@ -52,7 +52,7 @@ export { exportSft, checkSft, SFT_PARQUET, type SftOptions, type SftReport } fro
 export { ParquetRows, parquetSchema, type ColumnType, type ParquetSchema } from "./export/parquet.js";
 export { checkTargets, checkInputs, checkDatasetInfo, mergeDatasetInfo, UsageError } from "./export/targets.js";
 export { readScoreMap } from "./export/scores.js";
-export { pResolved, behaviour, resolvedOf } from "./select/signals.js";
+export { behaviour, resolvedOf } from "./select/signals.js";
 export {
   choosePairs,
   standings,

@@ -5,7 +5,7 @@ import type { ToolStyle } from "../export/render.js";
 import { readScoreMap } from "../export/scores.js";
 import { checkSft, exportSft, type SftReport } from "../export/sft.js";
 import type { CallText } from "../export/sharegpt.js";
-import { checkInputs } from "../export/targets.js";
+import { checkInputs, checkTrajectoryInputs } from "../export/targets.js";
 import type { ScoreRecord } from "../types/score.js";
 import { note } from "./output.js";
 
@@ -87,6 +87,7 @@ export function renderSftReport(r: SftReport): string {
 }
 
 export async function runExport(inputs: string[], o: ExportCliOptions): Promise<number> {
+  checkTrajectoryInputs(inputs);
   checkInputs("--scores", o.scores);
   checkInputs("--system-prompt", o.systemPrompt ? [o.systemPrompt] : []);
   const base = {

@@ -1,7 +1,7 @@
 /** `rubricate feedback`: hindsight feedback (failed criteria in words, with evidence steps) per trajectory. */
 import { hindsight, type Feedback } from "../export/feedback.js";
 import { JsonlFile } from "../export/jsonl.js";
-import { checkInputs, checkTargets, UsageError } from "../export/targets.js";
+import { checkInputs, checkTargets, checkTrajectoryInputs, UsageError } from "../export/targets.js";
 import { readTrajectories } from "../labels/stream.js";
 import { builtinRubricIds, loadRubric } from "../rubric/load.js";
 import type { Rubric } from "../rubric/schema.js";
@@ -22,6 +22,7 @@ export interface FeedbackCliOptions {
 
 export async function runFeedback(inputs: string[], o: FeedbackCliOptions): Promise<number> {
   if (!o.scores?.length) throw new UsageError("--scores is required: feedback is read from score records");
+  checkTrajectoryInputs(inputs);
   checkInputs("--scores", o.scores);
   checkTargets([o.output], o.force);
   const given = o.rubric ? loadRubric(o.rubric) : undefined;

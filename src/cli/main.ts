@@ -434,6 +434,14 @@ program
   .addOption(new Option("--mix-by <field>", "what the mixture is over").choices([...MIX_BY]).default("scaffold"))
   .option("--mixture <shares>", "target shares, e.g. 'SWE-agent=2,autocoderover=1' (groups not named are left out)")
   .addOption(
+    new Option(
+      "--balance <how>",
+      "without --mixture, meet --ratio within each --mix-by group (so the group does not predict the label) or over all samples",
+    )
+      .choices(["group", "all"])
+      .default("group"),
+  )
+  .addOption(
     new Option("--validation <share>", "share of tasks held out for validation").default(0.1).argParser(Number),
   )
   .option("--seed <text>", "seed of the sampling and the split", "rubricate")

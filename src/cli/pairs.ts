@@ -1,7 +1,7 @@
 /** `rubricate pairs`: DPO / KTO preference data from the attempts at each task. */
 import { readFileSync, writeFileSync } from "node:fs";
 import { exportPairs, type PairLayout, type PairsReport, type RowFormat } from "../export/pairs.js";
-import { checkInputs, checkTargets } from "../export/targets.js";
+import { checkInputs, checkTargets, checkTrajectoryInputs, UsageError } from "../export/targets.js";
 import { PAIR_KINDS, type Summary } from "../select/pairs.js";
 import type { ScoreRecord } from "../types/score.js";
 import { counter } from "./export.js";
@@ -61,10 +61,11 @@ export function renderPairsReport(r: PairsReport, margin: number): string {
 }
 
 export async function runPairs(inputs: string[], o: PairsCliOptions): Promise<number> {
+  checkTrajectoryInputs(inputs);
   checkInputs("--scores", o.scores);
   checkInputs("--system-prompt", o.systemPrompt ? [o.systemPrompt] : []);
   checkTargets([o.output, ...(o.report ? [o.report] : [])], o.force);
-  if (!(o.margin >= 0 && o.margin <= 1)) throw new Error("--margin: expected a number from 0 to 1");
+  if (!(o.margin >= 0 && o.margin <= 1)) throw new UsageError("--margin: expected a number from 0 to 1");
   const systemPrompt = o.systemPrompt ? readFileSync(o.systemPrompt, "utf8") : undefined;
   const { records, errors } = await scoresFor(inputs, o);
   const scores = new Map<string, ScoreRecord>(records.map((r) => [r.trajectory_id, r]));

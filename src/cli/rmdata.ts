@@ -1,6 +1,6 @@
 /** `rubricate rm-data`: reward-model training data (classification rows and pairs) in SWE-RM's recipe. */
 import { checkRmTarget, exportRmData, parseMixture, type MixBy, type RmDataReport } from "../export/rmdata.js";
-import { checkInputs, UsageError } from "../export/targets.js";
+import { checkInputs, checkTrajectoryInputs, UsageError } from "../export/targets.js";
 import { counter, scoresFromFiles } from "./export.js";
 import { note } from "./output.js";
 
@@ -9,6 +9,7 @@ export interface RmDataCliOptions {
   ratio: string;
   mixBy: MixBy;
   mixture?: string;
+  balance: "group" | "all";
   validation: number;
   seed: string;
   maxTokens: number;
@@ -37,7 +38,7 @@ export function renderRmReport(r: RmDataReport): string {
     `rm-data: ${r.rows.train} train + ${r.rows.validation} validation rows, ${r.pairs.train} + ${r.pairs.validation} pairs -> ${r.output}`,
     `  read ${r.read} trajectories: ${r.unlabelled} without an outcome label (left out), ${r.duplicates} duplicate patches merged, ` +
       `${r.conflicting} dropped (one patch with both outcomes), ${r.outsideMixture} outside the mixture, ${r.downsampled} left out for the ratio/mixture`,
-    `  ratio ${r.ratio}:1 positive:negative; texts ≤ ${r.tokens.max} tokens (${r.tokens.tokenizer}), mean ${Math.round(r.tokens.mean)}, ${r.tokens.cut} cut to fit`,
+    `  ratio ${r.ratio}:1 positive:negative ${r.balance === "group" ? `within each ${r.mixBy}` : r.balance === "all" ? "over all samples" : `in each ${r.mixBy} of the mixture`}; texts ≤ ${r.tokens.max} tokens (${r.tokens.tokenizer}), mean ${Math.round(r.tokens.mean)}, ${r.tokens.cut} cut to fit`,
     "",
     `  ${r.mixBy.padEnd(34)} ${"available +/-".padStart(14)} ${"kept +/-".padStart(10)} ${"share".padStart(7)} ${"train +/-".padStart(10)} ${"valid. +/-".padStart(10)}`,
   ];
@@ -57,6 +58,7 @@ export function renderRmReport(r: RmDataReport): string {
 }
 
 export async function runRmData(inputs: string[], o: RmDataCliOptions): Promise<number> {
+  checkTrajectoryInputs(inputs);
   checkInputs("--scores", o.scores);
   checkRmTarget(o.output, o.force);
   const ratio = parseRatio(o.ratio);
@@ -70,6 +72,7 @@ export async function runRmData(inputs: string[], o: RmDataCliOptions): Promise<
     ratio,
     mixBy: o.mixBy,
     mixture,
+    balance: o.balance,
     validation: o.validation,
     seed: o.seed,
     maxTokens: o.maxTokens,

@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import { readTrajectories } from "../labels/stream.js";
 import { choosePairs, pairReport, standings, type Attempt, type Pair, type PairReport } from "../select/pairs.js";
-import { pResolved, resolvedOf } from "../select/signals.js";
+import { pResolved } from "../score/reward.js";
+import { resolvedOf } from "../select/signals.js";
 import type { ScoreRecord } from "../types/score.js";
 import { conversation, RenderError } from "./conversation.js";
 import { toolsOf } from "./formats.js";

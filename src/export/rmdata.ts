@@ -32,6 +32,8 @@ export interface RmDataOptions {
   ratio: number;
   mixBy: MixBy;
   mixture?: Map<string, number>;
+  /** without a mixture: the ratio within each --mix-by group (default) or over all samples */
+  balance?: "group" | "all";
   validation: number;
   seed: string;
   maxTokens: number;
@@ -56,6 +58,8 @@ export interface RmDataReport extends Omit<RmPlan, "train" | "validation"> {
   tokens: { max: number; mean: number; cut: number; tokenizer: string };
   mixBy: MixBy;
   ratio: number;
+  /** how the ratio was met: within each group, over all samples, or by the mixture */
+  balance: "group" | "all" | "mixture";
 }
 
 export function groupOf(t: Trajectory, by: MixBy): string {
@@ -208,6 +212,7 @@ export async function exportRmData(inputs: string[], o: RmDataOptions): Promise<
       },
       mixBy: o.mixBy,
       ratio: o.ratio,
+      balance: o.mixture?.size ? "mixture" : (o.balance ?? "group"),
     };
     writeFileSync(join(o.output, "mixture.json"), JSON.stringify(report, null, 2) + "\n");
     return report;

@@ -5,7 +5,8 @@
  */
 import { basename, dirname, join } from "node:path";
 import { readTrajectories } from "../labels/stream.js";
-import { pResolved, resolvedOf } from "../select/signals.js";
+import { pResolved } from "../score/reward.js";
+import { resolvedOf } from "../select/signals.js";
 import type { ScoreRecord } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
 import { conversation, RenderError, type ConversationNotes } from "./conversation.js";

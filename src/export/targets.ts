@@ -4,6 +4,7 @@
  * `dataset_info.json` is merged into (never clobbered), with a clear error when it is not JSON.
  */
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { isDynamicPattern } from "tinyglobby";
 import { IngestError } from "../io/error.js";
 import { parseJson } from "../io/read.js";
 
@@ -26,6 +27,18 @@ export function checkInputs(option: string, paths: string[] | undefined): void {
     if (!existsSync(p)) throw new UsageError(`${option} ${p}: no such file`);
     if (!statSync(p).isFile()) throw new UsageError(`${option} ${p}: not a file`);
   }
+}
+
+/**
+ * The trajectory inputs must exist (a file or a folder; a glob is left to discovery): a mistyped
+ * path is an error before any output is created, not an empty dataset.
+ */
+export function checkTrajectoryInputs(paths: string[]): void {
+  const missing = paths.filter((p) => !existsSync(p) && !isDynamicPattern(p));
+  if (missing.length)
+    throw new UsageError(
+      `${missing.length === 1 ? "input" : "inputs"} not found: ${missing.join(", ")} (expected trajectory files or folders)`,
+    );
 }
 
 function readInfo(path: string): Record<string, unknown> {

@@ -4,7 +4,8 @@
  *     outcomes is label noise and is dropped;
  *  2. a positive:negative ratio (SWE-RM uses about 2:1) and, optionally, a mixture over policies or
  *     scaffolds: the largest set that has exactly the asked shares and ratio without repeating a
- *     sample (without a mixture, the ratio is met over all groups together);
+ *     sample (without a mixture, the ratio is met within each group, so that the group, e.g. the
+ *     scaffold, does not predict the label; or, with `balance: "all"`, over all groups together);
  *  3. a train/validation split by task, so no task is on both sides.
  * Which samples a downsampling keeps, and which tasks validate, follow a seeded hash: the same
  * inputs and seed give the same data.
@@ -29,6 +30,12 @@ export interface RmOptions {
   /** share of tasks in the validation split */
   validation: number;
   seed: string;
+  /**
+   * without a mixture: meet the ratio within each group (default; the group then carries no
+   * information about the label) or over all samples together (keeps more, but a group with mostly
+   * positives teaches the model that group)
+   */
+  balance?: "group" | "all";
 }
 
 export interface GroupRow {
@@ -128,23 +135,15 @@ export function planRm(samples: Sample[], o: RmOptions): RmPlan {
     }
     for (const [g, xs] of groups) if (!o.mixture.has(g)) outsideMixture += xs.length;
   } else {
-    const pos = kept.filter((x) => x.label).length;
-    const neg = kept.length - pos;
-    const keepNeg = Math.min(neg, Math.floor(pos / r + 1e-9));
-    const keepPos = Math.min(pos, Math.floor(keepNeg * r + 1e-9));
-    // no mixture asked: the ratio over all samples together, each kept by the seeded order
-    chosen.push(
-      ...take(
-        kept.filter((x) => x.label),
-        keepPos,
-        o.seed,
-      ),
-      ...take(
-        kept.filter((x) => !x.label),
-        keepNeg,
-        o.seed,
-      ),
-    );
+    // no mixture asked: the ratio within each group, or over all samples together
+    const sets = o.balance === "all" ? [kept] : [...groups.values()];
+    for (const xs of sets) {
+      const pos = xs.filter((x) => x.label);
+      const neg = xs.filter((x) => !x.label);
+      const keepNeg = Math.min(neg.length, Math.floor(pos.length / r + 1e-9));
+      const keepPos = Math.min(pos.length, Math.floor(keepNeg * r + 1e-9));
+      chosen.push(...take(pos, keepPos, o.seed), ...take(neg, keepNeg, o.seed));
+    }
   }
   for (const [g, t] of target) {
     const xs = groups.get(g) ?? [];

@@ -134,6 +134,36 @@ describe("export (the bundled examples)", () => {
     assert.ok(!existsSync(out));
   });
 
+  it("a mistyped input path is an error before any output is created, in every training-data command", () => {
+    const missing = join(dir, "no-such-runs");
+    const cases: [string[], string][] = [
+      [["export", missing, "--format", "sharegpt", "-o", join(dir, "m", "sft.jsonl")], join(dir, "m", "sft.jsonl")],
+      [["pairs", missing, "--scores", scores, "-o", join(dir, "m-dpo.jsonl")], join(dir, "m-dpo.jsonl")],
+      [["rm-data", missing, "-o", join(dir, "m-rm")], join(dir, "m-rm")],
+      [["feedback", missing, "--scores", scores, "-o", join(dir, "m-fb.jsonl")], join(dir, "m-fb.jsonl")],
+    ];
+    mkdirSync(join(dir, "m"), { recursive: true });
+    for (const [args, out] of cases) {
+      const r = cli(...args);
+      assert.equal(r.status, 2, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /input not found: .*no-such-runs \(expected trajectory files or folders\)/);
+      assert.ok(!existsSync(out), `${args[0]} created ${out}`);
+    }
+    assert.ok(!existsSync(join(dir, "m", "dataset_info.json")));
+  });
+
+  it("bad option values are usage errors (exit 2) naming the option", () => {
+    const r1 = cli("rm-data", "examples", "--ratio", "two", "-o", join(dir, "r-rm"));
+    assert.equal(r1.status, 2);
+    assert.match(r1.stderr, /--ratio: expected positives:negatives such as 2:1, got "two"/);
+    const r2 = cli("pairs", "examples", "--scores", scores, "--margin", "3", "-o", join(dir, "r-dpo.jsonl"));
+    assert.equal(r2.status, 2);
+    assert.match(r2.stderr, /--margin: expected a number from 0 to 1/);
+    const r3 = cli("feedback", "examples", "-o", join(dir, "r-fb.jsonl"));
+    assert.equal(r3.status, 2);
+    assert.match(r3.stderr, /--scores is required/);
+  });
+
   it("a trajectory that cannot be written is skipped with its reason; the others are written (exit 1)", () => {
     const t = lines(unlabelled);
     const broken = {

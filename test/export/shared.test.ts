@@ -176,6 +176,10 @@ sharedSuite("exports of the shared real trajectories", (it) => {
     const pos = rows.filter((r) => r.label === 1).length;
     const neg = rows.filter((r) => r.label === 0).length;
     assert.ok(Math.abs(pos - 2 * neg) <= 1, `${pos}:${neg}`);
+    // the ratio holds within each scaffold too, so the scaffold does not tell the label
+    const mix = JSON.parse(readFileSync(join(out, "mixture.json"), "utf8"));
+    assert.equal(mix.balance, "group");
+    for (const g of mix.table) assert.equal(g.kept.pos, 2 * g.kept.neg, g.group);
     const trainTasks = new Set(train.map((r) => r.instance_id));
     assert.ok(valid.every((r) => !trainTasks.has(r.instance_id)));
     assert.ok(rows.every((r) => r.tokens <= 8000 && /\[final patch\]\n/.test(r.text)));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { choosePairs, pairReport, spread, standings, type Attempt } from "../../src/select/pairs.js";
 import { patchKey, planRm, type Sample } from "../../src/select/rmdata.js";
-import { pResolved } from "../../src/select/signals.js";
+import { pResolved } from "../../src/score/reward.js";
 import type { ScoreRecord } from "../../src/types/score.js";
 
 const attempt = (
@@ -129,11 +129,20 @@ describe("reward-model data plan", () => {
     const samples: Sample[] = [];
     for (let i = 0; i < 40; i++) samples.push(s(`a${i}`, `ta${i}`, i < 30, "A"));
     for (let i = 0; i < 20; i++) samples.push(s(`b${i}`, `tb${i}`, i < 5, "B"));
-    const plain = planRm(samples, { ratio: 2, validation: 0, seed: "s" });
-    const pos = plain.train.filter((x) => x.label).length;
-    const neg = plain.train.length - pos;
+    const all = planRm(samples, { ratio: 2, validation: 0, seed: "s", balance: "all" });
+    const pos = all.train.filter((x) => x.label).length;
+    const neg = all.train.length - pos;
     assert.equal(pos, 2 * neg);
     assert.equal(neg, 17); // 35 positives allow 17 negatives, which allow 34 positives
+    // by default the ratio holds within each group: A 30/10 keeps 20/10, B 5/15 keeps 4/2
+    const plain = planRm(samples, { ratio: 2, validation: 0, seed: "s" });
+    assert.deepEqual(
+      plain.table.map((r) => [r.group, r.kept.pos, r.kept.neg]),
+      [
+        ["A", 20, 10],
+        ["B", 4, 2],
+      ],
+    );
     const mix = planRm(samples, {
       ratio: 2,
       validation: 0,
