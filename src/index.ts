@@ -50,7 +50,14 @@ export { openaiRecord, trlRecord, toolsOf, EXPORT_FORMATS, type ExportFormat, ty
 export { sharegptRecord, sharegptTurns, datasetInfoEntry, CALL_TEXT, type CallText } from "./export/sharegpt.js";
 export { exportSft, checkSft, SFT_PARQUET, type SftOptions, type SftReport } from "./export/sft.js";
 export { ParquetRows, parquetSchema, type ColumnType, type ParquetSchema } from "./export/parquet.js";
-export { checkTargets, checkInputs, checkDatasetInfo, mergeDatasetInfo, UsageError } from "./export/targets.js";
+export {
+  checkTargets,
+  checkInputs,
+  checkTrajectoryInputs,
+  checkDatasetInfo,
+  mergeDatasetInfo,
+  UsageError,
+} from "./export/targets.js";
 export { readScoreMap } from "./export/scores.js";
 export { behaviour, resolvedOf } from "./select/signals.js";
 export {
@@ -67,7 +74,15 @@ export { planRm, patchKey, type Sample, type RmOptions, type RmPlan } from "./se
 export { exportPairs, PAIR_LAYOUTS, type PairsOptions, type PairsReport } from "./export/pairs.js";
 export { exportRmData, parseMixture, MIX_BY, type RmDataOptions, type RmDataReport } from "./export/rmdata.js";
 export { transcript, type Transcript } from "./export/transcript.js";
-export { hindsight, stepSpan, type Feedback, type Failure } from "./export/feedback.js";
+export {
+  hindsight,
+  stepSpan,
+  exportFeedback,
+  type Feedback,
+  type Failure,
+  type FeedbackOptions,
+  type FeedbackReport,
+} from "./export/feedback.js";
 export {
   OpenAICompatible,
   JudgeHttpError,

@@ -5,9 +5,12 @@
  * back in front of the policy as guidance. Outcome criteria (a prediction, not a behaviour) and
  * criteria that were not decided give no feedback; nothing here reads the outcome label.
  */
+import { readTrajectories } from "../labels/stream.js";
+import { builtinRubricIds, loadRubric } from "../rubric/load.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { CriterionResult, ScoreRecord } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
+import { JsonlFile } from "./jsonl.js";
 
 /** What failing each programmatic check means, to the agent that failed it. */
 const CHECK_WORDS: Record<string, string> = {
@@ -108,4 +111,79 @@ export function hindsight(rec: ScoreRecord, t?: Trajectory | null, rubric?: Rubr
     });
   const feedback = failed.length ? `In this attempt ${failed.map((f) => f.guidance).join("; ")}.` : "";
   return { trajectory_id: rec.trajectory_id, instance_id: rec.instance_id, score: rec.score, failed, feedback };
+}
+
+export interface FeedbackOptions {
+  output: string;
+  /** score records by trajectory id */
+  scores: Map<string, ScoreRecord>;
+  /** rubric for the criteria's titles and questions (default: each record's built-in rubric) */
+  rubric?: Rubric;
+  /** also write trajectories that failed no criterion */
+  all?: boolean;
+  labels?: string[];
+  autoLabels?: boolean;
+  /** called after each trajectory read */
+  progress?: (read: number) => void;
+}
+
+export interface FeedbackReport {
+  output: string;
+  written: number;
+  /** scored trajectories that failed no criterion */
+  clean: number;
+  /** trajectories read that have no score record (with inputs) */
+  unscored: number;
+  /** rows by failed criterion, most frequent first */
+  byCriterion: [string, number][];
+  /** inputs that could not be read */
+  errors: string[];
+}
+
+/**
+ * Feedback rows for the scored trajectories: with inputs, one per trajectory read that has a
+ * score record (its evidence steps' actions added); without, one per score record.
+ */
+export async function exportFeedback(inputs: string[], o: FeedbackOptions): Promise<FeedbackReport> {
+  const rubrics = new Map<string, Rubric | undefined>();
+  const rubricOf = (r: ScoreRecord): Rubric | undefined => {
+    if (o.rubric) return o.rubric;
+    if (!rubrics.has(r.rubric.id))
+      rubrics.set(r.rubric.id, builtinRubricIds().includes(r.rubric.id) ? loadRubric(r.rubric.id) : undefined);
+    return rubrics.get(r.rubric.id);
+  };
+  const report: FeedbackReport = { output: o.output, written: 0, clean: 0, unscored: 0, byCriterion: [], errors: [] };
+  const counts = new Map<string, number>();
+  const out = new JsonlFile(o.output);
+  const emit = async (fb: Feedback) => {
+    if (!fb.failed.length) {
+      report.clean++;
+      if (!o.all) return;
+    }
+    for (const f of fb.failed) counts.set(f.criterion, (counts.get(f.criterion) ?? 0) + 1);
+    await out.write(fb);
+    report.written++;
+  };
+  try {
+    if (inputs.length) {
+      let read = 0;
+      for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
+        if (ev.type === "error") {
+          report.errors.push(ev.error.describe());
+          continue;
+        }
+        if (ev.type !== "trajectory") continue;
+        o.progress?.(++read);
+        const rec = o.scores.get(ev.trajectory.id);
+        if (!rec) report.unscored++;
+        else if (!rec.error) await emit(hindsight(rec, ev.trajectory, rubricOf(rec)));
+      }
+    } else {
+      for (const rec of o.scores.values()) if (!rec.error) await emit(hindsight(rec, null, rubricOf(rec)));
+    }
+  } finally {
+    await out.close();
+  }
+  report.byCriterion = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return report;
 }
