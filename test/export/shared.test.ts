@@ -167,6 +167,41 @@ sharedSuite("exports of the shared real trajectories", (it) => {
     assert.ok(Math.max(...perTask.values()) <= 4);
   });
 
+  it("pairs, KTO layout as Parquet: the attempts of the DPO pairs, read alike by hyparquet and DuckDB", async () => {
+    const out = join(dir, "kto.parquet");
+    run("pairs", all, "--scores", scores, "--no-auto-labels", "--layout", "kto", "-o", out);
+    const types = await duckTypes(out);
+    for (const col of ["prompt", "completion", "tools"]) assert.match(types[col], /^STRUCT\(.*\)\[\]$/, col);
+    assert.equal(types.label, "BOOLEAN");
+    const a = await hyparquetRows(out);
+    const b = await duckRows(out);
+    assert.equal(a.length, b.length);
+    const dpo = lines(join(dir, "dpo.jsonl"));
+    const chosen = new Set(dpo.map((r) => r.chosen_id));
+    const rejected = new Set(dpo.map((r) => r.rejected_id));
+    assert.deepEqual(new Set(a.map((r) => r.trajectory_id)), new Set([...chosen, ...rejected]));
+    const plain = (m: Record<string, unknown>) => {
+      const x = Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null && v !== undefined));
+      const calls = x.tool_calls as { function: { name: string; arguments: string } }[] | undefined;
+      if (!calls?.length) delete x.tool_calls;
+      else
+        x.tool_calls = calls.map((c) => ({
+          ...c,
+          function: { ...c.function, arguments: JSON.parse(c.function.arguments) },
+        }));
+      return x;
+    };
+    for (let i = 0; i < a.length; i++) {
+      const r = a[i];
+      assert.equal(r.label, chosen.has(r.trajectory_id as string), String(r.trajectory_id));
+      assert.equal(b[i].trajectory_id, r.trajectory_id);
+      assert.equal(b[i].label, r.label);
+      const messages = [...(r.prompt as Record<string, unknown>[]), ...(r.completion as Record<string, unknown>[])];
+      assert.deepEqual(trlViolations({ messages: messages.map(plain), tools: r.tools }), []);
+      assert.equal((r.completion as { role: string }[])[0].role, "assistant");
+    }
+  });
+
   it("rm-data: 2:1, no task on both sides of the split, texts within the budget ending with the patch", () => {
     const out = join(dir, "rm");
     run("rm-data", all, "--scores", scores, "--no-auto-labels", "--max-tokens", "8000", "-o", out);
