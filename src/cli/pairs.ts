@@ -57,6 +57,11 @@ export function renderPairsReport(r: PairsReport, margin: number): string {
     for (const s of r.skipped.slice(0, 20)) lines.push(`    ${s.file}: ${s.reason}`);
   }
   for (const e of r.errors.slice(0, 20)) lines.push(`  error: ${e}`);
+  if (r.unscored)
+    lines.push(
+      `  ${r.unscored === r.read ? "error" : "warning"}: ${r.unscored} of ${r.read} trajectories have no record in --scores ` +
+        "(left out; were these the inputs that were scored?)",
+    );
   return lines.join("\n");
 }
 
@@ -87,5 +92,6 @@ export async function runPairs(inputs: string[], o: PairsCliOptions): Promise<nu
   bar.done();
   note(renderPairsReport(report, o.margin));
   if (o.report) writeFileSync(o.report, JSON.stringify(report, null, 2) + "\n");
-  return errors || report.errors.length || report.skipped.length ? 1 : 0;
+  const noneScored = report.read > 0 && report.unscored === report.read;
+  return errors || report.errors.length || report.skipped.length || noneScored ? 1 : 0;
 }

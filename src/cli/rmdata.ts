@@ -90,7 +90,13 @@ export async function runRmData(inputs: string[], o: RmDataCliOptions): Promise<
     const missing = [...mixture.keys()].filter(
       (g) => !report.table.some((x) => x.group === g && x.available.pos + x.available.neg),
     );
-    if (missing.length) note(`  warning: --mixture names groups with no samples: ${missing.join(", ")}`);
+    if (missing.length) {
+      note(
+        `  error: --mixture names ${report.mixBy} groups with no labelled samples: ${missing.join(", ")} ` +
+          `(a share of nothing leaves nothing; the ${report.mixBy} names are the table's first column)`,
+      );
+      return 1;
+    }
   }
   return errors || report.errors.length ? 1 : 0;
 }

@@ -164,6 +164,22 @@ describe("export (the bundled examples)", () => {
     assert.match(r3.stderr, /--scores is required/);
   });
 
+  it("inputs that match nothing usable are an error (exit 1), not a quiet empty file", () => {
+    const other = join(dir, "other-scores.jsonl");
+    writeFileSync(
+      other,
+      lines(scores)
+        .map((r) => JSON.stringify({ ...r, trajectory_id: `x${r.trajectory_id}` }))
+        .join("\n") + "\n",
+    );
+    const r1 = cli("pairs", "examples", "--scores", other, "-o", join(dir, "e-dpo.jsonl"));
+    assert.equal(r1.status, 1, r1.stderr);
+    assert.match(r1.stderr, /error: 8 of 8 trajectories have no record in --scores/);
+    const r2 = cli("rm-data", "examples", "--mixture", "nosuch=1,mini-swe-agent 2.2.7=1", "-o", join(dir, "e-rm"));
+    assert.equal(r2.status, 1, r2.stderr);
+    assert.match(r2.stderr, /--mixture names scaffold groups with no labelled samples: nosuch/);
+  });
+
   it("a trajectory that cannot be written is skipped with its reason; the others are written (exit 1)", () => {
     const t = lines(unlabelled);
     const broken = {
