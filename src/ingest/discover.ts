@@ -14,6 +14,8 @@ export interface Candidate {
   kind: "file" | "dir";
   /** named by the user (an unknown format is an error) or found by walking a folder (skipped) */
   explicit: boolean;
+  /** only these records of a multi-record file (JSONL lines or Parquet rows, 1-based, `to` excluded): a share of a large file */
+  rows?: { from: number; to: number };
 }
 
 const TRAJECTORY_EXT = /\.(traj|json|jsonl|parquet)$/i;

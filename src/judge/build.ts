@@ -20,11 +20,16 @@ export interface BuiltJudge {
   close(): void;
 }
 
-/** `onNote` hears what the probe found and warnings (the CLI prints them on stderr). */
+/**
+ * `onNote` hears what the probe found and warnings (the CLI prints them on stderr); `wrap`, when
+ * given, wraps each model's backend last (a queue worker adds limits and a cache shared with
+ * other workers).
+ */
 export async function buildJudge(
   config: JudgeConfig,
   rubric: Rubric,
   onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
 ): Promise<BuiltJudge> {
   if (config.samples > 1 && config.mode !== "rubric")
     onNote(
@@ -47,7 +52,7 @@ export async function buildJudge(
       if (config.probe) await probe(http, m.url, config, onNote);
       const limited = limitedBackend(http, { concurrency: config.concurrency, rpm: config.rpm, tpm: config.tpm });
       // the key covers the whole request (prompt, schema, sampling) and the model; the rubric hash keeps rubrics apart
-      backends.push(cache ? cachedBackend(limited, cache, rubric.hash) : limited);
+      backends.push(wrap(cache ? cachedBackend(limited, cache, rubric.hash) : limited));
     }
   } catch (e) {
     cache?.close();
