@@ -147,7 +147,7 @@ export function resolveJudge(
         model: m.model,
         dialect: m.dialect ?? dialect,
         apiKey: keyFrom(m.api_key_env ?? f.api_key_env, env),
-        ...(m.api_key_env ?? f.api_key_env ? { apiKeyEnv: (m.api_key_env ?? f.api_key_env)! } : {}),
+        ...((m.api_key_env ?? f.api_key_env) ? { apiKeyEnv: (m.api_key_env ?? f.api_key_env)! } : {}),
       };
     });
   } else {
