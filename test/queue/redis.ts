@@ -51,7 +51,7 @@ export async function startRedis(o: { persist?: boolean } = {}): Promise<RedisSe
   ];
   const start = async () => {
     proc = spawn("redis-server", args, { stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       const c = new Redis({
         port,
         host: "127.0.0.1",
@@ -59,6 +59,7 @@ export async function startRedis(o: { persist?: boolean } = {}): Promise<RedisSe
         retryStrategy: () => null,
         maxRetriesPerRequest: 1,
       });
+      c.on("error", () => {}); // not up yet: the connect below fails and is tried again
       try {
         await c.connect();
         await c.ping();
