@@ -1,6 +1,5 @@
-// Precision and recall of the checks on their hand-labelled samples (build first): empty_patch,
-// debug_artifacts, patch_unviewed_files, destructive_commands and env_tampering from
-// test/checks/patch-safety.cases.ts; repeats_actions, failed_edit_streak, excessive_steps,
+// Precision and recall of the checks on their hand-labelled samples (build first): the patch and
+// safety checks and the testing checks from test/checks/*.cases.ts; repeats_actions, failed_edit_streak, excessive_steps,
 // budget_exhausted and hallucinated_paths from test/checks/process-labels.ts, and there too the
 // responses a scaffold refused for their format (the analysis' steps that did not run; by trajectory,
 // then by step):
@@ -9,9 +8,18 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { analyze, CHECKS, readTrajectories } from "../dist/src/index.js";
-import { CASES, CHECKED } from "../dist/test/checks/patch-safety.cases.js";
 import { FORMAT_REJECTED, PROCESS_CASES } from "../dist/test/checks/process-labels.js";
 import { SHARED, TRAIN } from "../dist/test/helpers.js";
+
+/** The hand-labelled case files (test/checks/<name>.cases.ts), each exporting CASES and CHECKED. */
+const MODULES = ["patch-safety", "testing"];
+const CASES = {};
+const CHECKED = [];
+for (const m of MODULES) {
+  const mod = await import(`../dist/test/checks/${m}.cases.js`);
+  Object.assign(CASES, mod.CASES);
+  CHECKED.push(...mod.CHECKED);
+}
 
 async function load(c) {
   let path = join(c.data === "shared" ? SHARED : TRAIN, c.file);
@@ -27,7 +35,7 @@ async function load(c) {
 }
 
 const ratio = (a, b) => (b ? (a / b).toFixed(2) : "n/a");
-console.log("check                  labelled +/-   TP  FP  FN  TN   precision  recall");
+console.log("check                      labelled +/-   TP  FP  FN  TN   precision  recall");
 // (a case may carry the check's parameters and the run's context: excessive_steps compares with the run's median)
 const SAMPLES = { ...Object.fromEntries(CHECKED.map((name) => [name, CASES[name]])), ...PROCESS_CASES };
 for (const [name, cases] of Object.entries(SAMPLES)) {
@@ -43,7 +51,7 @@ for (const [name, cases] of Object.entries(SAMPLES)) {
   }
   const pos = cases.filter((c) => c.present).length;
   console.log(
-    `${name.padEnd(22)} ${String(pos).padStart(4)} / ${String(cases.length - pos).padEnd(4)}  ${[n.tp, n.fp, n.fn, n.tn]
+    `${name.padEnd(26)} ${String(pos).padStart(4)} / ${String(cases.length - pos).padEnd(4)}  ${[n.tp, n.fp, n.fn, n.tn]
       .map((x) => String(x).padStart(3))
       .join(" ")}   ${ratio(n.tp, n.tp + n.fp).padStart(9)}  ${ratio(n.tp, n.tp + n.fn).padStart(6)}`,
   );
@@ -69,7 +77,7 @@ for (const [name, cases] of Object.entries(SAMPLES)) {
   const pos = FORMAT_REJECTED.filter((c) => c.present).length;
   const row = (name, k, p, q) =>
     console.log(
-      `${name.padEnd(22)} ${k}  ${[p.tp, p.fp, p.fn, q]
+      `${name.padEnd(26)} ${k}  ${[p.tp, p.fp, p.fn, q]
         .map((x) => String(x).padStart(3))
         .join(" ")}   ${ratio(p.tp, p.tp + p.fp).padStart(9)}  ${ratio(p.tp, p.tp + p.fn).padStart(6)}`,
     );

@@ -54,10 +54,20 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
     bootstrap: o.bootstrap,
     groupBy: o.groupBy.split(",").filter(Boolean) as ("format" | "scaffold" | "model" | "run")[],
   });
-  if (rep.overall.n === 0)
+  if (rep.overall.n === 0) {
+    // say which half is missing: the labels, or the value the reward reads
+    const what = o.criterion ? `criterion ${o.criterion}` : `the ${o.reward} reward`;
     note(
-      "eval: no labelled records with a score; nothing to evaluate (give labels to 'rubricate score' with --labels)",
+      rep.excluded.noValue > 0
+        ? `eval: ${rep.excluded.noValue} labelled records, none with a value for ${what}` +
+            (o.reward === "resolved" && !o.criterion
+              ? " (no p(resolved): scored with --no-outcome-model? use --reward rubric for the behaviour score)"
+              : "")
+        : "eval: no record has an outcome label; give labels to 'rubricate score' with --labels",
     );
+    process.stdout.write(renderReport(rep) + "\n");
+    return 1;
+  }
   process.stdout.write(renderReport(rep) + "\n");
   if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");
   return errors ? 1 : 0;

@@ -177,6 +177,15 @@ describe("rubricate score (CLI)", () => {
       (x: { kind: string }) => x.kind === "outcome",
     );
     assert.equal(c.reason, "no_outcome_model");
+    // eval of those records by p(resolved) has nothing to rank and says why (not "give labels"), exit 1
+    const ev = spawnSync(process.execPath, [CLI, "eval", off, "--bootstrap", "0"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(ev.status, 1);
+    assert.match(ev.stderr, /labelled records, none with a value for the resolved reward .*--reward rubric/);
+    const byRubric = spawnSync(process.execPath, [CLI, "eval", off, "--bootstrap", "0", "--reward", "rubric"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(byRubric.status, 0, byRubric.stderr);
     const bad = spawnSync(process.execPath, [CLI, "score", "examples", "--outcome-model", join(dir, "missing.json")], {
       cwd: ROOT,
       encoding: "utf8",
