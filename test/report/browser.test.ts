@@ -25,7 +25,11 @@ import { askedIds, completion, rubricAnswer, startServer } from "../judge/server
 import { runCli } from "../judge/cli.js";
 
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
-const DOCS = join(ROOT, "docs");
+/** Where the screenshots go: a temporary folder, or the README's pictures with RUBRICATE_SCREENSHOTS=docs. */
+const DOCS =
+  process.env.RUBRICATE_SCREENSHOTS === "docs"
+    ? join(ROOT, "docs")
+    : (process.env.RUBRICATE_SCREENSHOTS ?? join(tmpdir(), "rubricate-report-screenshots"));
 const skip = chromiumMissing || (HAS_SHARED ? false : "shared data not present");
 
 /** A page that records console errors, uncaught exceptions and dialogs. */
