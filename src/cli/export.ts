@@ -1,12 +1,13 @@
 /** `rubricate export`: SFT datasets from trajectories (usually the output of `filter`). */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { readScores } from "../eval/read.js";
 import { datasetInfo, openaiRecord, sharegptRecord, toolsOf, trlRecord, type ExportFormat } from "../export/formats.js";
 import { badStepMessages, renderMessages, type ToolStyle } from "../export/render.js";
 import { readTrajectories } from "../labels/stream.js";
 import type { ScoreRecord } from "../types/score.js";
-import { jsonlWriter, note } from "./output.js";
+import { OutputError, claimOutput, jsonlWriter, note, writeText } from "./output.js";
+import { reasonOf } from "../io/write.js";
 
 export interface ExportCliOptions {
   output: string;
@@ -23,6 +24,15 @@ export interface ExportCliOptions {
 }
 
 export async function runExport(inputs: string[], o: ExportCliOptions): Promise<number> {
+  const lock = claimOutput(o.output, { inputs: [...inputs, ...(o.scores ?? [])] }); // checked before any work
+  try {
+    return await exportInto(inputs, o);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function exportInto(inputs: string[], o: ExportCliOptions): Promise<number> {
   const system = o.systemPrompt ? readFileSync(o.systemPrompt, "utf8") : undefined;
   const scores = new Map<string, ScoreRecord>();
   for await (const ev of readScores(o.scores ?? [])) {
@@ -38,7 +48,7 @@ export async function runExport(inputs: string[], o: ExportCliOptions): Promise<
   const native = o.toolStyle === "native";
   const args = o.arguments ?? (o.format === "trl" ? "object" : "string");
   const parquetRows: Record<string, unknown>[] = [];
-  const out = o.format === "parquet" ? null : jsonlWriter(o.output);
+  const out = o.format === "parquet" ? null : jsonlWriter(o.output, false, { claimed: true });
   let n = 0;
   let zeroed = 0;
   let errors = 0;
@@ -95,24 +105,28 @@ export async function runExport(inputs: string[], o: ExportCliOptions): Promise<
       type,
       data: parquetRows.map((r) => r[name] ?? null),
     });
-    parquetWriteFile({
-      filename: o.output,
-      columnData: [
-        col("instance_id", "STRING"),
-        col("trajectory_id", "STRING"),
-        col("resolved", "BOOLEAN"),
-        col("score", "DOUBLE"),
-        col("source", "STRING"),
-        col("messages", "STRING"),
-        col("tools", "STRING"),
-        col("patch", "STRING"),
-      ],
-    });
+    try {
+      parquetWriteFile({
+        filename: o.output,
+        columnData: [
+          col("instance_id", "STRING"),
+          col("trajectory_id", "STRING"),
+          col("resolved", "BOOLEAN"),
+          col("score", "DOUBLE"),
+          col("source", "STRING"),
+          col("messages", "STRING"),
+          col("tools", "STRING"),
+          col("patch", "STRING"),
+        ],
+      });
+    } catch (e) {
+      throw new OutputError(`cannot write ${o.output}: ${reasonOf(e)}`, o.output);
+    }
   }
   if (o.format === "sharegpt") {
     const info = join(dirname(o.output), "dataset_info.json");
     const name = basename(o.output).replace(/\.\w+$/, "");
-    writeFileSync(info, JSON.stringify(datasetInfo(name, basename(o.output), native), null, 2) + "\n");
+    writeText(info, JSON.stringify(datasetInfo(name, basename(o.output), native), null, 2) + "\n");
     note(`wrote the LLaMA-Factory entry '${name}' to ${info}`);
   }
   note(
