@@ -161,6 +161,10 @@ program
   .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
   .option("--no-cache", "do not read or write the judge cache")
   .option(
+    "--repair-cache",
+    "when the judge cache fails its integrity check at start, move it aside and rebuild it from the entries that can still be read (default: refuse to run)",
+  )
+  .option(
     "--prices <file>",
     "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table",
   )
@@ -199,6 +203,7 @@ program
       tokenizer: o.tokenizer,
       // negatable flags: only an explicit --no-x overrides the config file
       cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
+      repair_cache: o.repairCache ? true : undefined,
       prices: o.prices,
       probe: o.probe === false ? false : undefined,
       retries: o.retries,

@@ -32,7 +32,8 @@ export async function buildJudge(
     );
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
-  const cache = config.cache ? new JudgeCache(config.cache) : null;
+  const cache = config.cache ? new JudgeCache(config.cache, { repair: config.repairCache }) : null;
+  if (cache?.repaired) onNote(`warning: ${cache.repaired}`);
   const backends: JudgeBackend[] = [];
   try {
     for (const m of config.panel) {
