@@ -171,10 +171,15 @@ program
   .addOption(
     new Option(
       "--retries <n>",
-      "retries of a judge request on 429/5xx/timeouts/connection errors, with backoff and jitter, honouring Retry-After (default 4)",
+      "retries of a judge request on 408/409/429/5xx, timeouts, connection errors and answers cut off or not JSON, with backoff and jitter, honouring Retry-After (default 4)",
     ).argParser(Number),
   )
-  .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+  .addOption(
+    new Option(
+      "--timeout <s>",
+      "seconds one attempt of a judge request may take, headers and body (default 300)",
+    ).argParser(Number),
+  )
   .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)")
   .option(
     "--resume",
