@@ -90,7 +90,14 @@ function jsonError(e: unknown, text: string, file: string, baseLine?: number): I
     return new IngestError(file, `malformed JSON at ${where}: ${shortMessage(msg)}`, baseLine ?? line);
   }
   if (/end of (JSON|data)/i.test(msg)) {
-    return new IngestError(file, "malformed JSON: unexpected end of input (truncated file?)", baseLine);
+    // the position is the end of the text: its last line
+    const { line, col } = lineCol(text, text.length);
+    const where = baseLine !== undefined ? `column ${col}` : `line ${line}, column ${col}`;
+    return new IngestError(
+      file,
+      `malformed JSON: unexpected end of input at ${where} (truncated file?)`,
+      baseLine ?? line,
+    );
   }
   return new IngestError(file, `malformed JSON: ${msg}`, baseLine);
 }

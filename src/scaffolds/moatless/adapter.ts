@@ -74,7 +74,9 @@ export const moatlessAdapter: JsonAdapter = {
     if (!v) return false;
     if (Array.isArray(v.transitions) && typeof v.initial_message === "string") return true;
     const input = obj(v.input);
-    return Array.isArray(v.steps) && !!input && typeof input.problem_statement === "string";
+    // the older shape by its task and its steps (or, when the steps are lost, its name and info), so
+    // that a damaged file is an error naming the field rather than "no known format"
+    return !!input && typeof input.problem_statement === "string" && ("steps" in v || ("name" in v && "info" in v));
   },
   read(value, ctx) {
     const file = ctx.file;

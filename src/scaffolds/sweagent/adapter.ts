@@ -83,7 +83,9 @@ export const sweAgentAdapter: JsonAdapter = {
   detect(value) {
     if (!value || typeof value !== "object" || Array.isArray(value)) return false;
     const v = value as Rec;
-    if (!Array.isArray(v.trajectory) && !Array.isArray(v.history)) return false;
+    // a run (with its `info`) by its keys, whatever their values: a damaged `trajectory` is an error naming it
+    const run = "info" in v && ("trajectory" in v || "history" in v);
+    if (!run && !Array.isArray(v.trajectory) && !Array.isArray(v.history)) return false;
     if ("trajectory_format" in v || "transitions" in v || ("steps" in v && "name" in v)) return false;
     // an OpenHands output record also has `history` (of events)
     return !("test_result" in v) && !("instruction" in v);
