@@ -49,12 +49,60 @@ export {
   type ChatResponse,
   type Capabilities,
 } from "./judge/backend.js";
-export { judgeDecider, JUDGE_MODES, type JudgeMode, type JudgeOptions, type JudgeDecider } from "./judge/judge.js";
+export {
+  judgeDecider,
+  JUDGE_MODES,
+  type JudgeMode,
+  type JudgeOptions,
+  type JudgeDecider,
+  type ProtocolCounts,
+} from "./judge/judge.js";
 export { yesProbability, yesNoMass, askYesNo } from "./judge/protocols/yesno.js";
-export { askRubric, answerSchema, parseAnswer } from "./judge/protocols/rubric.js";
+export {
+  askRubric,
+  answerSchema,
+  parseAnswer,
+  rubricVotes,
+  VERDICTS,
+  type Answer,
+  type RubricAnswers,
+} from "./judge/protocols/rubric.js";
+export { askCritic, withCritic, isCritic, CRITIC_CRITERION, CRITIC_ID } from "./judge/protocols/critic.js";
+export {
+  askPair,
+  pairwiseJudge,
+  pairwiseSystem,
+  firstProbability,
+  letterMass,
+  type PairwiseJudge,
+} from "./judge/protocols/pairwise.js";
+export {
+  planInduction,
+  induce as induceRubric,
+  criterionOf,
+  type Sample as InduceSample,
+  type InducePlan,
+  type InduceOptions,
+  type InduceResult,
+} from "./judge/induce/index.js";
+export { merge as mergeProposals, type Candidate as InducedCandidate } from "./judge/induce/merge.js";
+export { candidateStats, type CandidateStats } from "./judge/induce/validate.js";
+export { rubricYaml } from "./judge/induce/write.js";
+export {
+  rankTask,
+  comparisonBudget,
+  combined as combinePairwise,
+  flipRate,
+  strengths as pairwiseStrengths,
+  ComparisonSchema,
+  type Comparison,
+  type TaskRanking,
+} from "./select/pairwise.js";
+export { fitBradleyTerry, winProbability } from "./select/bradley-terry.js";
+export { evaluatePairwise, renderPairwise, readComparisons, type PairwiseReport } from "./eval/pairwise.js";
 export { combine as combineVotes, settle, AGGREGATES, type Aggregate, type Vote } from "./judge/panel.js";
 export { meteredBackend, newStats, type JudgeStats } from "./judge/usage.js";
-export { buildJudge, type BuiltJudge } from "./judge/build.js";
+export { buildJudge, buildBackends, type BuiltJudge } from "./judge/build.js";
 export { renderTranscript, fence, type Rendered } from "./judge/render.js";
 export { loadCounter, tiktokenCounter, hfCounter, defaultCounter, type TokenCounter } from "./judge/tokens.js";
 export { JudgeCache, cachedBackend, cacheKey } from "./judge/cache.js";

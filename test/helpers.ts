@@ -18,6 +18,17 @@ export function shared(rel: string): string {
   return join(SHARED, rel);
 }
 
+/** The training trajectories: the checkout's `.data/train`, else the main checkout's beside it. */
+const OWN_TRAIN = resolve(ROOT, ".data", "train");
+export const TRAIN =
+  process.env.RUBRICATE_TRAIN_DATA ??
+  (existsSync(OWN_TRAIN) ? OWN_TRAIN : resolve(ROOT, "..", "main", ".data", "train"));
+export const HAS_TRAIN = existsSync(join(TRAIN, "index.jsonl"));
+
+export function train(rel: string): string {
+  return join(TRAIN, rel);
+}
+
 export async function collect(
   inputs: string[],
 ): Promise<{ trajectories: Trajectory[]; errors: IngestError[]; skipped: string[] }> {
@@ -46,9 +57,18 @@ type It = typeof nodeIt;
  * A suite of tests that read the shared real data. Without the data its tests are still listed,
  * each reported as skipped (so a run says how many it could not run), and none of its hooks runs.
  * The suite's function gets the `it` to use: the real one, or one that registers skipped tests.
+ * `present` says whether the data is there (the shared trajectories unless told otherwise).
  */
-export function sharedSuite(name: string, fn: (it: It) => void): void {
-  const use = HAS_SHARED ? nodeIt : skippedIt;
+export function sharedSuite(name: string, fn: (it: It) => void, present = HAS_SHARED): void {
+  dataSuite(name, present ? nodeIt : skippedIt, fn);
+}
+
+/** A suite of tests that read named files of the training data; like sharedSuite without that data. */
+export function trainSuite(name: string, fn: (it: It) => void): void {
+  dataSuite(name, HAS_TRAIN ? nodeIt : skippedTrainIt, fn);
+}
+
+function dataSuite(name: string, use: It, fn: (it: It) => void): void {
   describe(name, () => {
     const outer = current;
     current = use;
@@ -61,6 +81,8 @@ export function sharedSuite(name: string, fn: (it: It) => void): void {
 }
 
 const skippedIt = ((title: string) => nodeIt(title, { skip: "shared data not present" }, () => {})) as unknown as It;
+const skippedTrainIt = ((title: string) =>
+  nodeIt(title, { skip: "train data not present" }, () => {})) as unknown as It;
 let current: It = nodeIt;
 
 /** The `it` of the shared-data suite being set up (for helpers that register tests from a suite's body). */

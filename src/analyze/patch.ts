@@ -12,6 +12,10 @@ export interface PatchFile {
   isNew: boolean;
   isDeleted: boolean;
   isTest: boolean;
+  /** git showed no lines, only that the file differs (`Binary files ... differ`, `GIT binary patch`) */
+  isBinary: boolean;
+  /** the file's path before the change, when the patch renames it */
+  renamedFrom?: string;
   /** added and removed lines (without the +/- marker) */
   addedLines: string[];
   removedLines: string[];
@@ -82,6 +86,7 @@ export function patchStats(patch: string | null): PatchStats {
         isNew: false,
         isDeleted: false,
         isTest: false,
+        isBinary: false,
         addedLines: [],
         removedLines: [],
       },
@@ -123,6 +128,7 @@ export function patchStats(patch: string | null): PatchStats {
       r.file.isDeleted = true;
       r.to = "/dev/null";
     } else if (/^(?:old|new) mode \d+$|^index\s[\da-zA-Z]+\.\.[\da-zA-Z]+(\s(\d+))?$/.test(line)) current();
+    else if (line.startsWith("Binary files ") || line === "GIT binary patch") current().file.isBinary = true;
     else if (/^---\s/.test(line)) current().from = headerPath(line);
     else if (/^\+\+\+\s/.test(line)) current().to = headerPath(line);
     else if (line.startsWith("@@")) {
@@ -145,6 +151,7 @@ export function patchStats(patch: string | null): PatchStats {
     if (from === "/dev/null") file.isNew = true;
     if (to === "/dev/null") file.isDeleted = true;
     file.path = (to && to !== "/dev/null" ? to : from) ?? "";
+    if (from && from !== "/dev/null" && from !== file.path) file.renamedFrom = from;
     file.isTest = isTestPath(file.path);
     stats.files.push(file);
     stats.added += file.added;

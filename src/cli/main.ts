@@ -2,7 +2,8 @@
 /** The `rubricate` command line: parses flags and calls the library. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DIALECTS } from "../judge/backend.js";
-import type { JudgeFlags } from "../judge/config.js";
+import { addJudgeOptions, judgeFlagsOf } from "./judgeflags.js";
+import { runCancel, runCollect, runRetry, runStatus, runSubmit, runWorker } from "./queue.js";
 import { JUDGE_MODES } from "../judge/judge.js";
 import { AGGREGATES } from "../judge/panel.js";
 import { createRequire } from "node:module";
@@ -14,6 +15,8 @@ import { runScore } from "./score.js";
 import { runEval } from "./eval.js";
 import { runFilter } from "./filter.js";
 import { runSelect } from "./select.js";
+import { runPairwiseEval, runPairwiseSelect } from "./pairwise.js";
+import { runInduce } from "./induce.js";
 import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
@@ -79,7 +82,7 @@ program
     process.exitCode = await runInspect(input, o);
   });
 
-program
+const scoreCommand = program
   .command("score")
   .summary("score trajectories against a rubric (one ScoreRecord per line)")
   .description(
@@ -100,87 +103,12 @@ program
     new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)")
       .default(1)
       .argParser(Number),
-  )
+  );
+addJudgeOptions(scoreCommand)
   .option(
-    "--judge <url>",
-    "OpenAI-compatible server for judge criteria, e.g. http://127.0.0.1:8000/v1 (env RUBRICATE_JUDGE_URL; API key from RUBRICATE_API_KEY or OPENAI_API_KEY)",
+    "--judge-critic",
+    "add the adversarial critic (criterion critic-failure): the judge names the likeliest way the patch fails, then checks that claim (2 requests per trajectory with a patch)",
   )
-  .option(
-    "--model <name>",
-    "judge model name as the server knows it (env RUBRICATE_JUDGE_MODEL); repeat or comma-separate for a panel",
-    collectList,
-  )
-  .option(
-    "--judge-config <file>",
-    "judge settings in YAML or JSON (url, model, dialect, mode, panel, limits, cache, prices...; see docs/judge.md); flags override it",
-  )
-  .addOption(
-    new Option(
-      "--judge-mode <mode>",
-      "rubric: one JSON-schema call per trajectory; criterion: one YES/NO logprob call per criterion; outcome: only 'will the patch pass the hidden tests?' (default rubric)",
-    ).choices(JUDGE_MODES),
-  )
-  .option("--judge-outcome", "let the judge decide outcome criteria too, instead of the outcome model")
-  .addOption(
-    new Option(
-      "--dialect <d>",
-      "server dialect: structured-output field, n support, thinking switch (default openai)",
-    ).choices(DIALECTS),
-  )
-  .addOption(
-    new Option(
-      "--concurrency <n>",
-      "trajectories judged at once, and requests in flight per server (default 8)",
-    ).argParser(positiveInt),
-  )
-  .addOption(new Option("--rpm <n>", "at most this many judge requests per minute per server").argParser(positiveInt))
-  .addOption(
-    new Option("--tpm <n>", "at most this many (estimated) tokens per minute per server").argParser(positiveInt),
-  )
-  .addOption(
-    new Option(
-      "--samples <k>",
-      "answers per judge call in rubric mode, combined by --aggregate, with agreement and spread (default 1)",
-    ).argParser(positiveInt),
-  )
-  .addOption(
-    new Option("--temperature <t>", "judge sampling temperature (default 0; 0.7 with --samples > 1)").argParser(Number),
-  )
-  .addOption(
-    new Option("--aggregate <how>", "combine votes of a panel or of samples (default mean)").choices(AGGREGATES),
-  )
-  .addOption(
-    new Option("--max-prompt-tokens <n>", "token budget of the rendered trajectory (default 24000)").argParser(
-      positiveInt,
-    ),
-  )
-  .option(
-    "--tokenizer <spec>",
-    "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)",
-  )
-  .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
-  .option("--no-cache", "do not read or write the judge cache")
-  .option(
-    "--repair-cache",
-    "when the judge cache fails its integrity check at start, move it aside and rebuild it from the entries that can still be read (default: refuse to run)",
-  )
-  .option(
-    "--prices <file>",
-    "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table",
-  )
-  .addOption(
-    new Option(
-      "--retries <n>",
-      "retries of a judge request on 408/409/429/5xx, timeouts, connection errors and answers cut off or not JSON, with backoff and jitter, honouring Retry-After (default 4)",
-    ).argParser(Number),
-  )
-  .addOption(
-    new Option(
-      "--timeout <s>",
-      "seconds one attempt of a judge request may take, headers and body (default 300)",
-    ).argParser(Number),
-  )
-  .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)")
   .option(
     "--resume",
     "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
@@ -189,31 +117,11 @@ program
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
   .addHelpText(
     "after",
-    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json",
+    "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json\n" +
+      "  rubricate score runs/ --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B --dialect vllm --judge-critic -o scores.jsonl",
   )
   .action(async (inputs: string[], o) => {
-    const judgeFlags: JudgeFlags = {
-      url: o.judge,
-      model: o.model?.flatMap((m: string) => m.split(",")).filter(Boolean),
-      dialect: o.dialect,
-      mode: o.judgeMode,
-      outcome: o.judgeOutcome,
-      concurrency: o.concurrency,
-      rpm: o.rpm,
-      tpm: o.tpm,
-      samples: o.samples,
-      temperature: o.temperature,
-      aggregate: o.aggregate,
-      max_prompt_tokens: o.maxPromptTokens,
-      tokenizer: o.tokenizer,
-      // negatable flags: only an explicit --no-x overrides the config file
-      cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
-      repair_cache: o.repairCache ? true : undefined,
-      prices: o.prices,
-      probe: o.probe === false ? false : undefined,
-      retries: o.retries,
-      timeout_s: o.timeout,
-    };
+    const judgeFlags = judgeFlagsOf(o);
     process.exitCode = await runScore(inputs, { ...o, judgeFlags });
   });
 
@@ -246,9 +154,46 @@ program
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
+  .option(
+    "--pairwise <file>",
+    "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
+    collectList,
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate eval scores.jsonl\n  rubricate eval scores.jsonl --reward rubric --group-by model --json report.json\n" +
+      "  rubricate eval scores.jsonl --criterion critic-failure\n" +
+      "  rubricate eval scores.jsonl --pairwise comparisons.jsonl",
+  )
   .action(async (files: string[], o) => {
     process.exitCode = await runEval(files, o);
+    if (o.pairwise) process.exitCode = Math.max(Number(process.exitCode), await runPairwiseEval(files, o));
   });
+
+/** The options that reach a judge server, for commands other than score that ask a judge (select, rubric induce). */
+const judgeServerOptions = (c: Command) =>
+  c
+    .option("--judge <url>", "OpenAI-compatible judge server (env RUBRICATE_JUDGE_URL)")
+    .option("--model <name>", "judge model (env RUBRICATE_JUDGE_MODEL); repeat for a panel", collectList)
+    .option("--judge-config <file>", "judge settings in YAML or JSON (see docs/judge.md); flags override it")
+    .addOption(new Option("--dialect <d>", "server dialect (default openai)").choices(DIALECTS))
+    .addOption(
+      new Option("--concurrency <n>", "judge requests in flight per server (default 8)").argParser(positiveInt),
+    )
+    .addOption(new Option("--rpm <n>", "judge requests per minute per server").argParser(positiveInt))
+    .addOption(new Option("--tpm <n>", "estimated tokens per minute per server").argParser(positiveInt))
+    .addOption(
+      new Option("--max-prompt-tokens <n>", "token budget of a judge prompt's trajectories (default 24000)").argParser(
+        positiveInt,
+      ),
+    )
+    .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json")
+    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--no-cache", "do not read or write the judge cache")
+    .option("--prices <file>", "token prices over the built-in table")
+    .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(Number))
+    .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+    .option("--no-probe", "skip the start-up probe of the judge server");
 
 const scoreSourceOptions = (c: Command) =>
   c
@@ -284,21 +229,42 @@ scoreSourceOptions(
 });
 
 scoreSourceOptions(
-  program
-    .command("select")
-    .summary("pick the best of N attempts per task and write SWE-bench predictions")
-    .argument("<inputs...>", "trajectory files or folders")
-    .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
-    .option("--choices <file>", "also write each choice with its reward and source")
-    .addOption(
-      new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
-        .choices([...REWARD_MODES])
-        .default("resolved"),
-    )
-    .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
-    .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n"),
+  judgeServerOptions(
+    program
+      .command("select")
+      .summary("pick the best of N attempts per task and write SWE-bench predictions")
+      .argument("<inputs...>", "trajectory files or folders")
+      .requiredOption("-o, --output <file>", "predictions JSONL (instance_id, model_name_or_path, model_patch)")
+      .option("--choices <file>", "also write each choice with its reward and source")
+      .addOption(
+        new Option("--reward <mode>", "reward to rank by: resolved = p(resolved), rubric = the behaviour score")
+          .choices([...REWARD_MODES])
+          .default("resolved"),
+      )
+      .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+      .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
+      .option(
+        "--judge-pairwise",
+        "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
+      )
+      .option(
+        "--comparisons <file>",
+        "with --judge-pairwise: write every comparison (JSONL) for 'rubricate eval --pairwise'",
+      )
+      .option("--pairwise-only", "with --judge-pairwise: rank by the comparisons alone, without p(resolved)")
+      .option("-q, --quiet", "no judge probe report")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  rubricate select runs/ --scores scores.jsonl -o preds.jsonl\n" +
+          "  rubricate select runs/ --scores scores.jsonl --judge-pairwise --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B \\\n" +
+          "    --dialect vllm --comparisons comparisons.jsonl --choices choices.jsonl -o preds.jsonl",
+      ),
+  ),
 ).action(async (inputs: string[], o) => {
-  process.exitCode = await runSelect(inputs, o);
+  if (o.judgePairwise) process.exitCode = await runPairwiseSelect(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+  else if (o.judge || o.model || o.judgeConfig || o.comparisons || o.pairwiseOnly)
+    throw new Error("the judge options of select (--judge, --model, --comparisons...) go with --judge-pairwise");
+  else process.exitCode = await runSelect(inputs, o);
 });
 
 program
@@ -379,6 +345,115 @@ program
     process.exitCode = await runTrain(inputs, o);
   });
 
+const queue = program
+  .command("queue")
+  .summary("score across many workers: submit a run to Redis, watch it, collect its records")
+  .description(
+    "Scoring spread over any number of workers on any number of machines, through a BullMQ queue in Redis.\n" +
+      "'queue submit' records the run's settings once and queues one job per input (large JSONL/Parquet files split\n" +
+      "into row ranges); 'rubricate worker' processes jobs; 'queue collect' writes each trajectory's record once, in\n" +
+      "the order and bytes 'rubricate score' would write for the same inputs.",
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate queue submit runs/ --redis redis://127.0.0.1:6379 --run nightly\n" +
+      "  rubricate worker --redis redis://127.0.0.1:6379 --jobs 4      (on each machine)\n" +
+      "  rubricate queue status nightly --redis redis://127.0.0.1:6379 --watch\n" +
+      "  rubricate queue collect nightly --redis redis://127.0.0.1:6379 -o scores.jsonl",
+  );
+const submitCommand = queue
+  .command("submit")
+  .description(
+    "queue a run: one job per input, the run's settings recorded once; submitting again adds only what is missing",
+  )
+  .argument("<inputs...>", "trajectory files, folders or quoted globs (paths workers can read: a shared file system)")
+  .requiredOption("--redis <url>", "Redis server, e.g. redis://127.0.0.1:6379")
+  .requiredOption("--run <name>", "the run's name (letters, digits, '.', '_', '-')")
+  .option("-r, --rubric <id|file>", "built-in rubric id or a rubric YAML file", "swe-default")
+  .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--outcome-model <file>", "outcome model for 'outcome' criteria (default: the model shipped with rubricate)")
+  .option("--no-outcome-model", "leave 'outcome' criteria unscored (no outcome model)")
+  .addOption(
+    new Option("--rows-per-job <n>", "records per job of large JSONL/Parquet files")
+      .default(500)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option("--attempts <n>", "attempts per job before it counts as failed").default(3).argParser(positiveInt),
+  );
+addJudgeOptions(submitCommand).action(async (inputs: string[], o) => {
+  process.exitCode = await runSubmit(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+});
+queue
+  .command("status")
+  .description("a run's progress: jobs done, pending and failed (with reasons), per-worker counts, the rate")
+  .argument("<run>", "the run's name")
+  .requiredOption("--redis <url>", "Redis server")
+  .option("--watch", "print again every 2 s until no job is pending")
+  .option("--json", "print the status as JSON on stdout")
+  .action(async (run: string, o) => {
+    process.exitCode = await runStatus(run, o);
+  });
+queue
+  .command("collect")
+  .description("write a finished run's ScoreRecords, each trajectory once, in input order")
+  .argument("<run>", "the run's name")
+  .requiredOption("--redis <url>", "Redis server")
+  .option("-o, --output <file>", "write ScoreRecords here instead of stdout")
+  .option("--partial", "write what is done even if some jobs have no result (they are listed)")
+  .option("-q, --quiet", "no summary")
+  .action(async (run: string, o) => {
+    process.exitCode = await runCollect(run, o);
+  });
+queue
+  .command("retry")
+  .description("queue a run's failed jobs again")
+  .argument("<run>", "the run's name")
+  .requiredOption("--redis <url>", "Redis server")
+  .action(async (run: string, o) => {
+    process.exitCode = await runRetry(run, o);
+  });
+queue
+  .command("cancel")
+  .description("cancel a run: queued jobs removed, workers skip the rest; results so far are kept")
+  .argument("<run>", "the run's name")
+  .requiredOption("--redis <url>", "Redis server")
+  .action(async (run: string, o) => {
+    process.exitCode = await runCancel(run, o);
+  });
+
+program
+  .command("worker")
+  .summary("process queued scoring jobs (see 'queue')")
+  .description(
+    "Pull jobs of any run from the Redis queue and score them with the run's settings. A worker killed mid-job loses\n" +
+      "nothing: its job goes to another worker once its lock expires. Judge answers are cached in Redis, shared by all\n" +
+      "workers, and the run's --rpm/--tpm limits hold across all of them.",
+  )
+  .requiredOption("--redis <url>", "Redis server")
+  .addOption(
+    new Option("--concurrency <n>", "jobs in progress at once in each process").default(1).argParser(positiveInt),
+  )
+  .addOption(
+    new Option("--jobs <n>", "worker processes on this machine (one core each)").default(1).argParser(positiveInt),
+  )
+  .option("--id <name>", "this worker's name in the run's per-worker counts (default: host:pid)")
+  .addOption(
+    new Option("--lock-seconds <s>", "a job whose worker stops renewing its lock this long goes to another worker")
+      .default(30)
+      .argParser(positiveInt),
+  )
+  .option("--no-shared-cache", "use each machine's SQLite judge cache instead of the one in Redis")
+  .option("-q, --quiet", "no log of jobs")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  rubricate worker --redis redis://127.0.0.1:6379\n  rubricate worker --redis redis://queue-host:6379 --jobs 8",
+  )
+  .action(async (o) => {
+    process.exitCode = await runWorker(o);
+  });
+
 const rubric = program.command("rubric").description("list, show and check rubrics");
 rubric
   .command("list")
@@ -400,6 +475,53 @@ rubric
   .action((file: string) => {
     process.exitCode = runRubric("lint", file);
   });
+
+judgeServerOptions(
+  rubric
+    .command("induce")
+    .description(
+      "Induce judge criteria from labelled attempts: the judge proposes criteria from contrasting pairs of attempts at one task " +
+        "(one resolved, one not; it is never told which), near-duplicates are merged, and each candidate is kept only when its " +
+        "verdicts agree with the labels on held-aside tasks. Writes a rubric YAML with each criterion's AUC and lift in comments. " +
+        "Requests: one per pair to propose, one per held-aside attempt to validate (per judge model).",
+    )
+    .argument("<inputs...>", "labelled trajectory files or folders (several attempts per task)")
+    .requiredOption("-o, --output <file>", "rubric YAML to write")
+    .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
+    .option("--no-auto-labels", "do not look for label files beside each run")
+    .option("--id <id>", "id of the induced rubric", "induced")
+    .addOption(
+      new Option("--holdout <x>", "share of contrasting tasks held aside for the filter")
+        .default(0.5)
+        .argParser(Number),
+    )
+    .addOption(
+      new Option("--max-pairs <n>", "most contrasting pairs asked for proposals").default(20).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-candidates <n>", "most merged candidates validated").default(12).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--max-validate <n>", "most held-aside attempts the candidates are asked about")
+        .default(80)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--min-auc <x>", "least held-aside AUC of a kept criterion").default(0.6).argParser(Number))
+    .addOption(
+      new Option("--min-decided <n>", "least held-aside attempts a kept criterion decided")
+        .default(8)
+        .argParser(positiveInt),
+    )
+    .addOption(new Option("--seed <n>", "seed of the task split and pair order").default(1).argParser(Number))
+    .option("-q, --quiet", "no judge probe report")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rubricate rubric induce runs/ --labels runs/results.json --judge http://127.0.0.1:8000/v1 --model Qwen/Qwen3-32B -o induced.yaml\n" +
+        "  rubricate rubric lint induced.yaml && rubricate score runs/ --rubric induced.yaml --judge ... -o scores.jsonl",
+    ),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runInduce(inputs, { ...o, judgeFlags: judgeFlagsOf(o) });
+});
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`rubricate: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -16,6 +16,7 @@ import { claimOutput, jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { JudgeStats } from "../judge/usage.js";
+import { withCritic } from "../judge/protocols/critic.js";
 
 const JUDGE_PROGRESS = "{rate} traj/s | {tokens} tokens | {cost} | {hits} cache hits";
 
@@ -51,6 +52,8 @@ export interface ScoreCliOptions {
   judgeFlags: JudgeFlags;
   judgeConfig?: string;
   resume?: boolean;
+  /** add the adversarial critic's criterion (critic-failure) to the rubric */
+  judgeCritic?: boolean;
 }
 
 /**
@@ -135,10 +138,13 @@ export function outcomeModelPath(o: string | false | undefined): string | null {
 }
 
 export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
-  const rubric = loadRubric(o.rubric);
+  const base = loadRubric(o.rubric);
+  const rubric = o.judgeCritic ? withCritic(base) : base;
   if (o.resume && (!o.output || o.output === "-"))
     throw new Error("--resume needs -o <file>: it continues the records already in that file");
   const config = resolveJudge(o.judgeFlags, o.judgeConfig ? readJudgeConfig(o.judgeConfig) : undefined);
+  if (o.judgeCritic && !config)
+    throw new Error("--judge-critic needs a judge: give --judge <url> and --model <name> (or a --judge-config)");
   // the output is checked and locked before any work (a second run on it refuses)
   const lock = claimOutput(o.output, { inputs, append: o.resume });
   try {
@@ -237,6 +243,13 @@ async function scoreWith(
           `${st.promptTokens} prompt tokens (${st.cachedTokens} cached by the server), ${st.completionTokens} completion tokens, cost ${formatCost(st.cost)}, ` +
           `${st.failures} criteria unscored by judge failures${built.cache ? `; cache ${built.config.cache}` : ""}`,
       );
+      const k = built.decider.counts;
+      if (k.reaskedMissing || k.reaskedUnreadable || k.missing || k.evidenceDropped || k.criticChecked)
+        note(
+          `judge answers: ${k.reaskedMissing} asked again for criteria they left out, ${k.reaskedUnreadable} asked again as unreadable, ` +
+            `${k.missing} verdicts still missing (missing_verdict), ${k.evidenceDropped} evidence step numbers outside their trajectory dropped` +
+            (k.criticChecked ? `; critic: ${k.criticConfirmed} of ${k.criticChecked} claimed failures confirmed` : ""),
+        );
     }
     note(summary.table());
     if (errors.length) note(`${errors.length} inputs could not be read:`);

@@ -23,6 +23,8 @@ export interface Candidate {
   explicit: boolean;
   /** why a "skip" candidate is not read */
   reason?: string;
+  /** only these records of a multi-record file (JSONL lines or Parquet rows, 1-based, `to` excluded): a share of a large file */
+  rows?: { from: number; to: number };
 }
 
 const TRAJECTORY_EXT = /\.(traj|json|jsonl|parquet)$/i;

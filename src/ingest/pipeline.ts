@@ -220,6 +220,11 @@ async function* arrayRows(values: unknown[]): AsyncGenerator<{ row: unknown; ind
 /** How many leading lines a session adapter may need to see before it can tell (preamble lines). */
 const SESSION_HEAD_LINES = 256;
 
+/** Whether a JSONL file is one trajectory (a session log) rather than one record a line. */
+export async function isSessionFile(file: string, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<boolean> {
+  return (await sessionFormat(file, maxLineBytes)) !== null;
+}
+
 /**
  * The session adapter (whole file = one trajectory) that claims a JSONL file, judged from its
  * first lines; null when none does, and the lines are then read as records. Lines that do not
@@ -286,14 +291,19 @@ async function* readSession(
 async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<IngestEvent> {
   let adapter: RecordAdapter | undefined;
   let seen = 0;
+  const first = c.rows?.from ?? 1;
   for await (const item of jsonlLines(c.path, maxLineBytes)) {
+    if (c.rows && (item.line < c.rows.from || item.line >= c.rows.to)) {
+      if (item.line >= c.rows.to) break;
+      continue;
+    }
     if ("error" in item) {
       yield { type: "error", error: item.error };
       continue;
     }
     seen++;
     try {
-      if (seen === 1 && looksBinary(item.bytes.subarray(0, 8192)))
+      if (item.line === first && looksBinary(item.bytes.subarray(0, 8192)))
         throw new IngestError(c.path, "binary file, expected JSON lines", item.line);
       const text = utf8Text(item.bytes, c.path, item.line);
       const value = parseJson(text, c.path, item.line);
@@ -329,6 +339,10 @@ async function* readRecords(
   let adapter: RecordAdapter | undefined;
   for await (const { row, index } of rows) {
     const line = index + 1;
+    if (c.rows && (line < c.rows.from || line >= c.rows.to)) {
+      if (line >= c.rows.to) break;
+      continue;
+    }
     try {
       if (!adapter || !adapter.detect(row)) adapter = RECORD_ADAPTERS.find((a) => a.detect(row));
       if (!adapter) throw new IngestError(c.path, `row in no known trajectory layout (tried: ${formatsTried()})`, line);

@@ -20,11 +20,16 @@ export interface BuiltJudge {
   close(): void;
 }
 
-/** `onNote` hears what the probe found and warnings (the CLI prints them on stderr). */
+/**
+ * `onNote` hears what the probe found and warnings (the CLI prints them on stderr); `wrap`, when
+ * given, wraps each model's backend last (a queue worker adds limits and a cache shared with
+ * other workers).
+ */
 export async function buildJudge(
   config: JudgeConfig,
   rubric: Rubric,
   onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
 ): Promise<BuiltJudge> {
   if (config.samples > 1 && config.mode !== "rubric")
     onNote(
@@ -32,6 +37,33 @@ export async function buildJudge(
     );
   const prices = loadPrices(config.prices);
   const counter = loadCounter(config.tokenizer);
+  const { backends, cache } = await buildBackends(config, rubric, onNote, wrap);
+  const decider = judgeDecider(backends, {
+    mode: config.mode,
+    outcome: config.outcome,
+    rubric: rubric.criteria,
+    maxPromptTokens: config.maxPromptTokens,
+    maxTokens: config.maxTokens,
+    samples: config.samples,
+    temperature: config.temperature,
+    aggregate: config.aggregate,
+    prices,
+    render: (t, max) => renderTranscript(t, max, counter),
+  });
+  return { config, decider, cache, close: () => cache?.close() };
+}
+
+/**
+ * The panel's backends, each probed (unless told not to), limited and cached; for protocols that
+ * compose them differently (pairwise comparisons, rubric induction); `wrap` as in buildJudge. The
+ * caller closes the cache.
+ */
+export async function buildBackends(
+  config: JudgeConfig,
+  rubric: Pick<Rubric, "hash">,
+  onNote: (message: string) => void = () => {},
+  wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
+): Promise<{ backends: JudgeBackend[]; cache: JudgeCache | null }> {
   const cache = config.cache ? new JudgeCache(config.cache, { repair: config.repairCache }) : null;
   if (cache?.repaired) onNote(`warning: ${cache.repaired}`);
   const backends: JudgeBackend[] = [];
@@ -48,25 +80,13 @@ export async function buildJudge(
       if (config.probe) await probe(http, m.url, config, onNote);
       const limited = limitedBackend(http, { concurrency: config.concurrency, rpm: config.rpm, tpm: config.tpm });
       // the key covers the whole request (prompt, schema, sampling) and the model; the rubric hash keeps rubrics apart
-      backends.push(cache ? cachedBackend(limited, cache, rubric.hash) : limited);
+      backends.push(wrap(cache ? cachedBackend(limited, cache, rubric.hash) : limited));
     }
   } catch (e) {
     cache?.close();
     throw e;
   }
-  const decider = judgeDecider(backends, {
-    mode: config.mode,
-    outcome: config.outcome,
-    rubric: rubric.criteria,
-    maxPromptTokens: config.maxPromptTokens,
-    maxTokens: config.maxTokens,
-    samples: config.samples,
-    temperature: config.temperature,
-    aggregate: config.aggregate,
-    prices,
-    render: (t, max) => renderTranscript(t, max, counter),
-  });
-  return { config, decider, cache, close: () => cache?.close() };
+  return { backends, cache };
 }
 
 /** The start-up probe: the server answers, serves the model, and says whether it gives logprobs. */

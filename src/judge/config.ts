@@ -55,6 +55,8 @@ export interface PanelMember {
   model: string;
   dialect: (typeof DIALECTS)[number];
   apiKey?: string;
+  /** the environment variable the key was read from (so a worker on another machine reads its own) */
+  apiKeyEnv?: string;
 }
 
 export interface JudgeConfig {
@@ -149,6 +151,7 @@ export function resolveJudge(
         model: m.model,
         dialect: m.dialect ?? dialect,
         apiKey: keyFrom(m.api_key_env ?? f.api_key_env, env),
+        ...((m.api_key_env ?? f.api_key_env) ? { apiKeyEnv: (m.api_key_env ?? f.api_key_env)! } : {}),
       };
     });
   } else {
@@ -162,7 +165,8 @@ export function resolveJudge(
         "--judge needs --model (or model in --judge-config, or RUBRICATE_JUDGE_MODEL): the model name the server serves",
       );
     const apiKey = keyFrom(flags.api_key_env ?? f.api_key_env, env);
-    panel = models.map((model) => ({ url, model: model.trim(), dialect, apiKey }));
+    const apiKeyEnv = flags.api_key_env ?? f.api_key_env;
+    panel = models.map((model) => ({ url, model: model.trim(), dialect, apiKey, ...(apiKeyEnv ? { apiKeyEnv } : {}) }));
   }
   // every configured key is redacted from whatever rubricate writes
   for (const m of panel) addSecret(m.apiKey);

@@ -6,6 +6,9 @@
  *  - criterion: one YES/NO question per criterion, valued by its logprobs (`protocols/yesno.ts`);
  *  - outcome: only the rubric's outcome criteria, asked "will this patch pass the hidden tests?"
  *    the YES/NO way; `outcome: true` adds them to the other modes.
+ * A judge criterion whose `params.protocol` is "critic" (`critic-failure`, added by
+ * `--judge-critic`) is decided by the adversarial critic in rubric and criterion modes
+ * (`protocols/critic.ts`): a claimed failure, then its check.
  * Anything that cannot be read is unscored with a typed reason.
  */
 import { createHash } from "node:crypto";
@@ -18,7 +21,8 @@ import { JudgeHttpError, JudgeResponseError, type ChatRequest, type JudgeBackend
 import { settle, type Aggregate, type Vote } from "./panel.js";
 import type { Price } from "./prices.js";
 import { INSTRUCTIONS, OUTCOME_QUESTION, systemPrompt } from "./protocols/prompt.js";
-import { askRubric, rubricVotes } from "./protocols/rubric.js";
+import { askCritic, isCritic } from "./protocols/critic.js";
+import { askRubric, rubricVotes, type VoteCounts } from "./protocols/rubric.js";
 import { askYesNo, type Sender } from "./protocols/yesno.js";
 import { renderTranscript, type Rendered } from "./render.js";
 import { addUsage, emptyUsage, meteredBackend, newStats, type JudgeStats } from "./usage.js";
@@ -50,13 +54,33 @@ export interface JudgeOptions {
   render?: (t: Trajectory, maxTokens: number) => Rendered;
 }
 
+/** What the protocols met over a run: answers re-asked, verdicts still missing, evidence dropped. */
+export interface ProtocolCounts extends VoteCounts {
+  /** rubric answers asked again for the criteria they left out */
+  reaskedMissing: number;
+  /** rubric answers asked again because nothing in them could be read */
+  reaskedUnreadable: number;
+  /** critic claims checked, and how many the check confirmed (p(YES) ≥ 0.5) */
+  criticChecked: number;
+  criticConfirmed: number;
+}
+
 export type JudgeDecider = Decider<unknown, Criterion> & {
   /** the run's totals so far */
   stats: JudgeStats;
+  counts: ProtocolCounts;
 };
 
 export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOptions): JudgeDecider {
   const stats = newStats();
+  const counts: ProtocolCounts = {
+    evidenceDropped: 0,
+    missing: 0,
+    reaskedMissing: 0,
+    reaskedUnreadable: 0,
+    criticChecked: 0,
+    criticConfirmed: 0,
+  };
   const panel = (Array.isArray(backend) ? backend : [backend]).map((b) =>
     meteredBackend(b, { prices: o.prices, stats }),
   );
@@ -88,6 +112,7 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
   return {
     name,
     stats,
+    counts,
     provenance: {
       judge: panel.length === 1 ? panel[0].model : panel.map((b) => b.model),
       mode: o.mode,
@@ -129,7 +154,9 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
               "not asked: --judge-mode outcome asks the judge only whether the patch will pass the hidden tests",
             ),
           );
-      const judged = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
+      const asked = o.mode === "outcome" ? [] : criteria.filter((c) => c.kind === "judge");
+      const critics = asked.filter(isCritic);
+      const judged = asked.filter((c) => !isCritic(c));
       const outcome = o.outcome || o.mode === "outcome" ? criteria.filter((c) => c.kind === "outcome") : [];
       const system = fixedSystem ?? systemPrompt(judged.length ? judged : criteria);
       const decide = (c: Criterion, votes: Vote[], detail: (v: Vote) => string) => {
@@ -152,6 +179,19 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
       };
 
       for (const c of outcome) await yesNo(c, OUTCOME_QUESTION);
+      for (const c of critics) {
+        const votes = await Promise.all(
+          panel.map((b) =>
+            askCritic(b, sender, { system, transcript: rendered.text, steps: t.steps.length, maxTokens: 512 }),
+          ),
+        );
+        for (const v of votes)
+          if (v.value !== null) {
+            counts.criticChecked++;
+            if (v.value >= 0.5) counts.criticConfirmed++;
+          }
+        decide(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
+      }
       if (!judged.length) return { verdicts, usage };
       if (o.mode === "criterion") {
         for (const c of judged) await yesNo(c, c.question);
@@ -168,7 +208,12 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
       const answers = await Promise.all(
         panel.map(async (b) => ({ by: `judge:${b.model}`, a: await askRubric(b, sender, q) })),
       );
-      for (const c of judged) decide(c, rubricVotes(answers, c.id, t.steps.length, name), (v) => v.note);
+      for (const { a } of answers)
+        if ("answers" in a) {
+          if (a.reasked === "missing") counts.reaskedMissing++;
+          if (a.reasked === "unreadable") counts.reaskedUnreadable++;
+        }
+      for (const c of judged) decide(c, rubricVotes(answers, c.id, t.steps.length, name, counts), (v) => v.note);
       return { verdicts, usage };
     },
   };

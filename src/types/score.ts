@@ -16,6 +16,8 @@ export const UNSCORED_REASONS = [
   "check_error",
   "context_too_long",
   "malformed_response",
+  /** the judge's answer had no verdict for the criterion, even when asked again for it */
+  "missing_verdict",
   "refused",
 ] as const;
 

@@ -325,10 +325,20 @@ const REAL: Record<CheckName, RealCase[]> = {
   debug_artifacts: [
     // --- positives
     // SWE-agent 0.x: reproduce_bug.py created at step 0 and filled at step 1 is in the submission.
-    { file: "sweSympy24152", present: true, evidence: [0, 1], explain: /^adds reproduce_bug\.py$/ },
+    {
+      file: "sweSympy24152",
+      present: true,
+      evidence: [0, 1],
+      explain: /^adds reproduce_bug\.py \(a scratch file\)$/,
+    },
     // OpenHands: reproduce.py created inside the repository (step 3) and edge_cases.py (step 19, run
     // at steps 20-27 with `python3 edge_cases.py`) are both in the patch.
-    { file: "ohAstropy14182", present: true, evidence: [3, 19], explain: /adds edge_cases\.py; adds reproduce\.py/ },
+    {
+      file: "ohAstropy14182",
+      present: true,
+      evidence: [3, 19],
+      explain: /adds edge_cases\.py \(a scratch file\); adds reproduce\.py/,
+    },
     // SWE-agent (Java): Reproduce.java (steps 0-1, "run" at step 2) is committed at the root.
     { file: "javaDatabind4219", present: true, evidence: [0, 1], explain: /adds Reproduce\.java/ },
     // SWE-agent 0.x: replicate_bug.py (created step 0, edited 1, 3, 4, 5, 7, 10, run with python
@@ -357,15 +367,15 @@ const REAL: Record<CheckName, RealCase[]> = {
   ],
 
   patch_unviewed_files: [
-    // --- positives: all real ones are files the SWE-bench image had modified before the run
-    // (pinned setuptools, `-rA` in tox.ini) that `git add -A && git diff --cached` swept into the
-    // submission; no step wrote them, hence no evidence.
-    // mini-swe-agent: pyproject.toml (setuptools==68.0.0) is in the patch, never opened or grepped.
-    { file: "miniAstropy13453", present: true, evidence: [], explain: /modified without viewing: pyproject\.toml$/ },
-    { file: "miniAstropy14508", present: true, evidence: [], explain: /modified without viewing: pyproject\.toml$/ },
+    // --- files the SWE-bench image had modified before the run (pinned setuptools, `-rA` in tox.ini),
+    // swept into the submission by `git add -A && git diff --cached`: no action of the agent changed
+    // them, so they are not its blind edits (real positives: test/checks/patch-safety.test.ts).
+    // mini-swe-agent: pyproject.toml (setuptools==68.0.0) is in the patch, never opened or named.
+    { file: "miniAstropy13453", present: false, evidence: [], explain: /1 file\(s\) changed by no action/ },
+    { file: "miniAstropy14508", present: false, evidence: [], explain: /1 file\(s\) changed by no action/ },
     // mini-swe-agent: tox.ini (`-rA` added to the pytest command) is in the patch; the agent only
     // saw its name in `ls -la` (step 0).
-    { file: "miniSphinx10323", present: true, evidence: [], explain: /modified without viewing: tox\.ini$/ },
+    { file: "miniSphinx10323", present: false, evidence: [], explain: /1 file\(s\) changed by no action/ },
     // --- negatives
     // SWE-agent 0.x: tensorproduct.py is opened at step 4 before the edit at step 7.
     { file: "sweSympy24152", present: false, evidence: [] },
@@ -399,11 +409,14 @@ sharedSuite("testing and patch checks on real trajectories", (it) => {
     });
   }
 
-  it("has at least three real positives and negatives per check (one positive for weakens_tests)", () => {
+  // (the shared data has no blind edit: patch_unviewed_files' real positives come from the training
+  // data, in test/checks/patch-safety.test.ts)
+  it("has at least three real positives and negatives per check (one for weakens_tests, none for patch_unviewed_files)", () => {
     for (const name of CHECK_NAMES) {
       const pos = REAL[name].filter((c) => c.present === true).length;
       const neg = REAL[name].filter((c) => c.present === false).length;
-      assert.ok(pos >= (name === "weakens_tests" ? 1 : 3), `${name}: ${pos} positives`);
+      const least = name === "weakens_tests" ? 1 : name === "patch_unviewed_files" ? 0 : 3;
+      assert.ok(pos >= least, `${name}: ${pos} positives`);
       assert.ok(neg >= 3, `${name}: ${neg} negatives`);
     }
   });
@@ -771,12 +784,12 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("reproduce_issue.py", ["from pkg.core import f", "print(f())"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds reproduce_issue.py"]);
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "adds reproduce_issue.py (a scratch file)"]);
     });
     it("flags scratch names anywhere in the name: replicate_bug.py, bug_reproduction.py", () => {
       for (const name of ["replicate_bug.py", "bug_reproduction.py", "debug_output.txt"]) {
         const r = check("debug_artifacts", synth([EDIT], SRC_FIX + create(name, ["print(1)"])));
-        assert.deepEqual([r.present, r.explanation], [true, `adds ${name}`]);
+        assert.deepEqual([r.present, r.explanation], [true, `adds ${name} (a scratch file)`]);
       }
     });
     it("flags a new root-level file the agent ran, whatever its name", () => {
@@ -789,17 +802,12 @@ describe("testing and patch checks on synthetic trajectories", () => {
         SRC_FIX + create("Main.java", ["public class Main { public static void main(String[] a) {} }"]),
       );
       const r = check("debug_artifacts", t);
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java"]);
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [0], "adds Main.java (a scratch file)"]);
     });
-    it("does not flag a new module the agent never ran, nor one in a package directory", () => {
+    it("does not flag a new module in a package directory, even one the agent ran", () => {
       const t = synth(
-        [
-          { cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" },
-          { cmd: "python pkg/helpers.py" },
-          { cmd: "cat <<'EOF' > setup_helpers.py\nX = 1\nEOF" },
-          EDIT,
-        ],
-        SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]) + create("setup_helpers.py", ["X = 1"]),
+        [{ cmd: "cat <<'EOF' > pkg/helpers.py\ndef g():\n    return 1\nEOF" }, { cmd: "python pkg/helpers.py" }, EDIT],
+        SRC_FIX + create("pkg/helpers.py", ["def g():", "    return 1"]),
       );
       const r = check("debug_artifacts", t);
       assert.deepEqual([r.present, r.evidence], [false, []]);
@@ -862,7 +870,7 @@ describe("testing and patch checks on synthetic trajectories", () => {
       const r = check("patch_unviewed_files", synth([{ cmd: "grep -rn 'a - b' pkg" }, EDIT], SRC_FIX));
       assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "modified without viewing: pkg/core.py"]);
     });
-    it("is true with no evidence for a file no step wrote (e.g. swept in by git add -A)", () => {
+    it("leaves out a file no action of the agent changed (e.g. swept in by git add -A)", () => {
       const r = check(
         "patch_unviewed_files",
         synth(
@@ -876,7 +884,10 @@ describe("testing and patch checks on synthetic trajectories", () => {
             ),
         ),
       );
-      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [], "modified without viewing: pyproject.toml"]);
+      assert.deepEqual(
+        [r.present, r.evidence, r.explanation],
+        [false, [], "all 1 modified file(s) were viewed first (1 file(s) changed by no action of the agent left out)"],
+      );
     });
     it("is null when the patch only adds files, or there is no patch", () => {
       assert.equal(

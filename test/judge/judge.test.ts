@@ -12,16 +12,8 @@ import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import type { ScoreRecord } from "../../src/types/score.js";
 import { HAS_SHARED, ROOT, one, shared } from "../helpers.js";
-import {
-  completion,
-  defaultReply as defaultReplyFor,
-  requestedSchema,
-  startServer,
-  type TestServer,
-} from "./server.js";
+import { completion, defaultReply as defaultReplyFor, rubricAnswer, startServer, type TestServer } from "./server.js";
 import { CLI, freshCache, isProbe, runCli, traj } from "./cli.js";
-
-const ids = (b: Record<string, unknown>) => requestedSchema(b)!.properties!.criteria!.items!.properties!.id!.enum!;
 
 describe("LLM judge against a local OpenAI-compatible server", () => {
   let server: TestServer;
@@ -38,22 +30,14 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
 
   it("rubric mode: one JSON-schema call per trajectory; verdicts map to values; evidence outside the trajectory is dropped", async () => {
     server.requests.length = 0;
-    server.script = (body) => {
-      const ids = (
-        body.response_format as {
-          json_schema: { schema: { properties: { criteria: { items: { properties: { id: { enum: string[] } } } } } } };
-        }
-      ).json_schema.schema.properties.criteria.items.properties.id.enum;
-      return {
-        json: completion(
-          JSON.stringify({
-            criteria: ids.map((id, i) => ({ id, verdict: i % 2 ? "no" : "yes", evidence: [1, 999], rationale: "r" })),
-          }),
-        ),
-      };
-    };
-    const rec = await scoreTrajectory(traj("a"), rubric, { judge: provider("rubric") });
+    server.script = (body) => ({
+      json: completion(rubricAnswer(body, (_id, i) => ({ verdict: i % 2 ? "no" : "yes", evidence: [1, 999] }))),
+    });
+    const j = provider("rubric");
+    const rec = await scoreTrajectory(traj("a"), rubric, { judge: j });
     assert.equal(server.requests.length, 1);
+    assert.equal(j.counts.evidenceDropped, 4, "step 999 once per criterion");
+    assert.equal(j.counts.reaskedMissing + j.counts.missing, 0);
     const body = server.requests[0];
     assert.equal((body.response_format as { type: string }).type, "json_schema");
     const judged = rec.criteria.filter((c) => c.kind === "judge");
@@ -61,6 +45,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     for (const c of judged) {
       assert.equal(c.status, "decided");
       assert.deepEqual(c.evidence, [1], "step 999 does not exist; step 1 does");
+      assert.match(c.explanation, /1 evidence step number outside the trajectory's 2 steps dropped/);
       assert.equal(c.by, "judge:test-judge");
     }
     assert.equal(judged[0].value, 1);
@@ -160,13 +145,13 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
     assert.equal(rec.criteria.find((x) => x.kind === "judge")!.status, "decided");
 
     server.requests.length = 0;
-    server.script = () => ({ json: completion('{"criteria": [{"id": "root-cause", "verdict": "yes"') });
+    server.script = () => ({ json: completion('{"root-cause": {"rationale": "r", "evidence": [0], "verd') });
     rec = await scoreTrajectory(traj("a"), rubric, { judge: provider("rubric") });
     assert.equal(server.requests.length, 2, "one re-ask");
     const m = rec.criteria.find((x) => x.kind === "judge")!;
     assert.equal(m.status, "unscored");
     assert.equal(m.reason, "malformed_response");
-    assert.match(m.explanation, /raw: "\{\\"criteria\\"/);
+    assert.match(m.explanation, /raw: "\{\\"root-cause\\"/);
     assert.equal(m.value, null);
 
     server.script = () => ({
@@ -241,11 +226,7 @@ describe("LLM judge against a local OpenAI-compatible server", () => {
         .filter((m) => /\bpython/.test(m[2]))
         .map((m) => Number(m[1]));
       return {
-        json: completion(
-          JSON.stringify({
-            criteria: ids(b).map((id) => ({ id, verdict: "yes", evidence: cited, rationale: "ran python" })),
-          }),
-        ),
+        json: completion(rubricAnswer(b, () => ({ verdict: "yes", evidence: cited, rationale: "ran python" }))),
       };
     };
     const rec = await scoreTrajectory(t, rubric, { judge: provider("rubric") });

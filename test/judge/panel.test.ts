@@ -8,17 +8,14 @@ import { combine } from "../../src/judge/panel.js";
 import { loadRubric } from "../../src/rubric/load.js";
 import { scoreTrajectory } from "../../src/score/score.js";
 import { scoreStream } from "../../src/score/stream.js";
-import { completion, requestedSchema, startServer, withChoices, type TestServer } from "./server.js";
+import { completion, rubricAnswer, startServer, withChoices, type TestServer } from "./server.js";
 import { traj } from "./cli.js";
 import { ROOT } from "../helpers.js";
 import { join } from "node:path";
 
 const rubric = loadRubric("swe-default");
-const ids = (b: Record<string, unknown>) => requestedSchema(b)!.properties!.criteria!.items!.properties!.id!.enum!;
 const verdicts = (b: Record<string, unknown>, verdict: (id: string, i: number) => string) =>
-  JSON.stringify({
-    criteria: ids(b).map((id, i) => ({ id, verdict: verdict(id, i), evidence: [0], rationale: `about ${id}` })),
-  });
+  rubricAnswer(b, (id, i) => ({ verdict: verdict(id, i) }));
 
 describe("judge panels, samples and dialects", () => {
   let server: TestServer;

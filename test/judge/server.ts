@@ -2,10 +2,17 @@
  * An OpenAI-compatible chat-completions server for the tests, on 127.0.0.1:
  * GET /v1/models and POST /v1/chat/completions with JSON-schema answers,
  * logprobs/top_logprobs, usage, and scripted failures (429 with Retry-After,
- * 500, 400, malformed or truncated JSON, refusals, delays, bodies cut off or stalled half way).
+ * 500, 400, malformed or truncated JSON, refusals, delays, bodies cut off or stalled
+ * half way). A request with a
+ * JSON schema (in any dialect's field) is answered like a guided-decoding
+ * server answers it: with an instance of that schema, built under `guided`
+ * (which may leave out whatever the schema does not require, or repeat array
+ * items), never with anything the schema does not allow.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Dialect } from "../../src/judge/backend.js";
+import { instanceOf, type GuidedPolicy, type JsonSchema } from "./guided.js";
 
 export interface Reply {
   status?: number;
@@ -30,6 +37,10 @@ export interface TestServer {
   models: string[];
   /** the Authorization header of each chat request */
   auth: (string | undefined)[];
+  /** how schema-constrained answers are built when no script answers (default: every property, two array items) */
+  guided: GuidedPolicy;
+  /** when set, the server reads a JSON schema only where that server does (see requestedSchema) and answers free text otherwise */
+  dialect?: Dialect;
   close(): Promise<void>;
 }
 
@@ -70,17 +81,51 @@ function completion(
   };
 }
 
-/** The default answer: "yes" to every rubric question citing steps 0 and 1; YES with p ≈ 0.82 for a logprob question. */
-type Schema = { properties?: { criteria?: { items?: { properties?: { id?: { enum?: string[] } } } } } };
+/**
+ * The JSON schema a request asks for. Without `dialect`, in any dialect's field: response_format
+ * (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). With it, only
+ * in the fields that server reads (after their documentation): vLLM response_format json_schema or
+ * structured_outputs.json (not guided_json, removed in v0.12); SGLang, Ollama's OpenAI endpoint and
+ * OpenAI response_format json_schema; llama.cpp's server response_format (json_schema, or
+ * json_object with a schema) or its own json_schema. A schema anywhere else is ignored, as that
+ * server ignores it.
+ */
+export function requestedSchema(body: Record<string, unknown>, dialect?: Dialect): JsonSchema | undefined {
+  const rf = body.response_format as
+    | { type?: string; json_schema?: { schema?: JsonSchema }; schema?: JsonSchema }
+    | undefined;
+  const standard = rf?.type === "json_schema" ? rf.json_schema?.schema : undefined;
+  const vllm = (body.structured_outputs as { json?: JsonSchema } | undefined)?.json;
+  const llamacpp = (rf?.type === "json_object" ? rf.schema : undefined) ?? (body.json_schema as JsonSchema | undefined);
+  if (dialect === "vllm") return standard ?? vllm;
+  if (dialect === "llamacpp") return standard ?? llamacpp;
+  if (dialect) return standard;
+  return standard ?? vllm ?? llamacpp;
+}
 
-/** The JSON schema a request asks for, in any dialect: response_format (OpenAI, SGLang, Ollama), structured_outputs.json (vLLM), json_schema (llama.cpp). */
-export function requestedSchema(body: Record<string, unknown>): Schema | undefined {
-  const rf = body.response_format as { json_schema?: { schema?: Schema } } | undefined;
-  return (
-    rf?.json_schema?.schema ??
-    (body.structured_outputs as { json?: Schema } | undefined)?.json ??
-    (body.json_schema as Schema | undefined)
+/** The criterion ids a rubric-mode request asks about (the required properties of its schema). */
+export function askedIds(body: Record<string, unknown>): string[] {
+  return requestedSchema(body)?.required ?? [];
+}
+
+/** A rubric-mode answer to `body` in the shape its schema asks for: for each asked id, `entry(id, i)`. */
+export function rubricAnswer(
+  body: Record<string, unknown>,
+  entry: (id: string, i: number) => { verdict: string; evidence?: number[]; rationale?: string },
+): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      askedIds(body).map((id, i) => {
+        const e = entry(id, i);
+        return [id, { rationale: e.rationale ?? `about ${id}`, evidence: e.evidence ?? [0], verdict: e.verdict }];
+      }),
+    ),
   );
+}
+
+/** The user message of a request. */
+export function userText(body: Record<string, unknown>): string {
+  return (body.messages as { role: string; content: string }[]).find((m) => m.role === "user")?.content ?? "";
 }
 
 /** The same completion with `n` choices (the request's n), as servers that support n answer. */
@@ -89,15 +134,18 @@ export function withChoices(json: unknown, n: number): unknown {
   return { ...c, choices: Array.from({ length: n }, (_, i) => ({ ...(c.choices[0] as object), index: i })) };
 }
 
-export function defaultReply(body: Record<string, unknown>): Reply {
-  const ids = requestedSchema(body)?.properties?.criteria?.items?.properties?.id?.enum;
-  if (ids) {
-    const json = completion(
-      JSON.stringify({
-        criteria: ids.map((id) => ({ id, verdict: "yes", evidence: [0, 1], rationale: `looked at ${id}` })),
-      }),
-    );
-    return { json: typeof body.n === "number" && body.n > 1 ? withChoices(json, body.n) : json };
+/** Default answers: a schema instance (for a rubric question "yes", citing steps 0 and 1); YES with p ≈ 0.82 for a logprob question. */
+export function defaultReply(body: Record<string, unknown>, policy: GuidedPolicy = {}, dialect?: Dialect): Reply {
+  const schema = requestedSchema(body, dialect);
+  if (schema) {
+    const n = typeof body.n === "number" && body.n > 1 ? body.n : 1;
+    const json = withChoices(completion(""), n) as { choices: { message: { content: string } }[] };
+    for (const c of json.choices)
+      c.message = {
+        ...c.message,
+        content: JSON.stringify(instanceOf(schema, { text: (p) => `looked at ${p.join(".")}`, ...policy })),
+      };
+    return { json };
   }
   if (body.top_logprobs) {
     return {
@@ -128,6 +176,7 @@ export async function startServer(): Promise<TestServer> {
     script: null,
     models: ["test-judge"],
     auth: [],
+    guided: {},
     close: async () => {},
   };
   const server: Server = createServer(async (req, res) => {
@@ -145,7 +194,7 @@ export async function startServer(): Promise<TestServer> {
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     state.requests.push(body);
     state.auth.push(req.headers.authorization);
-    const r = state.script?.(body, state.requests.length) ?? defaultReply(body);
+    const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
     if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
     const text = Buffer.from(r.raw ?? JSON.stringify(r.json ?? {}));
     if (!r.truncate && !r.stallMs) {
