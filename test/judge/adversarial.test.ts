@@ -179,16 +179,22 @@ describe("adversarial trajectories: nothing escapes the fence, every case is fla
       const plain = await scoreTrajectory(t, rubric, {});
       assert.ok(plain.injection && plain.injection.count > 0, "no record-level flag without a judge");
       assert.deepEqual(injectionFindings(t).length, plain.injection.count);
-      // and with one: the exact bytes sent
-      server.requests.length = 0;
-      const judge = judgeDecider(
-        new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0, timeoutMs: 20_000 }),
-        { mode: "rubric", rubric: rubric.criteria },
-      );
-      const rec = await scoreTrajectory(t, rubric, { judge });
+      // and with one: the exact bytes sent, next to those for the same trajectory with harmless text
+      const ask = async (tr: Trajectory) => {
+        server.requests.length = 0;
+        const judge = judgeDecider(
+          new OpenAICompatible({ baseURL: server.url, model: "test-judge", maxRetries: 0, timeoutMs: 20_000 }),
+          { mode: "rubric", rubric: rubric.criteria },
+        );
+        const rec = await scoreTrajectory(tr, rubric, { judge });
+        assert.equal(server.requests.length, 1);
+        return { rec, messages: server.requests[0].messages as { role: string; content: string }[] };
+      };
+      const harmless = (await ask(caseTrajectory("hello world", c.place))).messages[1].content;
+      const fixedQuestion = harmless.slice(harmless.indexOf(`\n${FENCE_CLOSE}\n`) + FENCE_CLOSE.length + 1);
+      const { rec, messages } = await ask(t);
       assert.ok(rec.injection && rec.injection.count > 0);
-      assert.equal(server.requests.length, 1);
-      const [sys, user] = server.requests[0].messages as { role: string; content: string }[];
+      const [sys, user] = messages;
       assert.equal(sys.content, system, "the system message is the fixed one");
       assert.ok(user.content.startsWith(`${FENCE_OPEN}\n`), "the user message opens the fence first");
       const close = user.content.indexOf(`\n${FENCE_CLOSE}\n`);
@@ -198,10 +204,8 @@ describe("adversarial trajectories: nothing escapes the fence, every case is fla
       assert.equal(user.content.split(FENCE_OPEN).length, 2, "one opening marker");
       assert.equal(user.content.split(FENCE_CLOSE).length, 2, "one closing marker");
       assert.ok(!inside.includes("<<<") && !inside.includes(">>>"), "no delimiter inside");
-      assert.match(
-        outside,
-        /^\n\nAnswer every question of the rubric for this trajectory \(ids: [a-z0-9, -]+\)\. .* Reply with JSON only\.$/s,
-      );
+      assert.ok(fixedQuestion.startsWith("\n\n") && fixedQuestion.length > 40);
+      assert.equal(outside, fixedQuestion, "after the fence: the fixed question text, nothing else");
       if (c.marker) {
         assert.ok(!outside.includes(c.marker) && !sys.content.includes(c.marker), "payload outside the fence");
         assert.ok(!inside.includes(c.marker), "payload left as it was inside the fence");
