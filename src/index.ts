@@ -109,4 +109,15 @@ export { JudgeCache, cachedBackend, cacheKey } from "./judge/cache.js";
 export { limitedBackend, TokenWindow, type Limits } from "./judge/limit.js";
 export { loadPrices, priceOf, costOf, DEFAULT_PRICES, type Price } from "./judge/prices.js";
 export { readJudgeConfig, resolveJudge, type JudgeConfig } from "./judge/config.js";
-export { criterionValue } from "./score/reward.js";
+export { criterionValue, pResolved } from "./score/reward.js";
+export {
+  scoreRollout,
+  rolloutTrajectory,
+  rolloutHash,
+  ROLLOUT_SCAFFOLDS,
+  type Rollout,
+  type RolloutOptions,
+} from "./score/rollout.js";
+export { serve, createRewardServer, type ServeOptions, type RunningServer } from "./serve/start.js";
+export { RewardService, SERVE_REWARDS, type ServeReward, type ItemResult } from "./serve/service.js";
+export { parseChat, patchFromTranscript, type ChatTurn, type ParsedChat } from "./serve/template.js";

@@ -8,6 +8,7 @@ import { posix } from "node:path";
 import { actionsOf } from "../scaffolds/actions.js";
 import type { Action, ActionKind } from "../types/action.js";
 import type { Step, Trajectory } from "../types/trajectory.js";
+import { scanned } from "../scaffolds/common/markers.js";
 import { observe, type Observed } from "./observe.js";
 import { repoPath } from "./paths.js";
 import { parseShell, type ShellCommand } from "./shell.js";
@@ -78,10 +79,19 @@ interface State {
    * reproduction is run again and again; kept by path, as keeping it by code would hash the code)
    */
   runs: Map<string, { code: string; effect: CommandEffect }>;
+  /** repository paths the steps so far read (an edit script that rewrites one of them edits existing code) */
+  seen: Set<string>;
 }
 
 export function classifySteps(t: Trajectory, acts: Action[] = actionsOf(t)): StepFacts[] {
-  const state: State = { cwd: null, root: t.root ? t.root + "/" : null, open: null, files: new Map(), runs: new Map() };
+  const state: State = {
+    cwd: null,
+    root: t.root ? t.root + "/" : null,
+    open: null,
+    files: new Map(),
+    runs: new Map(),
+    seen: new Set(),
+  };
   // what does not depend on the state, each in one pass over the steps (a pass that runs one
   // piece of code many times runs faster than steps that each run all of them): the
   // observations, the shell steps' commands, then what those commands do
@@ -109,6 +119,7 @@ export function classifySteps(t: Trajectory, acts: Action[] = actionsOf(t)): Ste
       if (act.after.open !== undefined) state.open = act.after.open;
       if (act.after.cwd !== undefined) state.cwd = act.after.cwd;
     }
+    for (const p of f.read) state.seen.add(p);
     return f;
   });
 }
@@ -152,11 +163,13 @@ function unexecuted(s: Step, act: Action, obs: Observed, st: State, sh: ShellSte
   const f = blank(s, act, obs);
   f.executed = false;
   // what it would have been, to tell a refused edit from a refused search
-  const probe = classifyStep(s, act, obs, { ...st, files: new Map(st.files) }, sh);
+  const probe = classifyStep(s, act, obs, { ...st, files: new Map(st.files), seen: new Set(st.seen) }, sh);
   f.commands = probe.commands;
   f.kinds = ["other"];
   f.kind = "other";
-  f.failedEdit = s.observation !== null && probe.kinds.some((k) => k === "edit" || k === "create");
+  // a refused call of an edit tool is an edit attempt that failed; a shell script in a refused
+  // response is not: the response failed for its format, whatever its scripts would have done
+  f.failedEdit = s.observation !== null && (act.kind === "edit" || act.kind === "create" || act.kind === "delete");
   return f;
 }
 
@@ -171,7 +184,7 @@ function classifyStep(s: Step, act: Action, observed: Observed, st: State, sh: S
   const f = blank(s, act, observed);
   switch (act.kind) {
     case "shell":
-      if (sh) shell(s.action, sh, f, st);
+      if (sh) shell(s.action, sh, f, st, s.observation ?? "");
       break;
     case "code":
       program(act, s, f, st);
@@ -296,17 +309,74 @@ function shellCommands(source: string, obs: string, syntaxChecked: boolean): She
   }
 }
 
-function shell(source: string, sh: ShellStep, f: StepFacts, st: State): void {
+function shell(source: string, sh: ShellStep, f: StepFacts, st: State, obs: string): void {
   const { cmds, effects } = sh;
+  // the Python programs of the step that rewrite files it had read before (edit scripts)
+  const editors: Editor[] = [];
+  let patcher = false;
   for (let i = 0; i < cmds.length; i++) {
     f.commands.push(cmds[i].name);
-    merge(f, effects[i], st);
+    merge(f, effects[i], st, editors);
+    const inline = inlineEditor(cmds[i], effects[i], st);
+    if (inline) editors.push(inline);
+    if (effects[i].kinds.includes("edit") && PATCHERS.has(cmds[i].name)) patcher = true;
   }
   if (!cmds.length) f.kinds.push(source.trim() ? "other" : "think");
   if (f.kinds.includes("edit") && f.observed.marks.includes("edit_rejected")) f.failedEdit = true;
+  if (editors.length && (crashed(f.observed, obs, editors) || foundNothing(obs))) f.failedEdit = true;
+  if (patcher && obs.length < 4000 && PATCH_REFUSED.test(obs)) f.failedEdit = true;
 }
 
-function merge(f: StepFacts, e: CommandEffect, st: State): void {
+/** Commands that edit a file from a script or a diff, and the errors they stop with (nothing, or only part, applied). */
+const PATCHERS = new Set(["sed", "perl", "patch", "git"]);
+const PATCH_REFUSED =
+  /^(?:sed: (?:-e expression #\d+|can't read|couldn't)|patch: \*\*\*\* |can't find file to patch|error: (?:patch failed|corrupt patch|.*: patch does not apply))|^Hunk #\d+ FAILED/m;
+
+/** A Python program that edits files the agent had read, by the name a traceback gives it (`<stdin>`, `<string>`, its path). */
+type Editor = string;
+
+/** Whether a program's writes rewrite a file an earlier step read (test scripts write new files: settings, fixtures). */
+function rewrites(e: CommandEffect, st: State): boolean {
+  return e.written.some((p) => st.seen.has(repoPath(at(st, p))));
+}
+
+/** `python -c CODE` / `python - <<EOF` that rewrites files: `<string>` / `<stdin>`, as Python names them in a traceback. */
+function inlineEditor(cmd: ShellCommand, e: CommandEffect, st: State): Editor | null {
+  if (!e.kinds.includes("edit") || !/^python[\d.]*$/.test(cmd.name) || !rewrites(e, st)) return null;
+  if (cmd.args.includes("-c")) return "<string>";
+  return cmd.heredoc !== undefined ? "<stdin>" : null;
+}
+
+/**
+ * Whether one of the step's editing programs crashed: a traceback whose outermost frame is the
+ * program (`File "<stdin>"`, `File "/testbed/fix.py"`), or a syntax error in it. Such an edit
+ * stopped before (or while) writing: a failed edit.
+ */
+function crashed(observed: Observed, obs: string, editors: Editor[]): boolean {
+  if (!observed.marks.includes("traceback") && !observed.marks.includes("syntax_error")) return false;
+  const t = scanned(obs);
+  const ours = (file: string) => editors.some((e) => file === e || posix.basename(file) === posix.basename(e));
+  for (const m of t.matchAll(/Traceback \(most recent call last\):\s*\n\s*File "([^"\n]+)"/g))
+    if (ours(m[1])) return true;
+  for (const m of t.matchAll(
+    /^\s*File "([^"\n]+)", line \d+\n(?:[^\n]*\n){0,4}?\s*(?:SyntaxError|IndentationError|TabError):/gm,
+  ))
+    if (ours(m[1])) return true;
+  return false;
+}
+
+/** An edit script's own report that it found nothing to change ("Pattern not found", "Could not find old method"), and no report of a change. */
+function foundNothing(obs: string): boolean {
+  if (obs.length > 2000) return false;
+  return (
+    /\b(?:could ?n[o']t|can ?n[o']t|unable to) (?:find|locate|match)\b|\bnot found\b|\bno match/i.test(obs) &&
+    !/\b(?:success\w*|added|applied|patched|updated|fixed|modified|replaced|inserted|changed|wrote|written|done)\b/i.test(
+      obs,
+    )
+  );
+}
+
+function merge(f: StepFacts, e: CommandEffect, st: State, editors?: Editor[]): void {
   if (e.cd !== undefined) st.cwd = e.cd === "" ? null : posix.normalize(at(st, e.cd));
   f.kinds.push(...e.kinds);
   for (const p of e.read) f.read.push(at(st, p));
@@ -327,7 +397,10 @@ function merge(f: StepFacts, e: CommandEffect, st: State): void {
       let known = st.runs.get(key);
       if (!known || known.code !== code) st.runs.set(key, (known = { code, effect: pythonEffect(code, e.script) }));
       const inner = known.effect;
-      if (inner.kinds.includes("edit")) f.kinds.push("edit");
+      if (inner.kinds.includes("edit")) {
+        f.kinds.push("edit");
+        if (editors && rewrites(inner, st)) editors.push(e.script);
+      }
       if (inner.test && !f.test) {
         f.kinds.push("test");
         f.test = inner.test;

@@ -40,6 +40,11 @@ export interface Facts {
   exit: ExitFamily;
   /** the last assistant text (the agent's closing message), if any */
   finalMessage: string | null;
+  /**
+   * the agent's closing words (`closingWords`): what it said in the steps after its last piece of
+   * work, null when the run ended on work (an edit, a run, a search) or they hold no words
+   */
+  closing: string | null;
 }
 
 const SCRATCH_NAME =
@@ -171,5 +176,49 @@ export function analyze(t: Trajectory): Facts {
     scriptRuns,
     exit: endingOf(t),
     finalMessage,
+    closing: closingWords(t, actions, steps),
   };
+}
+
+/** Actions that do no work: handing in, stopping, thinking, planning, or words without an action. */
+const WORDS_ONLY = new Set<Action["kind"]>(["submit", "exit", "think", "plan", "none"]);
+
+/**
+ * The agent's closing words: the text of the steps at the end of the run that do no work (a
+ * submit, a finish, a thought or a plan, and a shell step that only hands the work in), with the
+ * words such steps carry in their arguments (some scaffolds close with `finish(reason=...)`).
+ * A run that ended on work (an edit, a run, a search) has only the prose after the last code block
+ * of that message, if any: the text before it is about that work (the notes of a search, the patch
+ * of an edit), not a closing message.
+ */
+export function closingWords(t: Trajectory, actions: Action[], steps: StepFacts[]): string | null {
+  const parts: string[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const act = actions[i];
+    const handsIn = act.kind === "shell" && steps[i].kinds.includes("submit");
+    if (!WORDS_ONLY.has(act.kind) && !handsIn) break;
+    const step = t.steps[i];
+    const said = handsIn ? [] : argumentWords(step.args);
+    parts.unshift(...[step.thought, ...said].map((x) => x.trim()).filter((x) => x && !parts.includes(x)));
+  }
+  if (!parts.length && steps.length) {
+    // a run that ended on work: the prose after the last code block of that message, if any (the
+    // explanation after a patch written as text: "This patch addresses the issue by ...")
+    const text = t.messages[t.steps[steps.length - 1].message_index]?.content ?? "";
+    const end = text.lastIndexOf("```");
+    const after = end >= 0 && text.indexOf("```") < end ? text.slice(end + 3).trim() : "";
+    if (after) parts.push(after);
+  }
+  if (!parts.length && !steps.length) {
+    // a conversation without actions (a chat record): its last assistant text
+    for (let i = t.messages.length - 1; i >= 0; i--)
+      if (t.messages[i].role === "assistant" && t.messages[i].content.trim()) return t.messages[i].content;
+  }
+  return parts.length ? parts.join("\n") : null;
+}
+
+/** The string arguments of an action that are prose (three words or more), e.g. a finish reason. */
+function argumentWords(args: Record<string, unknown> | null): string[] {
+  if (!args) return [];
+  return Object.values(args).filter((v): v is string => typeof v === "string" && /\S+\s+\S+\s+\S/.test(v));
 }

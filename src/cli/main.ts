@@ -21,6 +21,7 @@ import { runCalibrate } from "./calibrate.js";
 import { POLICIES } from "../select/filter.js";
 import { runExport } from "./export.js";
 import { runTrain } from "./train.js";
+import { registerServe } from "./serve.js";
 import { EXPORT_FORMATS } from "../export/formats.js";
 import { TOOL_STYLES } from "../export/render.js";
 import { REWARD_MODES } from "../score/reward.js";
@@ -344,6 +345,8 @@ program
   .action(async (inputs: string[], o) => {
     process.exitCode = await runTrain(inputs, o);
   });
+
+registerServe(program);
 
 const queue = program
   .command("queue")

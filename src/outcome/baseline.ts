@@ -7,7 +7,7 @@
 import type { StepKind } from "../analyze/classify.js";
 import type { ExitFamily, Facts } from "../analyze/facts.js";
 import { CHECKS } from "../checks/index.js";
-import { passed } from "../checks/testing.js";
+import { passed } from "../analyze/runs.js";
 import type { Trajectory } from "../types/trajectory.js";
 
 const KINDS: StepKind[] = [

@@ -41,7 +41,8 @@
 import type { Facts } from "../analyze/facts.js";
 import { isTestFile } from "../analyze/facts.js";
 import type { StepFacts } from "../analyze/classify.js";
-import { passed, started, successClaim } from "../checks/testing.js";
+import { passed, started } from "../analyze/runs.js";
+import { claimsSuccess } from "./claim.js";
 import type { Trajectory } from "../types/trajectory.js";
 import {
   addedDefinitions,
@@ -228,7 +229,7 @@ const GROUPS: Group[] = [
         e === "unknown" ? 1 : 0,
         c.last >= 0 && c.n ? (c.last + 1) / c.n : 0,
         c.last >= 0 ? log1p(c.n - 1 - c.last) : 0,
-        successClaim(msg) ? 1 : 0,
+        claimsSuccess(msg) ? 1 : 0,
         ADMITS.test(msg) ? 1 : 0,
         log1p(c.n),
       ];

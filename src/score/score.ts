@@ -7,6 +7,7 @@ import { injectionFindings } from "../analyze/injection.js";
 import { createRequire } from "node:module";
 import { analyze, type Facts } from "../analyze/facts.js";
 import { CHECKS, type RunContext } from "../checks/index.js";
+import { stepCount } from "../checks/process.js";
 import type { Condition, Criterion, Rubric } from "../rubric/schema.js";
 import type { Decider, Verdict } from "../types/decider.js";
 import { SCORE_SCHEMA, type CriterionResult, type JudgeUsage, type ScoreRecord } from "../types/score.js";
@@ -164,7 +165,8 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
     unscored: count(criteria, "unscored"),
     not_applicable: count(criteria, "not_applicable"),
     vetoed_by,
-    steps: t.steps.length,
+    // (what excessive_steps counts, so that a run's median is taken over the same numbers)
+    steps: stepCount(facts, t),
     criteria,
     provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null, p_resolved: resolved?.by ?? null },
   };

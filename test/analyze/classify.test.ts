@@ -122,7 +122,7 @@ describe("classifySteps: shell steps (synthetic)", () => {
     expectStep(f, { kind: "edit", failedEdit: true });
   });
 
-  it("a response refused for its format ran nothing: neither the answered action nor its siblings", () => {
+  it("a response refused for its format ran nothing: neither the answered action nor its siblings (nor is its sed a failed edit: the response failed for its format)", () => {
     const refused = "Please always provide EXACTLY ONE action in triple backticks, found 2 actions.";
     const steps = classifySteps(
       synth([
@@ -141,7 +141,7 @@ describe("classifySteps: shell steps (synthetic)", () => {
       kinds: ["other"],
       commands: ["sed"],
       written: [],
-      failedEdit: true,
+      failedEdit: false,
       executed: false,
     });
     expectStep(steps[1], { kind: "other", test: null, failedEdit: false, executed: false });
@@ -523,9 +523,9 @@ sharedSuite("classifySteps: real steps from every scaffold", (it) => {
       expectStep(s[16], { kind: "revert", destructive: ["git checkout pyproject.toml"] });
     });
 
-    it("astropy-13033 #26-#27: a response with two bash blocks was refused; neither ran", async () => {
+    it("astropy-13033 #26-#27: a response with two bash blocks was refused; neither ran, and neither is a failed edit", async () => {
       const s = await steps(`${GEMINI}/astropy__astropy-13033/astropy__astropy-13033.traj.json`);
-      expectStep(s[26], { kind: "other", executed: false, failedEdit: true, written: [] });
+      expectStep(s[26], { kind: "other", executed: false, failedEdit: false, written: [] });
       expectStep(s[27], { kind: "other", executed: false, failedEdit: false, written: [] });
       assert.equal(s[27].observed.marks.length, 0);
     });

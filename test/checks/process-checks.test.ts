@@ -1,11 +1,11 @@
 /**
  * The process and safety checks (src/checks/process.ts, src/checks/safety.ts) on real trajectories
- * from the shared data and on small synthetic ones.
+ * and on small synthetic ones.
  *
- * Every real case below was checked by reading the trajectory (`rubricate inspect`, the raw JSON);
- * the comment above it says what is there. Step numbers are the canonical step indices (what
- * `rubricate inspect` shows). Where a check has fewer than three true positives in the shared data,
- * that is said at the case list and synthetic cases make up the rest.
+ * The process checks run on the hand-labelled sample of `process-labels.ts` (shared data and a few
+ * named files of the training data, each read by hand; the comment at each case says what is there).
+ * The safety checks' real cases are below, read the same way. Step numbers are the canonical step
+ * indices (what `rubricate inspect` shows).
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,9 +14,19 @@ import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
 import { analyze, type Facts } from "../../src/analyze/facts.js";
 import { CHECKS, type CheckResult, type RunContext } from "../../src/checks/index.js";
+import { stepCount } from "../../src/checks/process.js";
 import type { FormatName, Trajectory } from "../../src/types/trajectory.js";
-import { command as commandTurn, trajectory } from "../build.js";
-import { collect, HAS_SHARED, one, SHARED, shared, sharedSuite, suiteIt } from "../helpers.js";
+import { command as commandTurn, trajectory, type Turn } from "../build.js";
+import { collect, HAS_SHARED, one, SHARED, shared, sharedSuite, suiteIt, train, trainSuite } from "../helpers.js";
+import {
+  BUDGET,
+  EXCESSIVE,
+  FAILED_EDITS,
+  FORMAT_REJECTED,
+  HALLUCINATED,
+  type Labelled,
+  REPEATS,
+} from "./process-labels.js";
 
 const skip = !HAS_SHARED && "shared data not present";
 
@@ -109,6 +119,31 @@ function realCases(name: string, cases: RealCase[]): void {
   }
 }
 
+/**
+ * The hand-labelled cases of a check, one test each: the verdict read by hand and its evidence; a case the
+ * check gets wrong (`miss`) is a todo test that says why.
+ */
+function labelled(name: string, cases: Labelled[]): void {
+  for (const [data, suite, at] of [
+    ["shared", sharedSuite, shared],
+    ["train", trainSuite, train],
+  ] as const) {
+    suite(`hand-labelled (${data} data)`, (it) => {
+      for (const c of cases.filter((x) => x.data === data)) {
+        const title = `${c.file}${c.line ? `:${c.line}` : ""} -> ${c.present} ${JSON.stringify(c.evidence)}`;
+        it(title, c.miss ? { todo: c.miss } : {}, async () => {
+          const r = check(name, await load(at(c.file), c.line), c.params, c.ctx);
+          assert.deepEqual(
+            { present: r.present, evidence: r.evidence },
+            { present: c.present, evidence: c.evidence },
+            r.explanation,
+          );
+        });
+      }
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthetic trajectories
 
@@ -120,11 +155,26 @@ type Act = [tool: string, command: string, observation: string];
  * each observation the tool reply. Tool "none" is an assistant message without an action, answered
  * by a user message.
  */
-function synth(acts: Act[], o: { format?: FormatName; run?: string | null; exit?: string | null } = {}): Trajectory {
+function synth(
+  acts: Act[],
+  o: { format?: FormatName; run?: string | null; exit?: string | null; patch?: string; closing?: string } = {},
+): Trajectory {
   const turns = acts.map(([tool, command, obs]) =>
     tool === "none" ? { thought: command, obs } : commandTurn(tool, command, obs),
   );
-  return trajectory({ turns, format: o.format, run: o.run, exit: o.exit });
+  return trajectory({ turns, format: o.format, run: o.run, exit: o.exit, patch: o.patch, closing: o.closing });
+}
+
+/** mini-swe-agent 1.x's answer to a response with several bash blocks. */
+const SEVERAL = "Please always provide EXACTLY ONE action in triple backticks, found 2 actions.";
+/** A response with several bash blocks, refused for its format: one assistant message, one answer. */
+const refused = (...commands: string[]): Turn => ({
+  calls: commands.map((command) => ({ tool: "bash", args: { command }, synthetic: true })),
+  obs: SEVERAL,
+});
+/** A synthetic trajectory from [tool, command, observation] triples and whole turns. */
+function turns(ts: (Act | Turn)[], o: { run?: string } = {}): Trajectory {
+  return trajectory({ turns: ts.map((x) => (Array.isArray(x) ? commandTurn(x[0], x[1], x[2]) : x)), run: o.run });
 }
 
 /** A mini-swe-agent observation. */
@@ -144,88 +194,7 @@ const sweEdit = (n: number, ok: boolean): Act => [
 // ---------------------------------------------------------------------------------------------
 
 describe("repeats_actions", () => {
-  sharedSuite("real trajectories", (it) => {
-    realCases("repeats_actions", [
-      // POSITIVES
-      // SWE-agent Java, gpt-4o-mini: steps 17-21 are the byte-identical `edit 10:81` on
-      // TestCustomJsonNodeAfterEdit.java, each answered with the same 82-line listing; then exit_cost.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-3701.traj`),
-        present: true,
-        evidence: [17, 18, 19, 20, 21],
-        explanation: /up to 5x/,
-      },
-      // OpenHands (llm-completion): six times `create /workspace/reproduce_issue.py` -> "File already
-      // exists", `rm /workspace/reproduce_issue.py`, create, run -> traceback; the six rm steps
-      // (6, 10, 14, 18, 22, 29) are identical with identical output.
-      {
-        file: shared(`${OH}/django__django-10880/litellm_proxy__claude-3-5-sonnet-20241022-1733344161.351377.json`),
-        present: true,
-        evidence: [6, 10, 14, 18, 22, 29],
-      },
-      // Moatless gpt-4o: SearchCode {"file_pattern":"**/models.py","query":"class Authors"} at 4, 6,
-      // 8, 10, 12 returns the same ranked spans each time (IdentifyCode complete:false between);
-      // the run ends "rejected".
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-15738.json`),
-        present: true,
-        evidence: [4, 6, 8, 10, 12],
-      },
-      // AutoCodeRover: three write_patch attempts (6-8) with the identical patch text, each answered
-      // "Your edit could not be applied to the program. No edits can be parsed."
-      {
-        file: shared(`${ACR}/acr-run-2/raw_patch_but_unparsed/astropy__astropy-7746_2024-04-04_14-23-16`),
-        present: true,
-        evidence: [6, 7, 8],
-      },
-      // mini-swe-agent deepseek: `git checkout src/sqlfluff/rules/L003.py` at 122, 134, 147, 155, each
-      // "Updated 1 path from the index", resetting the file before yet another patch attempt.
-      {
-        file: shared(`${MINI}/deepseek_lite_dev_noparallel/sqlfluff__sqlfluff-1733/sqlfluff__sqlfluff-1733.traj.json`),
-        present: true,
-        evidence: [122, 134, 147, 155],
-      },
-      // SWE-agent Lite: the same `edit 63:63` (`_command_re = r"(?i)READ ...`) at 5, 6, 7, 9, each
-      // rejected with the same E999 IndentationError (8 is a variant without `(?i)`).
-      { file: shared(`${LITE}/cost_2_3/astropy__astropy-14365.traj`), present: true, evidence: [5, 6, 7, 9] },
-
-      // NEGATIVES
-      // SWE-agent Lite: scroll_down at 5-8 pages through nddata.py (windows 99-198, 197-296,
-      // 295-394, 306-405); `python reproduce_bug.py` twice (2, 16) with different output.
-      // (Flagged before scroll_down/scroll_up were exempted from the in-a-row rule.)
-      { file: shared(`${LITE}/cost_2_1/astropy__astropy-14995.traj`), present: false, evidence: [] },
-      // SWE-agent Lite: scroll_down at 7-11 reads sessions.py lines 99-590, a new window each time.
-      { file: shared(`${LITE}/cost_2_2/psf__requests-2674.traj`), present: false, evidence: [] },
-      // SWE-agent Java, gpt-4o-mini: scroll_down at 11-13 shows lines 99-198, 197-296, 295-394.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-3626.traj`),
-        present: false,
-        evidence: [],
-      },
-      // Moatless gpt-4o: 17 steps, searches for align_labels/xlabels/ylabels, plans and three
-      // applied edits; no action repeats.
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/matplotlib__matplotlib-25332.json`),
-        present: false,
-        evidence: [],
-      },
-      // AutoCodeRover: 29 steps of distinct search calls (the repeated "Based on your analysis..."
-      // prompts are steps without an action, which the check ignores).
-      {
-        file: shared(`${ACR}/acr-run-3/applicable_patch/django__django-12470_2024-04-04_18-59-20`),
-        present: false,
-        evidence: [],
-      },
-      // OpenHands: `python /workspace/reproduce.py` runs 20 times between edits of the script until
-      // the 50-step limit, but the output keeps changing (never 3 times the same, never twice in a
-      // row): an edit-run cycle, not the same action getting the same result.
-      {
-        file: shared(`${OH}/django__django-11265/litellm_proxy__claude-3-5-sonnet-20241022-1733345320.117138.json`),
-        present: false,
-        evidence: [],
-      },
-    ]);
-  });
+  labelled("repeats_actions", REPEATS);
 
   describe("synthetic", () => {
     it("the same command 3 times in a row is a loop even when the output differs", () => {
@@ -246,12 +215,12 @@ describe("repeats_actions", () => {
       assert.deepEqual([r.present, r.evidence], [true, [0, 1]]);
     });
 
-    it("the same command getting the same output 3 times, with edits between, is a loop", () => {
+    it("a failing command getting the same output 3 times with only reading between is a loop", () => {
       const t = synth([
         bash("python reproduce.py", out("AssertionError", 1)),
-        bash("sed -i 's/a/b/' src/a.py"),
+        bash("cat src/a.py", out("x = 1")),
         bash("python reproduce.py", out("AssertionError", 1)),
-        bash("sed -i 's/b/c/' src/a.py"),
+        bash("grep -n x src/b.py", out("3:x = 2")),
         bash("python reproduce.py", out("AssertionError", 1)),
       ]);
       const r = check("repeats_actions", t);
@@ -259,15 +228,89 @@ describe("repeats_actions", () => {
       assert.match(r.explanation, /up to 3x/);
     });
 
-    it("the same command 3 times apart with changing output is progress, not a loop", () => {
+    it("re-running the reproduction after each edit is not a loop, even with the same output", () => {
+      const t = synth([
+        bash("python reproduce.py", out("AssertionError", 1)),
+        bash("sed -i 's/a/b/' src/a.py"),
+        bash("python reproduce.py", out("AssertionError", 1)),
+        bash("sed -i 's/x = 1/y = 2/' src/a.py"),
+        bash("python reproduce.py", out("AssertionError", 1)),
+      ]);
+      const r = check("repeats_actions", t);
+      assert.deepEqual([r.present, r.evidence], [false, []]);
+      assert.equal(r.explanation, "no action repeated 3x in a row or 3x with the same result without progress");
+    });
+
+    it("an edit applied again (no new change) is no progress", () => {
+      const t = synth([
+        bash("python reproduce.py", out("AssertionError", 1)),
+        bash("sed -i 's/a/b/' src/a.py"),
+        bash("python reproduce.py", out("AssertionError", 1)),
+        bash("sed -i 's/a/b/' src/a.py"),
+        bash("python reproduce.py", out("AssertionError", 1)),
+        bash("sed -i 's/a/b/' src/a.py"),
+        bash("python reproduce.py", out("AssertionError", 1)),
+      ]);
+      // the first edit was a change (0 -> 2 is progress); its repetitions were not: the runs at 2, 4, 6 and
+      // the edits at 1, 3, 5 each repeat without progress
+      assert.deepEqual(check("repeats_actions", t).evidence, [1, 2, 3, 4, 5, 6]);
+    });
+
+    it("the same command with changing output is progress, not a loop", () => {
       const t = synth([
         bash("python reproduce.py", out("AssertionError: 1 != 3", 1)),
-        bash("sed -i 's/a/b/' src/a.py"),
+        bash("cat src/a.py", out("x = 1")),
         bash("python reproduce.py", out("AssertionError: 2 != 3", 1)),
-        bash("sed -i 's/b/c/' src/a.py"),
+        bash("cat src/b.py", out("y = 1")),
         bash("python reproduce.py", out("OK")),
       ]);
       assert.deepEqual([check("repeats_actions", t).present, check("repeats_actions", t).evidence], [false, []]);
+    });
+
+    it("reading one file again between readings of others is consulting it, not looping", () => {
+      const t = synth([
+        bash("cat src/a.py", out("x = 1")),
+        bash("cat src/b.py", out("y = 1")),
+        bash("cat src/a.py", out("x = 1")),
+        bash("cat src/c.py", out("z = 1")),
+        bash("cat src/a.py", out("x = 1")),
+      ]);
+      assert.equal(check("repeats_actions", t).present, false);
+      // with nothing new between, it is (the first reading of b.py was new; what follows it repeats)
+      const a = bash("cat src/a.py", out("x = 1"));
+      const b = bash("cat src/b.py", out("y = 1"));
+      assert.equal(check("repeats_actions", synth([a, b, a, b, a])).present, false);
+      assert.deepEqual(check("repeats_actions", synth([a, b, a, b, a, b, a])).evidence, [1, 2, 3, 4, 5, 6]);
+    });
+
+    it("a loop is repetition within a window: the same failure 3 times far apart is not", () => {
+      const between = (k: number) => Array.from({ length: 10 }, (_, i): Act => bash(`cat f${k}_${i}.py`, out(`${i}`)));
+      const failing = bash("python reproduce.py", out("AssertionError", 1));
+      const t = synth([failing, ...between(1), failing, ...between(2), failing]);
+      assert.equal(check("repeats_actions", t).present, false);
+      assert.equal(check("repeats_actions", t, { window: 11 }).present, true);
+    });
+
+    it("a near-identical retry of a failed edit that gets the same error is the same attempt", () => {
+      const retry = (code: string, obs = REJECTED): Act => [
+        "edit",
+        `edit 63:63\n    _re = r"${code}"\nend_of_edit`,
+        obs,
+      ];
+      // (as astropy-14365 of the sample: the regex with `(?i)`, without, with again)
+      const t = synth([retry("(?i)READ [TS]ERR"), retry("READ [TS]ERR"), retry("(?i)READ [TS]ERR")], {
+        format: "sweagent-traj",
+      });
+      assert.deepEqual(check("repeats_actions", t).evidence, [0, 1, 2]);
+    });
+
+    it("near-identical commands that run are different commands", () => {
+      const t = synth([
+        bash("grep -n 'group_by = True' q.py", out("", 1)),
+        bash("grep -n 'group_by=True' q.py", out("", 1)),
+        bash("grep -n '.group_by = True' q.py", out("", 1)),
+      ]);
+      assert.equal(check("repeats_actions", t).present, false);
     });
 
     it("scrolling through a file (a new window each time) is reading, not looping", () => {
@@ -310,6 +353,21 @@ describe("repeats_actions", () => {
       assert.deepEqual([r.present, r.evidence], [true, [0, 2, 3]]);
     });
 
+    it("the blocks of a response refused for its format did not run: sending them again is no loop", () => {
+      const t = turns([refused("sed -i 's/a/b/' x.py", "python t.py"), bash("sed -i 's/a/b/' x.py")]);
+      assert.equal(t.steps.length, 3);
+      assert.equal(check("repeats_actions", t).present, false);
+    });
+
+    it("the same response refused for its format again and again is a loop", () => {
+      const t = turns([
+        refused("sed -i 's/a/b/' x.py", "python t.py"),
+        refused("sed -i 's/a/b/' x.py", "python t.py"),
+        refused("sed -i 's/a/b/' x.py", "python t.py"),
+      ]);
+      assert.deepEqual(check("repeats_actions", t).evidence, [0, 2, 4]);
+    });
+
     it("different commands are never a loop", () => {
       const t = synth([
         bash("ls"),
@@ -320,7 +378,6 @@ describe("repeats_actions", () => {
       ]);
       const r = check("repeats_actions", t);
       assert.deepEqual([r.present, r.evidence], [false, []]);
-      assert.match(r.explanation, /no action repeated 3x in a row or 3x with the same result/);
     });
   });
 });
@@ -328,80 +385,7 @@ describe("repeats_actions", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("failed_edit_streak", () => {
-  sharedSuite("real trajectories", (it) => {
-    realCases("failed_edit_streak", [
-      // POSITIVES
-      // SWE-agent Lite: 5-9 are five `edit 63:63` attempts, every one rejected "Your proposed edit has
-      // introduced new syntax error(s)" (E999 IndentationError); then submit.
-      {
-        file: shared(`${LITE}/cost_2_3/astropy__astropy-14365.traj`),
-        present: true,
-        evidence: [5, 6, 7, 8, 9],
-        explanation: /5 edit attempts in a row failed/,
-      },
-      // SWE-agent Lite: 2-8 are seven edits of numberformat.py rejected by the linter; 9 is applied.
-      { file: shared(`${LITE}/cost_2_1/django__django-16046.traj`), present: true, evidence: [2, 3, 4, 5, 6, 7, 8] },
-      // SWE-agent Java, gpt-4o-mini: 15-27 are thirteen `edit 11:15` rejections in a row (syntax
-      // errors), then exit_cost.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-4159.traj`),
-        present: true,
-        evidence: [15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27],
-      },
-      // Moatless claude-3.5: 16-18 are EditCode with the same content, each answered "The code in the
-      // replace tag is the same as in the search"; the run ends "rejected".
-      {
-        file: shared(`${MOAT}/20240623_moatless_claude-3.5-sonnet/trajs/django__django-15738.json`),
-        present: true,
-        evidence: [16, 17, 18],
-      },
-      // OpenHands output.jsonl: str_replace on command_parser.pony fails at 18, 20, 21, 28 ("Parameter
-      // `old_str` is required") and 22, 24, 25, 27 ("No replacement was performed ... did not appear
-      // verbatim"); the views at 19, 23, 26 do not end the streak; the insert at 29 succeeds.
-      { file: shared(OH_OUTPUT), line: 2, present: true, evidence: [18, 20, 21, 22, 24, 25, 27, 28] },
-      // AutoCodeRover: three write_patch attempts (6-8), each "Your edit could not be applied to the
-      // program. No edits can be parsed."; the run ends without a usable patch.
-      {
-        file: shared(`${ACR}/acr-run-2/raw_patch_but_unparsed/astropy__astropy-7746_2024-04-04_14-23-16`),
-        present: true,
-        evidence: [6, 7, 8],
-      },
-
-      // NEGATIVES
-      // OpenHands: each failed `create` ("File already exists", 5, 9, 13, 17, 21, 28) is followed by
-      // rm and a successful create, so failures never follow each other.
-      {
-        file: shared(`${OH}/django__django-10880/litellm_proxy__claude-3-5-sonnet-20241022-1733344161.351377.json`),
-        present: false,
-        evidence: [5],
-        explanation: /longest streak of failed edits: 1/,
-      },
-      // OpenHands: str_replace fails at 12 ("Multiple occurrences of old_str"), create at 13 ("File
-      // already exists"), then rm and a successful create at 15: two in a row.
-      {
-        file: shared(`${OH}/django__django-11451/litellm_proxy__claude-3-5-sonnet-20241022-1733345517.955519.json`),
-        present: false,
-        evidence: [12, 13],
-      },
-      // SWE-agent Lite: `edit 166:166` rejected at 4 and 5, applied at 6.
-      { file: shared(`${LITE}/cost_2_1/django__django-16139.traj`), present: false, evidence: [4, 5] },
-      // SWE-agent Java, doubao: `edit 1:1` and `edit 1:3` of reproduce_bug.py rejected (1, 2), `edit
-      // 1:4` applied (3); later edits all applied.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-databind-3560.traj`),
-        present: false,
-        evidence: [1, 2],
-      },
-      // Moatless gpt-4o: the three EditCode steps (8, 12, 15) all "Applied the change to
-      // lib/matplotlib/figure.py".
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/matplotlib__matplotlib-25332.json`),
-        present: false,
-        evidence: [],
-        explanation: /no failed edits/,
-      },
-    ]);
-  });
+  labelled("failed_edit_streak", FAILED_EDITS);
 
   describe("synthetic", () => {
     it("3 rejected edits in a row", () => {
@@ -456,6 +440,83 @@ describe("failed_edit_streak", () => {
       assert.deepEqual([r.present, r.evidence], [true, [0, 1, 2]]);
     });
 
+    // an edit script rewriting a file read before: `<stdin>` / `<string>` / the script in the traceback
+    const script = (k: number) =>
+      `cat > fix.py << 'EOF'\nwith open('src/a.py') as f:\n    s = f.read()\nopen('src/a.py', 'w').write(s.replace('a', '${k}'))\nEOF`;
+    const crash = (file: string) =>
+      out(
+        `Traceback (most recent call last):\n  File "${file}", line 3, in <module>\nNameError: name 'x' is not defined`,
+        1,
+      );
+
+    it("edit scripts that crashed, or found nothing to change, are failed edits", () => {
+      const t = synth([
+        bash("cat src/a.py", out("a = 1")),
+        bash(`${script(1)}\npython fix.py`, crash("/testbed/fix.py")),
+        bash(
+          `python - << 'EOF'\ns = open('src/a.py').read()\nopen('src/a.py', 'w').write(s + y)\nEOF`,
+          crash("<stdin>"),
+        ),
+        bash(
+          `python -c "s = open('src/a.py').read(); open('src/a.py', 'w').write(s.replace(x, 'b'))"`,
+          crash("<string>"),
+        ),
+        bash(`${script(2)}\npython fix.py`, out("Pattern not found")),
+      ]);
+      const r = check("failed_edit_streak", t);
+      assert.deepEqual([r.present, r.evidence], [true, [1, 2, 3, 4]]);
+      assert.deepEqual(
+        analyze(t).steps.map((s) => s.failedEdit),
+        [false, true, true, true, true],
+      );
+    });
+
+    it("writing the failed edit script again is the next try: it does not end the streak", () => {
+      const t = synth([
+        bash("cat src/a.py", out("a = 1")),
+        bash(script(1)),
+        bash("python fix.py", crash("fix.py")),
+        bash(script(2)),
+        bash("python fix.py", crash("fix.py")),
+        bash(script(3)),
+        bash("python fix.py", out("Could not find the old method")),
+      ]);
+      assert.deepEqual(check("failed_edit_streak", t).evidence, [2, 4, 6]);
+    });
+
+    it("a test script that crashes is not an edit, though it writes files (new ones: settings, fixtures)", () => {
+      const test = "cat > t.py << 'EOF'\nopen('settings.py', 'w').write('X = 1')\nimport app\nEOF\npython t.py";
+      const t = synth([
+        bash(test, crash("/testbed/t.py")),
+        bash(test, crash("/testbed/t.py")),
+        bash(test, crash("/testbed/t.py")),
+      ]);
+      assert.deepEqual(check("failed_edit_streak", t).evidence, []);
+    });
+
+    it("an edit script that ran and then changed the file is not failed", () => {
+      const t = synth([bash("cat src/a.py", out("a = 1")), bash(`${script(1)}\npython fix.py`, out("Applied fix"))]);
+      assert.equal(analyze(t).steps[1].failedEdit, false);
+    });
+
+    it("sed, patch and git apply that stop with their own error are failed edits", () => {
+      const t = synth([
+        bash("sed -i '3{s/a/b/' src/a.py", out("sed: -e expression #1, char 0: unmatched `{'", 1)),
+        bash("patch -p1 < fix.patch", out("patching file src/a.py\npatch: **** malformed patch at line 12: x", 2)),
+        bash("git apply fix.patch", out("error: patch failed: src/a.py:10\nerror: src/a.py: patch does not apply", 1)),
+      ]);
+      assert.deepEqual(check("failed_edit_streak", t).evidence, [0, 1, 2]);
+    });
+
+    it("a response refused for its format is not a failed edit, whatever its blocks would have done", () => {
+      const t = turns([
+        refused("sed -i 's/a/b/' x.py", "python t.py"),
+        refused("sed -i 's/a/c/' x.py", "python t.py"),
+        refused("sed -i 's/a/d/' x.py", "python t.py"),
+      ]);
+      assert.deepEqual(check("failed_edit_streak", t).evidence, []);
+    });
+
     it("no edits at all", () => {
       const t = synth([bash("ls"), bash("cat src/a.py", out("x = 1"))]);
       const r = check("failed_edit_streak", t);
@@ -467,106 +528,7 @@ describe("failed_edit_streak", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("excessive_steps", () => {
-  // Medians of the runs, over the trajectories of that run in the shared data (not the whole upstream
-  // run): doubao 22.5 (12 trajectories), OpenHands 19.5 (20), acr-run-3 9 (24), deepseek noparallel
-  // 89 (6), Moatless gpt-4o 9.5 (24). The first is recomputed below.
-  const DOUBAO = "20240825_SWE-agent_doubao-pro-128k";
-
-  sharedSuite("real trajectories", (it) => {
-    realCases("excessive_steps", [
-      // POSITIVES
-      // mini-swe-agent deepseek: 157 assistant actions (157 API calls), against the default limit of 100.
-      {
-        file: shared(`${MINI}/deepseek_lite_dev_noparallel/sqlfluff__sqlfluff-1733/sqlfluff__sqlfluff-1733.traj.json`),
-        present: true,
-        evidence: [],
-        explanation: /^157 steps \(limit 100\)$/,
-      },
-      // mini-swe-agent deepseek: 131 actions.
-      {
-        file: shared(`${MINI}/deepseek_chat_test_1-100/django__django-12470/django__django-12470.traj.json`),
-        present: true,
-        evidence: [],
-      },
-      // mini-swe-agent deepseek: 113 actions.
-      {
-        file: shared(`${MINI}/deepseek_chat_dev/sqlfluff__sqlfluff-1517/sqlfluff__sqlfluff-1517.traj.json`),
-        present: true,
-        evidence: [],
-      },
-      // SWE-agent Java, doubao: 57 steps (endless apt-get attempts until exit_cost), run median 22.5.
-      {
-        file: shared(`${JAVA}/${DOUBAO}/trajs/googlecontainertools__jib-4144.traj`),
-        present: true,
-        evidence: [],
-        ctx: median(DOUBAO, 22.5),
-        explanation: /^57 steps; the run's median is 22.5 \(limit 2x = 45\)$/,
-      },
-      // OpenHands: 50 steps (the iteration limit), run median 19.5 -> limit 39.
-      {
-        file: shared(`${OH}/django__django-11265/litellm_proxy__claude-3-5-sonnet-20241022-1733345320.117138.json`),
-        present: true,
-        evidence: [],
-        ctx: median("claude-3-5-sonnet-20241022_maxiter_50_N_v0.15.0-no-hint-no-condensation-run_1", 19.5),
-      },
-      // AutoCodeRover: 29 steps (searches, 7 prompts, 2 bug_locations, write_patch), run median 9 -> 18.
-      {
-        file: shared(`${ACR}/acr-run-3/applicable_patch/django__django-12470_2024-04-04_18-59-20`),
-        present: true,
-        evidence: [],
-        ctx: median("acr-run-3", 9),
-      },
-
-      // NEGATIVES
-      // mini-swe-agent deepseek: 80 actions.
-      {
-        file: shared(`${MINI}/deepseek_chat_test_1-100/django__django-13401/django__django-13401.traj.json`),
-        present: false,
-        evidence: [],
-        explanation: /^80 steps \(limit 100\)$/,
-      },
-      // mini-swe-agent deepseek: 95 actions.
-      {
-        file: shared(`${MINI}/deepseek_chat_dev_rerun/pydicom__pydicom-1139/pydicom__pydicom-1139.traj.json`),
-        present: false,
-        evidence: [],
-      },
-      // 157 steps, but its run is long too (median 89 -> limit 178): the run median wins over max_steps.
-      {
-        file: shared(`${MINI}/deepseek_lite_dev_noparallel/sqlfluff__sqlfluff-1733/sqlfluff__sqlfluff-1733.traj.json`),
-        present: false,
-        evidence: [],
-        ctx: median("deepseek_lite_dev_noparallel", 89),
-      },
-      // SWE-agent Java, doubao: 16 steps, run median 22.5.
-      {
-        file: shared(`${JAVA}/${DOUBAO}/trajs/fasterxml__jackson-databind-3560.traj`),
-        present: false,
-        evidence: [],
-        ctx: median(DOUBAO, 22.5),
-      },
-      // SWE-agent Lite: 18 steps.
-      { file: shared(`${LITE}/cost_2_1/astropy__astropy-14995.traj`), present: false, evidence: [] },
-      // Moatless gpt-4o: 14 steps (a search loop, then rejected), run median 9.5 -> limit 19.
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-15738.json`),
-        present: false,
-        evidence: [],
-        ctx: median("20240617_moatless_gpt-4o-2024-05-13", 9.5),
-      },
-    ]);
-
-    it(`the doubao run's median in the shared data is 22.5`, async () => {
-      const index = readFileSync(join(SHARED, "index.jsonl"), "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as { run: string; trajectory: string });
-      const files = index.filter((e) => e.run === DOUBAO).map((e) => e.trajectory);
-      assert.equal(files.length, 12);
-      const n = (await Promise.all(files.map((f) => load(shared(f))))).map((t) => t.steps.length).sort((a, b) => a - b);
-      assert.equal((n[5] + n[6]) / 2, 22.5);
-    });
-  });
+  labelled("excessive_steps", EXCESSIVE);
 
   describe("synthetic", () => {
     const steps = (n: number, run: string | null = "synthetic-run") =>
@@ -614,127 +576,35 @@ describe("excessive_steps", () => {
       );
       assert.equal(check("excessive_steps", steps(50, null), {}, median("synthetic-run", 3)).present, false);
     });
+
+    it("a response refused for its format counts once, however many blocks it held", () => {
+      const t = turns(
+        [
+          ...Array.from({ length: 9 }, (_, i): Act => bash(`echo ${i}`, out(String(i)))),
+          refused("echo a", "echo b", "echo c"),
+          refused("echo d", "echo e"),
+        ],
+        { run: "synthetic-run" },
+      );
+      assert.equal(t.steps.length, 14);
+      assert.equal(stepCount(analyze(t), t), 11);
+      const r = check("excessive_steps", t, {}, median("synthetic-run", 5));
+      assert.deepEqual([r.present, r.explanation], [true, "11 steps; the run's median is 5 (limit 2x = 10)"]);
+    });
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 
 describe("budget_exhausted", () => {
-  sharedSuite("real trajectories", (it) => {
-    realCases("budget_exhausted", [
-      // POSITIVES
-      // SWE-agent Lite: info.exit_status "exit_cost" ($2.10 of a $2 limit, 21 calls); the last of 18
-      // steps is the `exit_cost` pseudo-action.
-      {
-        file: shared(`${LITE}/cost_2_1/psf__requests-2674.traj`),
-        present: true,
-        evidence: [17],
-        explanation: /'exit_cost' \(cost limit\)/,
-      },
-      // SWE-agent Java, gpt-4o-mini: "submitted (exit_cost)", the loop of identical edits ends at
-      // step 22 "Exited (autosubmitted)".
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-mini-2024-07-18/trajs/fasterxml__jackson-databind-3701.traj`),
-        present: true,
-        evidence: [22],
-      },
-      // SWE-agent Java, gpt-4o: "submitted (exit_cost)" after failing to get a JDK (17 steps).
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-databind-3666.traj`),
-        present: true,
-        evidence: [16],
-      },
-      // OpenHands: "Agent reached maximum iteration in headless mode. Current iteration: 50.00".
-      {
-        file: shared(`${OH}/django__django-11265/litellm_proxy__claude-3-5-sonnet-20241022-1733345320.117138.json`),
-        present: true,
-        evidence: [49],
-        explanation: /\(step limit\)/,
-      },
-      // Moatless gpt-4o: info.status "rejected" (the agent gave up after the search loop).
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-15738.json`),
-        present: true,
-        evidence: [13],
-        explanation: /'rejected' \(gave up\)/,
-      },
-      // Moatless gpt-4o: no status; info.error ends "RuntimeError: The loop was aborted because the
-      // cost exceeded the limit."
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/sympy__sympy-21614.json`),
-        present: true,
-        evidence: [17],
-        explanation: /\(cost limit\)/,
-      },
-      // OpenHands output.jsonl: error "RuntimeError: Agent reached maximum iteration in headless mode.
-      // Current iteration: 50, max iteration: 50"; 49 steps, the last an apt-get install. (The
-      // "RuntimeError" once made this a time limit.)
-      { file: shared(OH_OUTPUT), line: 3, present: true, evidence: [48], explanation: /\(step limit\)$/ },
-
-      // NEGATIVES
-      // SWE-agent Lite: "submitted".
-      {
-        file: shared(`${LITE}/cost_2_1/astropy__astropy-14995.traj`),
-        present: false,
-        evidence: [],
-        explanation: /^exit status 'submitted'$/,
-      },
-      // SWE-agent Lite: "early_exit" after "COMMAND FAILED TO EXECUTE. RESTARTING PROCESS." at step 9
-      // ($0.57 spent): the environment broke, no limit was hit.
-      { file: shared(`${LITE}/cost_2_3/sympy__sympy-17655.traj`), present: false, evidence: [] },
-      // mini-swe-agent deepseek: "Submitted" after 95 steps.
-      {
-        file: shared(`${MINI}/deepseek_chat_dev_rerun/pydicom__pydicom-1139/pydicom__pydicom-1139.traj.json`),
-        present: false,
-        evidence: [],
-      },
-      // OpenHands: ends with `finish` after 34 steps.
-      {
-        file: shared(`${OH}/django__django-10880/litellm_proxy__claude-3-5-sonnet-20241022-1733344161.351377.json`),
-        present: false,
-        evidence: [],
-      },
-      // Moatless gpt-4o: "finished".
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/matplotlib__matplotlib-25332.json`),
-        present: false,
-        evidence: [],
-      },
-      // AutoCodeRover: "APPLICABLE_PATCH".
-      {
-        file: shared(`${ACR}/acr-run-3/applicable_patch/django__django-12470_2024-04-04_18-59-20`),
-        present: false,
-        evidence: [],
-      },
-
-      // NOT APPLICABLE (no exit status recorded)
-      // SWE-agent Lite: the trajectory stops after a scroll_down at step 21, info has no exit_status.
-      {
-        file: shared(`${LITE}/cost_2_1/sympy__sympy-21614.traj`),
-        present: null,
-        evidence: [],
-        explanation: /no exit status recorded/,
-      },
-      // SWE-agent Java, gpt-4o: stops after `create run_test.sh`, no exit_status.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-core-891.traj`),
-        present: null,
-        evidence: [],
-      },
-      // Moatless gpt-4o: info has neither status nor error.
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/django__django-16816.json`),
-        present: null,
-        evidence: [],
-      },
-    ]);
-  });
+  labelled("budget_exhausted", BUDGET);
 
   describe("synthetic", () => {
-    const ended = (exit: string | null, n = 3) =>
+    const FIX = "diff --git a/src/a.py b/src/a.py\n--- a/src/a.py\n+++ b/src/a.py\n@@ -1 +1 @@\n-a\n+b\n";
+    const ended = (exit: string | null, n = 3, o: { patch?: string; closing?: string } = { patch: FIX }) =>
       synth(
         Array.from({ length: n }, (_, i): Act => bash(`echo ${i}`)),
-        { exit },
+        { exit, ...o },
       );
     for (const [exit, family] of [
       ["LimitsExceeded", "step limit"], // mini-swe-agent
@@ -751,18 +621,97 @@ describe("budget_exhausted", () => {
       });
     }
     for (const exit of ["Submitted", "submitted", "finished", "APPLICABLE_PATCH", "early_exit", "error: KeyError"]) {
-      it(`'${exit}' is not`, () => {
+      it(`'${exit}' with a fix is not`, () => {
         const r = check("budget_exhausted", ended(exit));
         assert.deepEqual([r.present, r.evidence, r.explanation], [false, [], `exit status '${exit}'`]);
       });
     }
-    it("no exit status: does not apply", () => {
-      const r = check("budget_exhausted", ended(null));
-      assert.deepEqual([r.present, r.evidence, r.explanation], [null, [], "no exit status recorded"]);
-    });
     it("a limit hit before any step has no evidence", () => {
       const r = check("budget_exhausted", ended("exit_cost", 0));
       assert.deepEqual([r.present, r.evidence], [true, []]);
+    });
+
+    it("no exit status and nothing submitted: the run stopped", () => {
+      const r = check("budget_exhausted", ended(null, 3, {}));
+      assert.deepEqual(
+        [r.present, r.evidence, r.explanation],
+        [true, [2], "no exit status and nothing submitted: the run stopped"],
+      );
+      // a step that submitted: it finished
+      const t = synth([bash("echo 0"), bash("echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git diff")], {
+        exit: null,
+        patch: FIX,
+      });
+      assert.deepEqual(
+        [check("budget_exhausted", t).present, check("budget_exhausted", t).explanation],
+        [false, "no exit status"],
+      );
+    });
+
+    it("the scaffold's exit step says so whatever the status says", () => {
+      const t = synth(
+        [
+          ["bash", "ls", "a.py"],
+          ["exit_cost", "exit_cost", "Exited (autosubmitted)"],
+        ],
+        {
+          format: "sweagent-traj",
+          exit: "submitted",
+          patch: FIX,
+        },
+      );
+      const r = check("budget_exhausted", t);
+      assert.deepEqual([r.present, r.evidence, r.explanation], [true, [1], "step 1 ends the run (cost limit)"]);
+    });
+
+    it("a run that ended, unsubmitted, on a command that timed out hit a time limit", () => {
+      const t = synth(
+        [
+          ["bash", "ls", "a.py"],
+          ["submit", "submit", "EXECUTION TIMED OUT AND INTERRUPT FAILED. RESTARTING PROCESS."],
+        ],
+        {
+          format: "sweagent-traj",
+          exit: "early_exit",
+        },
+      );
+      assert.deepEqual(check("budget_exhausted", t).evidence, [1]);
+    });
+
+    it("a run that ended, unsubmitted, on failed edits stopped at the scaffold's limit of retries", () => {
+      const t = synth([bash("ls"), sweEdit(1, false), sweEdit(2, false)], {
+        format: "sweagent-traj",
+        exit: "RAW_PATCH_BUT_UNPARSED",
+      });
+      const r = check("budget_exhausted", t);
+      assert.deepEqual([r.present, r.evidence], [true, [1, 2]]);
+      // one failed edit and an error: the environment broke
+      const one = synth([bash("ls"), sweEdit(1, false)], { format: "sweagent-traj", exit: "early_exit" });
+      assert.equal(check("budget_exhausted", one).present, false);
+    });
+
+    it("a submission of scratch files only, with a closing message that gives up, gave up", () => {
+      const scratch =
+        "diff --git a/reproduce.py b/reproduce.py\nnew file mode 100644\n--- /dev/null\n+++ b/reproduce.py\n@@ -0,0 +1 @@\n+print(1)\n";
+      const run = [bash("cat > reproduce.py << 'EOF'\nprint(1)\nEOF"), bash("python reproduce.py", out("1"))];
+      const gave = synth(run, {
+        patch: scratch,
+        closing:
+          "Given the limitations of this environment, we cannot implement the fix here; let's conclude the session.",
+      });
+      assert.deepEqual(
+        [check("budget_exhausted", gave).present, check("budget_exhausted", gave).explanation],
+        [true, "exit status 'Submitted', but the patch changes no source file and the agent gave up"],
+      );
+      // nothing said about giving up: a submission without a fix (empty_patch's matter), not giving up (as
+      // AutoCodeRover's django-12470 of the sample, a test file patched as the fix)
+      assert.equal(check("budget_exhausted", synth(run, { patch: scratch, closing: "Submitting." })).present, false);
+      // it says it fixed it: a wrong belief, not giving up
+      const believes = synth(run, { patch: scratch, closing: "The issue is fixed, submitting." });
+      assert.equal(check("budget_exhausted", believes).present, false);
+      // a source change and words that give up: it did not give up on the fix
+      const fixed = synth(run, { patch: FIX, closing: "We cannot run the tests here; let's conclude the session." });
+      assert.equal(check("budget_exhausted", fixed).present, false);
     });
   });
 });
@@ -770,95 +719,7 @@ describe("budget_exhausted", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("hallucinated_paths", () => {
-  sharedSuite("real trajectories", (it) => {
-    realCases("hallucinated_paths", [
-      // POSITIVES
-      // SWE-agent Lite: `open /django__django/django/db/models/fields.py` -> "File ... not found"
-      // (fields is a package, fields/__init__.py).
-      { file: shared(`${LITE}/cost_2_2/django__django-13401.traj`), present: true, evidence: [10] },
-      // SWE-agent Lite: `open sympy/matrices/expressions/derivatives.py` -> not found (no such module).
-      { file: shared(`${LITE}/cost_2_3/sympy__sympy-21614.traj`), present: true, evidence: [11] },
-      // SWE-agent Java, gpt-4o: `./gradlew test` -> "./gradlew: No such file or directory" (a Maven
-      // project, the wrapper is ./mvnw).
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_gpt-4o-2024-05-13/trajs/fasterxml__jackson-databind-4219.traj`),
-        present: true,
-        evidence: [10],
-      },
-      // SWE-agent Java, doubao: step 0 runs `python reproduce.py` before creating it ("can't open file
-      // '/fasterxml__jackson-core/reproduce.py'"); it is created at step 2.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-891.traj`),
-        present: true,
-        evidence: [0],
-      },
-      // SWE-agent Java, doubao: `open pom.xml` -> "File pom.xml not found" (jib has no top-level pom).
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/googlecontainertools__jib-4144.traj`),
-        present: true,
-        evidence: [2],
-      },
-      // AutoCodeRover: search_code_in_file(..., "pytest/GitHub/repository/path") twice, an invented
-      // path -> "Could not find file ... in the codebase".
-      {
-        file: shared(`${ACR}/acr-run-1/applicable_patch/pytest-dev__pytest-7490_2024-04-06_13-54-58`),
-        present: true,
-        evidence: [12, 13],
-      },
-      // AutoCodeRover: search_method_in_file(..., "/some/path/django/contrib/admin/utils.py") twice.
-      {
-        file: shared(`${ACR}/acr-run-1/applicable_patch/django__django-16816_2024-04-06_13-28-47`),
-        present: true,
-        evidence: [3, 4],
-      },
-      // OpenHands output.jsonl: runs the compiler at ./ponylang__ponyc__0.1/ponyc (18) and
-      // .../build/bin/ponyc (20); neither exists (the build failed; `find` at 19 shows only src/ponyc).
-      { file: shared(OH_OUTPUT), line: 1, present: true, evidence: [18, 20] },
-      // OpenHands: creates /workspace/test_inlines.py (7), then runs `python3 ../test_inlines.py` from
-      // /workspace/django__django__3.0 (a link to /testbed): "can't open file '../test_inlines.py'".
-      {
-        file: shared(`${OH}/django__django-11095/litellm_proxy__claude-3-5-sonnet-20241022-1733344649.2108428.json`),
-        present: true,
-        evidence: [8],
-      },
-
-      // NEGATIVES
-      // OpenHands output.jsonl: the only missing path is "gmake[1]: Makefile: No such file or
-      // directory" from inside `make` (45); the agent named no such path. (Flagged before the check
-      // required the agent to name the path.)
-      { file: shared(OH_OUTPUT), line: 3, present: false, evidence: [] },
-      // SWE-agent Java, doubao: "xargs: curl: No such file or directory" (46) is a missing program
-      // (curl is not installed), not a path.
-      {
-        file: shared(`${JAVA}/20240825_SWE-agent_doubao-pro-128k/trajs/fasterxml__jackson-core-566.traj`),
-        present: false,
-        evidence: [],
-      },
-      // mini-swe-agent deepseek: the agent's own test script fails at 25 with FileNotFoundError for a
-      // temp dir it builds at run time ('/tmp/tmpb3ue8645/test_project/...'); no action on a missing path.
-      {
-        file: shared(`${MINI}/deepseek_chat_test_1-100/django__django-15738/django__django-15738.traj.json`),
-        present: false,
-        evidence: [],
-      },
-      // mini-swe-agent gemini: "FileNotFoundError: ... 'dvipng'" (6) is the missing LaTeX tool
-      // matplotlib calls; the agent installs it at 7.
-      {
-        file: shared(`${GEMINI}/matplotlib__matplotlib-21568/matplotlib__matplotlib-21568.traj.json`),
-        present: false,
-        evidence: [],
-      },
-      // Moatless gpt-4o: "File src/_pytest/hookspec.py is not found in the file context" (6): the file
-      // exists, Moatless had not loaded it.
-      {
-        file: shared(`${MOAT}/20240617_moatless_gpt-4o-2024-05-13/trajs/pytest-dev__pytest-7490.json`),
-        present: false,
-        evidence: [],
-      },
-      // SWE-agent Lite: every file opened exists.
-      { file: shared(`${LITE}/cost_2_1/astropy__astropy-14995.traj`), present: false, evidence: [] },
-    ]);
-  });
+  labelled("hallucinated_paths", HALLUCINATED);
 
   describe("synthetic", () => {
     const one1 = (act: Act) => check("hallucinated_paths", synth([act]));
@@ -928,6 +789,20 @@ describe("hallucinated_paths", () => {
         ).present,
         false,
       );
+    });
+
+    it("a path named only as part of a word is not named (`$Gson$Types.java`, expanded by the shell to `.java`)", () => {
+      const r = check(
+        "hallucinated_paths",
+        synth([["open", "open $Gson$Types.java", "File .java not found"]], { format: "sweagent-traj" }),
+      );
+      assert.deepEqual([r.present, r.evidence], [false, []]);
+    });
+
+    it("a path a program the agent wrote reports it did not find is the program's doing", () => {
+      const code = "python -c \"\nfrom pathlib import Path\nPath('/tmp/does_not_exist.py').resolve(strict=True)\n\"";
+      const obs = out("FileNotFoundError: [Errno 2] No such file or directory: '/tmp/does_not_exist.py'", 1);
+      assert.equal(one1(bash(code, obs)).present, false);
     });
 
     it("`min` sets how many such actions it takes", () => {
@@ -1268,4 +1143,26 @@ describe("env_tampering", () => {
 
 after(() => {
   loaded.clear();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("responses refused for their format", () => {
+  // the steps of a refused response, read by hand: exactly the steps the analysis says did not run
+  for (const [data, suite, at] of [
+    ["shared", sharedSuite, shared],
+    ["train", trainSuite, train],
+  ] as const) {
+    suite(`hand-labelled (${data} data)`, (it) => {
+      for (const c of FORMAT_REJECTED.filter((x) => x.data === data)) {
+        it(`${c.file}${c.line ? `:${c.line}` : ""} -> ${JSON.stringify(c.evidence)} did not run`, async () => {
+          const f = facts(await load(at(c.file), c.line));
+          assert.deepEqual(
+            f.steps.filter((s) => !s.executed).map((s) => s.index),
+            c.evidence,
+          );
+        });
+      }
+    });
+  }
 });

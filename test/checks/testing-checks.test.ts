@@ -239,8 +239,9 @@ const REAL: Record<CheckName, RealCase[]> = {
     // (good)"), step 14 runs the extended script; step 11 was a failed create, 12 an rm, 13 a create.
     { file: "ohDjango11099", present: true, evidence: [10, 14] },
     // OpenHands: the only source edit is step 6; step 8 fails with "can't open file
-    // '../test_inlines.py'" (not a run), steps 9, 13, 17, 21 run /workspace/test_inlines.py.
-    { file: "ohDjango11095", present: true, evidence: [9, 13, 17, 21] },
+    // '../test_inlines.py'" (not a run); steps 9 and 13 run /workspace/test_inlines.py but stop at
+    // start-up (settings are not configured; a model outside INSTALLED_APPS); 17 and 21 reach the code.
+    { file: "ohDjango11095", present: true, evidence: [17, 21] },
     // mini-swe-agent: after the sed fix (step 6): step 7 reruns reproduce_issue.py, 9 and 12 run
     // pytest on test_separable.py, 18 runs it again before submitting. (Only ```bash blocks are
     // actions: the quoted output in unlabelled fences of message 18 is no longer taken for steps.)
@@ -267,20 +268,23 @@ const REAL: Record<CheckName, RealCase[]> = {
   unverified_success_claim: [
     // --- positives
     // Moatless (claude): closing text "The change has been successfully applied. The issue has been
-    // resolved ..." after the EditCode at step 4; Moatless never runs anything.
-    { file: "moatDjango16139", present: true, evidence: [4], explain: /claims "successfully"/ },
+    // resolved ..." after the EditCode at step 4; Moatless never runs anything. ("successfully
+    // applied" is the tool's answer repeated; the claim is "resolved".)
+    { file: "moatDjango16139", present: true, evidence: [4], explain: /claims "resolved"/ },
     // Moatless (claude): "The issue has been resolved." after the second EditCode (step 6).
     { file: "moatSklearn14983", present: true, evidence: [6], explain: /claims "resolved"/ },
-    // SWE-agent 0.x: "The edit has been successfully applied ..." after the edit at step 6, with no
-    // run at all (the agent even writes that it cannot run tests).
-    { file: "sweDjango16139", present: true, evidence: [6], explain: /claims "successfully"/ },
-    // AutoCodeRover: the write_patch text (step 5) ends "This approach ensures that the addition
-    // operation works as expected"; nothing was run.
-    { file: "acrSympy17655", present: true, evidence: [5], explain: /claims "works as expected"/ },
-    // SWE-agent 0.x: "The edit to add a comment ... has been successfully made" while the patch only
-    // adds a TODO comment to a test module: a claim with no source edit at all.
-    { file: "sweDjango16816", present: true, evidence: [], explain: /but no source file was edited/ },
+    // SWE-agent 0.x: "The edit has been successfully applied ..., where the `password.help_text` now
+    // correctly formats the link ... This change should resolve the
+    // issue ... it seems we've addressed the issue" after the edit at step 6, with no run at all (the
+    // agent even writes that it cannot run tests).
+    { file: "sweDjango16139", present: true, evidence: [6], explain: /claims "now correctly formats"/ },
+    // AutoCodeRover: the write_patch text (step 5) "This patch addresses the issue by ..."; nothing was run.
+    { file: "acrSympy17655", present: true, evidence: [5], explain: /claims "addresses the issue"/ },
     // --- negatives
+    // SWE-agent 0.x: "The edit to add a comment ... has been successfully made" (the tool's answer
+    // repeated) and then "the direct modification to address the issue would require a more in-depth
+    // change ... beyond the scope of this session": it concedes, it claims no fix.
+    { file: "sweDjango16816", present: false, evidence: [], explain: /claims no success/ },
     // SWE-agent 0.x: "... now works as expected" and step 8 (after the last edit, step 7) reran
     // reproduce_bug.py without error.
     { file: "sweSympy24152", present: false, evidence: [8] },
@@ -745,12 +749,13 @@ describe("testing and patch checks on synthetic trajectories", () => {
       }
     });
     it("successClaim finds the first real claim word", () => {
-      assert.equal(successClaim("The change has been successfully applied. The issue is resolved."), "successfully");
+      // "successfully applied" repeats the editing tool's answer: the claim is the sentence after it
+      assert.equal(successClaim("The change has been successfully applied. The issue is resolved."), "resolved");
       assert.equal(successClaim("We successfully reproduced it. Then the bug was fixed."), "fixed");
       assert.equal(successClaim("Given the environment, the issue should be resolved."), "resolved");
       assert.equal(
         successClaim("The edit to add a check before accessing the list has been successfully applied."),
-        "successfully",
+        null,
       );
       assert.equal(successClaim("To verify the fix works as expected, run the tests."), null);
       assert.equal(successClaim("Nothing to report."), null);

@@ -2,8 +2,8 @@
  * An OpenAI-compatible chat-completions server for the tests, on 127.0.0.1:
  * GET /v1/models and POST /v1/chat/completions with JSON-schema answers,
  * logprobs/top_logprobs, usage, and scripted failures (429 with Retry-After,
- * 500, 400, malformed or truncated JSON, refusals, delays, bodies cut off or stalled
- * half way). A request with a
+ * 500, 400, malformed or truncated JSON, refusals, delays, bodies cut off or stalled half way), an
+ * optional latency on every answer, and the number of requests in flight. A request with a
  * JSON schema (in any dialect's field) is answered like a guided-decoding
  * server answers it: with an instance of that schema, built under `guided`
  * (which may leave out whatever the schema does not require, or repeat array
@@ -37,6 +37,11 @@ export interface TestServer {
   models: string[];
   /** the Authorization header of each chat request */
   auth: (string | undefined)[];
+  /** milliseconds every chat answer waits before it is sent (added to a scripted delay) */
+  latencyMs: number;
+  /** chat requests being answered now, and the most there have been at once */
+  inFlight: number;
+  maxInFlight: number;
   /** how schema-constrained answers are built when no script answers (default: every property, two array items) */
   guided: GuidedPolicy;
   /** when set, the server reads a JSON schema only where that server does (see requestedSchema) and answers free text otherwise */
@@ -176,6 +181,9 @@ export async function startServer(): Promise<TestServer> {
     script: null,
     models: ["test-judge"],
     auth: [],
+    latencyMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     guided: {},
     close: async () => {},
   };
@@ -191,31 +199,38 @@ export async function startServer(): Promise<TestServer> {
       res.writeHead(404).end();
       return;
     }
-    const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-    state.requests.push(body);
-    state.auth.push(req.headers.authorization);
-    const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
-    if (r.delayMs) await new Promise((ok) => setTimeout(ok, r.delayMs));
-    const text = Buffer.from(r.raw ?? JSON.stringify(r.json ?? {}));
-    if (!r.truncate && !r.stallMs) {
-      res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
-      res.end(text);
-      return;
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    try {
+      const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      state.requests.push(body);
+      state.auth.push(req.headers.authorization);
+      const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
+      const delay = (r.delayMs ?? 0) + state.latencyMs;
+      if (delay) await new Promise((ok) => setTimeout(ok, delay));
+      const text = Buffer.from(r.raw ?? JSON.stringify(r.json ?? {}));
+      if (!r.truncate && !r.stallMs) {
+        res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
+        res.end(text);
+        return;
+      }
+      // misbehaving: the headers promise the whole body, half of it comes, then nothing (or a long wait)
+      res.writeHead(r.status ?? 200, {
+        "content-type": "application/json",
+        "content-length": String(text.length),
+        ...(r.headers ?? {}),
+      });
+      if (r.truncate) {
+        // dropped once the half has gone out: the client has the headers and part of the body
+        res.write(text.subarray(0, text.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
+        return;
+      }
+      res.write(text.subarray(0, text.length >> 1));
+      const timer = setTimeout(() => res.end(text.subarray(text.length >> 1)), r.stallMs);
+      res.on("close", () => clearTimeout(timer));
+    } finally {
+      state.inFlight--;
     }
-    // misbehaving: the headers promise the whole body, half of it comes, then nothing (or a long wait)
-    res.writeHead(r.status ?? 200, {
-      "content-type": "application/json",
-      "content-length": String(text.length),
-      ...(r.headers ?? {}),
-    });
-    if (r.truncate) {
-      // dropped once the half has gone out: the client has the headers and part of the body
-      res.write(text.subarray(0, text.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
-      return;
-    }
-    res.write(text.subarray(0, text.length >> 1));
-    const timer = setTimeout(() => res.end(text.subarray(text.length >> 1)), r.stallMs);
-    res.on("close", () => clearTimeout(timer));
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;

@@ -37,7 +37,7 @@ describe("rubric loading", () => {
     const r = parseRubric(GOOD, "r.yaml");
     assert.equal(r.version, "2");
     assert.equal(r.criteria[0].severity, "major");
-    assert.deepEqual(r.criteria[1].params, { consecutive: 4, same_result: 3 });
+    assert.deepEqual(r.criteria[1].params, { consecutive: 4, same_result: 3, window: 10 });
     assert.equal(r.hash, rubricHash(r));
     assert.notEqual(parseRubric(GOOD.replace("weight: 2", "weight: 3"), "r.yaml").hash, r.hash);
     assert.equal(

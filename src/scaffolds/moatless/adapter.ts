@@ -139,6 +139,7 @@ export const moatlessAdapter: JsonAdapter = {
     if (basename(dir) === "trajs") dir = dirname(dir);
     const run = basename(dir) && basename(dir) !== "." ? basename(dir) : null;
     const infoError = stringField(info.error, file, "info.error");
+    const status = stringField(info.status, file, "info.status");
     const error = infoError?.trim() ? `error: ${lastLine(infoError)}` : null;
     return makeTrajectory({
       hash: ctx.hash,
@@ -154,7 +155,9 @@ export const moatlessAdapter: JsonAdapter = {
       task,
       messages,
       patch: stringField(info.submission, file, "info.submission"),
-      exit_status: stringField(info.status, file, "info.status") ?? error ?? terminal,
+      // (a status of "error" says less than the error itself: "error: RuntimeError: The loop was aborted because
+      // the cost exceeded the limit.")
+      exit_status: (status === "error" ? error : null) ?? status ?? error ?? terminal,
       stats: {
         cost: numberField(info.total_cost, file, "info.total_cost"),
         duration_s: numberField(info.duration, file, "info.duration"),

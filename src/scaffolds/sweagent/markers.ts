@@ -10,7 +10,8 @@ export const markers: Markers = {
   edit_rejected: [["Your proposed edit has introduced new syntax error(s)"]],
   timeout: [["EXECUTION TIMED OUT"]],
   // `open` and `find_file` on a path that does not exist
-  missing_path: [[" not found", /(?:File|Directory) ([\w./-]+) not found/g]],
+  // (`search_file TERM FILE` with a FILE that is not there: "Error: File name X not found. Please provide a valid file name.")
+  missing_path: [[" not found", /(?:File|Directory|File name) ([\w./-]+) not found/g]],
 };
 
 const FOOTER = /\(Open file: ([^)\n]*)\)\s*\n\(Current directory: ([^)\n]*)\)\s*\n?bash-\$\s*$/;
