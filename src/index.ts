@@ -33,12 +33,56 @@ export { train, collectExamples, validate, type TrainResult, type Example } from
 export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
 export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
 export { selectBest, type Choice } from "./select/select.js";
-export { reward, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
+export { reward, pResolved, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";
 export * from "./eval/metrics.js";
 export { fit as fitCalibrator, crossValidate, loadCalibrator, fitPlatt, fitIsotonic } from "./eval/calibrate.js";
-export { renderMessages, type ToolStyle } from "./export/render.js";
-export { openaiRecord, trlRecord, sharegptRecord, datasetInfo, EXPORT_FORMATS } from "./export/formats.js";
+export {
+  renderMessages,
+  renderTurns,
+  inlineCalls,
+  TOOL_STYLES,
+  type ToolStyle,
+  type OutMessage,
+} from "./export/render.js";
+export { conversation, withoutActions, RenderError, type Turn, type Call } from "./export/conversation.js";
+export { openaiRecord, trlRecord, toolsOf, EXPORT_FORMATS, type ExportFormat, type Meta } from "./export/formats.js";
+export { sharegptRecord, sharegptTurns, datasetInfoEntry, CALL_TEXT, type CallText } from "./export/sharegpt.js";
+export { exportSft, checkSft, SFT_PARQUET, type SftOptions, type SftReport } from "./export/sft.js";
+export { ParquetRows, parquetSchema, type ColumnType, type ParquetSchema } from "./export/parquet.js";
+export {
+  checkTargets,
+  checkInputs,
+  checkTrajectoryInputs,
+  checkDatasetInfo,
+  mergeDatasetInfo,
+  UsageError,
+} from "./export/targets.js";
+export { readScoreMap } from "./export/scores.js";
+export { behaviour, resolvedOf } from "./select/signals.js";
+export {
+  choosePairs,
+  standings,
+  pairReport,
+  spread,
+  PAIR_KINDS,
+  type Attempt,
+  type Pair,
+  type PairReport,
+} from "./select/pairs.js";
+export { planRm, patchKey, type Sample, type RmOptions, type RmPlan } from "./select/rmdata.js";
+export { exportPairs, PAIR_LAYOUTS, type PairsOptions, type PairsReport } from "./export/pairs.js";
+export { exportRmData, parseMixture, MIX_BY, type RmDataOptions, type RmDataReport } from "./export/rmdata.js";
+export { transcript, type Transcript } from "./export/transcript.js";
+export {
+  hindsight,
+  stepSpan,
+  exportFeedback,
+  type Feedback,
+  type Failure,
+  type FeedbackOptions,
+  type FeedbackReport,
+} from "./export/feedback.js";
 export {
   OpenAICompatible,
   JudgeHttpError,
@@ -109,7 +153,7 @@ export { JudgeCache, cachedBackend, cacheKey } from "./judge/cache.js";
 export { limitedBackend, TokenWindow, type Limits } from "./judge/limit.js";
 export { loadPrices, priceOf, costOf, DEFAULT_PRICES, type Price } from "./judge/prices.js";
 export { readJudgeConfig, resolveJudge, type JudgeConfig } from "./judge/config.js";
-export { criterionValue, pResolved } from "./score/reward.js";
+export { criterionValue } from "./score/reward.js";
 export {
   scoreRollout,
   rolloutTrajectory,

@@ -1,13 +1,13 @@
 /** `rubricate export`: SFT datasets from trajectories (usually the output of `filter`). */
 import { readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { readScores } from "../eval/read.js";
-import { datasetInfo, openaiRecord, sharegptRecord, toolsOf, trlRecord, type ExportFormat } from "../export/formats.js";
-import { badStepMessages, renderMessages, type ToolStyle } from "../export/render.js";
-import { readTrajectories } from "../labels/stream.js";
+import type { ExportFormat } from "../export/formats.js";
+import type { ToolStyle } from "../export/render.js";
+import { readScoreMap } from "../export/scores.js";
+import { checkSft, exportSft, type SftReport } from "../export/sft.js";
+import type { CallText } from "../export/sharegpt.js";
+import { checkInputs, checkTrajectoryInputs } from "../export/targets.js";
 import type { ScoreRecord } from "../types/score.js";
-import { OutputError, claimOutput, jsonlWriter, note, writeText } from "./output.js";
-import { reasonOf } from "../io/write.js";
+import { note } from "./output.js";
 
 export interface ExportCliOptions {
   output: string;
@@ -21,116 +21,104 @@ export interface ExportCliOptions {
   keepDemos?: boolean;
   labels?: string[];
   autoLabels: boolean;
+  callText?: CallText;
+  datasetName?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+/** A line on stderr that counts trajectories as they are read (terminals only). */
+export function counter(label: string, enabled: boolean): { tick(n: number): void; done(): void } {
+  if (!enabled || !process.stderr.isTTY) return { tick() {}, done() {} };
+  let shown = 0;
+  return {
+    tick(n) {
+      if (n - shown >= 25) {
+        shown = n;
+        process.stderr.write(`\r${label}: ${n} trajectories read`);
+      }
+    },
+    done() {
+      if (shown) process.stderr.write("\r\x1b[K");
+    },
+  };
+}
+
+/** Score records from --scores files (checked to exist first); bad lines are reported. */
+export async function scoresFromFiles(
+  files: string[] | undefined,
+): Promise<{ scores: Map<string, ScoreRecord>; errors: number }> {
+  if (!files?.length) return { scores: new Map(), errors: 0 };
+  const { scores, errors } = await readScoreMap(files);
+  errors.slice(0, 20).forEach((e) => note(`error: ${e}`));
+  if (errors.length > 20) note(`... and ${errors.length - 20} more score-file errors`);
+  return { scores, errors: errors.length };
+}
+
+export function renderSftReport(r: SftReport): string {
+  const lines = [
+    `export (${r.format}, tool calls ${r.toolStyle}): ${r.written} of ${r.read} trajectories written -> ${r.files.join(", ")}`,
+    `  labels: ${r.labels.resolved} resolved, ${r.labels.unresolved} unresolved, ${r.labels.unknown} unknown` +
+      (r.labels.fromScores ? ` (${r.labels.fromScores} taken from the score records)` : ""),
+    `  by scaffold: ${Object.entries(r.byScaffold)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  ];
+  if (r.zeroed) lines.push(`  ${r.zeroed} assistant turns weighted 0`);
+  if (r.refusedTurns)
+    lines.push(`  ${r.refusedTurns} turns with several text actions the scaffold refused, kept as text`);
+  if (r.unansweredCalls)
+    lines.push(
+      `  ${r.unansweredCalls} calls the source never answered, answered with what the step recorded (or empty)`,
+    );
+  if (r.datasetInfo) {
+    const d = r.datasetInfo;
+    const what = d.added.length ? "added" : d.replaced.length ? "replaced" : "unchanged";
+    lines.push(`  LLaMA-Factory: dataset '${d.name}' ${what} in ${d.path}`);
+  }
+  if (r.skipped.length) {
+    lines.push(`  skipped ${r.skipped.length}:`);
+    for (const s of r.skipped.slice(0, 20)) lines.push(`    ${s.file}: ${s.reason}`);
+    if (r.skipped.length > 20) lines.push(`    ... and ${r.skipped.length - 20} more`);
+  }
+  for (const e of r.errors.slice(0, 20)) lines.push(`  error: ${e}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join("\n");
 }
 
 export async function runExport(inputs: string[], o: ExportCliOptions): Promise<number> {
-  const lock = claimOutput(o.output, { inputs: [...inputs, ...(o.scores ?? [])] }); // checked before any work
-  try {
-    return await exportInto(inputs, o);
-  } finally {
-    lock?.release();
-  }
-}
-
-async function exportInto(inputs: string[], o: ExportCliOptions): Promise<number> {
-  const system = o.systemPrompt ? readFileSync(o.systemPrompt, "utf8") : undefined;
-  const scores = new Map<string, ScoreRecord>();
-  for await (const ev of readScores(o.scores ?? [])) {
-    if (ev.type === "record") scores.set(ev.record.trajectory_id, ev.record);
-    else note(`error: ${ev.error.describe()}`);
-  }
-  const zeroIds = new Set(
-    (o.zeroWeight ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-  const native = o.toolStyle === "native";
-  const args = o.arguments ?? (o.format === "trl" ? "object" : "string");
-  const parquetRows: Record<string, unknown>[] = [];
-  const out = o.format === "parquet" ? null : jsonlWriter(o.output, false, { claimed: true });
-  let n = 0;
-  let zeroed = 0;
-  let errors = 0;
-  try {
-    for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
-      if (ev.type === "error") {
-        errors++;
-        note(`error: ${ev.error.describe()}`);
-        continue;
-      }
-      if (ev.type !== "trajectory") continue;
-      const t = ev.trajectory;
-      const rec = scores.get(t.id);
-      const evidence =
-        rec?.criteria
-          .filter((c) => zeroIds.has(c.id) && c.status === "decided" && (c.goodness ?? 1) < 0.5)
-          .flatMap((c) => c.evidence) ?? [];
-      const zero = badStepMessages(t, evidence);
-      zeroed += zero.size;
-      const messages = renderMessages(t, {
-        style: o.toolStyle,
-        systemPrompt: system,
-        arguments: args,
-        zeroWeight: zero,
-        weights: o.weights,
-        keepDemos: o.keepDemos,
-      });
-      const meta = {
-        instance_id: t.instance_id,
-        trajectory_id: t.id,
-        resolved: t.label ? t.label.resolved : null,
-        score: rec?.score ?? null,
-        source: `${t.source.scaffold}${t.source.model ? ` / ${t.source.model}` : ""}`,
-      };
-      n++;
-      if (o.format === "openai") await out!.write(openaiRecord(messages, t, native));
-      else if (o.format === "trl") await out!.write(trlRecord(messages, t, native, meta));
-      else if (o.format === "sharegpt") await out!.write(sharegptRecord(messages, t, native));
-      else
-        parquetRows.push({
-          ...meta,
-          messages: JSON.stringify(messages),
-          tools: native ? JSON.stringify(toolsOf(t)) : null,
-          patch: t.patch,
-        });
-    }
-  } finally {
-    await out?.close();
-  }
-  if (o.format === "parquet") {
-    const { parquetWriteFile } = await import("hyparquet-writer");
-    const col = (name: string, type: "STRING" | "BOOLEAN" | "DOUBLE") => ({
-      name,
-      type,
-      data: parquetRows.map((r) => r[name] ?? null),
-    });
-    try {
-      parquetWriteFile({
-        filename: o.output,
-        columnData: [
-          col("instance_id", "STRING"),
-          col("trajectory_id", "STRING"),
-          col("resolved", "BOOLEAN"),
-          col("score", "DOUBLE"),
-          col("source", "STRING"),
-          col("messages", "STRING"),
-          col("tools", "STRING"),
-          col("patch", "STRING"),
-        ],
-      });
-    } catch (e) {
-      throw new OutputError(`cannot write ${o.output}: ${reasonOf(e)}`, o.output);
-    }
-  }
-  if (o.format === "sharegpt") {
-    const info = join(dirname(o.output), "dataset_info.json");
-    const name = basename(o.output).replace(/\.\w+$/, "");
-    writeText(info, JSON.stringify(datasetInfo(name, basename(o.output), native), null, 2) + "\n");
-    note(`wrote the LLaMA-Factory entry '${name}' to ${info}`);
-  }
-  note(
-    `export (${o.format}, tool calls ${o.toolStyle}): ${n} trajectories -> ${o.output}${scores.size ? `; ${zeroed} assistant turns weighted 0 (${[...zeroIds].join(", ")})` : ""}`,
-  );
-  return errors ? 1 : 0;
+  checkTrajectoryInputs(inputs);
+  checkInputs("--scores", o.scores);
+  checkInputs("--system-prompt", o.systemPrompt ? [o.systemPrompt] : []);
+  const base = {
+    output: o.output,
+    format: o.format,
+    toolStyle: o.toolStyle,
+    datasetName: o.datasetName,
+    force: o.force,
+  };
+  checkSft(base);
+  const systemPrompt = o.systemPrompt ? readFileSync(o.systemPrompt, "utf8") : undefined;
+  const { scores, errors } = await scoresFromFiles(o.scores);
+  const zeroWeight = (o.zeroWeight ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bar = counter("export", !o.quiet);
+  const report = await exportSft(inputs, {
+    ...base,
+    arguments: o.arguments,
+    systemPrompt,
+    scores,
+    zeroWeight: scores.size ? zeroWeight : [],
+    weights: o.weights,
+    keepDemos: o.keepDemos,
+    labels: o.labels,
+    autoLabels: o.autoLabels,
+    callText: o.callText,
+    progress: (n) => bar.tick(n),
+  });
+  bar.done();
+  note(renderSftReport(report));
+  return errors || report.errors.length || report.skipped.length ? 1 : 0;
 }

@@ -24,6 +24,12 @@ import { runTrain } from "./train.js";
 import { registerServe } from "./serve.js";
 import { EXPORT_FORMATS } from "../export/formats.js";
 import { TOOL_STYLES } from "../export/render.js";
+import { CALL_TEXT } from "../export/sharegpt.js";
+import { PAIR_LAYOUTS } from "../export/pairs.js";
+import { runPairs } from "./pairs.js";
+import { MIX_BY } from "../export/rmdata.js";
+import { runRmData } from "./rmdata.js";
+import { runFeedback } from "./feedback.js";
 import { REWARD_MODES } from "../score/reward.js";
 
 const pkg = createRequire(import.meta.url)("../../../package.json") as { version: string };
@@ -295,11 +301,14 @@ program
   .command("export")
   .summary("write an SFT dataset (OpenAI, TRL, ShareGPT/LLaMA-Factory, Parquet)")
   .description(
-    "Turn trajectories (usually the output of 'filter') into a fine-tuning dataset. Tool calls are kept native\n" +
-      "(OpenAI tool_calls with JSON-string arguments; objects for TRL) or written into the text as XML function calls\n" +
-      "or fenced blocks (tool results then become user turns). Scaffold-only messages are dropped.\n" +
-      "With --scores and --zero-weight, assistant turns that those criteria name as evidence (loops, failed edits)\n" +
-      "get weight 0 so fine-tuning does not learn them.",
+    "Turn trajectories (usually the output of 'filter') into a fine-tuning dataset in the layout its trainer documents.\n" +
+      "Tool calls are kept native (every call answered by a tool message with its id; text actions of text-based\n" +
+      "scaffolds become calls answered by their observation) or written into the text as XML function calls or fenced\n" +
+      "blocks. openai: messages/tools only, metadata in <output>.meta.jsonl; trl: messages, tools and metadata columns;\n" +
+      "sharegpt: LLaMA-Factory turns (merged into dataset_info.json beside the output); parquet: TRL's layout as\n" +
+      "nested list/struct columns. Labels come from the trajectories, else from --scores. With --scores, assistant\n" +
+      "turns that the --zero-weight criteria name as evidence get weight 0 where the format has a weight.\n" +
+      "A trajectory that cannot be written in the format is skipped with its reason. Existing outputs need --force.",
   )
   .argument("<inputs...>", "trajectory files or folders")
   .requiredOption("-o, --output <file>", "output file")
@@ -312,7 +321,7 @@ program
     ).choices(["string", "object"]),
   )
   .option("--system-prompt <file>", "replace the system prompt with this file's text")
-  .option("--scores <file>", "ScoreRecords (for --zero-weight and the score column); repeatable", collectList)
+  .option("--scores <file>", "ScoreRecords (labels, score columns, --zero-weight); repeatable", collectList)
   .option(
     "--zero-weight <ids>",
     "comma-separated discouraged criteria whose evidence steps get weight 0",
@@ -320,10 +329,145 @@ program
   )
   .option("--weights", "write weight 1 on every other assistant message")
   .option("--keep-demos", "keep in-context demonstration messages")
+  .addOption(
+    new Option(
+      "--call-text <how>",
+      "sharegpt: the assistant's text beside a call as 'text<tool_call>json</tool_call>' (inline; LLaMA-Factory >= 0.9.4) or in <think> tags (think; older versions too)",
+    )
+      .choices([...CALL_TEXT])
+      .default("inline"),
+  )
+  .option("--dataset-name <name>", "sharegpt: the dataset's name in dataset_info.json (default: the output's name)")
   .option("--labels <path>", "label file or folder; repeatable", collectList)
   .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--force", "overwrite existing outputs (and a dataset_info.json entry of the same name)")
+  .option("-q, --quiet", "no progress line")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  rubricate export kept.jsonl --format openai --scores scores.jsonl -o sft.jsonl\n" +
+      "  rubricate export kept.jsonl --format sharegpt -o data/rubricate_sft.jsonl   # then --dataset rubricate_sft --dataset_dir data\n" +
+      "  rubricate export kept.jsonl --format parquet --scores scores.jsonl -o sft.parquet\n" +
+      "  rubricate export kept.jsonl --format trl --tool-style xml --system-prompt prompt.txt -o sft.jsonl",
+  )
   .action(async (inputs: string[], o) => {
     process.exitCode = await runExport(inputs, o);
+  });
+
+scoreSourceOptions(
+  program
+    .command("pairs")
+    .summary("preference pairs from the N attempts at each task (TRL DPO or KTO; JSONL or Parquet)")
+    .description(
+      "Within the attempts at one task that share a prompt: chosen = resolved, not vetoed and within --margin of the\n" +
+        "task's best behaviour score; rejected = unresolved (an outcome pair), vetoed (a veto pair), or resolved and at\n" +
+        "least --margin below the chosen one (a behaviour pair). At most --per-task pairs per task: outcome pairs first,\n" +
+        "then veto, then behaviour, larger score gaps first, each attempt reused only when needed. dpo rows hold prompt,\n" +
+        "chosen, rejected (conversational, tool calls answered as in export) and a tools column; kto rows hold prompt,\n" +
+        "completion and label for the attempts of those pairs. Prints pairs per task and the margins.",
+    )
+    .argument("<inputs...>", "trajectory files or folders (the same ones that were scored)")
+    .requiredOption("-o, --output <file>", "pairs file (.jsonl, or .parquet for nested Parquet columns)")
+    .addOption(new Option("--layout <l>", "TRL dataset layout").choices([...PAIR_LAYOUTS]).default("dpo"))
+    .addOption(
+      new Option("--format <f>", "file format (default: from the output's extension)").choices(["jsonl", "parquet"]),
+    )
+    .addOption(
+      new Option("--margin <x>", "behaviour-score gap that makes two resolved attempts a pair")
+        .default(0.1)
+        .argParser(Number),
+    )
+    .addOption(new Option("--per-task <k>", "at most k pairs per task").default(4).argParser(positiveInt))
+    .option("--system-prompt <file>", "replace the system prompt with this file's text")
+    .option("--keep-demos", "keep in-context demonstration messages")
+    .option("--report <file>", "also write the report (with every pair's ids, kind and margins) as JSON")
+    .option("--force", "overwrite existing outputs")
+    .option("-q, --quiet", "no progress line")
+    .addHelpText(
+      "after",
+      "\nExamples:\n" +
+        "  rubricate pairs runs/ --scores scores.jsonl -o dpo.jsonl\n" +
+        "  rubricate pairs runs/ --scores scores.jsonl --layout kto --per-task 8 -o kto.parquet\n" +
+        "  rubricate pairs runs/ --scores scores.jsonl --margin 0.2 --report pairs-report.json -o dpo.jsonl",
+    ),
+).action(async (inputs: string[], o) => {
+  process.exitCode = await runPairs(inputs, o);
+});
+
+program
+  .command("rm-data")
+  .summary("reward-model training data: classification rows and pairs, SWE-RM's recipe")
+  .description(
+    "Labelled trajectories as reward-model data: identical patches of one task merged (a patch seen with both outcomes\n" +
+      "dropped as label noise), a positive:negative --ratio (SWE-RM uses about 2:1), an optional policy/scaffold\n" +
+      "--mixture (the largest set with exactly those shares), a train/validation split by task, and each trajectory as\n" +
+      "a text within --max-tokens that keeps the task's head, the end of the run and the final patch. Writes\n" +
+      "<folder>/classify/{train,validation}.jsonl (text, label), <folder>/pairs/{train,validation}.jsonl (chosen,\n" +
+      "rejected) and <folder>/mixture.json, and prints the mixture table.",
+  )
+  .argument("<inputs...>", "labelled trajectory files or folders")
+  .requiredOption("-o, --output <folder>", "output folder")
+  .option("--ratio <p:n>", "positives per negative, e.g. 2:1", "2:1")
+  .addOption(new Option("--mix-by <field>", "what the mixture is over").choices([...MIX_BY]).default("scaffold"))
+  .option("--mixture <shares>", "target shares, e.g. 'SWE-agent=2,autocoderover=1' (groups not named are left out)")
+  .addOption(
+    new Option(
+      "--balance <how>",
+      "without --mixture, meet --ratio within each --mix-by group (so the group does not predict the label) or over all samples",
+    )
+      .choices(["group", "all"])
+      .default("group"),
+  )
+  .addOption(
+    new Option("--validation <share>", "share of tasks held out for validation").default(0.1).argParser(Number),
+  )
+  .option("--seed <text>", "seed of the sampling and the split", "rubricate")
+  .addOption(new Option("--max-tokens <n>", "token budget of one text").default(32768).argParser(positiveInt))
+  .option("--tokenizer <spec>", "count tokens with o200k (default), cl100k, or a model's tokenizer.json")
+  .addOption(new Option("--pairs-per-task <k>", "at most k pairs per task and split").default(4).argParser(positiveInt))
+  .option("--scores <file>", "ScoreRecords, for labels the trajectories do not carry; repeatable", collectList)
+  .option("--labels <path>", "label file or folder; repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--force", "overwrite the files in a non-empty output folder")
+  .option("-q, --quiet", "no progress line")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  rubricate rm-data runs/ --labels runs/index.jsonl -o rm/\n" +
+      "  rubricate rm-data runs/ --scores scores.jsonl --ratio 2:1 --mix-by model --mixture 'gpt-4o=1,deepseek=1' -o rm/\n" +
+      "  rubricate rm-data runs/ --labels labels.jsonl --max-tokens 65536 --tokenizer models/qwen3/tokenizer.json -o rm/",
+  )
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runRmData(inputs, o);
+  });
+
+program
+  .command("feedback")
+  .summary("hindsight feedback: the criteria each trajectory failed, in words, with the evidence steps")
+  .description(
+    "For each scored trajectory, the rubric criteria it failed (decided, goodness below 0.5; outcome predictions left\n" +
+      "out), most severe first, each as a sentence to the policy with its evidence steps, e.g. 'you edited the source\n" +
+      "without first running anything that shows the bug (step 4)'. Writes JSONL rows {trajectory_id, instance_id,\n" +
+      "score, failed: [{criterion, title, severity, steps, guidance, explanation, actions}], feedback}. With inputs, the\n" +
+      "evidence steps' actions are added; without, the score records alone are read.",
+  )
+  .argument("[inputs...]", "trajectory files or folders (optional: adds each evidence step's action)")
+  .requiredOption("-o, --output <file>", "feedback JSONL")
+  .option("--scores <file>", "ScoreRecords from 'rubricate score' (required); repeatable", collectList)
+  .option("-r, --rubric <id|file>", "rubric for the criteria's titles (default: the records' built-in rubric)")
+  .option("--all", "also write trajectories that failed no criterion (with empty feedback)")
+  .option("--labels <path>", "label file or folder; repeatable", collectList)
+  .option("--no-auto-labels", "do not look for label files beside each run")
+  .option("--force", "overwrite an existing output")
+  .option("-q, --quiet", "no progress line")
+  .addHelpText(
+    "after",
+    "\nExamples:\n" +
+      "  rubricate feedback runs/ --scores scores.jsonl -o feedback.jsonl\n" +
+      "  rubricate feedback --scores scores.jsonl --all -o feedback.jsonl",
+  )
+  .action(async (inputs: string[], o) => {
+    process.exitCode = await runFeedback(inputs, o);
   });
 
 program

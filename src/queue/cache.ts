@@ -41,8 +41,15 @@ export function redisCachedBackend(
           return { ...got, cacheHit: true };
         }
       }
-      self.misses++;
       try {
+        // the worker that held the mark may have stored its answer and let go between our first
+        // look and our mark: look again before paying
+        const late = await get(redis, key);
+        if (late) {
+          self.hits++;
+          return { ...late, cacheHit: true };
+        }
+        self.misses++;
         const res = await inner.chat(req);
         if (cacheable(res, req)) {
           const { cacheHit: _h, cost: _c, ...plain } = res;
