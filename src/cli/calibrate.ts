@@ -1,11 +1,22 @@
 /** `rubricate calibrate`: fit a calibrator, report cross-validated ECE before/after, save it. */
-import { writeFileSync } from "node:fs";
 import { crossValidate, fit } from "../eval/calibrate.js";
 import { readScores } from "../eval/read.js";
 import { criterionValue, reward, type RewardMode } from "../score/reward.js";
-import { note } from "./output.js";
+import { claimOutput, note, writeText } from "./output.js";
 
 export async function runCalibrate(
+  files: string[],
+  o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string },
+): Promise<number> {
+  const lock = claimOutput(o.output, { inputs: files }); // checked before any work
+  try {
+    return await calibrate(files, o);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function calibrate(
   files: string[],
   o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string },
 ): Promise<number> {
@@ -38,7 +49,7 @@ export async function runCalibrate(
     reward: o.criterion ? `criterion:${o.criterion}` : o.reward,
   });
   c.file.cv = cv as unknown as Record<string, unknown>;
-  writeFileSync(o.output, JSON.stringify(c.file, null, 2) + "\n");
+  writeText(o.output, JSON.stringify(c.file, null, 2) + "\n");
   const f = (x: number | null) => (x === null ? "-" : x.toFixed(3));
   note(
     `calibrate (${o.method}): ${items.length} records; ${cv.folds}-fold cross-validation by task: ECE ${f(cv.before.ece)} -> ${f(cv.after.ece)}, Brier ${f(cv.before.brier)} -> ${f(cv.after.brier)}; saved ${o.output}`,

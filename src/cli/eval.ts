@@ -1,10 +1,9 @@
 /** `rubricate eval`: how well a scores file predicts the test outcomes. */
-import { writeFileSync } from "node:fs";
 import { readScores } from "../eval/read.js";
 import { evaluate, renderReport } from "../eval/report.js";
 import { criterionValue, reward, type RewardMode } from "../score/reward.js";
 import type { ScoreRecord } from "../types/score.js";
-import { note } from "./output.js";
+import { claimOutput, note, writeText } from "./output.js";
 
 export interface EvalCliOptions {
   json?: string;
@@ -20,6 +19,15 @@ export interface EvalCliOptions {
 }
 
 export async function runEval(files: string[], o: EvalCliOptions): Promise<number> {
+  const lock = o.json ? claimOutput(o.json, { inputs: files }) : null; // checked before any work
+  try {
+    return await evalInto(files, o);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function evalInto(files: string[], o: EvalCliOptions): Promise<number> {
   const records: ScoreRecord[] = [];
   let errors = 0;
   for await (const ev of readScores(files)) {
@@ -69,6 +77,6 @@ export async function runEval(files: string[], o: EvalCliOptions): Promise<numbe
     return 1;
   }
   process.stdout.write(renderReport(rep) + "\n");
-  if (o.json) writeFileSync(o.json, JSON.stringify(rep, null, 2) + "\n");
+  if (o.json) writeText(o.json, JSON.stringify(rep, null, 2) + "\n");
   return errors ? 1 : 0;
 }

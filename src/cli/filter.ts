@@ -1,8 +1,7 @@
 /** `rubricate filter`: keep the trajectories worth fine-tuning on; dropped ones go to a side file with the reason. */
-import { writeFileSync } from "node:fs";
 import { readTrajectories } from "../labels/stream.js";
 import { decide, filterReport, type FilterReport, type Policy } from "../select/filter.js";
-import { jsonlWriter, note } from "./output.js";
+import { claimOutput, jsonlWriter, note, writeText, type JsonlWriter } from "./output.js";
 import { scoresFor, type ScoresSource } from "./scores.js";
 
 export interface FilterCliOptions extends ScoresSource {
@@ -16,15 +15,46 @@ export interface FilterCliOptions extends ScoresSource {
 }
 
 export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<number> {
+  // every output checked and locked before any work
+  const claims = { inputs: [...inputs, ...(o.scores ?? [])] };
+  const report = o.report ? claimOutput(o.report, claims) : null;
+  let kept, dropped;
+  try {
+    kept = jsonlWriter(o.output, false, claims);
+    try {
+      dropped = jsonlWriter(o.dropped ?? o.output.replace(/(\.jsonl)?$/, ".dropped.jsonl"), false, claims);
+    } catch (e) {
+      await kept.close();
+      throw e;
+    }
+  } catch (e) {
+    report?.release();
+    throw e;
+  }
+  try {
+    return await filterInto(inputs, o, kept, dropped);
+  } finally {
+    await kept.close();
+    await dropped.close();
+    report?.release();
+  }
+}
+
+async function filterInto(
+  inputs: string[],
+  o: FilterCliOptions,
+  kept: JsonlWriter,
+  dropped: JsonlWriter,
+): Promise<number> {
   const { records, errors } = await scoresFor(inputs, o);
   const opts = { policy: o.policy, threshold: o.threshold, perTask: o.perTask, coverage: o.coverage };
   const decisions = decide(records, opts);
-  const kept = jsonlWriter(o.output);
-  const dropped = jsonlWriter(o.dropped ?? o.output.replace(/(\.jsonl)?$/, ".dropped.jsonl"));
   let written = 0;
   let unscored = 0;
-  try {
+  let failed = 0;
+  {
     for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
+      if (ev.type === "error") failed++;
       if (ev.type !== "trajectory") continue;
       const t = ev.trajectory;
       const d = decisions.get(t.id);
@@ -39,17 +69,14 @@ export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<
         });
       }
     }
-  } finally {
-    await kept.close();
-    await dropped.close();
   }
   const rep = filterReport(records, decisions, opts);
   note(renderFilter(rep));
   if (unscored) note(`${unscored} trajectories had no score record (dropped with that reason)`);
   if (written !== rep.kept)
     note(`warning: ${rep.kept} records were kept but ${written} matching trajectories were found in the inputs`);
-  if (o.report) writeFileSync(o.report, JSON.stringify(rep, null, 2) + "\n");
-  return errors ? 1 : 0;
+  if (o.report) writeText(o.report, JSON.stringify(rep, null, 2) + "\n");
+  return errors || failed ? 1 : 0;
 }
 
 export function renderFilter(rep: FilterReport): string {

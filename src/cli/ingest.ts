@@ -14,7 +14,7 @@ export interface IngestCliOptions {
 }
 
 export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<number> {
-  const out = jsonlWriter(o.output);
+  const out = jsonlWriter(o.output, false, { inputs }); // checked and locked before any work
   const bar = progress("ingest", !o.quiet && process.stderr.isTTY === true);
   const byFormat = new Map<string, number>();
   const errors: IngestError[] = [];
@@ -23,6 +23,7 @@ export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<
   let labelled = 0;
   let resolved = 0;
   let skipped = 0;
+  const skips: { file: string; reason: string }[] = [];
   try {
     for await (const ev of readTrajectories(inputs, {
       labels: o.labels,
@@ -46,7 +47,10 @@ export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<
       } else if (ev.type === "error") {
         errors.push(ev.error);
         if (o.strict) break;
-      } else skipped++;
+      } else {
+        skipped++;
+        if (ev.reason !== "not a trajectory") skips.push({ file: ev.file, reason: ev.reason });
+      }
     }
   } finally {
     bar.stop();
@@ -54,9 +58,11 @@ export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<
   }
   if (!o.quiet) {
     note(
-      `ingest: ${files} inputs, ${n} trajectories, ${labelled} labelled (${resolved} resolved, ${labelled - resolved} unresolved), ${skipped} files skipped (not trajectories), ${errors.length} errors`,
+      `ingest: ${files} inputs, ${n} trajectories, ${labelled} labelled (${resolved} resolved, ${labelled - resolved} unresolved), ${skipped} files skipped (${skipped - skips.length} not trajectories, ${skips.length} read with another or already read), ${errors.length} errors`,
     );
     for (const [k, v] of [...byFormat].sort()) note(`  ${k.padEnd(32)} ${v}`);
+    for (const s of skips.slice(0, o.maxErrors)) note(`  skipped: ${s.file}: ${s.reason}`);
+    if (skips.length > o.maxErrors) note(`  ... and ${skips.length - o.maxErrors} more skipped`);
     for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);
     if (errors.length > o.maxErrors) note(`  ... and ${errors.length - o.maxErrors} more errors`);
     if (o.strict && errors.length) note("ingest: stopped at the first error (--strict)");

@@ -76,16 +76,25 @@ export function addJudgeOptions(cmd: Command): Command {
     .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
     .option("--no-cache", "do not read or write the judge cache")
     .option(
+      "--repair-cache",
+      "when the judge cache fails its integrity check at start, move it aside and rebuild it from the entries that can still be read (default: refuse to run)",
+    )
+    .option(
       "--prices <file>",
       "token prices (YAML/JSON: model -> {input, output, cached_input} dollars per million) over the built-in table",
     )
     .addOption(
       new Option(
         "--retries <n>",
-        "retries of a judge request on 429/5xx/timeouts/connection errors, with backoff and jitter, honouring Retry-After (default 4)",
+        "retries of a judge request on 408/409/429/5xx, timeouts, connection errors and answers cut off or not JSON, with backoff and jitter, honouring Retry-After (default 4)",
       ).argParser(Number),
     )
-    .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+    .addOption(
+      new Option(
+        "--timeout <s>",
+        "seconds one attempt of a judge request may take, headers and body (default 300)",
+      ).argParser(Number),
+    )
     .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)");
 }
 
@@ -107,6 +116,7 @@ export function judgeFlagsOf(o: Record<string, unknown>): JudgeFlags {
     tokenizer: o.tokenizer as string | undefined,
     // negatable flags: only an explicit --no-x overrides the config file
     cache: o.cache === false ? false : typeof o.cache === "string" ? o.cache : undefined,
+    repair_cache: o.repairCache ? true : undefined,
     prices: o.prices as string | undefined,
     probe: o.probe === false ? false : undefined,
     retries: o.retries as number | undefined,

@@ -1,15 +1,7 @@
 /** `rubricate score`: score trajectories against a rubric, one ScoreRecord per line. */
-import {
-  closeSync,
-  createWriteStream,
-  existsSync,
-  openSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-} from "node:fs";
+import { closeSync, existsSync, openSync, readSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { jsonlLines } from "../io/read.js";
+import { LineFile } from "../io/write.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
 import { finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
@@ -20,7 +12,7 @@ import { buildJudge, type BuiltJudge } from "../judge/build.js";
 import { readJudgeConfig, resolveJudge } from "../judge/config.js";
 import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
-import { jsonlWriter, note } from "./output.js";
+import { claimOutput, jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { JudgeStats } from "../judge/usage.js";
@@ -69,7 +61,7 @@ export interface ScoreCliOptions {
  * by a kill is removed so appending continues on a clean line. Records whose
  * judge requests failed (reason judge_error: a server down, timeouts) are
  * removed too, so the resumed run asks again; the file is rewritten through a
- * temporary file and a rename, so a kill meanwhile loses nothing.
+ * temporary file and a rename, so a kill (or a full disk) meanwhile loses nothing.
  */
 export async function finishedIds(path: string): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -79,45 +71,53 @@ export async function finishedIds(path: string): Promise<Set<string>> {
   const cut = size > 0 && !lastByteIsNewline(path, size);
   let changed = cut;
   const tmp = `${path}.resume-tmp`;
-  const kept = createWriteStream(tmp);
+  const kept = new LineFile(tmp);
   // each line is kept (and its id counted) once the next line shows it was not the cut-off last one
   let pending: { bytes: Buffer; id: string | null } | null = null;
   const commit = () => {
     if (!pending) return;
-    kept.write(Buffer.concat([pending.bytes, NEWLINE]));
+    kept.writeLine(pending.bytes.toString("utf8"));
     if (pending.id) ids.add(pending.id);
     pending = null;
   };
-  for await (const item of jsonlLines(path)) {
-    commit();
-    if ("error" in item) {
-      changed = true; // an overlong line is dropped and its trajectory scored again
-      continue;
-    }
-    try {
-      const r = JSON.parse(item.bytes.toString("utf8")) as {
-        trajectory_id?: string;
-        error?: string;
-        criteria?: { reason?: string }[];
-      };
-      if (r.criteria?.some((c) => c.reason === "judge_error")) {
-        changed = true;
-        continue;
-      }
-      pending = { bytes: item.bytes, id: r.trajectory_id && !r.error ? r.trajectory_id : null };
-    } catch {
-      changed = true; // an unreadable line is dropped and its trajectory scored again
-    }
+  try {
+    await readKept();
+  } catch (e) {
+    kept.close();
+    unlinkSync(tmp);
+    throw e;
   }
-  if (!cut) commit();
-  await new Promise<void>((ok, fail) => kept.end((e?: Error | null) => (e ? fail(e) : ok())));
+  kept.close();
   // rewritten through a temporary file and a rename, so a kill meanwhile loses nothing
   if (changed) renameSync(tmp, path);
   else unlinkSync(tmp);
   return ids;
-}
 
-const NEWLINE = Buffer.from("\n");
+  async function readKept(): Promise<void> {
+    for await (const item of jsonlLines(path)) {
+      commit();
+      if ("error" in item) {
+        changed = true; // an overlong line is dropped and its trajectory scored again
+        continue;
+      }
+      try {
+        const r = JSON.parse(item.bytes.toString("utf8")) as {
+          trajectory_id?: string;
+          error?: string;
+          criteria?: { reason?: string }[];
+        };
+        if (r.criteria?.some((c) => c.reason === "judge_error")) {
+          changed = true;
+          continue;
+        }
+        pending = { bytes: item.bytes, id: r.trajectory_id && !r.error ? r.trajectory_id : null };
+      } catch {
+        changed = true; // an unreadable line is dropped and its trajectory scored again
+      }
+    }
+    if (!cut) commit();
+  }
+}
 
 function lastByteIsNewline(path: string, size: number): boolean {
   const fd = openSync(path, "r");
@@ -145,11 +145,17 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   const config = resolveJudge(o.judgeFlags, o.judgeConfig ? readJudgeConfig(o.judgeConfig) : undefined);
   if (o.judgeCritic && !config)
     throw new Error("--judge-critic needs a judge: give --judge <url> and --model <name> (or a --judge-config)");
-  const built = config ? await buildJudge(config, rubric, o.quiet ? undefined : note) : null;
+  // the output is checked and locked before any work (a second run on it refuses)
+  const lock = claimOutput(o.output, { inputs, append: o.resume });
   try {
-    return await scoreWith(inputs, o, rubric, built);
+    const built = config ? await buildJudge(config, rubric, o.quiet ? undefined : note) : null;
+    try {
+      return await scoreWith(inputs, o, rubric, built);
+    } finally {
+      built?.close();
+    }
   } finally {
-    built?.close();
+    lock?.release();
   }
 }
 
@@ -172,7 +178,7 @@ async function scoreWith(
     note(
       `resume: ${done.size} trajectories already scored in ${o.output}; scoring the rest (and any whose judge requests failed)`,
     );
-  const out = jsonlWriter(o.output, o.resume);
+  const out = jsonlWriter(o.output, o.resume, { claimed: true });
   const started = Date.now();
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   let summary = new ScoreSummary();

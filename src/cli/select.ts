@@ -2,7 +2,7 @@
 import { readTrajectories } from "../labels/stream.js";
 import { selectBest } from "../select/select.js";
 import type { RewardMode } from "../score/reward.js";
-import { jsonlWriter, note } from "./output.js";
+import { jsonlWriter, note, type JsonlWriter } from "./output.js";
 import { scoresFor, type ScoresSource } from "./scores.js";
 
 export interface SelectCliOptions extends ScoresSource {
@@ -14,15 +14,32 @@ export interface SelectCliOptions extends ScoresSource {
 }
 
 export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<number> {
+  // every output checked and locked before any work
+  const claims = { inputs: [...inputs, ...(o.scores ?? [])] };
+  const preds = jsonlWriter(o.output, false, claims);
+  let chosen: JsonlWriter | null = null;
+  try {
+    chosen = o.choices ? jsonlWriter(o.choices, false, claims) : null;
+    return await selectInto(inputs, o, preds, chosen);
+  } finally {
+    await preds.close();
+    await chosen?.close();
+  }
+}
+
+async function selectInto(
+  inputs: string[],
+  o: SelectCliOptions,
+  preds: JsonlWriter,
+  chosen: JsonlWriter | null,
+): Promise<number> {
   const { records, errors } = await scoresFor(inputs, o);
   const choices = selectBest(records, { mode: o.reward, alpha: o.alpha });
   const wanted = new Map(choices.map((c) => [c.trajectory_id, c]));
-  const preds = jsonlWriter(o.output);
-  const chosen = o.choices ? jsonlWriter(o.choices) : null;
   let found = 0;
   let resolved = 0;
   let labelled = 0;
-  try {
+  {
     for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
       if (ev.type !== "trajectory") continue;
       const c = wanted.get(ev.trajectory.id);
@@ -37,9 +54,6 @@ export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<
       }
       await chosen?.write({ ...c, source: t.source });
     }
-  } finally {
-    await preds.close();
-    await chosen?.close();
   }
   note(
     `select (${o.reward}): ${choices.length} tasks, ${found} predictions written${labelled ? `; ${resolved} of ${labelled} labelled picks resolved (${((100 * resolved) / labelled).toFixed(1)}%)` : ""}`,

@@ -3,14 +3,13 @@
  * held-out data: grouped CV (pooled and within each scaffold), leave-one-scaffold-out, best-of-N
  * selection, the learners compared on the same folds (with the 0.1 baseline), and an ablation.
  */
-import { writeFileSync } from "node:fs";
 import { f3, table } from "../eval/format.js";
 import type { Interval } from "../eval/metrics.js";
 import { modelJson } from "../outcome/model.js";
 import { liteTasks, type Selection, type Validation } from "../outcome/evaluate.js";
 import { FEATURE_GROUPS } from "../outcome/features.js";
 import { collectExamples, meanAuc, selectionScore, train, type TrainResult } from "../outcome/train.js";
-import { note } from "./output.js";
+import { claimOutput, note, writeText } from "./output.js";
 
 export interface TrainCliOptions {
   output: string;
@@ -166,6 +165,15 @@ export function renderTrain(
 }
 
 export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<number> {
+  const lock = claimOutput(o.output, { inputs }); // checked before any work
+  try {
+    return await trainInto(inputs, o);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function trainInto(inputs: string[], o: TrainCliOptions): Promise<number> {
   note(`train: reading and analysing ${inputs.join(", ")}`);
   const { examples, baseline, unlabelled, errors } = await collectExamples(inputs, {
     labels: o.labels,
@@ -189,7 +197,7 @@ export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<nu
     selectTasks: lite ?? undefined,
     onProgress: note,
   });
-  writeFileSync(o.output, modelJson(res.model));
+  writeText(o.output, modelJson(res.model));
   process.stdout.write(
     renderTrain(res, { examples: examples.length, unlabelled, output: o.output, folds: o.folds, lite: lite !== null }),
   );

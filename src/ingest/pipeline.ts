@@ -17,11 +17,12 @@ import {
   parseJsonBytes,
   readHead,
   readJsonFile,
+  utf8Text,
 } from "../io/read.js";
 import { DIR_ADAPTERS, JSON_ADAPTERS, RECORD_ADAPTERS, SESSION_ADAPTERS, formatsTried } from "../scaffolds/registry.js";
 import { canonicalize } from "../scaffolds/actions.js";
 import { sha256 } from "../scaffolds/build.js";
-import { IngestError } from "../io/error.js";
+import { IngestError, InputProblem } from "../io/error.js";
 import type { AdapterContext, ParsedLine, RecordAdapter, SessionAdapter } from "../scaffolds/types.js";
 import type { Trajectory } from "../types/trajectory.js";
 
@@ -83,11 +84,14 @@ export async function* readInput(
   );
 }
 
-/** The bytes of a small file, or null (read later with full checks) when large, empty or unreadable. */
+/**
+ * The bytes of a small file, or null (read later with full checks) when large, empty or
+ * unreadable. A path that is not a regular file is never opened (a named pipe would block).
+ */
 function readSmall(path: string, limit: number): Buffer | null {
   try {
-    const size = statSync(path).size;
-    return size > 0 && size <= limit ? readFileSync(path) : null;
+    const st = statSync(path);
+    return st.isFile() && st.size > 0 && st.size <= limit ? readFileSync(path) : null;
   } catch {
     return null;
   }
@@ -107,10 +111,15 @@ export async function* ingestCandidate(
 
 async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer | null): AsyncGenerator<IngestEvent> {
   try {
+    if (c.kind === "skip") {
+      yield { type: "skip", file: c.path, reason: c.reason ?? "not read" };
+      return;
+    }
     if (c.kind === "dir") {
       yield* readDir(c);
       return;
     }
+    if (!bytes) regularFile(c.path);
     if (bytes && bytes.subarray(0, 4).toString("latin1") !== "PAR1") {
       yield* readJson(c, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, bytes);
       return;
@@ -133,8 +142,19 @@ async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer |
   }
 }
 
+/** Refuses a path that is not a regular file (a named pipe, a socket, a device) before it is opened. */
+function regularFile(path: string): void {
+  const st = statSync(path);
+  if (!st.isFile())
+    throw new IngestError(
+      path,
+      `${st.isFIFO() ? "a named pipe" : st.isDirectory() ? "a folder" : "a special file"}, not a regular file: refused`,
+    );
+}
+
 export function toIngestError(e: unknown, file: string): IngestError {
   if (e instanceof IngestError) return e;
+  if (e instanceof InputProblem) return new IngestError(file, e.message, undefined, e.field);
   if (e instanceof RangeError) return new IngestError(file, `input too deeply nested or too large: ${e.message}`);
   const err = e as NodeJS.ErrnoException;
   return new IngestError(file, err?.code ? `${err.code}: ${err.message}` : String(err?.message ?? e));
@@ -147,11 +167,15 @@ function context(file: string, hash: string, line?: number): AdapterContext {
     line,
     hash,
     async readRelative(rel: string) {
+      const path = resolve(base, rel);
+      let bytes: Buffer;
       try {
-        return await readFile(resolve(base, rel), "utf8");
+        if (!(await stat(path)).isFile()) return null; // never open a pipe or a device: it could block
+        bytes = await readFile(path);
       } catch {
         return null;
       }
+      return utf8Text(bytes, path);
     },
   };
 }
@@ -181,7 +205,8 @@ async function* readJson(c: Candidate, maxBytes: number, pre: Buffer | null = nu
     yield* readRecords(c, arrayRows(value), "jsonl");
     return;
   }
-  if (!c.explicit) {
+  // a file found by walking that is named like a trajectory (.traj) is one, damaged: an error, not a skip
+  if (!c.explicit && !/\.traj(\.json)?$/i.test(c.path)) {
     yield { type: "skip", file: c.path, reason: "not a trajectory" };
     return;
   }
@@ -258,7 +283,7 @@ async function* readSession(
   for await (const item of jsonlLines(c.path, maxLineBytes)) {
     if ("error" in item) throw item.error;
     hash.update(item.bytes).update("\n");
-    lines.push({ line: item.line, value: parseJson(item.bytes.toString("utf8"), c.path, item.line) });
+    lines.push({ line: item.line, value: parseJson(utf8Text(item.bytes, c.path, item.line), c.path, item.line) });
   }
   yield { type: "trajectory", trajectory: await adapter.read(lines, context(c.path, hash.digest("hex"))) };
 }
@@ -280,7 +305,7 @@ async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<In
     try {
       if (item.line === first && looksBinary(item.bytes.subarray(0, 8192)))
         throw new IngestError(c.path, "binary file, expected JSON lines", item.line);
-      const text = item.bytes.toString("utf8");
+      const text = utf8Text(item.bytes, c.path, item.line);
       const value = parseJson(text, c.path, item.line);
       if (!adapter || !adapter.detect(value)) adapter = RECORD_ADAPTERS.find((a) => a.detect(value));
       if (!adapter) {

@@ -16,3 +16,17 @@ export class IngestError extends Error {
     return this.field ? `${where}: field '${this.field}': ${this.message}` : `${where}: ${this.message}`;
   }
 }
+
+/**
+ * A problem with a value found where the file is not known (a tool call's arguments, a JSON
+ * string inside a field); whoever reads the file turns it into an `IngestError` naming the file.
+ */
+export class InputProblem extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "InputProblem";
+  }
+}

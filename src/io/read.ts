@@ -1,12 +1,13 @@
 /**
  * Safe low-level readers: whole-file JSON with a size cap and precise error
  * positions, and a streaming JSONL line splitter with a per-line cap, so
- * empty, truncated, binary, huge or deeply nested inputs fail with a clear
- * error instead of a crash or unbounded memory.
+ * empty, truncated, binary, huge, deeply nested or non-UTF-8 inputs fail with a
+ * clear error instead of a crash, a silent replacement or unbounded memory.
  */
 import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
 import { IngestError } from "./error.js";
+import { MAX_JSON_DEPTH, byteLineCol, invalidUtf8At, overDepth } from "./limits.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -39,13 +40,44 @@ export function lineCol(text: string, pos: number): { line: number; col: number 
   return { line, col: pos - last };
 }
 
-/** JSON.parse with an error that names the file, line and column. */
+/**
+ * JSON.parse with an error that names the file, line and column; JSON nested deeper than
+ * `MAX_JSON_DEPTH` is an error too (found without recursion), so nothing read can overflow the
+ * stack of a later JSON.stringify.
+ */
 export function parseJson(text: string, file: string, baseLine?: number): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     throw jsonError(e, text, file, baseLine);
   }
+  const deep = overDepth(text);
+  if (deep >= 0) {
+    const { line, col } = lineCol(text, deep);
+    const where = baseLine !== undefined ? `column ${col}` : `line ${line}, column ${col}`;
+    throw new IngestError(file, `JSON nested deeper than ${MAX_JSON_DEPTH} levels at ${where}`, baseLine ?? line);
+  }
+  return value;
+}
+
+/**
+ * The text of bytes that must be UTF-8; invalid UTF-8 is an error naming the line and byte
+ * (never read with replacement characters). `baseLine`: the bytes are that line of the file.
+ */
+export function utf8Text(bytes: Buffer, file: string, baseLine?: number): string {
+  const bad = invalidUtf8At(bytes);
+  if (bad >= 0) {
+    const { line, col } = byteLineCol(bytes, bad);
+    const where = baseLine !== undefined ? `byte ${col}` : `line ${line}, byte ${col}`;
+    const hex = [...bytes.subarray(bad, bad + 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    throw new IngestError(
+      file,
+      `invalid UTF-8 at ${where} (bytes ${hex}): not a UTF-8 text file, or damaged`,
+      baseLine ?? line,
+    );
+  }
+  return bytes.toString("utf8");
 }
 
 function jsonError(e: unknown, text: string, file: string, baseLine?: number): IngestError {
@@ -58,7 +90,14 @@ function jsonError(e: unknown, text: string, file: string, baseLine?: number): I
     return new IngestError(file, `malformed JSON at ${where}: ${shortMessage(msg)}`, baseLine ?? line);
   }
   if (/end of (JSON|data)/i.test(msg)) {
-    return new IngestError(file, "malformed JSON: unexpected end of input (truncated file?)", baseLine);
+    // the position is the end of the text: its last line
+    const { line, col } = lineCol(text, text.length);
+    const where = baseLine !== undefined ? `column ${col}` : `line ${line}, column ${col}`;
+    return new IngestError(
+      file,
+      `malformed JSON: unexpected end of input at ${where} (truncated file?)`,
+      baseLine ?? line,
+    );
   }
   return new IngestError(file, `malformed JSON: ${msg}`, baseLine);
 }
@@ -100,7 +139,7 @@ export async function readJsonFile(
 export function parseJsonBytes(bytes: Buffer, file: string): unknown {
   if (bytes.length === 0) throw new IngestError(file, "empty file");
   if (looksBinary(bytes.subarray(0, 8192))) throw new IngestError(file, "binary file, expected JSON text");
-  const text = bytes.toString("utf8");
+  const text = utf8Text(bytes, file);
   if (!text.trim()) throw new IngestError(file, "file holds only whitespace, expected JSON");
   return parseJson(text, file);
 }

@@ -64,7 +64,8 @@ export async function buildBackends(
   onNote: (message: string) => void = () => {},
   wrap: (b: JudgeBackend) => JudgeBackend = (b) => b,
 ): Promise<{ backends: JudgeBackend[]; cache: JudgeCache | null }> {
-  const cache = config.cache ? new JudgeCache(config.cache) : null;
+  const cache = config.cache ? new JudgeCache(config.cache, { repair: config.repairCache }) : null;
+  if (cache?.repaired) onNote(`warning: ${cache.repaired}`);
   const backends: JudgeBackend[] = [];
   try {
     for (const m of config.panel) {

@@ -6,13 +6,14 @@
  * `score` runs) can read and write one cache file at once.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 
 /** better-sqlite3 is a native module: loaded when a cache is opened, so the rest of rubricate works without it. */
 const load = (): typeof Database => createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+import { redact } from "../io/redact.js";
 import type { ChatRequest, ChatResponse, JudgeBackend } from "./backend.js";
 
 /** A response as the cached backend returns it: `cacheHit` is true when no request was spent on it. */
@@ -43,6 +44,105 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS judge_cache (
   created_at INTEGER NOT NULL
 )`;
 
+export interface CacheOpenOptions {
+  busyTimeoutMs?: number;
+  /** a cache that fails its integrity check is moved aside and rebuilt (else opening it throws `CacheDamaged`) */
+  repair?: boolean;
+}
+
+/** A cache file that failed its integrity check at open. */
+export class CacheDamaged extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CacheDamaged";
+  }
+}
+
+type Sqlite = typeof Database;
+
+/**
+ * What SQLite's quick_check finds wrong with the file (pages, indexes, the header), or null when
+ * it is sound. A file that is not a SQLite database at all is left to the open to report.
+ */
+function integrityProblem(Sqlite: Sqlite, path: string): string | null {
+  let db: Database.Database | undefined;
+  try {
+    db = new Sqlite(path, { readonly: true, fileMustExist: true });
+    const rows = db.pragma("quick_check(5)") as { quick_check: string }[];
+    const bad = rows.map((r) => r.quick_check).filter((m) => m !== "ok");
+    const text = bad.join("; ").replace(/\s*\n\s*/g, "; ");
+    return bad.length ? `quick_check: ${text.slice(0, 300)}` : null;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "SQLITE_NOTADB") return null;
+    if (code === "SQLITE_CORRUPT") return `${(e as Error).message}`;
+    return null; // busy, permissions...: the open says what is wrong
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Moves a damaged cache aside (`<file>.damaged-<time>`) and writes a new one with every row that
+ * can still be read from it. Returns what was done, for the user.
+ */
+function rebuild(Sqlite: Sqlite, path: string, damage: string): string {
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(path, aside);
+  for (const ext of ["-wal", "-shm"]) if (existsSync(path + ext)) renameSync(path + ext, aside + ext);
+  const fresh = new Sqlite(path);
+  let kept = 0;
+  let lost = 0;
+  try {
+    fresh.exec(SCHEMA);
+    const put = fresh.prepare(
+      "INSERT OR REPLACE INTO judge_cache (key, model, response, prompt_tokens, completion_tokens, cached_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    );
+    let old: Database.Database | undefined;
+    try {
+      old = new Sqlite(aside, { readonly: true, fileMustExist: true });
+      const rows = old
+        .prepare(
+          "SELECT key, model, response, prompt_tokens, completion_tokens, cached_tokens, created_at FROM judge_cache",
+        )
+        .raw()
+        .iterate() as IterableIterator<unknown[]>;
+      // rows are copied until the damage stops the scan; a row whose answer no longer parses is left out
+      for (;;) {
+        let next: IteratorResult<unknown[]>;
+        try {
+          next = rows.next();
+        } catch {
+          break;
+        }
+        if (next.done) break;
+        const r = next.value;
+        let ok = typeof r[0] === "string" && /^[0-9a-f]{64}$/.test(r[0]) && typeof r[2] === "string";
+        if (ok) {
+          try {
+            ok = wellFormed(JSON.parse(r[2] as string));
+          } catch {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          lost++;
+          continue;
+        }
+        put.run(...(r as [string, string, string, number, number, number, number]));
+        kept++;
+      }
+    } catch {
+      // the old file cannot be read at all: the new cache starts empty
+    } finally {
+      old?.close();
+    }
+  } finally {
+    fresh.close();
+  }
+  return `judge cache ${path} was damaged (${damage}): moved to ${aside} and rebuilt with the ${kept} entries that could still be read${lost ? ` (${lost} unreadable left out)` : ""}`;
+}
+
 export class JudgeCache {
   readonly path: string;
   private db: Database.Database;
@@ -50,13 +150,26 @@ export class JudgeCache {
   private putStmt: Database.Statement<[string, string, string, number, number, number, number]>;
   private countStmt: Database.Statement<[], { n: number }>;
 
-  constructor(path: string, o: { busyTimeoutMs?: number } = {}) {
+  /** what the integrity check at open found and did, for the user (null: the file was sound) */
+  readonly repaired: string | null = null;
+
+  constructor(path: string, o: CacheOpenOptions = {}) {
     this.path = path;
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database | undefined;
     try {
       // `timeout` is SQLite's busy_timeout: wait for another process's write lock instead of failing
       const Sqlite = load();
+      const damage = path === ":memory:" || !existsSync(path) ? null : integrityProblem(Sqlite, path);
+      if (damage) {
+        if (!o.repair)
+          throw new CacheDamaged(
+            `judge cache ${path} is damaged (${damage}); refusing to use it. ` +
+              "Pass --repair-cache to move it aside and rebuild it from the entries that can still be read, " +
+              "or use another --cache file, or --no-cache",
+          );
+        this.repaired = rebuild(Sqlite, path, damage);
+      }
       db = new Sqlite(path, { timeout: o.busyTimeoutMs ?? 10_000 });
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
@@ -68,6 +181,7 @@ export class JudgeCache {
       this.countStmt = db.prepare("SELECT count(*) AS n FROM judge_cache");
     } catch (e) {
       db?.close();
+      if (e instanceof CacheDamaged) throw e;
       const code = (e as { code?: string }).code;
       const what = code === "SQLITE_NOTADB" ? "it is not a SQLite database" : (e as Error).message;
       throw new Error(
@@ -95,7 +209,7 @@ export class JudgeCache {
     this.putStmt.run(
       key,
       meta.model,
-      JSON.stringify(res),
+      redact(JSON.stringify(res)), // a key a server echoed is never stored
       u.prompt,
       u.completion,
       u.cached,
@@ -166,11 +280,18 @@ export function cacheKey(parts: { namespace: string; model: string; request: Cha
  * (finishReason "length") and empty answers without logprobs are left out,
  * because they are often transient (load, a moderation hiccup, a server that
  * dropped the output) and caching them would freeze a failure into every
- * later run; asking again may well succeed.
+ * later run; asking again may well succeed. An answer to a one-token request
+ * (a YES/NO question) is complete whatever its finish reason: vLLM reports
+ * "length" for every one of them (its token limit is checked before the end
+ * of sequence), and refusing those would leave the cache empty forever.
  */
-export function cacheable(res: ChatResponse): boolean {
+export function cacheable(res: ChatResponse, req?: ChatRequest): boolean {
+  const oneToken = req !== undefined && req.maxTokens <= 1;
   return [res, ...res.choices].every(
-    (c) => !c.refusal && c.finishReason !== "length" && (c.text !== "" || (c.firstTokenLogprobs?.length ?? 0) > 0),
+    (c) =>
+      !c.refusal &&
+      (oneToken || c.finishReason !== "length") &&
+      (c.text !== "" || (c.firstTokenLogprobs?.length ?? 0) > 0),
   );
 }
 
@@ -207,7 +328,7 @@ export function cachedBackend(
       }
       self.misses++;
       const call = inner.chat(req).then((res) => {
-        if (cacheable(res)) {
+        if (cacheable(res, req)) {
           try {
             cache.put(key, res, { model: inner.model });
           } catch (e) {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { addSecret } from "../io/redact.js";
 import { DIALECTS } from "./backend.js";
 import { JUDGE_MODES } from "./judge.js";
 import { AGGREGATES } from "./panel.js";
@@ -40,6 +41,7 @@ export const JudgeConfigFile = z.strictObject({
   max_tokens: z.number().int().positive().optional(),
   tokenizer: z.string().optional(),
   cache: z.union([z.string(), z.literal(false)]).optional(),
+  repair_cache: z.boolean().optional(),
   prices: z.string().optional(),
   timeout_s: z.number().positive().optional(),
   retries: z.number().int().min(0).optional(),
@@ -72,6 +74,8 @@ export interface JudgeConfig {
   tokenizer?: string;
   /** cache database path, or null for no cache */
   cache: string | null;
+  /** a cache that fails its integrity check at open is moved aside and rebuilt (else the run refuses) */
+  repairCache: boolean;
   prices?: string;
   timeoutMs: number;
   retries: number;
@@ -164,6 +168,8 @@ export function resolveJudge(
     const apiKeyEnv = flags.api_key_env ?? f.api_key_env;
     panel = models.map((model) => ({ url, model: model.trim(), dialect, apiKey, ...(apiKeyEnv ? { apiKeyEnv } : {}) }));
   }
+  // every configured key is redacted from whatever rubricate writes
+  for (const m of panel) addSecret(m.apiKey);
   const cache = flags.cache ?? f.cache;
   return {
     panel,
@@ -179,6 +185,7 @@ export function resolveJudge(
     maxTokens: flags.max_tokens ?? f.max_tokens ?? 2048,
     tokenizer: flags.tokenizer ?? f.tokenizer,
     cache: cache === false ? null : (cache ?? defaultCachePath(env)),
+    repairCache: flags.repair_cache ?? f.repair_cache ?? false,
     prices: flags.prices ?? f.prices,
     timeoutMs: (flags.timeout_s ?? f.timeout_s ?? 300) * 1000,
     retries: flags.retries ?? f.retries ?? 4,

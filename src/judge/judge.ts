@@ -16,7 +16,8 @@ import type { Criterion } from "../rubric/schema.js";
 import { unscored, type Decider, type Verdict } from "../types/decider.js";
 import type { JudgeUsage } from "../types/score.js";
 import type { Trajectory } from "../types/trajectory.js";
-import { JudgeHttpError, type ChatRequest, type JudgeBackend } from "./backend.js";
+import { redact } from "../io/redact.js";
+import { JudgeHttpError, JudgeResponseError, type ChatRequest, type JudgeBackend } from "./backend.js";
 import { settle, type Aggregate, type Vote } from "./panel.js";
 import type { Price } from "./prices.js";
 import { INSTRUCTIONS, OUTCOME_QUESTION, systemPrompt } from "./protocols/prompt.js";
@@ -99,7 +100,10 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
     return r;
   };
   const failure = (e: unknown): Verdict => {
-    const msg = (e as Error).message.slice(0, 200);
+    // a server may echo the API key in its error message: never into a record
+    const msg = redact((e as Error).message).slice(0, 200);
+    if (e instanceof JudgeResponseError)
+      return unscored(name, "malformed_response", `the judge server's answer is impossible: ${msg}`);
     if (e instanceof JudgeHttpError && /context|too long|maximum.*tokens/i.test(e.message))
       return unscored(name, "context_too_long", `the judge server refused the prompt as too long: ${msg}`);
     return unscored(name, "judge_error", `judge request failed: ${msg}`);

@@ -2,30 +2,20 @@
  * The trajectory as a judge reads it: numbered steps (so evidence maps back),
  * task first, every action kept, long observations cut in the middle with a
  * marker, the final patch whole when it fits, all within a token budget.
- * Trajectory text is untrusted: it is fenced with a per-prompt random-free
- * delimiter it cannot contain, and attempts to address the judge are
- * neutralised and flagged. Labels are never rendered.
+ * Trajectory text is untrusted: it is fenced with a delimiter it cannot
+ * contain, and every piece of it (task, thoughts, tool names, actions,
+ * observations, patch) is neutralised the same way, attempts to address the
+ * judge flagged (`analyze/injection.ts`). Labels are never rendered.
  */
 import { createHash } from "node:crypto";
 import type { Trajectory } from "../types/trajectory.js";
+import { FENCE_CLOSE, FENCE_OPEN, neutralise, taskText } from "../analyze/injection.js";
 import { defaultCounter, type TokenCounter } from "./tokens.js";
 
 /** Tokens of a text with the default counter (exact o200k_base). */
 export function countTokens(text: string): number {
   return defaultCounter().count(text);
 }
-
-/** Phrases agents (or injected text) use to steer a judge; replaced and flagged. */
-const INJECTION = [
-  /ignore (all |any )?(the )?(previous|prior|above) (instructions|prompts?)/gi,
-  /disregard (all |any )?(the )?(previous|prior|above) (instructions|prompts?)/gi,
-  /\b(you are|act as) (now )?(the|a|an) (judge|grader|evaluator|reward model)\b/gi,
-  /\b(answer|respond|reply|output|say)\s*(with\s*)?["'`]?(YES|TRUE|PASS)["'`]?\b/g,
-  /<\/?(system|instructions?|judge|im_start|im_end)\b[^>]*>/gi,
-  /<\|im_(start|end)\|>/g,
-];
-/** Bare "master key" replies that fool LLM judges. */
-const MASTER_KEY = /^\s*(:|\.|Thought process:|Let's solve this problem step by step\.?|Solution)\s*$/i;
 
 export interface Rendered {
   text: string;
@@ -39,21 +29,6 @@ export interface Rendered {
   flags: string[];
   /** characters cut from observations to fit the budget */
   cut: number;
-}
-
-function neutralise(text: string, where: string, flags: string[]): string {
-  let out = text.replace(/<<</g, "‹‹‹").replace(/>>>/g, "›››");
-  for (const re of INJECTION) {
-    out = out.replace(re, (m) => {
-      flags.push(`${where}: ${m.slice(0, 60)}`);
-      return "[text addressed to the judge removed]";
-    });
-  }
-  if (MASTER_KEY.test(out)) {
-    flags.push(`${where}: bare reply ${JSON.stringify(out.trim())}`);
-    out = "[bare reply removed]";
-  }
-  return out;
 }
 
 function cutMiddle(text: string, max: number): { text: string; cut: number } {
@@ -75,20 +50,20 @@ function cutMiddle(text: string, max: number): { text: string; cut: number } {
  */
 export function renderTranscript(t: Trajectory, maxTokens = 24000, counter: TokenCounter = defaultCounter()): Rendered {
   const flags: string[] = [];
-  const task = neutralise(
-    t.task ?? t.messages.find((m) => m.role === "user")?.content ?? "(no task recorded)",
-    "task",
-    flags,
-  );
-  const steps = t.steps.map((s) => ({
-    head:
-      `### Step ${s.index}\n` +
-      (s.thought ? `Thought: ${neutralise(s.thought, `step ${s.index}`, flags)}\n` : "") +
-      (s.tool === "none"
-        ? "Action: (none)\n"
-        : `Action (${s.tool}):\n${neutralise(s.action, `step ${s.index}`, flags)}\n`),
-    obs: s.observation === null ? null : neutralise(s.observation, `step ${s.index} observation`, flags),
-  }));
+  // every piece of agent-written text goes through the same neutralisation (see analyze/injection.ts)
+  const task = neutralise(taskText(t), "task", flags);
+  const steps = t.steps.map((s) => {
+    const at = `step ${s.index}`;
+    return {
+      head:
+        `### Step ${s.index}\n` +
+        (s.thought ? `Thought: ${neutralise(s.thought, `${at} thought`, flags)}\n` : "") +
+        (s.tool === "none"
+          ? "Action: (none)\n"
+          : `Action (${oneLine(neutralise(s.tool, `${at} tool name`, flags))}):\n${neutralise(s.action, `${at} action`, flags)}\n`),
+      obs: s.observation === null ? null : neutralise(s.observation, `${at} observation`, flags),
+    };
+  });
   const patch = t.patch ? neutralise(t.patch, "patch", flags) : null;
   let budget = maxTokens * 4; // characters
   let last = -1;
@@ -178,7 +153,13 @@ function layout(
   return { text: parts.join("\n"), cut };
 }
 
+/** A tool name on one line, at most 200 characters (a name is a word; a long one is text smuggled in). */
+function oneLine(name: string): string {
+  const flat = name.replace(/[\r\n\t]+/g, " ");
+  return flat.length > 200 ? `${flat.slice(0, 200)} [... ${flat.length - 200} characters cut]` : flat;
+}
+
 /** Untrusted transcript between delimiters the transcript cannot contain (they were neutralised). */
 export function fence(transcript: string): string {
-  return `<<<TRAJECTORY\n${transcript}\nTRAJECTORY>>>`;
+  return `${FENCE_OPEN}\n${transcript}\n${FENCE_CLOSE}`;
 }

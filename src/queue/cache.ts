@@ -4,6 +4,7 @@
  * stored in Redis. Two workers asking the same question at once: the first marks the key as in
  * flight (SET NX) and asks; the other waits for its answer instead of paying again.
  */
+import { redact } from "../io/redact.js";
 import type { Redis } from "ioredis";
 import type { ChatRequest, ChatResponse, JudgeBackend } from "../judge/backend.js";
 import { cacheKey, cacheable } from "../judge/cache.js";
@@ -50,10 +51,10 @@ export function redisCachedBackend(
         }
         self.misses++;
         const res = await inner.chat(req);
-        if (cacheable(res)) {
+        if (cacheable(res, req)) {
           const { cacheHit: _h, cost: _c, ...plain } = res;
           await redis
-            .set(PREFIX + key, JSON.stringify(plain))
+            .set(PREFIX + key, redact(JSON.stringify(plain))) // a key a server echoed is never stored
             .catch((e: Error) => process.emitWarning(`shared judge cache: could not store an answer: ${e.message}`));
         }
         return res;

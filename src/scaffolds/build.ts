@@ -13,6 +13,8 @@ import {
   type ToolCall,
   type Trajectory,
 } from "../types/trajectory.js";
+import { InputProblem } from "../io/error.js";
+import { MAX_JSON_DEPTH, overDepth } from "../io/limits.js";
 import { IngestError } from "./types.js";
 
 export function sha256(data: string | Uint8Array): string {
@@ -51,6 +53,72 @@ export function asObject(value: unknown, file: string, field: string, line?: num
 export function asArray(value: unknown, file: string, field: string, line?: number): unknown[] {
   if (Array.isArray(value)) return value;
   throw new IngestError(file, `expected an array, got ${kindOf(value)}`, line, field);
+}
+
+/**
+ * The strict readers below are for fields an adapter interprets: an absent field (undefined or
+ * null) is absent, a field of the right type is read, and a field of any other type is an error
+ * naming it: a list where a patch should be is never read as "no patch".
+ */
+
+/** A string field, null when absent. */
+export function stringField(value: unknown, file: string, field: string, line?: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  throw new IngestError(file, `expected a string, got ${kindOf(value)}`, line, field);
+}
+
+/** A finite number field, undefined when absent. */
+export function numberField(value: unknown, file: string, field: string, line?: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  throw new IngestError(file, `expected a number, got ${kindOf(value)}`, line, field);
+}
+
+/** A boolean field, undefined when absent. */
+export function booleanField(value: unknown, file: string, field: string, line?: number): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "boolean") return value;
+  throw new IngestError(file, `expected true or false, got ${kindOf(value)}`, line, field);
+}
+
+/** An object field, {} when absent. */
+export function objectField(value: unknown, file: string, field: string, line?: number): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  return asObject(value, file, field, line);
+}
+
+/** A list field, [] when absent. */
+export function arrayField(value: unknown, file: string, field: string, line?: number): unknown[] {
+  if (value === undefined || value === null) return [];
+  return asArray(value, file, field, line);
+}
+
+/** A field the format always writes (its value may be null): its absence is an error naming it. */
+export function required(o: Record<string, unknown>, key: string, file: string, field: string, line?: number): unknown {
+  if (!(key in o)) throw new IngestError(file, "missing field (the format always writes it)", line, field);
+  return o[key];
+}
+
+/**
+ * A message's content as text, like `textOf`, for content the adapter reads as a message: a
+ * string, null, or a list of parts (strings, or objects whose `text` is a string); any other
+ * type, or a part of another type, is an error naming the field.
+ */
+export function contentText(value: unknown, file: string, field: string, line?: number): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined) return "";
+  if (!Array.isArray(value))
+    throw new IngestError(file, `expected a string or a list of content parts, got ${kindOf(value)}`, line, field);
+  value.forEach((p, i) => {
+    if (typeof p === "string") return;
+    if (!p || typeof p !== "object" || Array.isArray(p))
+      throw new IngestError(file, `expected a string or an object, got ${kindOf(p)}`, line, `${field}[${i}]`);
+    const text = (p as Record<string, unknown>).text;
+    if (text !== undefined && text !== null && typeof text !== "string")
+      throw new IngestError(file, `expected a string, got ${kindOf(text)}`, line, `${field}[${i}].text`);
+  });
+  return textOf(value);
 }
 
 export function optString(value: unknown): string | null {
@@ -106,25 +174,85 @@ export function syntheticCall(id: string, name: string, args: Record<string, unk
   return { id, type: "function", function: { name, arguments: JSON.stringify(args) }, synthetic: true };
 }
 
-/** Normalise an OpenAI-style tool call object; synthesises an id when absent. */
-export function normaliseToolCall(raw: unknown, fallbackId: string, file: string, field: string): ToolCall {
-  const o = asObject(raw, file, field);
-  const fn = asObject(o.function, file, `${field}.function`);
+/**
+ * Normalise an OpenAI-style tool call object; synthesises an id when absent. Arguments are a JSON
+ * string or an object (as some datasets store them); another type, or arguments nested deeper
+ * than `MAX_JSON_DEPTH`, is an error naming the field.
+ */
+export function normaliseToolCall(
+  raw: unknown,
+  fallbackId: string,
+  file: string,
+  field: string,
+  line?: number,
+): ToolCall {
+  const o = asObject(raw, file, field, line);
+  const fn = asObject(o.function, file, `${field}.function`, line);
   const name = typeof fn.name === "string" ? fn.name : "";
-  if (!name) throw new IngestError(file, "expected a tool name (string)", undefined, `${field}.function.name`);
+  if (!name) throw new IngestError(file, "expected a tool name (string)", line, `${field}.function.name`);
   const args = fn.arguments;
+  if (
+    args !== undefined &&
+    args !== null &&
+    typeof args !== "string" &&
+    (typeof args !== "object" || Array.isArray(args))
+  )
+    throw new IngestError(
+      file,
+      `expected a JSON string or an object, got ${kindOf(args)}`,
+      line,
+      `${field}.function.arguments`,
+    );
   const argStr = typeof args === "string" ? args : args === undefined || args === null ? "{}" : JSON.stringify(args);
-  const id = typeof o.id === "string" && o.id ? o.id : fallbackId;
+  if (tooDeep(argStr))
+    throw new IngestError(
+      file,
+      `arguments nested deeper than ${MAX_JSON_DEPTH} levels`,
+      line,
+      `${field}.function.arguments`,
+    );
+  const id = stringField(o.id, file, `${field}.id`, line) || fallbackId;
   return { id, type: "function", function: { name, arguments: argStr } };
 }
 
-export function parseArgs(s: string): Record<string, unknown> | null {
+/** Whether `s` is JSON nested deeper than `MAX_JSON_DEPTH` (text that is not JSON is not). */
+function tooDeep(s: string): boolean {
+  if (overDepth(s) < 0) return false;
   try {
-    const v = JSON.parse(s);
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A JSON value stored as text inside a field (a chat column some datasets serialise, a config):
+ * the value, or `fallback` when the text is not JSON. Nesting deeper than `MAX_JSON_DEPTH` is an
+ * error, as for the file itself.
+ */
+export function nestedJson(s: string, fallback: unknown = null): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    return fallback;
+  }
+  if (overDepth(s) >= 0)
+    throw new InputProblem(`a JSON text inside a field nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return v;
+}
+
+export function parseArgs(s: string): Record<string, unknown> | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
   } catch {
     return null;
   }
+  if (!v || typeof v !== "object" || Array.isArray(v)) return null;
+  if (overDepth(s) >= 0) throw new InputProblem(`tool call arguments nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return v as Record<string, unknown>;
 }
 
 /** The human-readable action of a call: the command for shell tools, else the argument string. */

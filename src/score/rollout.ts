@@ -87,7 +87,12 @@ export async function rolloutTrajectory(r: Rollout, o: RolloutOptions = {}): Pro
       throw new IngestError(name, "expected a non-empty array of chat messages", undefined, "messages");
     if (r.scaffold === "mini-swe-agent") {
       // the file layout its adapter reads, from the messages alone
-      const file = { trajectory_format: "mini-swe-agent-1", messages: r.messages, info: {} };
+      // (no submission or exit status known: null, as a run that wrote none records them)
+      const file = {
+        trajectory_format: "mini-swe-agent-1",
+        messages: r.messages,
+        info: { submission: null, exit_status: null },
+      };
       t = await miniSweAgentAdapter.read(file, memoryContext(name, hash));
       t.instance_id = null; // the adapter would take it from the file's name
     } else {

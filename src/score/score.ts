@@ -3,6 +3,7 @@
  * judge and outcome criteria (through deciders; unscored with a typed reason
  * when none is configured), goodness by polarity, aggregation, provenance.
  */
+import { injectionFindings } from "../analyze/injection.js";
 import { createRequire } from "node:module";
 import { analyze, type Facts } from "../analyze/facts.js";
 import { CHECKS, type RunContext } from "../checks/index.js";
@@ -170,8 +171,13 @@ export async function scoreTrajectory(t: Trajectory, rubric: Rubric, opts: Score
     provenance: { rubricate: VERSION, judge: opts.judge?.provenance ?? null, p_resolved: resolved?.by ?? null },
   };
   if (usage) record.usage = usage;
+  const findings = injectionFindings(t);
+  if (findings.length) record.injection = { count: findings.length, findings: findings.slice(0, MAX_FINDINGS) };
   return record;
 }
+
+/** Injection findings listed in a record (all are counted). */
+const MAX_FINDINGS = 10;
 
 /** The usage of two decisions about one trajectory (one judge asked about judge and outcome criteria). */
 function sumUsage(a: JudgeUsage, b: JudgeUsage): JudgeUsage {

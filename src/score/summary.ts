@@ -22,6 +22,8 @@ export class ScoreSummary {
   scoreSum = [0, 0, 0];
   scoreN = [0, 0, 0];
   vetoed = 0;
+  /** records whose trajectory text tried to steer a grader (`injection` set) */
+  injection = 0;
 
   add(r: ScoreRecord): void {
     this.records++;
@@ -36,6 +38,7 @@ export class ScoreSummary {
       this.scoreN[g]++;
     }
     if (r.vetoed_by.length) this.vetoed++;
+    if (r.injection) this.injection++;
     for (const c of r.criteria) {
       let k = this.criteria.get(c.id);
       if (!k) {
@@ -74,7 +77,7 @@ export class ScoreSummary {
     const mean = (g: number) => (this.scoreN[g] ? (this.scoreSum[g] / this.scoreN[g]).toFixed(3) : "-");
     lines.push("");
     lines.push(
-      `${this.records} trajectories (${this.labelled[0]} resolved, ${this.labelled[1]} unresolved, ${this.records - this.errors - this.labelled[0] - this.labelled[1]} unlabelled), ${this.errors} error records, ${this.vetoed} vetoed`,
+      `${this.records} trajectories (${this.labelled[0]} resolved, ${this.labelled[1]} unresolved, ${this.records - this.errors - this.labelled[0] - this.labelled[1]} unlabelled), ${this.errors} error records, ${this.vetoed} vetoed, ${this.injection} flagged for text addressed to a grader (injection)`,
     );
     lines.push(`mean score: resolved ${mean(0)}, unresolved ${mean(1)}, unlabelled ${mean(2)}`);
     lines.push(

@@ -98,6 +98,13 @@ export const ScoreRecordSchema = z.object({
   }),
   /** judge usage for this trajectory, when a judge was configured */
   usage: JudgeUsageSchema.optional(),
+  /**
+   * present when the trajectory's text tries to steer whoever grades it (addresses a judge,
+   * imitates the judge's delimiters or a chat template, hides text, or is a bare "master key"
+   * reply): how many findings, and the first few as "<where>: <what>". Set with or without a judge;
+   * a judge reads that text neutralised.
+   */
+  injection: z.object({ count: z.number().int().positive(), findings: z.array(z.string()) }).optional(),
   error: z.string().optional(),
 });
 export type ScoreRecord = z.infer<typeof ScoreRecordSchema>;

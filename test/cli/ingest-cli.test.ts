@@ -27,7 +27,7 @@ describe("rubricate ingest / inspect (CLI)", () => {
     const r = run(["ingest", bad, "examples/openhands/output.jsonl"]);
     assert.equal(r.status, 1);
     assert.equal(r.stdout.trim().split("\n").length, 2);
-    assert.match(r.stderr, /error: .*bad\.json: malformed JSON: unexpected end of input/);
+    assert.match(r.stderr, /error: .*bad\.json(:\d+)?: malformed JSON: unexpected end of input/);
     const s = run(["ingest", "--strict", bad, "examples/openhands/output.jsonl"]);
     assert.equal(s.status, 1);
     assert.equal(s.stdout, "");

@@ -152,7 +152,8 @@ describe("score with a judge, through the CLI", () => {
     const records = read(out);
     assert.equal(records.length, 8);
     assert.equal(new Set(records.map((x) => x.trajectory_id)).size, 8);
-    assert.ok(records.every((x) => !x.criteria.some((c) => c.reason === "judge_error")));
+    const left = records.flatMap((x) => x.criteria.filter((c) => c.reason === "judge_error").map((c) => c.explanation));
+    assert.deepEqual(left, [], "no judge error left");
     assert.match(r.stderr, new RegExp(`resume: ${8 - failed} trajectories already scored`));
   });
 

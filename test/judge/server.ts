@@ -2,8 +2,8 @@
  * An OpenAI-compatible chat-completions server for the tests, on 127.0.0.1:
  * GET /v1/models and POST /v1/chat/completions with JSON-schema answers,
  * logprobs/top_logprobs, usage, and scripted failures (429 with Retry-After,
- * 500, 400, malformed or truncated JSON, refusals, delays), an optional latency on every answer, and the
- * number of requests in flight. A request with a
+ * 500, 400, malformed or truncated JSON, refusals, delays, bodies cut off or stalled half way), an
+ * optional latency on every answer, and the number of requests in flight. A request with a
  * JSON schema (in any dialect's field) is answered like a guided-decoding
  * server answers it: with an instance of that schema, built under `guided`
  * (which may leave out whatever the schema does not require, or repeat array
@@ -21,6 +21,10 @@ export interface Reply {
   raw?: string;
   json?: unknown;
   delayMs?: number;
+  /** send the headers (a Content-Length for the whole body) and half the body, then drop the connection */
+  truncate?: boolean;
+  /** send the headers and half the body, then wait this long before the rest */
+  stallMs?: number;
 }
 
 export type Script = (body: Record<string, unknown>, n: number) => Reply | undefined;
@@ -47,7 +51,7 @@ export interface TestServer {
 
 function completion(
   content: string,
-  opts: { logprobs?: { token: string; logprob: number }[]; refusal?: string } = {},
+  opts: { logprobs?: { token: string; logprob: number }[]; refusal?: string; finish?: string } = {},
 ): unknown {
   return {
     id: "chatcmpl-test",
@@ -57,7 +61,7 @@ function completion(
     choices: [
       {
         index: 0,
-        finish_reason: "stop",
+        finish_reason: opts.finish ?? "stop",
         message: { role: "assistant", content, refusal: opts.refusal ?? null },
         logprobs: opts.logprobs
           ? {
@@ -204,14 +208,36 @@ export async function startServer(): Promise<TestServer> {
       const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
       const delay = (r.delayMs ?? 0) + state.latencyMs;
       if (delay) await new Promise((ok) => setTimeout(ok, delay));
-      res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
-      res.end(r.raw ?? JSON.stringify(r.json ?? {}));
+      const text = Buffer.from(r.raw ?? JSON.stringify(r.json ?? {}));
+      if (!r.truncate && !r.stallMs) {
+        res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
+        res.end(text);
+        return;
+      }
+      // misbehaving: the headers promise the whole body, half of it comes, then nothing (or a long wait)
+      res.writeHead(r.status ?? 200, {
+        "content-type": "application/json",
+        "content-length": String(text.length),
+        ...(r.headers ?? {}),
+      });
+      if (r.truncate) {
+        // dropped once the half has gone out: the client has the headers and part of the body
+        res.write(text.subarray(0, text.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
+        return;
+      }
+      res.write(text.subarray(0, text.length >> 1));
+      const timer = setTimeout(() => res.end(text.subarray(text.length >> 1)), r.stallMs);
+      res.on("close", () => clearTimeout(timer));
     } finally {
       state.inFlight--;
     }
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  state.close = () => new Promise<void>((ok) => server.close(() => ok()));
+  state.close = () =>
+    new Promise<void>((ok) => {
+      server.close(() => ok());
+      server.closeAllConnections();
+    });
   return state;
 }

@@ -23,8 +23,19 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Message, ToolCall } from "../../types/trajectory.js";
-import { deriveSteps, makeTrajectory, optNumber, optString, syntheticCall, textOf } from "../build.js";
-import { parseJson } from "../../io/read.js";
+import {
+  arrayField,
+  asObject,
+  contentText,
+  deriveSteps,
+  makeTrajectory,
+  nestedJson,
+  numberField,
+  stringField,
+  syntheticCall,
+  textOf,
+} from "../build.js";
+import { parseJson, utf8Text } from "../../io/read.js";
 import { IngestError, type DirAdapter } from "../types.js";
 
 const ROUND = /^conversation_round_(\d+)\.json$/;
@@ -89,7 +100,7 @@ export const acrAdapter: DirAdapter = {
       ...diffs.slice(-1).map(([, n]) => n),
     ];
     // small files, read synchronously: much faster than one promise per file
-    const texts = names.map((n) => readFileSync(join(dir, n), "utf8"));
+    const texts = names.map((n) => utf8Text(readFileSync(join(dir, n)), join(dir, n)));
     const files = new Map(names.map((n, i) => [n, texts[i]]));
     const hash = createHash("sha256");
     names.forEach((n, i) => hash.update(n).update("\0").update(texts[i]).update("\0"));
@@ -126,9 +137,19 @@ export const acrAdapter: DirAdapter = {
     const base = basename(root);
     const category = basename(dirname(root));
     const runDir = CATEGORY.test(category) ? dirname(dirname(root)) : dirname(root);
-    const cost = obj(files.has("cost.json") ? json("cost.json") : null);
-    const status = obj(files.has("extract_status.json") ? json("extract_status.json") : null).extract_status;
-    const lastStatus = Array.isArray(status) && status.length ? optString(status[status.length - 1]) : null;
+    const costFile = join(dir, "cost.json");
+    const cost = files.has("cost.json") ? asObject(json("cost.json"), costFile, "(root)") : {};
+    const statusFile = join(dir, "extract_status.json");
+    const status = files.has("extract_status.json")
+      ? arrayField(
+          asObject(json("extract_status.json"), statusFile, "(root)").extract_status,
+          statusFile,
+          "extract_status",
+        )
+      : [];
+    const lastStatus = status.length
+      ? stringField(status[status.length - 1], statusFile, `extract_status[${status.length - 1}]`)
+      : null;
     const steps = deriveSteps(b.messages).map((s) =>
       b.actions.has(s.tool_call_id) ? { ...s, action: b.actions.get(s.tool_call_id)! } : s,
     );
@@ -140,7 +161,7 @@ export const acrAdapter: DirAdapter = {
         variant: "dir",
         file: dir,
         scaffold: "autocoderover",
-        model: optString(cost.model),
+        model: stringField(cost.model, costFile, "model"),
         run: basename(runDir) || null,
       },
       task: files.has("problem_statement.txt") ? files.get("problem_statement.txt")!.trim() : issueOf(conv),
@@ -149,10 +170,10 @@ export const acrAdapter: DirAdapter = {
       patch: diffs.length ? files.get(diffs[diffs.length - 1][1])! : null,
       exit_status: lastStatus ?? (CATEGORY.test(category) ? category.toUpperCase() : null),
       stats: {
-        cost: optNumber(cost.total_cost),
-        prompt_tokens: optNumber(cost.total_input_tokens),
-        completion_tokens: optNumber(cost.total_output_tokens),
-        duration_s: optNumber(cost.elapsed_seconds),
+        cost: numberField(cost.total_cost, costFile, "total_cost"),
+        prompt_tokens: numberField(cost.total_input_tokens, costFile, "total_input_tokens"),
+        completion_tokens: numberField(cost.total_output_tokens, costFile, "total_output_tokens"),
+        duration_s: numberField(cost.elapsed_seconds, costFile, "elapsed_seconds"),
       },
     });
   },
@@ -268,12 +289,9 @@ function proxyAnswers(values: unknown[]): Map<string, Record<string, unknown>> {
       const asked = chat.find((m) => obj(m).role === "user");
       const answer = chat[chat.length - 1];
       if (!asked || obj(answer).role !== "assistant") continue;
-      try {
-        const v = JSON.parse(textOf(obj(answer).content));
-        if (v && typeof v === "object") out.set(textOf(obj(asked).content), v as Record<string, unknown>);
-      } catch {
-        // an unparsable proxy answer tells nothing
-      }
+      // an unparsable proxy answer tells nothing
+      const v = nestedJson(textOf(obj(answer).content));
+      if (v && typeof v === "object") out.set(textOf(obj(asked).content), v as Record<string, unknown>);
     }
   }
   return out;
@@ -282,7 +300,7 @@ function proxyAnswers(values: unknown[]): Map<string, Record<string, unknown>> {
 function turns(value: unknown, file: string): Turn[] {
   if (!Array.isArray(value)) throw new IngestError(file, "expected a list of chat messages", undefined, "(root)");
   return value.map((v, i) => {
-    const m = obj(v);
+    const m = asObject(v, file, `[${i}]`);
     if (m.role !== "system" && m.role !== "user" && m.role !== "assistant") {
       throw new IngestError(
         file,
@@ -291,7 +309,7 @@ function turns(value: unknown, file: string): Turn[] {
         `[${i}].role`,
       );
     }
-    return { role: m.role, content: textOf(m.content) };
+    return { role: m.role, content: contentText(m.content, file, `[${i}].content`) };
   });
 }
 

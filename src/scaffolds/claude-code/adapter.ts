@@ -31,7 +31,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { deriveSteps, kindOf, makeTrajectory } from "../build.js";
+import { asObject, booleanField, deriveSteps, kindOf, makeTrajectory, nestedJson, numberField } from "../build.js";
 import { parseJson } from "../../io/read.js";
 import { IngestError, type AdapterContext, type ParsedLine, type SessionAdapter } from "../types.js";
 import type { Message, Step, Trajectory } from "../../types/trajectory.js";
@@ -49,8 +49,16 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v ? v : undefined;
 }
 
-function num(v: unknown): number {
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
+/** A string field of a log line: undefined when absent or empty; another type is an error naming it. */
+function textField(v: unknown, file: string, line: number, field: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new IngestError(file, `expected a string, got ${kindOf(v)}`, line, field);
+  return v || undefined;
+}
+
+/** An object field of a log line: null when absent; another type is an error naming it. */
+function objectAt(v: unknown, file: string, line: number, field: string): Obj | null {
+  return v === undefined || v === null ? null : asObject(v, file, field, line);
 }
 
 /** Sub-agents may start sub-agents; logs nested deeper than this are not read. */
@@ -156,25 +164,28 @@ class LogReader {
     const type = v.type;
     if (typeof type !== "string")
       throw new IngestError(this.file, `expected a string, got ${kindOf(type)}`, l.line, "type");
-    const uuid = str(v.uuid);
+    const f = this.file;
+    const at = l.line;
+    const uuid = textField(v.uuid, f, at, "uuid");
     if (uuid) {
       if (this.seen.has(uuid)) return;
       this.seen.add(uuid);
     }
     if (type === "progress") {
-      const data = obj(v.data);
-      const agent = data && data.type === "agent_progress" ? str(data.agentId) : undefined;
-      const call = str(v.parentToolUseID);
+      const data = objectAt(v.data, f, at, "data");
+      const agent = data && data.type === "agent_progress" ? textField(data.agentId, f, at, "data.agentId") : undefined;
+      const call = textField(v.parentToolUseID, f, at, "parentToolUseID");
       if (agent && call) this.shared.agentOfCall.set(call, agent);
       return;
     }
     if (type !== "user" && type !== "assistant") return;
-    this.version ??= str(v.version) ?? null;
-    this.sessionId ??= str(v.sessionId) ?? null;
-    this.ownSidechain ??= v.isSidechain === true;
-    if (this.ownSidechain) this.agentId ??= str(v.agentId) ?? null;
-    const foreign = v.isSidechain === true && !this.ownSidechain;
-    const chain = foreign ? this.sidechainOf(v, uuid ?? `line ${l.line}`) : "own";
+    const sidechain = booleanField(v.isSidechain, f, "isSidechain", at) === true;
+    this.version ??= textField(v.version, f, at, "version") ?? null;
+    this.sessionId ??= textField(v.sessionId, f, at, "sessionId") ?? null;
+    this.ownSidechain ??= sidechain;
+    if (this.ownSidechain) this.agentId ??= textField(v.agentId, f, at, "agentId") ?? null;
+    const foreign = sidechain && !this.ownSidechain;
+    const chain = foreign ? this.sidechainOf(v, uuid ?? `line ${l.line}`, at) : "own";
     const name = foreign ? this.sideRole.get(chain) : this.role;
     const message = obj(v.message);
     if (!message) throw new IngestError(this.file, `expected an object, got ${kindOf(v.message)}`, l.line, "message");
@@ -187,21 +198,29 @@ class LogReader {
         l.line,
         "message.content",
       );
-    if (!foreign) this.time(v.timestamp);
+    if (!foreign) this.time(v.timestamp, at);
     if (type === "assistant") this.assistant(v, message, blocks, l.line, chain, name, !foreign);
     else await this.user(v, blocks, l.line, name, !foreign);
   }
 
-  private time(ts: unknown): void {
-    const t = typeof ts === "string" ? Date.parse(ts) : NaN;
-    if (!Number.isFinite(t)) return;
+  private time(ts: unknown, line: number): void {
+    const s = textField(ts, this.file, line, "timestamp");
+    if (s === undefined) return;
+    const t = Date.parse(s);
+    if (!Number.isFinite(t))
+      throw new IngestError(
+        this.file,
+        `expected a date and time, got ${JSON.stringify(s.slice(0, 40))}`,
+        line,
+        "timestamp",
+      );
     if (this.firstTime === null || t < this.firstTime) this.firstTime = t;
     if (this.lastTime === null || t > this.lastTime) this.lastTime = t;
   }
 
   /** The root of an in-file sidechain (1.x) this line belongs to; names the chain when it starts. */
-  private sidechainOf(v: Obj, uuid: string): string {
-    const parent = str(v.parentUuid);
+  private sidechainOf(v: Obj, uuid: string, line: number): string {
+    const parent = textField(v.parentUuid, this.file, line, "parentUuid");
     const root = (parent && this.sideRoot.get(parent)) || uuid;
     this.sideRoot.set(uuid, root);
     if (root === uuid && !this.sideRole.has(root)) {
@@ -226,17 +245,24 @@ class LogReader {
     name: string | undefined,
     own: boolean,
   ): void {
-    if (v.isApiErrorMessage === true) {
+    const f = this.file;
+    if (booleanField(v.isApiErrorMessage, f, "isApiErrorMessage", line) === true) {
       if (own) this.end = { kind: "api_error", text: blockText(blocks) };
       return;
     }
-    if (message.model === "<synthetic>") return; // the client's own words ("No response requested.")
-    const id = str(message.id) ?? str(v.uuid) ?? `line ${line}`;
-    this.usage(id, obj(message.usage), v.costUSD, message.stop_reason !== null && message.stop_reason !== undefined);
+    const model = textField(message.model, f, line, "message.model");
+    if (model === "<synthetic>") return; // the client's own words ("No response requested.")
+    const id = textField(message.id, f, line, "message.id") ?? textField(v.uuid, f, line, "uuid") ?? `line ${line}`;
+    this.usage(
+      id,
+      objectAt(message.usage, f, line, "message.usage"),
+      numberField(v.costUSD, f, "costUSD", line) ?? 0,
+      message.stop_reason !== null && message.stop_reason !== undefined,
+      line,
+    );
     let open = this.open.get(chain);
     if (!open || open.id !== id) {
-      if (own && typeof message.model === "string")
-        this.models.set(message.model, (this.models.get(message.model) ?? 0) + 1);
+      if (own && model !== undefined) this.models.set(model, (this.models.get(model) ?? 0) + 1);
       const msg: Message = { role: "assistant", content: "" };
       if (name) msg.name = name;
       this.shared.messages.push(msg);
@@ -249,10 +275,13 @@ class LogReader {
       if (typeof raw === "string") return void (msg.content = join2(msg.content, raw.trim(), "\n\n"));
       const b = obj(raw);
       if (!b) throw new IngestError(this.file, `expected a content block object, got ${kindOf(raw)}`, line, field);
-      if (b.type === "text" && typeof b.text === "string") msg.content = join2(msg.content, b.text.trim(), "\n\n");
-      else if (b.type === "thinking" && typeof b.thinking === "string" && b.thinking.trim()) {
-        msg.reasoning_content = join2(msg.reasoning_content ?? "", b.thinking.trim(), "\n\n");
-      } else if (b.type === "tool_use") {
+      const type = textField(b.type, f, line, `${field}.type`);
+      const said = type === "text" ? textField(b.text, f, line, `${field}.text`) : undefined;
+      const thought = type === "thinking" ? textField(b.thinking, f, line, `${field}.thinking`) : undefined;
+      if (type === "text" && typeof b.text === "string") msg.content = join2(msg.content, (said ?? "").trim(), "\n\n");
+      else if (thought?.trim()) {
+        msg.reasoning_content = join2(msg.reasoning_content ?? "", thought.trim(), "\n\n");
+      } else if (type === "tool_use") {
         const callId = str(b.id);
         if (!callId)
           throw new IngestError(
@@ -269,7 +298,7 @@ class LogReader {
             line,
             `${field}.name`,
           );
-        const input = b.input === undefined || b.input === null ? {} : b.input;
+        const input = b.input === undefined || b.input === null ? {} : asObject(b.input, f, `${field}.input`, line);
         (msg.tool_calls ??= []).push({
           id: callId,
           type: "function",
@@ -290,16 +319,14 @@ class LogReader {
    * output count is final only on a line that has the reply's `stop_reason` (2.x logs write the
    * lines while streaming, most with the first tokens' count), so it is kept only from such a line.
    */
-  private usage(id: string, usage: Obj | null, cost: unknown, final: boolean): void {
-    const prompt = usage
-      ? num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + num(usage.cache_read_input_tokens)
-      : 0;
+  private usage(id: string, usage: Obj | null, cost: number, final: boolean, line: number): void {
+    const num = (k: string) => (usage ? (numberField(usage[k], this.file, `message.usage.${k}`, line) ?? 0) : 0);
+    const prompt = num("input_tokens") + num("cache_creation_input_tokens") + num("cache_read_input_tokens");
     const prev = this.shared.usage.get(id);
     this.shared.usage.set(id, {
       prompt: Math.max(prev?.prompt ?? 0, prompt),
-      completion:
-        final && usage ? Math.max(prev?.completion ?? 0, num(usage.output_tokens)) : (prev?.completion ?? null),
-      cost: Math.max(prev?.cost ?? 0, num(cost)),
+      completion: final && usage ? Math.max(prev?.completion ?? 0, num("output_tokens")) : (prev?.completion ?? null),
+      cost: Math.max(prev?.cost ?? 0, cost),
     });
   }
 
@@ -321,7 +348,8 @@ class LogReader {
           line,
           `message.content[${k}]`,
         );
-      if (b.type === "tool_result") {
+      const type = textField(b.type, this.file, line, `message.content[${k}].type`);
+      if (type === "tool_result") {
         const id = str(b.tool_use_id);
         if (!id)
           throw new IngestError(
@@ -330,20 +358,30 @@ class LogReader {
             line,
             `message.content[${k}].tool_use_id`,
           );
-        const text = blockText(b.content);
+        const c = b.content;
+        if (c !== undefined && c !== null && typeof c !== "string" && !Array.isArray(c))
+          throw new IngestError(
+            this.file,
+            `expected a string or a list of content blocks, got ${kindOf(c)}`,
+            line,
+            `message.content[${k}].content`,
+          );
+        const result = blockText(c);
         const call = this.shared.calls.get(id);
         if (!call || call.answered) {
-          texts.push(text); // a result for no call in this log: still text the agent saw
+          texts.push(result); // a result for no call in this log: still text the agent saw
           continue;
         }
-        if (HANDOFF_TOOLS.has(call.name)) await this.subAgent(id, call, obj(v.toolUseResult));
+        if (HANDOFF_TOOLS.has(call.name))
+          await this.subAgent(id, call, objectAt(v.toolUseResult, this.file, line, "toolUseResult"), line);
         call.answered = true;
-        this.shared.messages.push({ role: "tool", content: text, tool_call_id: id });
+        this.shared.messages.push({ role: "tool", content: result, tool_call_id: id });
         results++;
-        if (REJECTED_BY_USER.test(text)) rejected = true;
-      } else if (typeof b.text === "string") texts.push(b.text);
-      else if (b.type === "image") texts.push("[image]");
-      else if (b.type === "document") texts.push("[document]");
+        if (REJECTED_BY_USER.test(result)) rejected = true;
+      } else if (b.text !== undefined && b.text !== null)
+        texts.push(textField(b.text, this.file, line, `message.content[${k}].text`) ?? "");
+      else if (type === "image") texts.push("[image]");
+      else if (type === "document") texts.push("[document]");
     }
     const text = texts.join("\n");
     if (text.trim()) {
@@ -353,7 +391,9 @@ class LogReader {
     }
     if (!own) return;
     if (text.trim()) {
-      if (results === 0 && v.isMeta !== true && v.isCompactSummary !== true) this.taskCandidate(text);
+      const meta = booleanField(v.isMeta, this.file, "isMeta", line) === true;
+      const summary = booleanField(v.isCompactSummary, this.file, "isCompactSummary", line) === true;
+      if (results === 0 && !meta && !summary) this.taskCandidate(text);
       this.end = INTERRUPTED.test(text)
         ? { kind: "interrupted" }
         : results
@@ -382,9 +422,10 @@ class LogReader {
   }
 
   /** Put the sub-agent's run (its own log) before the result of the call that started it. */
-  private async subAgent(callId: string, call: Call, result: Obj | null): Promise<void> {
+  private async subAgent(callId: string, call: Call, result: Obj | null, line: number): Promise<void> {
     if (this.depth >= MAX_DEPTH) return;
-    const agentId = str(result?.agentId) ?? this.shared.agentOfCall.get(callId);
+    const agentId =
+      textField(result?.agentId, this.file, line, "toolUseResult.agentId") ?? this.shared.agentOfCall.get(callId);
     if (!agentId || this.shared.agentsRead.has(agentId)) return;
     const ctx = this.shared.ctx;
     const session = this.sessionId ?? basename(ctx.file).replace(/\.jsonl$/i, "");
@@ -418,13 +459,9 @@ function join2(a: string, b: string, sep: string): string {
   return a ? a + sep + b : b;
 }
 
+/** An optional side file's JSON (a sub-agent's meta): null when absent or not JSON. */
 function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+  return text === null ? null : nestedJson(text);
 }
 
 const GIT_DIFF =
@@ -510,9 +547,7 @@ export async function readSession(lines: ParsedLine[], ctx: AdapterContext): Pro
     steps,
     patch: patchFromGitDiff(steps),
     // the project the session ran in (the folder Claude Code was started in)
-    root: lines.map((l) => obj(l.value)).find((v) => typeof v?.cwd === "string" && v.cwd.startsWith("/"))?.cwd as
-      | string
-      | undefined,
+    root: rootOf(lines, ctx.file),
     exit_status: exitStatus(log.end),
     stats: {
       cost: cost > 0 ? cost : undefined,
@@ -526,6 +561,16 @@ export async function readSession(lines: ParsedLine[], ctx: AdapterContext): Pro
       duration_s: log.firstTime !== null && log.lastTime !== null ? (log.lastTime - log.firstTime) / 1000 : undefined,
     },
   });
+}
+
+/** The folder the session ran in: the first absolute `cwd` of a line. */
+function rootOf(lines: ParsedLine[], file: string): string | undefined {
+  for (const l of lines) {
+    const v = obj(l.value);
+    const cwd = v ? textField(v.cwd, file, l.line, "cwd") : undefined;
+    if (cwd?.startsWith("/")) return cwd;
+  }
+  return undefined;
 }
 
 /**

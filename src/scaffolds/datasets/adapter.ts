@@ -16,13 +16,17 @@ import { TRAJECTORY_SCHEMA, type Label, type Message, type ToolCall } from "../.
 import {
   asArray,
   asObject,
+  booleanField,
+  contentText,
   fencedCommands,
   firstUserText,
+  kindOf,
   makeTrajectory,
+  nestedJson,
   normaliseToolCall,
-  optString,
+  objectField,
+  stringField,
   syntheticCall,
-  textOf,
   xmlCalls,
 } from "../build.js";
 import { IngestError, type RecordAdapter } from "../types.js";
@@ -41,24 +45,24 @@ export const chatRecordAdapter: RecordAdapter = {
     if (!layout) throw new IngestError(file, "expected a `messages` or `trajectory` list of chat turns", line);
     const column = layout === "messages" ? "messages" : "trajectory";
     const raw = asArray(maybeJson(row[column]), file, column, line);
-    const messages = layout === "nebius" ? nebiusMessages(raw, file, line) : chatMessages(raw, file, layout);
-    const tools = toolsOf(row.tools);
+    const messages = layout === "nebius" ? nebiusMessages(raw, file, line) : chatMessages(raw, file, layout, line);
+    const tools = toolsOf(row.tools, file, line);
     const t = makeTrajectory({
       hash: ctx.hash,
-      instance_id: optString(row.instance_id),
+      instance_id: stringField(row.instance_id, file, "instance_id", line),
       source: {
         format: container === "parquet" ? "parquet" : "chat-jsonl",
         variant: layout,
         file,
         ...(line !== undefined ? { line } : {}),
         scaffold: scaffoldOf(layout, messages),
-        model: optString(row.model_name) ?? optString(row.model),
-        run: optString(row.run_id),
+        model: stringField(row.model_name, file, "model_name", line) ?? stringField(row.model, file, "model", line),
+        run: stringField(row.run_id, file, "run_id", line),
       },
       task: taskOf(firstUserText(messages)),
       messages,
-      patch: patchOf(row),
-      exit_status: optString(row.exit_status),
+      patch: patchOf(row, file, line),
+      exit_status: stringField(row.exit_status, file, "exit_status", line),
       tools,
     });
     const field = "target" in row && (layout === "nebius" || !("resolved" in row)) ? "target" : "resolved";
@@ -101,14 +105,15 @@ function isChat(turns: unknown[], row: Record<string, unknown>): boolean {
 function nebiusMessages(turns: unknown[], file: string, line?: number): Message[] {
   const out: Message[] = [];
   const objs = turns.map((r, i) => asObject(r, file, `trajectory[${i}]`, line));
+  const prompts = objs.map((t, i) => stringField(t.system_prompt, file, `trajectory[${i}].system_prompt`, line));
   if (!objs.some((t) => t.role === "system")) {
-    const sp = objs.find((t) => typeof t.system_prompt === "string" && t.system_prompt)?.system_prompt;
-    if (sp) out.push({ role: "system", content: sp as string });
+    const sp = prompts.find((p) => p);
+    if (sp) out.push({ role: "system", content: sp });
   }
   objs.forEach((t, i) => {
-    const text = typeof t.text === "string" ? t.text : "";
+    const text = stringField(t.text, file, `trajectory[${i}].text`, line) ?? "";
     let msg: Message;
-    if (t.role === "system") msg = { role: "system", content: text || textOf(t.system_prompt) };
+    if (t.role === "system") msg = { role: "system", content: text || (prompts[i] ?? "") };
     else if (t.role === "user") msg = { role: "user", content: text };
     else if (t.role === "ai" || t.role === "assistant") {
       msg = { role: "assistant", content: text };
@@ -122,7 +127,8 @@ function nebiusMessages(turns: unknown[], file: string, line?: number): Message[
         `trajectory[${i}].role`,
       );
     }
-    if (typeof t.mask === "boolean") msg.train = t.mask;
+    const mask = booleanField(t.mask, file, `trajectory[${i}].mask`, line);
+    if (mask !== undefined) msg.train = mask;
     out.push(msg);
   });
   return out;
@@ -138,36 +144,42 @@ const ROLE_MAP: Record<string, Message["role"]> = {
   human: "user",
 };
 
-function chatMessages(raw: unknown[], file: string, field: string): Message[] {
+function chatMessages(raw: unknown[], file: string, field: string, line?: number): Message[] {
   return raw.map((r, i) => {
-    const m = asObject(r, file, `${field}[${i}]`);
+    const at = `${field}[${i}]`;
+    const m = asObject(r, file, at, line);
     const role = ROLE_MAP[m.role as string];
     if (!role)
       throw new IngestError(
         file,
         `expected role system|user|assistant|tool, got ${JSON.stringify(m.role)}`,
-        undefined,
-        `${field}[${i}].role`,
+        line,
+        `${at}.role`,
       );
-    const msg: Message = { role, content: textOf(m.content) };
-    if (typeof m.name === "string" && m.name) msg.name = m.name;
+    const msg: Message = { role, content: contentText(m.content, file, `${at}.content`, line) };
+    const name = stringField(m.name, file, `${at}.name`, line);
+    if (name) msg.name = name;
     if (role === "assistant") {
       const calls = maybeJson(m.tool_calls);
       const fc = maybeJson(m.function_call);
-      if (Array.isArray(calls) && calls.length) {
+      if (calls !== undefined && calls !== null && !Array.isArray(calls))
+        throw new IngestError(file, `expected a list of tool calls, got ${kindOf(calls)}`, line, `${at}.tool_calls`);
+      if (calls?.length) {
         msg.tool_calls = calls.map((c, k) =>
-          normaliseToolCall(maybeJson(c), `call_${i}_${k}`, file, `${field}[${i}].tool_calls[${k}]`),
+          normaliseToolCall(maybeJson(c), `call_${i}_${k}`, file, `${at}.tool_calls[${k}]`, line),
         );
-      } else if (fc && typeof fc === "object" && !Array.isArray(fc)) {
-        msg.tool_calls = [normaliseToolCall({ function: fc }, `call_${i}_0`, file, `${field}[${i}].function_call`)];
+      } else if (fc !== undefined && fc !== null) {
+        const fn = asObject(fc, file, `${at}.function_call`, line);
+        msg.tool_calls = [normaliseToolCall({ function: fn }, `call_${i}_0`, file, `${at}.function_call`, line)];
       } else {
         msg.tool_calls = textCalls(msg.content, i);
         if (!msg.tool_calls.length) delete msg.tool_calls;
       }
-      const reasoning = optString(m.reasoning_content);
+      const reasoning = stringField(m.reasoning_content, file, `${at}.reasoning_content`, line);
       if (reasoning) msg.reasoning_content = reasoning;
     }
-    if (role === "tool" && typeof m.tool_call_id === "string") msg.tool_call_id = m.tool_call_id;
+    const callId = stringField(m.tool_call_id, file, `${at}.tool_call_id`, line);
+    if (role === "tool" && callId !== null) msg.tool_call_id = callId;
     return msg;
   });
 }
@@ -193,17 +205,15 @@ function fencedCall(text: string, id: string): ToolCall | null {
 /** JSON strings (as some datasets store nested values) parsed; anything else unchanged. */
 function maybeJson(v: unknown): unknown {
   if (typeof v !== "string" || !/^\s*[[{]/.test(v)) return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
+  return nestedJson(v, v);
 }
 
 /** Tool schemas: a list (or a JSON string of one); `parameters` stored as JSON text are parsed. */
-function toolsOf(v: unknown): unknown[] | undefined {
+function toolsOf(v: unknown, file: string, line?: number): unknown[] | undefined {
   const list = maybeJson(v);
-  if (!Array.isArray(list)) return undefined;
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list))
+    throw new IngestError(file, `expected a list of tool schemas, got ${kindOf(list)}`, line, "tools");
   return list.map((t) => {
     const tool = maybeJson(t);
     const fn = tool && typeof tool === "object" ? (tool as Record<string, unknown>).function : undefined;
@@ -240,22 +250,26 @@ function taskOf(text: string | null): string | null {
 }
 
 /** The agent's own patch. A row that also has a `test_patch` is a task row whose `patch` is the gold one. */
-function patchOf(row: Record<string, unknown>): string | null {
-  const tr = row.test_result && typeof row.test_result === "object" ? (row.test_result as Record<string, unknown>) : {};
+function patchOf(row: Record<string, unknown>, file: string, line?: number): string | null {
+  const tr = objectField(row.test_result, file, "test_result", line);
   return (
-    optString(row.model_patch) ??
-    optString(row.generated_patch) ??
-    ("test_patch" in row ? null : optString(row.patch)) ??
-    optString(tr.git_patch)
+    stringField(row.model_patch, file, "model_patch", line) ??
+    stringField(row.generated_patch, file, "generated_patch", line) ??
+    ("test_patch" in row ? null : stringField(row.patch, file, "patch", line)) ??
+    stringField(tr.git_patch, file, "test_result.git_patch", line)
   );
 }
 
+/** The outcome: true/false, 1/0 or their text; absent is no label, any other value an error. */
 function labelOf(row: Record<string, unknown>, field: string, file: string, line?: number): Label | null {
   const v = row[field];
   let resolved: boolean | null = null;
+  if (v === undefined || v === null) return null;
   if (typeof v === "boolean") resolved = v;
   else if (typeof v === "number" && !Number.isNaN(v)) resolved = v !== 0;
   else if (typeof v === "bigint") resolved = v !== 0n;
   else if (typeof v === "string" && /^(true|false|1|0)$/i.test(v.trim())) resolved = /^(true|1)$/i.test(v.trim());
-  return resolved === null ? null : { resolved, origin: `${file}${line !== undefined ? `:${line}` : ""}#${field}` };
+  if (resolved === null)
+    throw new IngestError(file, `expected true or false (or 1, 0), got ${JSON.stringify(v).slice(0, 40)}`, line, field);
+  return { resolved, origin: `${file}${line !== undefined ? `:${line}` : ""}#${field}` };
 }

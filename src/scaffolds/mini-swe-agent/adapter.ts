@@ -6,17 +6,20 @@
 import { basename } from "node:path";
 import type { Message } from "../../types/trajectory.js";
 import {
+  arrayField,
   asArray,
   asObject,
+  contentText,
   fencedCommands,
   MINI_LANGS,
   makeTrajectory,
   normaliseToolCall,
-  optNumber,
-  optString,
+  numberField,
+  objectField,
+  required,
   runFromPath,
+  stringField,
   syntheticCall,
-  textOf,
 } from "../build.js";
 import { IngestError, type JsonAdapter } from "../types.js";
 
@@ -33,7 +36,7 @@ export const miniSweAgentAdapter: JsonAdapter = {
     const file = ctx.file;
     const root = asObject(value, file, "(root)");
     const variant = String(root.trajectory_format).replace(/^mini-swe-agent-?/, "") || "1";
-    const info = root.info === undefined ? {} : asObject(root.info, file, "info");
+    const info = asObject(required(root, "info", file, "info"), file, "info");
     const raw = asArray(root.messages, file, "messages");
     const messages: Message[] = [];
     raw.forEach((r, i) => {
@@ -48,10 +51,11 @@ export const miniSweAgentAdapter: JsonAdapter = {
           `messages[${i}].role`,
         );
       }
-      const msg: Message = { role, content: textOf(m.content) };
+      const msg: Message = { role, content: contentText(m.content, file, `messages[${i}].content`) };
       if (role === "assistant") {
-        if (Array.isArray(m.tool_calls) && m.tool_calls.length) {
-          msg.tool_calls = m.tool_calls.map((c, k) =>
+        const calls = arrayField(m.tool_calls, file, `messages[${i}].tool_calls`);
+        if (calls.length) {
+          msg.tool_calls = calls.map((c, k) =>
             normaliseToolCall(c, `call_${i}_${k}`, file, `messages[${i}].tool_calls[${k}]`),
           );
         } else {
@@ -59,17 +63,25 @@ export const miniSweAgentAdapter: JsonAdapter = {
           if (cmds.length)
             msg.tool_calls = cmds.map((command, k) => syntheticCall(`call_${i}_${k}`, "bash", { command }));
         }
-        const reasoning = optString(m.reasoning_content);
+        const reasoning = stringField(m.reasoning_content, file, `messages[${i}].reasoning_content`);
         if (reasoning) msg.reasoning_content = reasoning;
       }
-      if (role === "tool" && typeof m.tool_call_id === "string") msg.tool_call_id = m.tool_call_id;
+      if (role === "tool") {
+        const id = stringField(m.tool_call_id, file, `messages[${i}].tool_call_id`);
+        if (id !== null) msg.tool_call_id = id;
+      }
       messages.push(msg);
     });
-    const instance = optString(root.instance_id) ?? instanceFromPath(file);
+    const instance = stringField(root.instance_id, file, "instance_id") ?? instanceFromPath(file);
     const firstUser = messages.find((m) => m.role === "user");
-    const stats = asObjectOr(info.model_stats);
-    const config = asObjectOr(info.config);
-    const model = optString(asObjectOr(config.model).model_name);
+    const stats = objectField(info.model_stats, file, "info.model_stats");
+    const config = objectField(info.config, file, "info.config");
+    const model = stringField(
+      objectField(config.model, file, "info.config.model").model_name,
+      file,
+      "info.config.model.model_name",
+    );
+    const version = stringField(info.mini_version, file, "info.mini_version");
     return makeTrajectory({
       hash: ctx.hash,
       instance_id: instance,
@@ -77,22 +89,21 @@ export const miniSweAgentAdapter: JsonAdapter = {
         format: "mini-swe-agent",
         variant,
         file,
-        scaffold: `mini-swe-agent${typeof info.mini_version === "string" ? " " + info.mini_version : ""}`,
+        scaffold: `mini-swe-agent${version !== null ? " " + version : ""}`,
         model,
         run: runFromPath(file, instance),
       },
       task: firstUser ? (PR.exec(firstUser.content)?.[1] ?? firstUser.content) : null,
       messages,
-      patch: optString(info.submission),
-      exit_status: optString(info.exit_status),
-      stats: { cost: optNumber(stats.instance_cost), api_calls: optNumber(stats.api_calls) },
+      patch: stringField(required(info, "submission", file, "info.submission"), file, "info.submission"),
+      exit_status: stringField(required(info, "exit_status", file, "info.exit_status"), file, "info.exit_status"),
+      stats: {
+        cost: numberField(stats.instance_cost, file, "info.model_stats.instance_cost"),
+        api_calls: numberField(stats.api_calls, file, "info.model_stats.api_calls"),
+      },
     });
   },
 };
-
-function asObjectOr(v: unknown): Record<string, unknown> {
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
 
 function instanceFromPath(file: string): string | null {
   const b = basename(file).replace(/\.traj(\.json)?$|\.json$/, "");

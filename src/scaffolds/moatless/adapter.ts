@@ -13,8 +13,8 @@
  */
 import { basename, dirname } from "node:path";
 import type { Message } from "../../types/trajectory.js";
-import { asArray, asObject, makeTrajectory, optNumber, optString, textOf } from "../build.js";
-import type { JsonAdapter } from "../types.js";
+import { asArray, asObject, kindOf, makeTrajectory, numberField, objectField, stringField, textOf } from "../build.js";
+import { IngestError, type JsonAdapter } from "../types.js";
 
 type Obj = Record<string, unknown>;
 
@@ -74,7 +74,9 @@ export const moatlessAdapter: JsonAdapter = {
     if (!v) return false;
     if (Array.isArray(v.transitions) && typeof v.initial_message === "string") return true;
     const input = obj(v.input);
-    return Array.isArray(v.steps) && !!input && typeof input.problem_statement === "string";
+    // the older shape by its task and its steps (or, when the steps are lost, its name and info), so
+    // that a damaged file is an error naming the field rather than "no known format"
+    return !!input && typeof input.problem_statement === "string" && ("steps" in v || ("name" in v && "info" in v));
   },
   read(value, ctx) {
     const file = ctx.file;
@@ -95,35 +97,50 @@ export const moatlessAdapter: JsonAdapter = {
     groups.forEach((g, i) => {
       const field = `${transitions ? "transitions" : "steps"}[${i}]`;
       const group = asObject(g, file, field);
-      const groupName = optString(group.name) ?? "unknown";
+      const groupName = stringField(group.name, file, `${field}.name`) ?? "unknown";
       const actions =
         group.actions === undefined || group.actions === null ? [] : asArray(group.actions, file, `${field}.actions`);
       if (transitions) {
-        const state = obj(group.state);
-        if (!model && actions.length && state && typeof state.model === "string") model = state.model;
+        const state = objectField(group.state, file, `${field}.state`);
+        const stateModel = stringField(state.model, file, `${field}.state.model`);
+        if (!model && actions.length && stateModel !== null) model = stateModel;
         if (groupName === "Finished" || groupName === "Rejected") terminal = groupName.toLowerCase();
       }
       actions.forEach((a, k) => {
-        const act = asObject(a, file, `${field}.actions[${k}]`);
-        const inputField = transitions ? act.action : act.input;
-        const input = obj(inputField) ?? {};
-        const name = transitions ? groupName : (optString(act.name) ?? groupName);
+        const at = `${field}.actions[${k}]`;
+        const act = asObject(a, file, at);
+        const input = transitions
+          ? objectField(act.action, file, `${at}.action`)
+          : objectField(act.input, file, `${at}.input`);
+        const name = transitions ? groupName : (stringField(act.name, file, `${at}.name`) ?? groupName);
         if (!transitions && (name === "finish" || name === "reject"))
           terminal = name === "finish" ? "finished" : "rejected";
-        addAction(messages, `moatless_${i}_${k}`, name, input, act.output, act.retry_message);
+        const output = act.output;
+        if (output !== undefined && output !== null && typeof output !== "string" && !obj(output))
+          throw new IngestError(
+            file,
+            `expected a string or an object, got ${kindOf(output)}`,
+            undefined,
+            `${at}.output`,
+          );
+        const retry = stringField(act.retry_message, file, `${at}.retry_message`);
+        addAction(messages, `moatless_${i}_${k}`, name, input, output, retry);
         calls++;
-        const pt = optNumber(act.input_tokens);
-        const ct = optNumber(act.output_tokens);
+        const pt = numberField(act.input_tokens, file, `${at}.input_tokens`);
+        const ct = numberField(act.output_tokens, file, `${at}.output_tokens`);
         if (pt !== undefined) promptTokens = (promptTokens ?? 0) + pt;
         if (ct !== undefined) completionTokens = (completionTokens ?? 0) + ct;
       });
     });
 
-    const instance = optString(info.instance_id) ?? (basename(file).replace(/\.json$/i, "") || null);
+    const instance =
+      stringField(info.instance_id, file, "info.instance_id") ?? (basename(file).replace(/\.json$/i, "") || null);
     let dir = dirname(file);
     if (basename(dir) === "trajs") dir = dirname(dir);
     const run = basename(dir) && basename(dir) !== "." ? basename(dir) : null;
-    const error = typeof info.error === "string" && info.error.trim() ? `error: ${lastLine(info.error)}` : null;
+    const infoError = stringField(info.error, file, "info.error");
+    const status = stringField(info.status, file, "info.status");
+    const error = infoError?.trim() ? `error: ${lastLine(infoError)}` : null;
     return makeTrajectory({
       hash: ctx.hash,
       instance_id: instance,
@@ -137,13 +154,13 @@ export const moatlessAdapter: JsonAdapter = {
       },
       task,
       messages,
-      patch: optString(info.submission),
+      patch: stringField(info.submission, file, "info.submission"),
       // (a status of "error" says less than the error itself: "error: RuntimeError: The loop was aborted because
       // the cost exceeded the limit.")
-      exit_status: (optString(info.status) === "error" ? error : null) ?? optString(info.status) ?? error ?? terminal,
+      exit_status: (status === "error" ? error : null) ?? status ?? error ?? terminal,
       stats: {
-        cost: optNumber(info.total_cost),
-        duration_s: optNumber(info.duration),
+        cost: numberField(info.total_cost, file, "info.total_cost"),
+        duration_s: numberField(info.duration, file, "info.duration"),
         api_calls: calls,
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,

@@ -27,15 +27,18 @@
 import { basename, dirname } from "node:path";
 import type { Message, Trajectory } from "../../types/trajectory.js";
 import {
+  arrayField,
   asArray,
   asObject,
+  booleanField,
+  contentText,
   firstUserText,
   makeTrajectory,
   normaliseToolCall,
-  optNumber,
-  optString,
+  numberField,
+  objectField,
+  stringField,
   syntheticCall,
-  textOf,
 } from "../build.js";
 import { IngestError, type JsonAdapter, type RecordAdapter } from "../types.js";
 
@@ -45,8 +48,9 @@ function obj(v: unknown): Obj | null {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : null;
 }
 
-function objOr(v: unknown): Obj {
-  return obj(v) ?? {};
+/** An object field that may be absent (null) or hold an object; another type is an error. */
+function optObject(v: unknown, file: string, field: string): Obj | null {
+  return v === undefined || v === null ? null : asObject(v, file, field);
 }
 
 /** An OpenAI-style chat message (content may be a list of parts). */
@@ -61,15 +65,17 @@ function chatMessage(raw: unknown, file: string, field: string, fallbackId: stri
       `${field}.role`,
     );
   }
-  const msg: Message = { role, content: textOf(m.content) };
-  if (role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length) {
-    msg.tool_calls = m.tool_calls.map((c, k) =>
-      normaliseToolCall(c, `${fallbackId}_${k}`, file, `${field}.tool_calls[${k}]`),
-    );
+  const msg: Message = { role, content: contentText(m.content, file, `${field}.content`) };
+  const calls = arrayField(m.tool_calls, file, `${field}.tool_calls`);
+  if (role === "assistant" && calls.length) {
+    msg.tool_calls = calls.map((c, k) => normaliseToolCall(c, `${fallbackId}_${k}`, file, `${field}.tool_calls[${k}]`));
   }
-  if (typeof m.reasoning_content === "string" && m.reasoning_content) msg.reasoning_content = m.reasoning_content;
-  if (role === "tool" && typeof m.tool_call_id === "string") msg.tool_call_id = m.tool_call_id;
-  if (role === "tool" && typeof m.name === "string") msg.name = m.name;
+  const reasoning = stringField(m.reasoning_content, file, `${field}.reasoning_content`);
+  if (reasoning) msg.reasoning_content = reasoning;
+  const id = stringField(m.tool_call_id, file, `${field}.tool_call_id`);
+  const name = stringField(m.name, file, `${field}.name`);
+  if (role === "tool" && id !== null) msg.tool_call_id = id;
+  if (role === "tool" && name !== null) msg.name = name;
   return msg;
 }
 
@@ -118,47 +124,58 @@ class EventReader {
 
   /** Reads one event; returns the call id of an action (pairs answer it positionally). */
   event(raw: unknown, field: string, paired: string | null): string | null {
-    const e = asObject(raw, this.file, field);
-    if (typeof e.timestamp === "string") {
-      this.firstTime ??= e.timestamp;
-      this.lastTime = e.timestamp;
+    const f = this.file;
+    const e = asObject(raw, f, field);
+    const time = stringField(e.timestamp, f, `${field}.timestamp`);
+    if (time !== null) {
+      this.firstTime ??= time;
+      this.lastTime = time;
     }
-    if (typeof e.action === "string") {
-      const id = this.action(e, e.action, field);
-      if (id && typeof e.id === "number") this.byEvent.set(e.id, id);
+    const action = stringField(e.action, f, `${field}.action`);
+    if (action !== null) {
+      const id = this.action(e, action, field);
+      const eventId = numberField(e.id, f, `${field}.id`);
+      if (id && eventId !== undefined) this.byEvent.set(eventId, id);
       return id;
     }
-    if (typeof e.observation === "string") this.observation(e, e.observation, paired);
+    const observation = stringField(e.observation, f, `${field}.observation`);
+    if (observation !== null) this.observation(e, observation, paired, field);
     return null;
   }
 
   private action(e: Obj, kind: string, field: string): string | null {
-    const args = objOr(e.args);
-    const thought = optString(args.thought) ?? "";
+    const f = this.file;
+    const args = objectField(e.args, f, `${field}.args`);
+    const thought = stringField(args.thought, f, `${field}.args.thought`) ?? "";
+    const text = () =>
+      stringField(args.content, f, `${field}.args.content`) ?? stringField(e.message, f, `${field}.message`) ?? "";
     if (kind === "system") {
-      this.messages.push({ role: "system", content: optString(args.content) ?? textOf(e.message) });
-      if (Array.isArray(args.tools)) this.tools = args.tools;
-      this.version = optString(args.openhands_version) ?? this.version;
+      this.messages.push({ role: "system", content: text() });
+      if (args.tools !== undefined && args.tools !== null) this.tools = asArray(args.tools, f, `${field}.args.tools`);
+      this.version = stringField(args.openhands_version, f, `${field}.args.openhands_version`) ?? this.version;
       return null;
     }
-    const tcm = obj(e.tool_call_metadata);
+    const tcm = optObject(e.tool_call_metadata, f, `${field}.tool_call_metadata`);
+    const source = stringField(e.source, f, `${field}.source`);
     if (kind === "message" && !tcm) {
-      const content = optString(args.content) ?? textOf(e.message);
-      this.messages.push({ role: e.source === "agent" ? "assistant" : "user", content });
+      this.messages.push({ role: source === "agent" ? "assistant" : "user", content: text() });
       return null;
     }
-    if (SKIP_ACTIONS.has(kind) || (e.source !== undefined && e.source !== "agent")) return null;
+    if (SKIP_ACTIONS.has(kind) || (e.source !== undefined && source !== "agent")) return null;
     if (kind === "finish") this.finished = true;
-    const ownId = `oh_${typeof e.id === "number" ? e.id : this.messages.length}`;
+    const eventId = numberField(e.id, f, `${field}.id`);
+    const ownId = `oh_${eventId !== undefined ? eventId : this.messages.length}`;
     if (tcm) {
-      const callId = optString(tcm.tool_call_id);
+      const at = `${field}.tool_call_metadata`;
+      const callId = stringField(tcm.tool_call_id, f, `${at}.tool_call_id`);
       if (callId && this.calls.has(callId)) return callId; // emitted with an earlier call of the same response
-      const resp = obj(tcm.model_response);
-      const respId = resp ? optString(resp.id) : null;
+      const resp = optObject(tcm.model_response, f, `${at}.model_response`);
+      const respId = resp ? stringField(resp.id, f, `${at}.model_response.id`) : null;
       if (respId && this.responses.has(respId)) return callId;
-      const choice = resp && Array.isArray(resp.choices) ? obj(resp.choices[0]) : null;
-      const m = choice ? obj(choice.message) : null;
-      if (m && Array.isArray(m.tool_calls) && m.tool_calls.length) {
+      const choices = resp ? arrayField(resp.choices, f, `${at}.model_response.choices`) : [];
+      const choice = choices.length ? optObject(choices[0], f, `${at}.model_response.choices[0]`) : null;
+      const m = choice ? optObject(choice.message, f, `${at}.model_response.choices[0].message`) : null;
+      if (m && arrayField(m.tool_calls, f, `${at}.model_response.choices[0].message.tool_calls`).length) {
         const msg = chatMessage(
           { ...m, role: "assistant" },
           this.file,
@@ -170,7 +187,7 @@ class EventReader {
         if (respId) this.responses.add(respId);
         return callId ?? msg.tool_calls![0].id;
       }
-      const name = optString(tcm.function_name);
+      const name = stringField(tcm.function_name, f, `${at}.function_name`);
       if (callId && name) {
         this.push({
           role: "assistant",
@@ -189,45 +206,50 @@ class EventReader {
     this.messages.push(msg);
   }
 
-  private observation(e: Obj, kind: string, paired: string | null): void {
-    const extras = objOr(e.extras);
+  private observation(e: Obj, kind: string, paired: string | null, field: string): void {
+    const f = this.file;
+    const extras = objectField(e.extras, f, `${field}.extras`);
     if (kind === "agent_state_changed") {
-      this.lastState = optString(extras.agent_state) ?? this.lastState;
+      this.lastState = stringField(extras.agent_state, f, `${field}.extras.agent_state`) ?? this.lastState;
       return;
     }
     if (kind === "null") return;
-    const tcm = obj(e.tool_call_metadata);
+    const tcm = optObject(e.tool_call_metadata, f, `${field}.tool_call_metadata`);
+    const cause = numberField(e.cause, f, `${field}.cause`);
     const callId =
-      (tcm && optString(tcm.tool_call_id)) ||
-      (typeof e.cause === "number" ? this.byEvent.get(e.cause) : undefined) ||
+      (tcm && stringField(tcm.tool_call_id, f, `${field}.tool_call_metadata.tool_call_id`)) ||
+      (cause !== undefined ? this.byEvent.get(cause) : undefined) ||
       paired;
-    let text = typeof e.content === "string" ? e.content : textOf(e.message);
-    const meta = obj(extras.metadata);
-    if (meta) text = (optString(meta.prefix) ?? "") + text + (optString(meta.suffix) ?? "");
+    let text = stringField(e.content, f, `${field}.content`) ?? stringField(e.message, f, `${field}.message`) ?? "";
+    const meta = optObject(extras.metadata, f, `${field}.extras.metadata`);
+    if (meta) {
+      const prefix = stringField(meta.prefix, f, `${field}.extras.metadata.prefix`);
+      const suffix = stringField(meta.suffix, f, `${field}.extras.metadata.suffix`);
+      text = (prefix ?? "") + text + (suffix ?? "");
+    }
     if (callId && this.calls.has(callId) && !this.answered.has(callId)) {
       this.answered.add(callId);
       this.messages.push({ role: "tool", content: text, tool_call_id: callId });
       return;
     }
-    if (kind === "recall") text = recallText(extras);
+    if (kind === "recall") text = recallText(extras, f, `${field}.extras`);
     if (text.trim()) this.messages.push({ role: "user", content: text });
   }
 }
 
 /** What a workspace recall adds to the agent's context: instructions and triggered microagents. */
-function recallText(extras: Obj): string {
+function recallText(extras: Obj, file: string, field: string): string {
   const parts: string[] = [];
   for (const k of ["repo_instructions", "additional_agent_instructions"]) {
-    const v = optString(extras[k]);
+    const v = stringField(extras[k], file, `${field}.${k}`);
     if (v && v.trim()) parts.push(v);
   }
-  if (Array.isArray(extras.microagent_knowledge)) {
-    for (const k of extras.microagent_knowledge) {
-      const o = objOr(k);
-      if (typeof o.content === "string" && o.content.trim())
-        parts.push(`[microagent ${optString(o.name) ?? ""}]\n${o.content}`);
-    }
-  }
+  arrayField(extras.microagent_knowledge, file, `${field}.microagent_knowledge`).forEach((k, i) => {
+    const at = `${field}.microagent_knowledge[${i}]`;
+    const o = objectField(k, file, at);
+    const content = stringField(o.content, file, `${at}.content`);
+    if (content?.trim()) parts.push(`[microagent ${stringField(o.name, file, `${at}.name`) ?? ""}]\n${content}`);
+  });
   return parts.join("\n\n");
 }
 
@@ -258,43 +280,57 @@ export const openHandsOutputAdapter: RecordAdapter = {
         if (pair[1] !== undefined) r.event(pair[1], `history[${i}][1]`, call);
       } else r.event(history[i], `history[${i}]`, null);
     }
-    const meta = objOr(root.metadata);
-    const outDir = optString(meta.eval_output_dir);
-    const agent = optString(meta.agent_class);
+    const line = ctx.line;
+    const meta = objectField(root.metadata, file, "metadata", line);
+    const outDir = stringField(meta.eval_output_dir, file, "metadata.eval_output_dir", line);
+    const agent = stringField(meta.agent_class, file, "metadata.agent_class", line);
     const version = r.version ?? (outDir ? (/_v(\d+\.\d+(?:\.\d+)?)/.exec(outDir)?.[1] ?? null) : null);
-    const metrics = objOr(root.metrics);
-    const usage = objOr(metrics.accumulated_token_usage);
-    const latencies = metrics.response_latencies;
-    const testResult = objOr(root.test_result);
-    const error = typeof root.error === "string" && root.error.trim() ? root.error.trim() : null;
+    const metrics = objectField(root.metrics, file, "metrics", line);
+    const usage = objectField(metrics.accumulated_token_usage, file, "metrics.accumulated_token_usage", line);
+    const latencies =
+      metrics.response_latencies === undefined || metrics.response_latencies === null
+        ? undefined
+        : asArray(metrics.response_latencies, file, "metrics.response_latencies", line);
+    const testResult = objectField(root.test_result, file, "test_result", line);
+    const rootError = stringField(root.error, file, "error", line);
+    const error = rootError?.trim() ? rootError.trim() : null;
+    const llm = objectField(meta.llm_config, file, "metadata.llm_config", line);
     const dir = basename(dirname(file));
     const t: Trajectory = makeTrajectory({
       hash: ctx.hash,
-      instance_id: optString(root.instance_id),
+      instance_id: stringField(root.instance_id, file, "instance_id", line),
       source: {
         format: "openhands-output",
         variant: pairs ? "pairs" : "events",
         file,
         line: ctx.line,
         scaffold: ["OpenHands", agent, version].filter(Boolean).join(" "),
-        model: optString(objOr(meta.llm_config).model) ?? optString(meta.model_name),
+        model:
+          stringField(llm.model, file, "metadata.llm_config.model", line) ??
+          stringField(meta.model_name, file, "metadata.model_name", line),
         run: (outDir && basename(outDir)) || (dir && dir !== "." ? dir : null),
       },
-      task: optString(root.instruction) ?? firstUserText(r.messages),
+      task: stringField(root.instruction, file, "instruction", line) ?? firstUserText(r.messages),
       messages: r.messages,
-      patch: optString(testResult.git_patch),
+      patch: stringField(testResult.git_patch, file, "test_result.git_patch", line),
       exit_status: error ? `error: ${error}` : r.finished ? "submitted" : r.lastState,
       stats: {
-        cost: optNumber(metrics.accumulated_cost),
-        prompt_tokens: optNumber(usage.prompt_tokens),
-        completion_tokens: optNumber(usage.completion_tokens),
-        api_calls: Array.isArray(latencies) ? latencies.length : undefined,
+        cost: numberField(metrics.accumulated_cost, file, "metrics.accumulated_cost", line),
+        prompt_tokens: numberField(usage.prompt_tokens, file, "metrics.accumulated_token_usage.prompt_tokens", line),
+        completion_tokens: numberField(
+          usage.completion_tokens,
+          file,
+          "metrics.accumulated_token_usage.completion_tokens",
+          line,
+        ),
+        api_calls: latencies?.length,
         duration_s: seconds(r.firstTime, r.lastTime),
       },
       tools: r.tools,
     });
-    const resolved = objOr(testResult.report).resolved;
-    if (typeof resolved === "boolean") {
+    const report = objectField(testResult.report, file, "test_result.report", line);
+    const resolved = booleanField(report.resolved, file, "test_result.report.resolved", line);
+    if (resolved !== undefined) {
       t.label = {
         resolved,
         origin: `${file}${ctx.line !== undefined ? `:${ctx.line}` : ""}#test_result.report.resolved`,
@@ -384,14 +420,16 @@ export const openHandsCompletionAdapter: JsonAdapter = {
     const log = instance ? await ctx.readRelative(`../../infer_logs/instance_${instance}.log`) : null;
 
     const stem = /^(.+)-\d+(?:\.\d+)?\.json$/.exec(basename(file))?.[1];
-    const model = stem ? stem.replace(/__/g, "/") : optString(resp.model);
+    const model = stem ? stem.replace(/__/g, "/") : stringField(resp.model, file, "response.model");
     const last = messages[messages.length - 1];
     const exit = last.tool_calls?.some((c) => c.function.name === "finish")
       ? "submitted"
       : log && instance
         ? stopFromInferLog(log, instance)
         : null;
-    const kwargs = objOr(root.kwargs);
+    const kwargs = objectField(root.kwargs, file, "kwargs");
+    const tools =
+      kwargs.tools === undefined || kwargs.tools === null ? undefined : asArray(kwargs.tools, file, "kwargs.tools");
     return makeTrajectory({
       hash: ctx.hash,
       instance_id: instance,
@@ -408,7 +446,7 @@ export const openHandsCompletionAdapter: JsonAdapter = {
       patch: log && instance ? diffFromInferLog(log, instance) : null,
       exit_status: exit,
       stats: { api_calls: messages.filter((m) => m.role === "assistant").length },
-      tools: Array.isArray(kwargs.tools) ? kwargs.tools : undefined,
+      tools,
     });
   },
 };

@@ -14,15 +14,20 @@ import { basename } from "node:path";
 import type { Message, Stats, Step, ToolCall } from "../../types/trajectory.js";
 import {
   actionText,
+  arrayField,
   asArray,
   asObject,
+  booleanField,
+  contentText,
   fencedCommands,
   kindOf,
   makeTrajectory,
+  nestedJson,
   normaliseToolCall,
-  optNumber,
-  optString,
+  numberField,
+  objectField,
   parseArgs,
+  stringField,
   runFromPath,
   syntheticCall,
   textOf,
@@ -78,7 +83,9 @@ export const sweAgentAdapter: JsonAdapter = {
   detect(value) {
     if (!value || typeof value !== "object" || Array.isArray(value)) return false;
     const v = value as Rec;
-    if (!Array.isArray(v.trajectory) && !Array.isArray(v.history)) return false;
+    // a run (with its `info`) by its keys, whatever their values: a damaged `trajectory` is an error naming it
+    const run = "info" in v && ("trajectory" in v || "history" in v);
+    if (!run && !Array.isArray(v.trajectory) && !Array.isArray(v.history)) return false;
     if ("trajectory_format" in v || "transitions" in v || ("steps" in v && "name" in v)) return false;
     // an OpenHands output record also has `history` (of events)
     return !("test_result" in v) && !("instruction" in v);
@@ -92,13 +99,17 @@ export const sweAgentAdapter: JsonAdapter = {
     const rawSteps = root.trajectory === undefined ? null : asArray(root.trajectory, file, "trajectory");
     const history = root.history === undefined ? [] : asArray(root.history, file, "history");
     const info = root.info === undefined || root.info === null ? {} : asObject(root.info, file, "info");
+    // a run's results (`info`) without its steps: not a demonstration, a damaged run
+    if (root.trajectory === undefined && root.info !== undefined)
+      throw new IngestError(file, "missing field (a run with `info` records its steps)", undefined, "trajectory");
     const tsteps = (rawSteps ?? []).map((s, k) => readStep(s, file, k));
 
     // pair non-demo assistant history items with trajectory steps
     const items = history.map((h, i) => asObject(h, file, `history[${i}]`));
+    const demo = items.map((h, i) => isDemo(h, file, `history[${i}]`));
     const asst: number[] = [];
     items.forEach((h, i) => {
-      if (h.role === "assistant" && !isDemo(h)) asst.push(i);
+      if (h.role === "assistant" && !demo[i]) asst.push(i);
     });
     const pairOf = new Map<number, number>(); // history index -> step index
     const insertBefore = new Map<number, number[]>(); // history index -> unmatched steps to insert first
@@ -108,7 +119,7 @@ export const sweAgentAdapter: JsonAdapter = {
       rest = tsteps.length;
     } else {
       for (const hi of asst) {
-        const k = findMatch(items[hi], tsteps, rest);
+        const k = findMatch(items[hi], tsteps, rest, file, `history[${hi}]`);
         if (k < 0) continue;
         if (k > rest) insertBefore.set(hi, range(rest, k));
         pairOf.set(hi, k);
@@ -141,26 +152,19 @@ export const sweAgentAdapter: JsonAdapter = {
           `${field}.role`,
         );
       }
-      const c = h.content;
-      if (c !== null && c !== undefined && typeof c !== "string" && !Array.isArray(c)) {
-        throw new IngestError(
-          file,
-          `expected a string or a list of parts, got ${kindOf(c)}`,
-          undefined,
-          `${field}.content`,
-        );
-      }
       const mi = messages.length;
-      const msg: Message = { role, content: textOf(c) };
-      if (isDemo(h)) msg.demo = true;
+      const msg: Message = { role, content: contentText(h.content, file, `${field}.content`) };
+      if (demo[i]) msg.demo = true;
       else if (role === "user" && !firstUser) firstUser = msg;
       if (role === "tool") {
-        const ids = h.tool_call_ids === undefined ? [] : asArray(h.tool_call_ids, file, `${field}.tool_call_ids`);
-        const id = optString(ids[0]) ?? optString(h.tool_call_id);
+        const ids = arrayField(h.tool_call_ids, file, `${field}.tool_call_ids`);
+        const id =
+          stringField(ids[0], file, `${field}.tool_call_ids[0]`) ??
+          stringField(h.tool_call_id, file, `${field}.tool_call_id`);
         if (id) msg.tool_call_id = id;
       }
       if (role === "assistant") {
-        const reasoning = thinkingOf(h.thinking_blocks);
+        const reasoning = thinkingOf(h.thinking_blocks, file, `${field}.thinking_blocks`);
         if (reasoning) msg.reasoning_content = reasoning;
         const k = pairOf.get(i);
         const t = k === undefined ? undefined : tsteps[k];
@@ -174,13 +178,14 @@ export const sweAgentAdapter: JsonAdapter = {
             args = msg.tool_calls.map((tc) => parseArgs(tc.function.arguments));
           }
         }
+        const action = stringField(h.action, file, `${field}.action`);
         if (!msg.tool_calls && !msg.demo) {
-          const act = t ? t.action : (optString(h.action) ?? fencedCommands(msg.content)[0] ?? "");
+          const act = t ? t.action : (action ?? fencedCommands(msg.content)[0] ?? "");
           args = textCalls(msg, act, mi);
         }
         if (!msg.demo) {
-          const thought = (t?.thought ?? optString(h.thought) ?? thoughtOf(msg)).trim();
-          pending.push({ mi, t, action: t ? t.action : optString(h.action)?.trimEnd(), thought, args });
+          const thought = (t?.thought ?? stringField(h.thought, file, `${field}.thought`) ?? thoughtOf(msg)).trim();
+          pending.push({ mi, t, action: t ? t.action : action?.trimEnd(), thought, args });
         }
       }
       messages.push(msg);
@@ -188,10 +193,10 @@ export const sweAgentAdapter: JsonAdapter = {
     for (let k = rest; k < tsteps.length; k++) addSynthetic(k);
 
     const steps = buildSteps(messages, pending);
-    const config = configOf(root.replay_config) ?? configOf(root.config);
+    const config = configOf(root.replay_config, file, "replay_config") ?? configOf(root.config, file, "config");
     const instance = basename(file).replace(/\.traj(\.json)?$|\.json$/, "") || null;
     const run = runFromPath(file, instance);
-    const version = optString(info.swe_agent_version);
+    const version = stringField(info.swe_agent_version, file, "info.swe_agent_version");
     return makeTrajectory({
       hash: ctx.hash,
       instance_id: instance,
@@ -200,15 +205,15 @@ export const sweAgentAdapter: JsonAdapter = {
         variant: variantOf(root, rawSteps, items),
         file,
         scaffold: version ? `SWE-agent ${version}` : "SWE-agent",
-        model: modelFromConfig(config) ?? modelFromRun(run),
+        model: modelFromConfig(config, file) ?? modelFromRun(run),
         run,
       },
-      task: firstUser ? issueText(firstUser.content) : problemStatement(config),
+      task: firstUser ? issueText(firstUser.content) : problemStatement(config, file),
       messages,
       steps,
-      patch: optString(info.submission),
-      exit_status: optString(info.exit_status),
-      stats: statsOf(asObjectOr(info.model_stats)),
+      patch: stringField(info.submission, file, "info.submission"),
+      exit_status: stringField(info.exit_status, file, "info.exit_status"),
+      stats: statsOf(objectField(info.model_stats, file, "info.model_stats"), file),
     });
   },
 };
@@ -225,18 +230,21 @@ function readStep(raw: unknown, file: string, k: number): TStep {
   return {
     action: action.trimEnd(),
     observation: obs ?? null,
-    response: optString(s.response) ?? "",
-    thought: optString(s.thought),
+    response: stringField(s.response, file, `trajectory[${k}].response`) ?? "",
+    thought: stringField(s.thought, file, `trajectory[${k}].thought`),
   };
 }
 
-function isDemo(h: Rec): boolean {
-  return h.is_demo === true || h.message_type === "demonstration";
+function isDemo(h: Rec, file: string, field: string): boolean {
+  return (
+    booleanField(h.is_demo, file, `${field}.is_demo`) === true ||
+    stringField(h.message_type, file, `${field}.message_type`) === "demonstration"
+  );
 }
 
 /** The trajectory step a history item (not paired by count) belongs to: same action, else same response. */
-function findMatch(h: Rec, tsteps: TStep[], from: number): number {
-  const act = optString(h.action)?.trimEnd();
+function findMatch(h: Rec, tsteps: TStep[], from: number, file: string, field: string): number {
+  const act = stringField(h.action, file, `${field}.action`)?.trimEnd();
   const content = typeof h.content === "string" ? h.content : null;
   for (let k = from; k < tsteps.length; k++) {
     if (act !== undefined ? tsteps[k].action === act : content !== null && tsteps[k].response === content) return k;
@@ -325,10 +333,9 @@ function toolReply(messages: Message[], mi: number, id: string): number | null {
   return null;
 }
 
-function thinkingOf(blocks: unknown): string | null {
-  if (!Array.isArray(blocks)) return null;
-  const parts = blocks
-    .map((b) => (b && typeof b === "object" ? optString((b as Rec).thinking) : null))
+function thinkingOf(blocks: unknown, file: string, field: string): string | null {
+  const parts = arrayField(blocks, file, field)
+    .map((b, i) => stringField(asObject(b, file, `${field}[${i}]`).thinking, file, `${field}[${i}].thinking`))
     .filter((x): x is string => !!x);
   return parts.length ? parts.join("\n") : null;
 }
@@ -341,39 +348,37 @@ function variantOf(root: Rec, rawSteps: unknown[] | null, items: Rec[]): string 
   return "0.x";
 }
 
-function statsOf(m: Rec): Stats {
+function statsOf(m: Rec, file: string): Stats {
   const out: Stats = {};
-  const put = (k: keyof Stats, v: unknown) => {
-    const n = optNumber(v);
+  const put = (k: keyof Stats, key: string) => {
+    const n = numberField(m[key], file, `info.model_stats.${key}`);
     if (n !== undefined) out[k] = n;
   };
-  put("cost", m.instance_cost);
-  put("prompt_tokens", m.tokens_sent);
-  put("completion_tokens", m.tokens_received);
-  put("api_calls", m.api_calls);
+  put("cost", "instance_cost");
+  put("prompt_tokens", "tokens_sent");
+  put("completion_tokens", "tokens_received");
+  put("api_calls", "api_calls");
   return out;
 }
 
-function asObjectOr(v: unknown): Rec {
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : {};
+/** `replay_config` / `config`: an object or a JSON string of one (text that is not JSON reads as none). */
+function configOf(v: unknown, file: string, field: string): Rec | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string") v = nestedJson(v);
+  if (v === null) return null;
+  return asObject(v, file, field);
 }
 
-/** `replay_config` / `config`: an object or a JSON string of one. */
-function configOf(v: unknown): Rec | null {
-  if (typeof v === "string") {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : null;
-}
-
-function modelFromConfig(config: Rec | null): string | null {
+function modelFromConfig(config: Rec | null, file: string): string | null {
   if (!config) return null;
-  const model = asObjectOr(asObjectOr(config.agent).model);
-  return optString(model.name) ?? optString(model.model_name) ?? optString(asObjectOr(config.model).model_name) ?? null;
+  const agent = objectField(config.agent, file, "config.agent");
+  const model = objectField(agent.model, file, "config.agent.model");
+  return (
+    stringField(model.name, file, "config.agent.model.name") ??
+    stringField(model.model_name, file, "config.agent.model.model_name") ??
+    stringField(objectField(config.model, file, "config.model").model_name, file, "config.model.model_name") ??
+    null
+  );
 }
 
 /** `20240825_SWE-agent_<model>` or SWE-agent's `<model>__<data>__<config>__t-…` run names. */
@@ -385,8 +390,10 @@ function modelFromRun(run: string | null): string | null {
   return i > 0 && run.includes("__t-") ? run.slice(0, i) : null;
 }
 
-function problemStatement(config: Rec | null): string | null {
-  return config ? optString(asObjectOr(config.problem_statement).text) : null;
+function problemStatement(config: Rec | null, file: string): string | null {
+  if (!config) return null;
+  const ps = objectField(config.problem_statement, file, "config.problem_statement");
+  return stringField(ps.text, file, "config.problem_statement.text");
 }
 
 /** The issue inside SWE-agent's instance template (`ISSUE:` … `INSTRUCTIONS:` or `<pr_description>`). */
