@@ -4,6 +4,7 @@ import { DIALECTS } from "../judge/backend.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { JUDGE_MODES } from "../judge/judge.js";
 import { AGGREGATES } from "../judge/panel.js";
+import { numberIn, wholeNumber } from "./numbers.js";
 
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
 const positiveInt = (v: string): number => {
@@ -87,13 +88,13 @@ export function addJudgeOptions(cmd: Command): Command {
       new Option(
         "--retries <n>",
         "retries of a judge request on 408/409/429/5xx, timeouts, connection errors and answers cut off or not JSON, with backoff and jitter, honouring Retry-After (default 4)",
-      ).argParser(Number),
+      ).argParser(wholeNumber(0, 100)),
     )
     .addOption(
       new Option(
         "--timeout <s>",
         "seconds one attempt of a judge request may take, headers and body (default 300)",
-      ).argParser(Number),
+      ).argParser(numberIn(0.001)),
     )
     .option("--no-probe", "skip the start-up probe of the judge server (models list, one-token logprobs request)");
 }

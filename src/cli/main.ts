@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `rubricate` command line: parses flags and calls the library. */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { numberIn, wholeNumber } from "./numbers.js";
 import { DIALECTS } from "../judge/backend.js";
 import { addJudgeOptions, judgeFlagsOf } from "./judgeflags.js";
 import { runCancel, runCollect, runRetry, runStatus, runSubmit, runWorker } from "./queue.js";
@@ -44,7 +45,9 @@ const program = new Command()
   .name("rubricate")
   .description("Judge coding-agent trajectories against rubrics and turn the verdicts into rewards.")
   .version(pkg.version)
-  .showHelpAfterError("(run with --help for usage)");
+  .showHelpAfterError("(run with --help for usage)")
+  // usage errors (unknown flag, a value out of range) exit 2; commander has printed the message
+  .exitOverride();
 
 program
   .command("ingest")
@@ -64,7 +67,7 @@ program
   .option("--no-auto-labels", "do not look for label files beside each run")
   .option("--strict", "stop at the first bad input")
   .option("-q, --quiet", "no progress bar or summary")
-  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
+  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(wholeNumber(0)))
   .addHelpText(
     "after",
     "\nExamples:\n  rubricate ingest examples/ -o trajectories.jsonl\n  rubricate ingest 'runs/**/*.traj' --labels runs/report.json > all.jsonl",
@@ -82,8 +85,10 @@ program
   .argument("<input>", "a trajectory file or folder")
   .option("--labels <path>", "label file or folder (see ingest); repeatable", collectList)
   .option("--no-auto-labels", "do not look for label files beside the run")
-  .addOption(new Option("--limit <n>", "trajectories to show from a multi-record file").default(3).argParser(Number))
-  .addOption(new Option("--width <n>", "width of the action column").default(100).argParser(Number))
+  .addOption(
+    new Option("--limit <n>", "trajectories to show from a multi-record file").default(3).argParser(wholeNumber(1)),
+  )
+  .addOption(new Option("--width <n>", "width of the action column").default(100).argParser(wholeNumber(20)))
   .option("--json", "print the canonical trajectory as JSON")
   .option(
     "--scores <file>",
@@ -122,13 +127,15 @@ program
   .addOption(
     new Option("--max-mb <n>", "size budget of the file: long texts are cut in the middle to stay within it")
       .default(45)
-      .argParser(Number),
+      .argParser(numberIn(0.001)),
   )
   .option(
     "--side-folder",
     "keep the trajectory bodies in a folder next to the report (<name>_files/), whole, instead of inside the file; for reports too large to keep every text within --max-mb",
   )
-  .addOption(new Option("--bootstrap <n>", "bootstrap resamples for the intervals").default(1000).argParser(Number))
+  .addOption(
+    new Option("--bootstrap <n>", "bootstrap resamples for the intervals").default(1000).argParser(wholeNumber(0)),
+  )
   .option("-q, --quiet", "no progress or summary on stderr")
   .addHelpText(
     "after",
@@ -160,7 +167,7 @@ const scoreCommand = program
   .addOption(
     new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)")
       .default(1)
-      .argParser(Number),
+      .argParser(wholeNumber(1, 256)),
   );
 addJudgeOptions(scoreCommand)
   .option(
@@ -172,7 +179,7 @@ addJudgeOptions(scoreCommand)
     "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
   )
   .option("-q, --quiet", "no progress bar or summary")
-  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(Number))
+  .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(wholeNumber(0)))
   .addHelpText(
     "after",
     "\nExamples:\n  rubricate score examples/ -o scores.jsonl\n  rubricate score runs/ --rubric my-rubric.yaml --labels runs/results.json\n" +
@@ -201,15 +208,17 @@ program
       .choices([...REWARD_MODES])
       .default("resolved"),
   )
-  .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+  .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(numberIn(0, 1)))
   .option("--calibrator <file>", "apply a calibrator from 'rubricate calibrate' first")
   .option(
     "--criterion <id>",
     "evaluate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
   )
-  .addOption(new Option("--threshold <x>", "threshold for accuracy").default(0.5).argParser(Number))
-  .addOption(new Option("--bins <n>", "calibration bins").default(10).argParser(Number))
-  .addOption(new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(Number))
+  .addOption(new Option("--threshold <x>", "threshold for accuracy").default(0.5).argParser(numberIn(0, 1)))
+  .addOption(new Option("--bins <n>", "calibration bins").default(10).argParser(wholeNumber(2, 1000)))
+  .addOption(
+    new Option("--bootstrap <n>", "bootstrap resamples (0 = no intervals)").default(1000).argParser(wholeNumber(0)),
+  )
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
   .option(
@@ -249,8 +258,10 @@ const judgeServerOptions = (c: Command) =>
     .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
     .option("--no-cache", "do not read or write the judge cache")
     .option("--prices <file>", "token prices over the built-in table")
-    .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(Number))
-    .addOption(new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(Number))
+    .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(wholeNumber(0, 100)))
+    .addOption(
+      new Option("--timeout <s>", "seconds before a judge request times out (default 300)").argParser(numberIn(0.001)),
+    )
     .option("--no-probe", "skip the start-up probe of the judge server");
 
 const scoreSourceOptions = (c: Command) =>
@@ -279,8 +290,8 @@ scoreSourceOptions(
     .option("--dropped <file>", "dropped trajectories with the reason (default: <output>.dropped.jsonl)")
     .option("--report <file>", "write the filter report as JSON")
     .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
-    .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(Number))
-    .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(Number))
+    .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(numberIn(0, 1)))
+    .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(wholeNumber(1)))
     .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all"),
 ).action(async (inputs: string[], o) => {
   process.exitCode = await runFilter(inputs, o);
@@ -299,7 +310,7 @@ scoreSourceOptions(
           .choices([...REWARD_MODES])
           .default("resolved"),
       )
-      .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(Number))
+      .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(numberIn(0, 1)))
       .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
       .option(
         "--judge-pairwise",
@@ -339,7 +350,9 @@ program
       .choices([...REWARD_MODES])
       .default("resolved"),
   )
-  .addOption(new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(Number))
+  .addOption(
+    new Option("--folds <k>", "cross-validation folds (split by task)").default(5).argParser(wholeNumber(2, 100)),
+  )
   .option(
     "--criterion <id>",
     "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
@@ -426,7 +439,7 @@ scoreSourceOptions(
     .addOption(
       new Option("--margin <x>", "behaviour-score gap that makes two resolved attempts a pair")
         .default(0.1)
-        .argParser(Number),
+        .argParser(numberIn(0, 1)),
     )
     .addOption(new Option("--per-task <k>", "at most k pairs per task").default(4).argParser(positiveInt))
     .option("--system-prompt <file>", "replace the system prompt with this file's text")
@@ -470,7 +483,9 @@ program
       .default("group"),
   )
   .addOption(
-    new Option("--validation <share>", "share of tasks held out for validation").default(0.1).argParser(Number),
+    new Option("--validation <share>", "share of tasks held out for validation")
+      .default(0.1)
+      .argParser(numberIn(0, 0.9)),
   )
   .option("--seed <text>", "seed of the sampling and the split", "rubricate")
   .addOption(new Option("--max-tokens <n>", "token budget of one text").default(32768).argParser(positiveInt))
@@ -534,9 +549,9 @@ program
   .requiredOption("-o, --output <file>", "model JSON file")
   .option("--labels <path>", "label file or folder; repeatable", collectList)
   .option("--no-auto-labels", "do not look for label files beside each run")
-  .addOption(new Option("--folds <k>", "cross-validation folds").default(5).argParser(Number))
-  .addOption(new Option("--l2 <x>", "L2 penalty on standardised weights").default(1).argParser(Number))
-  .addOption(new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(Number))
+  .addOption(new Option("--folds <k>", "cross-validation folds").default(5).argParser(wholeNumber(2, 100)))
+  .addOption(new Option("--l2 <x>", "L2 penalty on standardised weights").default(1).argParser(numberIn(0)))
+  .addOption(new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(wholeNumber(0)))
   .action(async (inputs: string[], o) => {
     process.exitCode = await runTrain(inputs, o);
   });
@@ -691,7 +706,7 @@ judgeServerOptions(
     .addOption(
       new Option("--holdout <x>", "share of contrasting tasks held aside for the filter")
         .default(0.5)
-        .argParser(Number),
+        .argParser(numberIn(0, 1)),
     )
     .addOption(
       new Option("--max-pairs <n>", "most contrasting pairs asked for proposals").default(20).argParser(positiveInt),
@@ -704,13 +719,15 @@ judgeServerOptions(
         .default(80)
         .argParser(positiveInt),
     )
-    .addOption(new Option("--min-auc <x>", "least held-aside AUC of a kept criterion").default(0.6).argParser(Number))
+    .addOption(
+      new Option("--min-auc <x>", "least held-aside AUC of a kept criterion").default(0.6).argParser(numberIn(0, 1)),
+    )
     .addOption(
       new Option("--min-decided <n>", "least held-aside attempts a kept criterion decided")
         .default(8)
         .argParser(positiveInt),
     )
-    .addOption(new Option("--seed <n>", "seed of the task split and pair order").default(1).argParser(Number))
+    .addOption(new Option("--seed <n>", "seed of the task split and pair order").default(1).argParser(wholeNumber(0)))
     .option("-q, --quiet", "no judge probe report")
     .addHelpText(
       "after",
@@ -722,6 +739,10 @@ judgeServerOptions(
 });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2; // --help and --version end with 0
+    return;
+  }
   process.stderr.write(`rubricate: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 2;
 });
