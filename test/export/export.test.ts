@@ -158,7 +158,7 @@ describe("export (the bundled examples)", () => {
     assert.match(r1.stderr, /--ratio: expected positives:negatives such as 2:1, got "two"/);
     const r2 = cli("pairs", "examples", "--scores", scores, "--margin", "3", "-o", join(dir, "r-dpo.jsonl"));
     assert.equal(r2.status, 2);
-    assert.match(r2.stderr, /--margin: expected a number from 0 to 1/);
+    assert.match(r2.stderr, /'--margin <x>' argument '3' is invalid\. expected a number from 0 to 1/);
     const r3 = cli("feedback", "examples", "-o", join(dir, "r-fb.jsonl"));
     assert.equal(r3.status, 2);
     assert.match(r3.stderr, /--scores is required/);
