@@ -4,46 +4,13 @@
  * patch-safety.cases.ts, and on small synthetic ones for the rules those cases led to.
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { analyze } from "../../src/analyze/facts.js";
 import { patchStats } from "../../src/analyze/patch.js";
-import { CHECKS, type CheckResult } from "../../src/checks/index.js";
 import type { Trajectory } from "../../src/types/trajectory.js";
 import { bash, command, trajectory } from "../build.js";
-import { collect, shared, sharedSuite, train, trainSuite } from "../helpers.js";
-import { CASES, CHECKED, type LabelledCase } from "./patch-safety.cases.js";
-
-function check(name: string, t: Trajectory): CheckResult {
-  const c = CHECKS.get(name);
-  assert.ok(c, `no check ${name}`);
-  return c.run(analyze(t), t, c.params.parse({}), {});
-}
-
-const loaded = new Map<string, Promise<Trajectory>>();
-
-/** The trajectory of a case (an OpenHands instance folder holds one completion log). */
-function load(c: LabelledCase): Promise<Trajectory> {
-  let path = c.data === "shared" ? shared(c.file) : train(c.file);
-  if (path.includes("/llm_completions/") && !path.endsWith(".json"))
-    path = join(path, readdirSync(path).find((f) => f.endsWith(".json")) ?? "");
-  const key = `${path}#${c.line ?? ""}`;
-  let p = loaded.get(key);
-  if (!p) {
-    p = collect([path]).then(({ trajectories, errors }) => {
-      assert.deepEqual(
-        errors.map((e) => e.describe()),
-        [],
-      );
-      const t = c.line === undefined ? trajectories[0] : trajectories.find((x) => x.source.line === c.line);
-      assert.ok(t, `no trajectory in ${path}`);
-      return t;
-    });
-    loaded.set(key, p);
-  }
-  return p;
-}
+import { sharedSuite, trainSuite } from "../helpers.js";
+import { check, load } from "./labelled.js";
+import { CASES, CHECKED } from "./patch-safety.cases.js";
 
 for (const name of CHECKED) {
   for (const data of ["shared", "train"] as const) {
