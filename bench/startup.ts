@@ -7,7 +7,8 @@
  * Each run is a fresh process. Peak RSS is the child's own `maxRSS`, written at exit by a small
  * CommonJS preload (`-r`) given to every case, bare node included.
  *
- * Usage: node dist/bench/startup.js [--runs 7] [--cli dist/src/cli/main.js]
+ * Usage: node dist/bench/startup.js [--runs 7] [--cli dist/src/cli/main.js]...
+ *   --cli: the entry point to time; repeat it to compare builds in one run (e.g. a build of the base commit)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,12 +21,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "7" },
-    cli: { type: "string", default: join(root, "dist", "src", "cli", "main.js") },
+    cli: { type: "string", multiple: true, default: [join(root, "dist", "src", "cli", "main.js")] },
   },
 });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs: expected a whole number of at least 1");
-const cli = resolve(values.cli!);
+const clis = values.cli!.map((c) => resolve(c));
 
 const dir = mkdtempSync(join(tmpdir(), "rubricate-bench-startup-"));
 const preload = join(dir, "rss.cjs");
@@ -35,19 +36,23 @@ writeFileSync(
   'process.on("exit", () => { try { require("node:fs").writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n',
 );
 
-const cases: { name: string; args: string[] }[] = [
-  { name: "node -e 0 (baseline)", args: ["-e", "0"] },
-  { name: "rubricate --version", args: [cli, "--version"] },
-  { name: "rubricate --help", args: [cli, "--help"] },
-  { name: "rubricate score --help", args: [cli, "score", "--help"] },
-];
+const cases: { name: string; args: string[] }[] = [{ name: "node -e 0 (baseline)", args: ["-e", "0"] }];
+clis.forEach((cli, i) => {
+  const tag = clis.length > 1 ? `[${i + 1}] ` : "";
+  cases.push(
+    { name: `${tag}rubricate --version`, args: [cli, "--version"] },
+    { name: `${tag}rubricate --help`, args: [cli, "--help"] },
+    { name: `${tag}rubricate score --help`, args: [cli, "score", "--help"] },
+  );
+});
 
 const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
     .join(" ");
 console.log(`machine: ${cpus().length} cores, node ${process.version}, load average ${load()} (1, 5, 15 min)`);
-console.log(`cli: ${cli}; ${runs} runs of each case, round robin`);
+clis.forEach((cli, i) => console.log(`cli${clis.length > 1 ? ` [${i + 1}]` : ""}: ${cli}`));
+console.log(`${runs} runs of each case, round robin`);
 
 const times = cases.map(() => [] as number[]);
 const rss = cases.map(() => [] as number[]);

@@ -1,9 +1,7 @@
 /** The judge's flags, shared by every command that can judge (score, queue submit). */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { DIALECTS } from "../judge/backend.js";
+import { AGGREGATES, DIALECTS, JUDGE_MODES } from "../judge/names.js";
 import type { JudgeFlags } from "../judge/config.js";
-import { JUDGE_MODES } from "../judge/judge.js";
-import { AGGREGATES } from "../judge/panel.js";
 import { numberIn, wholeNumber } from "./numbers.js";
 
 const collectList = (v: string, prev: string[] = []) => [...prev, v];
@@ -74,7 +72,7 @@ export function addJudgeOptions(cmd: Command): Command {
       "--tokenizer <spec>",
       "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)",
     )
-    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--cache <file>", "judge answer cache (SQLite; default: judge.sqlite in $XDG_CACHE_HOME/rubricate)")
     .option("--no-cache", "do not read or write the judge cache")
     .option(
       "--repair-cache",
