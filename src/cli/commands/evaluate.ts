@@ -136,7 +136,10 @@ export function registerCalibrate(program: Command): void {
       "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
     );
   addExamples(cmd, [
-    ["npx rubricate calibrate scores.jsonl -o calibrator.json", "Platt scaling of p(resolved)"],
+    [
+      "npx rubricate calibrate scores.jsonl -o calibrator.json",
+      "Platt scaling of p(resolved); it needs at least 10 labelled records with both outcomes (examples/ has 8)",
+    ],
     [
       "npx rubricate calibrate scores.jsonl --method isotonic --reward rubric --folds 3 -o calibrator.json",
       "isotonic calibration of the behaviour score",

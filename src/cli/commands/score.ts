@@ -44,7 +44,7 @@ export function registerScore(program: Command): void {
   addExamples(cmd, [
     ["npx rubricate score examples/ -o scores.jsonl", "checks and the shipped outcome model, no judge"],
     [
-      "npx rubricate score examples/ --rubric rubrics/swe-default.yaml --no-outcome-model --jobs 2 -o scores.jsonl",
+      "npx rubricate score examples/ --rubric rubrics/swe-default.yaml --no-outcome-model --jobs 2 -o checks.jsonl",
       "a rubric file, checks only, on two threads",
     ],
     [

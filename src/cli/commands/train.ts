@@ -23,8 +23,11 @@ export function registerTrain(program: Command): void {
       new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(wholeNumber(0)),
     );
   addExamples(cmd, [
-    ["npx rubricate train examples/ -o outcome-model.json", "labels from the reports beside the runs"],
-    ["npx rubricate train examples/ --folds 2 --bootstrap 200 -o outcome-model.json"],
+    [
+      "npx rubricate train runs/ -o outcome-model.json",
+      "runs/: your labelled runs; it needs at least 20 labelled trajectories with both outcomes (examples/ has 8)",
+    ],
+    ["npx rubricate train runs/ --labels runs/report.json --folds 10 --bootstrap 200 -o outcome-model.json"],
     ["npx rubricate score examples/ --outcome-model outcome-model.json -o scores.jsonl", "then score with it"],
   ]).action(async (inputs: string[], o) => {
     const { runTrain } = await import("../train.js");
