@@ -48,6 +48,7 @@ export function registerRubric(program: Command): void {
 
   const induce = rubric
     .command("induce")
+    .summary("induce judge criteria from labelled attempts, kept when they agree with held-aside labels")
     .description(
       "Induce judge criteria from labelled attempts: the judge proposes criteria from contrasting pairs of attempts at one task " +
         "(one resolved, one not; it is never told which), near-duplicates are merged, and each candidate is kept only when its " +
