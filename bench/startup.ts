@@ -4,8 +4,9 @@
  * robin (one run of each, then the next round) so that a change in the machine's load falls on
  * all of them alike; the load average is printed before and after.
  *
- * Each run is a fresh process. Peak RSS is the child's own `maxRSS`, written at exit by a small
- * CommonJS preload (`-r`) given to every case, bare node included.
+ * Each run is a fresh process. Peak RSS and CPU time (user + system) are the child's own, written at
+ * exit by a small CommonJS preload (`-r`) given to every case, bare node included. CPU time depends
+ * less on the load than wall time does, but is not free of it (caches, frequency).
  *
  * Usage: node dist/bench/startup.js [--runs 7] [--cli dist/src/cli/main.js]...
  *   --cli: the entry point to time; repeat it to compare builds in one run (e.g. a build of the base commit)
@@ -30,10 +31,10 @@ const clis = values.cli!.map((c) => resolve(c));
 
 const dir = mkdtempSync(join(tmpdir(), "rubricate-bench-startup-"));
 const preload = join(dir, "rss.cjs");
-// fd 3 is a pipe the bench reads; maxRSS is in KiB
+// fd 3 is a pipe the bench reads: [maxRSS in KiB, user + system CPU in µs]
 writeFileSync(
   preload,
-  'process.on("exit", () => { try { require("node:fs").writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n',
+  'process.on("exit", () => { try { const u = process.resourceUsage(); require("node:fs").writeSync(3, JSON.stringify([u.maxRSS, u.userCPUTime + u.systemCPUTime])); } catch {} });\n',
 );
 
 const cases: { name: string; args: string[] }[] = [{ name: "node -e 0 (baseline)", args: ["-e", "0"] }];
@@ -56,6 +57,7 @@ console.log(`${runs} runs of each case, round robin`);
 
 const times = cases.map(() => [] as number[]);
 const rss = cases.map(() => [] as number[]);
+const cpu = cases.map(() => [] as number[]);
 for (let r = 0; r < runs; r++)
   cases.forEach((c, i) => {
     const start = process.hrtime.bigint();
@@ -67,7 +69,9 @@ for (let r = 0; r < runs; r++)
     const s = Number(process.hrtime.bigint() - start) / 1e9;
     if (p.status !== 0) throw new Error(`${c.name} exited ${p.status}: ${p.stderr}`);
     times[i]!.push(s);
-    rss[i]!.push(Number(p.output[3]) / 1024);
+    const [kib, us] = JSON.parse(p.output[3] as string) as [number, number];
+    rss[i]!.push(kib / 1024);
+    cpu[i]!.push(us / 1e6);
   });
 rmSync(dir, { recursive: true, force: true });
 
@@ -77,6 +81,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const base = median(times[0]!);
+const baseCpu = median(cpu[0]!);
+const plus = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(3)} s`;
 const rows = cases.map((c, i) => {
   const t = times[i]!;
   const m = median(t);
@@ -84,12 +90,23 @@ const rows = cases.map((c, i) => {
     c.name,
     `${m.toFixed(3)} s`,
     `${Math.min(...t).toFixed(3)}–${Math.max(...t).toFixed(3)} s`,
-    i === 0 ? "" : `${m - base >= 0 ? "+" : ""}${(m - base).toFixed(3)} s`,
+    i === 0 ? "" : plus(m - base),
+    `${median(cpu[i]!).toFixed(3)} s`,
+    i === 0 ? "" : plus(median(cpu[i]!) - baseCpu),
     `${median(rss[i]!).toFixed(0)} MB`,
     `${Math.max(...rss[i]!).toFixed(0)} MB`,
   ];
 });
-const head = ["case", "median", "range", "over bare node", "peak RSS (median)", "(max)"];
+const head = [
+  "case",
+  "median",
+  "range",
+  "over bare node",
+  "CPU (median)",
+  "CPU over bare",
+  "peak RSS (median)",
+  "(max)",
+];
 const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));
 const line = (r: string[]) =>
   r
