@@ -16,6 +16,8 @@ export interface EvalCliOptions {
   calibrator?: string;
   /** evaluate one criterion's value instead of a reward */
   criterion?: string;
+  /** one table of every metric, as wide as it needs (default: within 100 columns) */
+  wide?: boolean;
 }
 
 export async function runEval(files: string[], o: EvalCliOptions): Promise<number> {
@@ -65,18 +67,20 @@ async function evalInto(files: string[], o: EvalCliOptions): Promise<number> {
   if (rep.overall.n === 0) {
     // say which half is missing: the labels, or the value the reward reads
     const what = o.criterion ? `criterion ${o.criterion}` : `the ${o.reward} reward`;
+    const why =
+      o.criterion || o.reward !== "resolved"
+        ? records.every((r) => r.score === null) && !o.criterion
+          ? " (every behaviour score is null: no behaviour criterion was decided; see each criterion's reason in the records)"
+          : ""
+        : " (no p(resolved): scored with --no-outcome-model? use --reward rubric for the behaviour score)";
     note(
-      rep.excluded.noValue > 0
-        ? `eval: ${rep.excluded.noValue} labelled records, none with a value for ${what}` +
-            (o.reward === "resolved" && !o.criterion
-              ? " (no p(resolved): scored with --no-outcome-model? use --reward rubric for the behaviour score)"
-              : "")
-        : "eval: no record has an outcome label; give labels to 'rubricate score' with --labels",
+      rep.labelled === 0
+        ? `eval: none of the ${rep.records} records has an outcome label; give labels to 'rubricate score' with --labels`
+        : `eval: no record has a score to evaluate: ${rep.labelled} labelled records, none with a value for ${what}${why}`,
     );
-    process.stdout.write(renderReport(rep) + "\n");
     return 1;
   }
-  process.stdout.write(renderReport(rep) + "\n");
+  process.stdout.write(renderReport(rep, { wide: o.wide }) + "\n");
   if (o.json) writeText(o.json, JSON.stringify(rep, null, 2) + "\n");
   return errors ? 1 : 0;
 }

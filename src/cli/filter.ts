@@ -81,16 +81,17 @@ async function filterInto(
 
 export function renderFilter(rep: FilterReport): string {
   const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(0)}%`);
+  const w = Math.max(28, ...rep.criteria.map((c) => c.behaviour.length + 2));
   const lines = [
     `filter (${rep.policy}${rep.policy === "terminal" ? "" : `, threshold ${rep.threshold}`}): kept ${rep.kept} of ${rep.total}, dropped ${rep.dropped}; tasks covered ${rep.tasks.after} of ${rep.tasks.before}`,
     ...Object.entries(rep.reasons)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `  dropped: ${k}: ${v}`),
     "",
-    `${"criterion".padEnd(28)} ${"fired: before".padStart(14)} ${"after".padStart(7)}`,
+    `${"behaviour".padEnd(w)} ${"present: before".padStart(16)} ${"after".padStart(7)}`,
     ...rep.criteria.map(
       (c) =>
-        `${`${c.polarity === "encourage" ? "+" : "-"} ${c.id}`.padEnd(28)} ${pct(c.before).padStart(14)} ${pct(c.after).padStart(7)}`,
+        `${`${c.polarity === "encourage" ? "+" : "-"} ${c.behaviour}`.padEnd(w)} ${pct(c.before).padStart(16)} ${pct(c.after).padStart(7)}`,
     ),
   ];
   return lines.join("\n");

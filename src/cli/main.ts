@@ -178,6 +178,10 @@ addJudgeOptions(scoreCommand)
     "--resume",
     "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
   )
+  .option(
+    "--allow-unjudged",
+    "a judge that answers nothing is no error: score with the other criteria (default: stop, exit 1)",
+  )
   .option("-q, --quiet", "no progress bar or summary")
   .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(wholeNumber(0)))
   .addHelpText(
@@ -221,6 +225,7 @@ program
   )
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
+  .option("--wide", "one table of every metric, as wide as it needs (default: tables within 100 columns)")
   .option(
     "--pairwise <file>",
     "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",

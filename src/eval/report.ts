@@ -3,6 +3,7 @@
  * calibration and best-of-N overall and per group, per-criterion statistics,
  * with task-bootstrap 95% intervals and the counts behind every number.
  */
+import { behaviourName } from "../checks/behaviour.js";
 import type { ScoreRecord } from "../types/score.js";
 import { ci, f3, pct, table } from "./format.js";
 import {
@@ -47,6 +48,8 @@ export interface Discrimination {
 
 export interface CriterionStats {
   id: string;
+  /** the behaviour whose presence is counted (see checks/behaviour.ts) */
+  behaviour: string;
   kind: string;
   polarity: string;
   decided: number;
@@ -68,7 +71,18 @@ export interface EvalReport {
   reliability: Bin[];
   bestOfN: { n: number; tasks: number; random: number; reward: Interval; oracle: number; gapClosed: Interval }[];
   groups: { by: string; name: string; metrics: Discrimination }[];
+  /** groups left out because they hold exactly the records of a group above (`format: moatless` and `scaffold: Moatless Tools`) */
+  sameGroups: { by: string; name: string; sameAs: string }[];
   criteria: CriterionStats[];
+  /** bootstrap resamples behind the intervals (0: no intervals) */
+  bootstrap: number;
+}
+
+export interface RenderOptions {
+  /** the widest line (default 100); tables wider than this are narrowed by cutting their first column */
+  width?: number;
+  /** one wide table of every metric and no cutting, as before (about 160 columns) */
+  wide?: boolean;
 }
 
 interface Item extends Scored {
@@ -142,13 +156,24 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
     });
   }
   const groups: EvalReport["groups"] = [];
+  const sameGroups: EvalReport["sameGroups"] = [];
+  const seen = new Map<string, string>(); // the records of a group (their ids) -> the group's name
   for (const by of opts.groupBy ?? ["format", "scaffold"]) {
     const m = new Map<string, Item[]>();
     for (const it of items) {
       const k = String(it.r.source[by] ?? "(none)");
       m.set(k, [...(m.get(k) ?? []), it]);
     }
-    for (const [name, xs] of [...m].sort()) groups.push({ by, name, metrics: discrimination(xs, o) });
+    for (const [name, xs] of [...m].sort()) {
+      const members = xs.map((x) => x.key).join("\n");
+      const same = seen.get(members);
+      if (same) {
+        sameGroups.push({ by, name, sameAs: same });
+        continue;
+      }
+      seen.set(members, `${by}: ${name}`);
+      groups.push({ by, name, metrics: discrimination(xs, o) });
+    }
   }
   return {
     records: records.length,
@@ -159,7 +184,9 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
     reliability: reliability(items, o.bins, "equal-width"),
     bestOfN: best,
     groups,
+    sameGroups,
     criteria: criterionStats(records),
+    bootstrap: o.bootstrap,
   };
 }
 
@@ -173,6 +200,7 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
     for (const c of r.criteria) {
       let e = m.get(c.id);
       if (!e) m.set(c.id, (e = { c, xs: [], fired: [0, 0], n: [0, 0] }));
+      if (c.by.startsWith("check:")) e.c = c;
       if (c.status !== "decided" || c.goodness === null || c.value === null) continue;
       const g = r.label.resolved ? 0 : 1;
       e.n[g]++;
@@ -185,6 +213,7 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
     const fu = n[1] ? fired[1] / n[1] : null;
     return {
       id: c.id,
+      behaviour: behaviourName(c),
       kind: c.kind,
       polarity: c.polarity,
       decided: xs.length,
@@ -196,48 +225,47 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
   });
 }
 
-/** The report as readable text. */
-export function renderReport(rep: EvalReport): string {
+/** The report as readable text, within `o.width` columns (100) unless `o.wide`. */
+export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
+  const width = o.wide ? Number.POSITIVE_INFINITY : (o.width ?? 100);
+  const fit = (rows: string[][]) => table(o.wide ? rows : narrowed(rows, width));
   const d = rep.overall;
   const out: string[] = [];
   out.push(
     `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
   );
-  out.push("95% intervals: percentile bootstrap over tasks", "");
-  out.push("Discrimination and calibration");
-  const rowOf = (name: string, m: Discrimination) => [
-    name,
-    String(m.n),
-    String(m.positives),
-    ci(m.auc),
-    ci(m.prAuc),
-    f3(m.accuracy.value),
-    ci(m.ece),
-    f3(m.eceMass.value),
-    f3(m.brier.value),
-    f3(m.logLoss.value),
-  ];
   out.push(
-    table([
-      [
-        "",
-        "n",
-        "resolved",
-        "ROC-AUC",
-        "PR-AUC",
-        `acc@${rep.threshold}`,
-        "ECE (10 equal-width)",
-        "ECE mass",
-        "Brier",
-        "log loss",
-      ],
-      rowOf("overall", d),
-      ...rep.groups.map((g) => rowOf(`${g.by}: ${g.name}`, g.metrics)),
-    ]),
+    rep.bootstrap > 0
+      ? `95% intervals: percentile bootstrap over tasks (${rep.bootstrap} resamples)`
+      : "no intervals (--bootstrap 0)",
+    "",
   );
+  const named: [string, Discrimination][] = [
+    ["overall", d],
+    ...rep.groups.map((g): [string, Discrimination] => [`${g.by}: ${g.name}`, g.metrics]),
+  ];
+  const head = ["", "n", "resolved"];
+  const counts = (name: string, m: Discrimination) => [name, String(m.n), String(m.positives)];
+  const disc = ["ROC-AUC", "PR-AUC", `acc@${rep.threshold}`];
+  const discOf = (m: Discrimination) => [ci(m.auc), ci(m.prAuc), f3(m.accuracy.value)];
+  const cal = [`ECE (${rep.reliability.length} equal-width)`, "ECE mass", "Brier", "log loss"];
+  const calOf = (m: Discrimination) => [ci(m.ece), f3(m.eceMass.value), f3(m.brier.value), f3(m.logLoss.value)];
+  if (o.wide) {
+    out.push("Discrimination and calibration");
+    out.push(fit([[...head, ...disc, ...cal], ...named.map(([n, m]) => [...counts(n, m), ...discOf(m), ...calOf(m)])]));
+  } else {
+    out.push("Discrimination");
+    out.push(fit([[...head, ...disc], ...named.map(([n, m]) => [...counts(n, m), ...discOf(m)])]));
+    out.push("", "Calibration");
+    out.push(fit([[...head, ...cal], ...named.map(([n, m]) => [...counts(n, m), ...calOf(m)])]));
+  }
+  if (rep.sameGroups.length)
+    out.push(
+      `(left out, the same records as a group above: ${rep.sameGroups.map((g) => `${g.by}: ${g.name} = ${g.sameAs}`).join("; ")})`,
+    );
   out.push("", "Best-of-N (expected resolve rate of the pick over all subsets of N attempts per task)");
   out.push(
-    table([
+    fit([
       ["N", "tasks", "random", "reward pick", "oracle", "gap closed"],
       ...rep.bestOfN.map((b) => [
         String(b.n),
@@ -251,7 +279,7 @@ export function renderReport(rep: EvalReport): string {
   );
   out.push("", "Reliability (equal-width bins)");
   out.push(
-    table([
+    fit([
       ["bin", "n", "mean score", "resolved share"],
       ...rep.reliability
         .filter((b) => b.count)
@@ -260,13 +288,14 @@ export function renderReport(rep: EvalReport): string {
   );
   out.push(
     "",
-    "Criteria (fired = behaviour present; ratio = fire rate on resolved / on unresolved; AUC of the criterion's goodness)",
+    "Behaviours (present = share of the decided trajectories that show it; ratio = on resolved / on unresolved;",
+    "AUC of the criterion's goodness; the criterion's id in brackets where it names the opposite behaviour)",
   );
   out.push(
-    table([
-      ["criterion", "kind", "decided", "fired: resolved", "unresolved", "ratio", "AUC"],
+    fit([
+      ["behaviour", "kind", "decided", "present: resolved", "unresolved", "ratio", "AUC"],
       ...rep.criteria.map((c) => [
-        `${c.polarity === "encourage" ? "+" : "-"} ${c.id}`,
+        `${c.polarity === "encourage" ? "+" : "-"} ${c.behaviour}`,
         c.kind,
         String(c.decided),
         pct(c.firedResolved),
@@ -277,4 +306,13 @@ export function renderReport(rep: EvalReport): string {
     ]),
   );
   return out.join("\n");
+}
+
+/** Rows whose first column is cut (with "…") so that the table is at most `width` wide. */
+function narrowed(rows: string[][], width: number): string[][] {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const total = w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  if (total <= width) return rows;
+  const first = Math.max(12, w[0] - (total - width));
+  return rows.map((r) => [r[0].length > first ? `${r[0].slice(0, first - 1)}…` : r[0], ...r.slice(1)]);
 }
