@@ -258,7 +258,7 @@ const said = (reason: string) => reason.replace("_", " ");
 
 export const budgetExhausted = defineCheck({
   name: "budget_exhausted",
-  present: "ran out of budget or gave up",
+  present: "out of budget or gave up",
   description:
     "The run ended by hitting a cost, context, time or step limit, by repeated format errors, or by giving up: read from the exit status and from the trajectory itself (the scaffold's exit step, a last command that timed out, a run that stopped on failed edits or before submitting, a submission of nothing but scratch files with a closing message that gives up).",
   params: z.object({}).strict(),

@@ -256,7 +256,7 @@ export const reproducesFirst = defineCheck({
 
 export const verifiesAfterLastEdit = defineCheck({
   name: "verifies_after_last_edit",
-  present: "verifies after the last edit",
+  present: "verifies after last edit",
   description:
     "After its last edit to a source file, the agent runs the tests or its reproduction again, and the run gets past start-up.",
   params: z.object({}).strict(),
@@ -371,7 +371,7 @@ export function successClaim(text: string): string | null {
 
 export const unverifiedSuccessClaim = defineCheck({
   name: "unverified_success_claim",
-  present: "claims success without a passing run",
+  present: "success claimed unverified",
   description:
     "The agent's closing words claim success, but no run after its last source edit that exercised the code passed (or every such run still shows the reported error).",
   params: z.object({}).strict(),

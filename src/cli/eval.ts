@@ -4,6 +4,7 @@ import { evaluate, renderReport } from "../eval/report.js";
 import { criterionValue, reward, type RewardMode } from "../score/reward.js";
 import type { ScoreRecord } from "../types/score.js";
 import { claimOutput, note, writeText } from "./output.js";
+import { steps } from "./progress.js";
 
 export interface EvalCliOptions {
   json?: string;
@@ -18,6 +19,7 @@ export interface EvalCliOptions {
   criterion?: string;
   /** one table of every metric, as wide as it needs (default: within 100 columns) */
   wide?: boolean;
+  quiet?: boolean;
 }
 
 export async function runEval(files: string[], o: EvalCliOptions): Promise<number> {
@@ -54,16 +56,23 @@ async function evalInto(files: string[], o: EvalCliOptions): Promise<number> {
     const { loadCalibrator } = await import("../eval/calibrate.js");
     calibrate = loadCalibrator(o.calibrator).apply;
   }
-  const rep = evaluate(records, {
-    value: (r) => {
-      const v = o.criterion ? criterionValue(r, o.criterion) : reward(r, { mode: o.reward, alpha: o.alpha });
-      return v === null || !calibrate ? v : calibrate(v);
-    },
-    threshold: o.threshold,
-    bins: o.bins,
-    bootstrap: o.bootstrap,
-    groupBy: o.groupBy.split(",").filter(Boolean) as ("format" | "scaffold" | "model" | "run")[],
-  });
+  const bar = steps("eval: intervals", "parts", !o.quiet && o.bootstrap > 0);
+  let rep: ReturnType<typeof evaluate>;
+  try {
+    rep = evaluate(records, {
+      onProgress: bar.onProgress,
+      value: (r) => {
+        const v = o.criterion ? criterionValue(r, o.criterion) : reward(r, { mode: o.reward, alpha: o.alpha });
+        return v === null || !calibrate ? v : calibrate(v);
+      },
+      threshold: o.threshold,
+      bins: o.bins,
+      bootstrap: o.bootstrap,
+      groupBy: o.groupBy.split(",").filter(Boolean) as ("format" | "scaffold" | "model" | "run")[],
+    });
+  } finally {
+    bar.stop();
+  }
   if (rep.overall.n === 0) {
     // say which half is missing: the labels, or the value the reward reads
     const what = o.criterion ? `criterion ${o.criterion}` : `the ${o.reward} reward`;

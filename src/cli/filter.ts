@@ -1,8 +1,10 @@
 /** `rubricate filter`: keep the trajectories worth fine-tuning on; dropped ones go to a side file with the reason. */
+import { checkInputs } from "../export/targets.js";
 import { readTrajectories } from "../labels/stream.js";
 import { decide, filterReport, type FilterReport, type Policy } from "../select/filter.js";
 import { claimOutput, jsonlWriter, note, writeText, type JsonlWriter } from "./output.js";
 import { scoresFor, type ScoresSource } from "./scores.js";
+import { steps } from "./progress.js";
 
 export interface FilterCliOptions extends ScoresSource {
   output: string;
@@ -15,6 +17,7 @@ export interface FilterCliOptions extends ScoresSource {
 }
 
 export async function runFilter(inputs: string[], o: FilterCliOptions): Promise<number> {
+  checkInputs("--scores", o.scores); // a missing scores file is a usage error, before any output is made
   // every output checked and locked before any work
   const claims = { inputs: [...inputs, ...(o.scores ?? [])] };
   const report = o.report ? claimOutput(o.report, claims) : null;
@@ -53,21 +56,30 @@ async function filterInto(
   let unscored = 0;
   let failed = 0;
   {
-    for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
-      if (ev.type === "error") failed++;
-      if (ev.type !== "trajectory") continue;
-      const t = ev.trajectory;
-      const d = decisions.get(t.id);
-      if (d?.kept) {
-        await kept.write(t);
-        written++;
-      } else {
-        if (!d) unscored++;
-        await dropped.write({
-          ...t,
-          filter: { kept: false, reason: d?.reason ?? "no score record for this trajectory" },
-        });
+    const bar = steps("filter: writing", "inputs", !o.quiet);
+    try {
+      for await (const ev of readTrajectories(inputs, {
+        labels: o.labels,
+        autoLabels: o.autoLabels,
+        onProgress: bar.onProgress,
+      })) {
+        if (ev.type === "error") failed++;
+        if (ev.type !== "trajectory") continue;
+        const t = ev.trajectory;
+        const d = decisions.get(t.id);
+        if (d?.kept) {
+          await kept.write(t);
+          written++;
+        } else {
+          if (!d) unscored++;
+          await dropped.write({
+            ...t,
+            filter: { kept: false, reason: d?.reason ?? "no score record for this trajectory" },
+          });
+        }
       }
+    } finally {
+      bar.stop();
     }
   }
   const rep = filterReport(records, decisions, opts);

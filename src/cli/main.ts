@@ -226,6 +226,7 @@ program
   .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
   .option("--json <file>", "also write the full report as JSON")
   .option("--wide", "one table of every metric, as wide as it needs (default: tables within 100 columns)")
+  .option("-q, --quiet", "no progress bar")
   .option(
     "--pairwise <file>",
     "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
@@ -297,7 +298,8 @@ scoreSourceOptions(
     .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
     .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(numberIn(0, 1)))
     .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(wholeNumber(1)))
-    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all"),
+    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all")
+    .option("-q, --quiet", "no progress bar"),
 ).action(async (inputs: string[], o) => {
   process.exitCode = await runFilter(inputs, o);
 });
@@ -362,6 +364,7 @@ program
     "--criterion <id>",
     "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
   )
+  .option("-q, --quiet", "no progress line")
   .action(async (files: string[], o) => {
     process.exitCode = await runCalibrate(files, o);
   });
@@ -557,6 +560,7 @@ program
   .addOption(new Option("--folds <k>", "cross-validation folds").default(5).argParser(wholeNumber(2, 100)))
   .addOption(new Option("--l2 <x>", "L2 penalty on standardised weights").default(1).argParser(numberIn(0)))
   .addOption(new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(wholeNumber(0)))
+  .option("-q, --quiet", "no progress on stderr")
   .action(async (inputs: string[], o) => {
     process.exitCode = await runTrain(inputs, o);
   });

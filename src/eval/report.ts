@@ -31,6 +31,8 @@ export interface EvalOptions {
   seed?: number;
   /** group by these source fields */
   groupBy?: ("format" | "scaffold" | "model" | "run")[];
+  /** called after each part with bootstrap intervals (overall, each N of best-of-N, each group) */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Discrimination {
@@ -97,7 +99,10 @@ function byTask(items: Item[]): Item[][] {
   return [...m.values()];
 }
 
-function discrimination(items: Item[], o: Required<Omit<EvalOptions, "value" | "groupBy">>): Discrimination {
+function discrimination(
+  items: Item[],
+  o: Required<Omit<EvalOptions, "value" | "groupBy" | "onProgress">>,
+): Discrimination {
   const tasks = byTask(items);
   const ci = (f: (xs: Scored[]) => number | null) => bootstrap(tasks, (gs) => f(gs.flat()), o.bootstrap, o.seed);
   return {
@@ -139,6 +144,20 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
   }
   const tasks = byTask(items);
   const maxN = Math.max(0, ...tasks.map((t) => t.length));
+  const grouped = (opts.groupBy ?? ["format", "scaffold"]).map((by) => {
+    const m = new Map<string, Item[]>();
+    for (const it of items) {
+      const k = String(it.r.source[by] ?? "(none)");
+      m.set(k, [...(m.get(k) ?? []), it]);
+    }
+    return { by, members: [...m].sort() };
+  });
+  const parts = 1 + maxN + grouped.reduce((a, g) => a + g.members.length, 0);
+  let done = 0;
+  const step = () => opts.onProgress?.(++done, parts);
+  opts.onProgress?.(0, parts);
+  const overall = discrimination(items, o);
+  step();
   const best: EvalReport["bestOfN"] = [];
   for (let n = 1; n <= maxN; n++) {
     const asAttempts = (ts: Item[][]): Attempt[][] =>
@@ -154,25 +173,22 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
       reward: bootstrap(eligible, (gs) => bestOfN(asAttempts(gs), n).reward, o.bootstrap, o.seed),
       gapClosed: bootstrap(eligible, (gs) => bestOfN(asAttempts(gs), n).gapClosed, o.bootstrap, o.seed),
     });
+    step();
   }
   const groups: EvalReport["groups"] = [];
   const sameGroups: EvalReport["sameGroups"] = [];
-  const seen = new Map<string, string>(); // the records of a group (their ids) -> the group's name
-  for (const by of opts.groupBy ?? ["format", "scaffold"]) {
-    const m = new Map<string, Item[]>();
-    for (const it of items) {
-      const k = String(it.r.source[by] ?? "(none)");
-      m.set(k, [...(m.get(k) ?? []), it]);
-    }
-    for (const [name, xs] of [...m].sort()) {
-      const members = xs.map((x) => x.key).join("\n");
-      const same = seen.get(members);
-      if (same) {
-        sameGroups.push({ by, name, sameAs: same });
-        continue;
+  // the records of a group (their ids) -> the group's name; a group of every record repeats "overall"
+  const seen = new Map<string, string>([[items.map((x) => x.key).join("\n"), "overall"]]);
+  for (const { by, members } of grouped) {
+    for (const [name, xs] of members) {
+      const ids = xs.map((x) => x.key).join("\n");
+      const same = seen.get(ids);
+      if (same) sameGroups.push({ by, name, sameAs: same });
+      else {
+        seen.set(ids, `${by}: ${name}`);
+        groups.push({ by, name, metrics: discrimination(xs, o) });
       }
-      seen.set(members, `${by}: ${name}`);
-      groups.push({ by, name, metrics: discrimination(xs, o) });
+      step();
     }
   }
   return {
@@ -180,7 +196,7 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
     labelled: records.length - unlabelled,
     excluded: { unlabelled, noValue },
     threshold: o.threshold,
-    overall: discrimination(items, o),
+    overall,
     reliability: reliability(items, o.bins, "equal-width"),
     bestOfN: best,
     groups,
@@ -232,7 +248,10 @@ export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
   const d = rep.overall;
   const out: string[] = [];
   out.push(
-    `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
+    ...wrap(
+      `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
+      width,
+    ),
   );
   out.push(
     rep.bootstrap > 0
@@ -261,7 +280,10 @@ export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
   }
   if (rep.sameGroups.length)
     out.push(
-      `(left out, the same records as a group above: ${rep.sameGroups.map((g) => `${g.by}: ${g.name} = ${g.sameAs}`).join("; ")})`,
+      ...wrap(
+        `(left out, the same records as a row above: ${rep.sameGroups.map((g) => `${g.by}: ${g.name} = ${g.sameAs}`).join("; ")})`,
+        width,
+      ),
     );
   out.push("", "Best-of-N (expected resolve rate of the pick over all subsets of N attempts per task)");
   out.push(
@@ -288,12 +310,15 @@ export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
   );
   out.push(
     "",
-    "Behaviours (present = share of the decided trajectories that show it; ratio = on resolved / on unresolved;",
-    "AUC of the criterion's goodness; the criterion's id in brackets where it names the opposite behaviour)",
+    ...wrap(
+      "Behaviours: n = trajectories where it was decided; resolved / unresolved = share of those that show it; " +
+        "ratio = resolved / unresolved; AUC of the criterion's goodness; in brackets the criterion's id where it names the opposite behaviour",
+      width,
+    ),
   );
   out.push(
     fit([
-      ["behaviour", "kind", "decided", "present: resolved", "unresolved", "ratio", "AUC"],
+      ["behaviour (criterion)", "kind", "n", "resolved", "unresolved", "ratio", "AUC"],
       ...rep.criteria.map((c) => [
         `${c.polarity === "encourage" ? "+" : "-"} ${c.behaviour}`,
         c.kind,
@@ -306,6 +331,20 @@ export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
     ]),
   );
   return out.join("\n");
+}
+
+/** Words re-flowed to lines of at most `width` columns. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const w of text.split(" ")) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(cur);
+  return out;
 }
 
 /** Rows whose first column is cut (with "…") so that the table is at most `width` wide. */
