@@ -204,6 +204,7 @@ async function scoreWith(
   let failedRecords = 0;
   let judgeError: string | undefined; // the first judge failure's explanation
   let stopped = false;
+  let judgeFailed = 0; // trajectories with a judge failure
   try {
     const onProgress = (done: number, total: number) =>
       done === 0
@@ -244,7 +245,9 @@ async function scoreWith(
           bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
         await out.write(ev.record);
         // a judge that answers nothing: stop rather than write check-only scores under its name
-        if (built && !o.allowUnjudged && judgeSilent(built)) {
+        // (after a few trajectories, so that one failed request at the start does not end a run)
+        if (ev.record.criteria.some((c) => c.reason === "judge_error")) judgeFailed++;
+        if (built && !o.allowUnjudged && judgeSilent(built) && judgeFailed >= SILENT_AFTER) {
           stopped = true;
           break;
         }
@@ -286,6 +289,9 @@ async function scoreWith(
   }
   return verdict(o, rubric, built, summary, { errors: errors.length, failedRecords, judgeError, stopped });
 }
+
+/** Trajectories whose judge requests all failed, with no answer yet, before a run stops. */
+const SILENT_AFTER = 3;
 
 /** Whether a judge was asked and answered nothing (no answer and no cache hit, some failures). */
 function judgeSilent(built: BuiltJudge): boolean {
