@@ -16,7 +16,7 @@ export interface NamedCriterion {
 export function behaviourName(c: NamedCriterion): string {
   if (c.polarity === "encourage") return c.id;
   const check = c.by?.startsWith("check:") ? CHECKS.get(c.by.slice(6)) : undefined;
-  if (check) return `${check.present} (${c.id})`;
+  if (check) return `${check.present ?? check.name.replace(/_/g, " ")} (${c.id})`;
   // a judge's discouraged criterion: "no-hard-coding" asks whether there is hard-coding
   if (c.id.startsWith("no-") || c.id.startsWith("no_")) return `${c.id.slice(3).replace(/[-_]/g, " ")} (${c.id})`;
   return c.id;
