@@ -1,9 +1,11 @@
 /** `rubricate select`: best-of-N per task, written as SWE-bench predictions. */
+import { checkInputs } from "../export/targets.js";
 import { readTrajectories } from "../labels/stream.js";
 import { selectBest } from "../select/select.js";
 import type { RewardMode } from "../score/reward.js";
 import { jsonlWriter, note, type JsonlWriter } from "./output.js";
 import { scoresFor, type ScoresSource } from "./scores.js";
+import { steps } from "./progress.js";
 
 export interface SelectCliOptions extends ScoresSource {
   output: string;
@@ -14,6 +16,7 @@ export interface SelectCliOptions extends ScoresSource {
 }
 
 export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<number> {
+  checkInputs("--scores", o.scores); // a missing scores file is a usage error, before any output is made
   // every output checked and locked before any work
   const claims = { inputs: [...inputs, ...(o.scores ?? [])] };
   const preds = jsonlWriter(o.output, false, claims);
@@ -40,19 +43,28 @@ async function selectInto(
   let resolved = 0;
   let labelled = 0;
   {
-    for await (const ev of readTrajectories(inputs, { labels: o.labels, autoLabels: o.autoLabels })) {
-      if (ev.type !== "trajectory") continue;
-      const c = wanted.get(ev.trajectory.id);
-      if (!c) continue;
-      wanted.delete(ev.trajectory.id);
-      found++;
-      const t = ev.trajectory;
-      await preds.write({ instance_id: c.instance_id, model_name_or_path: o.modelName, model_patch: t.patch ?? "" });
-      if (c.resolved !== null) {
-        labelled++;
-        if (c.resolved) resolved++;
+    const bar = steps("select: writing", "inputs", !o.quiet);
+    try {
+      for await (const ev of readTrajectories(inputs, {
+        labels: o.labels,
+        autoLabels: o.autoLabels,
+        onProgress: bar.onProgress,
+      })) {
+        if (ev.type !== "trajectory") continue;
+        const c = wanted.get(ev.trajectory.id);
+        if (!c) continue;
+        wanted.delete(ev.trajectory.id);
+        found++;
+        const t = ev.trajectory;
+        await preds.write({ instance_id: c.instance_id, model_name_or_path: o.modelName, model_patch: t.patch ?? "" });
+        if (c.resolved !== null) {
+          labelled++;
+          if (c.resolved) resolved++;
+        }
+        await chosen?.write({ ...c, source: t.source });
       }
-      await chosen?.write({ ...c, source: t.source });
+    } finally {
+      bar.stop();
     }
   }
   note(

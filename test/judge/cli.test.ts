@@ -143,9 +143,16 @@ describe("score with a judge, through the CLI", () => {
     server.script = (b, n) =>
       n % 2 === 0 && !isProbe(b) ? { status: 503, json: { error: { message: "down for a moment" } } } : undefined;
     let r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--concurrency", "1"]);
-    assert.equal(r.status, 0, r.stderr);
     const failed = read(out).filter((x) => x.criteria.some((c) => c.reason === "judge_error")).length;
     assert.ok(failed > 0, "some trajectories met the outage");
+    // criteria left undecided by a failure: exit 1 and one line saying which and what to do
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `score: ${failed} trajectories have criteria that could not be decided because of a failure \\(judge_error \\d+;.*run again with --resume`,
+      ),
+    );
     server.script = null;
     r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--resume"]);
     assert.equal(r.status, 0, r.stderr);

@@ -1,6 +1,6 @@
 /** `rubricate filter` and `rubricate select`: keep the trajectories worth training on, pick the best of N. */
 import { type Command, Option } from "commander";
-import { POLICIES } from "../../select/filter.js";
+import { POLICIES } from "../../select/names.js";
 import { REWARD_MODES } from "../../score/reward.js";
 import { judgeFlagsOf } from "../judgeflags.js";
 import { numberIn, wholeNumber } from "../numbers.js";
@@ -23,7 +23,8 @@ export function registerFilter(program: Command): void {
     .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
     .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(numberIn(0, 1)))
     .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(wholeNumber(1)))
-    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all");
+    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all")
+    .option("-q, --quiet", "no progress bar");
   scoreSourceOptions(cmd);
   addExamples(cmd, [
     [
@@ -69,7 +70,7 @@ export function registerSelect(program: Command): void {
       "with --judge-pairwise: write every comparison (JSONL) for 'rubricate eval --pairwise'",
     )
     .option("--pairwise-only", "with --judge-pairwise: rank by the comparisons alone, without p(resolved)")
-    .option("-q, --quiet", "no judge probe report");
+    .option("-q, --quiet", "no progress bar or judge probe report");
   scoreSourceOptions(judgeServerOptions(cmd));
   addExamples(cmd, [
     [
