@@ -82,9 +82,9 @@ export interface JudgeConfig {
   probe: boolean;
 }
 
-/** The default cache database: $XDG_CACHE_HOME/rubricate/judge.sqlite (else ~/.cache/...). */
+/** The default cache file: $XDG_CACHE_HOME/rubricate/judge-cache.jsonl (else ~/.cache/...). */
 export function defaultCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "rubricate", "judge.sqlite");
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "rubricate", "judge-cache.jsonl");
 }
 
 /** Read and validate a judge config file; errors name the file, the line and the field. */

@@ -200,7 +200,7 @@ describe("score with a judge, through the CLI", () => {
     );
     for (const text of [r.stdout, r.stderr, readFileSync(out, "utf8")])
       assert.ok(!text.includes(key) && !text.includes("0123456789abcdef"), "the key is in no output");
-    const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge.sqlite"));
+    const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge-cache.jsonl"));
     assert.ok(!cache.includes(key), "nor in the cache");
   });
 
