@@ -22,7 +22,8 @@ export { loadRubric, parseRubric, builtinRubricIds, rubricHash, RubricError } fr
 export type { Rubric, Criterion, Aggregation } from "./rubric/schema.js";
 export { scoreTrajectory, errorRecord, type ScoreOptions } from "./score/score.js";
 export * from "./types/decider.js";
-export { scoreStream, type ScoreEvent } from "./score/stream.js";
+export { scoreStream, type ScoreEvent, type ScoreStreamOptions } from "./score/stream.js";
+export { DEFAULTS, defaultOutcome, defaultOutcomeModel } from "./score/defaults.js";
 export { needsRunContext, withRunContext, finishRunContext, applyRunContext, RunSteps } from "./score/context.js";
 export { aggregate } from "./score/aggregate.js";
 export { ScoreSummary } from "./score/summary.js";
