@@ -33,6 +33,7 @@ export { fitLogistic, predict, loadModel, type ModelFile } from "./outcome/model
 export { train, collectExamples, validate, type TrainResult, type Example } from "./outcome/train.js";
 export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
 export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
+export { predictionPatch, parseIds } from "./select/patch.js";
 export { selectBest, type Choice } from "./select/select.js";
 export { reward, pResolved, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";

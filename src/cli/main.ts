@@ -313,6 +313,10 @@ scoreSourceOptions(
       .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(numberIn(0, 1)))
       .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
       .option(
+        "--ids <file>",
+        "keep only these instance ids (one per line, or JSONL/JSON rows with instance_id), e.g. one benchmark's",
+      )
+      .option(
         "--judge-pairwise",
         "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
       )

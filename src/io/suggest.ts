@@ -31,6 +31,8 @@ export function closest(word: string, candidates: readonly string[], max = 3): s
     const w = word.toLowerCase();
     const k = c.toLowerCase();
     if (w.length >= 3 && (k.includes(w) || w.includes(k))) return true;
+    const head = (x: string) => x.split(/[-_.\s/]/)[0];
+    if (head(w).length >= 4 && head(w) === head(k)) return true; // same first word: reproduces_before_fix ~ reproduces_first
     return editDistance(word, c) <= Math.max(1, Math.floor(Math.max(word.length, c.length) / 3));
   };
   return byCloseness(word, candidates).filter(near).slice(0, max);
