@@ -7,6 +7,7 @@ import type { IngestError } from "../io/error.js";
 import { finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
 import { scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
+import { defaultOutcomeModel } from "../score/defaults.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { buildJudge, type BuiltJudge } from "../judge/build.js";
 import { readJudgeConfig, resolveJudge } from "../judge/config.js";
@@ -141,7 +142,7 @@ function lastByteIsNewline(path: string, size: number): boolean {
 export function outcomeModelPath(o: string | false | undefined): string | null {
   if (o === false) return null;
   if (typeof o === "string") return o;
-  return hasDefaultModel() ? DEFAULT_MODEL : null;
+  return defaultOutcomeModel();
 }
 
 export async function runScore(inputs: string[], given: ScoreCliOptions): Promise<number> {
@@ -229,7 +230,7 @@ async function scoreWith(
             labels: o.labels,
             autoLabels: o.autoLabels,
             runContext: false,
-            outcome: judgeOutcome ? judge : outcome,
+            outcome: judgeOutcome ? judge : (outcome ?? null),
             judge,
             onProgress,
             concurrency: built ? built.config.concurrency : 1,

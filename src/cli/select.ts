@@ -1,6 +1,8 @@
 /** `rubricate select`: best-of-N per task, written as SWE-bench predictions. */
 import { checkInputs } from "../export/targets.js";
 import { readTrajectories } from "../labels/stream.js";
+import { readFileSync } from "node:fs";
+import { parseIds, predictionPatch } from "../select/patch.js";
 import { selectBest } from "../select/select.js";
 import type { RewardMode } from "../score/reward.js";
 import { jsonlWriter, note, type JsonlWriter } from "./output.js";
@@ -13,6 +15,8 @@ export interface SelectCliOptions extends ScoresSource {
   reward: RewardMode;
   alpha: number;
   modelName: string;
+  /** keep only tasks whose instance id this file lists (e.g. one benchmark's) */
+  ids?: string;
 }
 
 export async function runSelect(inputs: string[], o: SelectCliOptions): Promise<number> {
@@ -36,7 +40,14 @@ async function selectInto(
   preds: JsonlWriter,
   chosen: JsonlWriter | null,
 ): Promise<number> {
-  const { records, errors } = await scoresFor(inputs, o);
+  const keep = o.ids ? parseIds(readFileSync(o.ids, "utf8"), o.ids) : null;
+  const scored = await scoresFor(inputs, o);
+  const errors = scored.errors;
+  const records = keep
+    ? scored.records.filter((r) => r.instance_id !== null && keep.has(r.instance_id))
+    : scored.records;
+  if (keep)
+    note(`select: ${records.length} of ${scored.records.length} records are of the ${keep.size} ids in ${o.ids}`);
   const choices = selectBest(records, { mode: o.reward, alpha: o.alpha });
   const wanted = new Map(choices.map((c) => [c.trajectory_id, c]));
   let found = 0;
@@ -56,7 +67,11 @@ async function selectInto(
         wanted.delete(ev.trajectory.id);
         found++;
         const t = ev.trajectory;
-        await preds.write({ instance_id: c.instance_id, model_name_or_path: o.modelName, model_patch: t.patch ?? "" });
+        await preds.write({
+          instance_id: c.instance_id,
+          model_name_or_path: o.modelName,
+          model_patch: predictionPatch(t.patch),
+        });
         if (c.resolved !== null) {
           labelled++;
           if (c.resolved) resolved++;

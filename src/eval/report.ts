@@ -5,6 +5,8 @@
  */
 import { behaviourName } from "../checks/behaviour.js";
 import type { ScoreRecord } from "../types/score.js";
+import { reward } from "../score/reward.js";
+import { DEFAULTS } from "../score/defaults.js";
 import { ci, f3, pct, table } from "./format.js";
 import {
   accuracy,
@@ -23,7 +25,7 @@ import {
 } from "./metrics.js";
 
 export interface EvalOptions {
-  /** the value to evaluate for each record (default: its rubric score) */
+  /** the value to evaluate for each record (default: the default reward, p(resolved), as `rubricate eval`) */
   value?: (r: ScoreRecord) => number | null;
   threshold?: number;
   bins?: number;
@@ -126,7 +128,8 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
     bootstrap: opts.bootstrap ?? 1000,
     seed: opts.seed ?? 1,
   };
-  const value = opts.value ?? ((r: ScoreRecord) => r.score);
+  // by default what `rubricate eval` evaluates: the default reward (p(resolved))
+  const value = opts.value ?? ((r: ScoreRecord) => reward(r, { mode: DEFAULTS.reward, alpha: DEFAULTS.alpha }));
   const items: Item[] = [];
   let unlabelled = 0;
   let noValue = 0;

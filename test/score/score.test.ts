@@ -66,7 +66,8 @@ describe("scoring", () => {
   it("scores the examples: valid records, judge criteria unscored with a reason, good attempts above sloppy ones", async () => {
     const rubric = loadRubric("swe-default");
     const records: ScoreRecord[] = [];
-    for await (const ev of scoreStream([join(ROOT, "examples")], { rubric })) {
+    // outcome: null = no outcome model (the default is the shipped one, as the CLI's)
+    for await (const ev of scoreStream([join(ROOT, "examples")], { rubric, outcome: null })) {
       assert.notEqual(ev.type, "error");
       if (ev.type === "record") records.push(ev.record);
     }

@@ -62,6 +62,10 @@ export function registerSelect(program: Command): void {
     .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(numberIn(0, 1)))
     .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
     .option(
+      "--ids <file>",
+      "keep only these instance ids (one per line, or JSONL/JSON rows with instance_id), e.g. one benchmark's",
+    )
+    .option(
       "--judge-pairwise",
       "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
     )
@@ -85,6 +89,8 @@ export function registerSelect(program: Command): void {
   ]).action(async (inputs: string[], o) => {
     const opts = { ...o, choices: sideReportOf(o, "choices") };
     if (o.judgePairwise) {
+      if (o.ids)
+        throw new Error("--ids does not go with --judge-pairwise yet: filter the inputs or the scores instead");
       const { runPairwiseSelect } = await import("../pairwise.js");
       process.exitCode = await runPairwiseSelect(inputs, { ...opts, judgeFlags: judgeFlagsOf(o) });
     } else if (o.judge || o.model || o.judgeConfig || o.comparisons || o.pairwiseOnly)
