@@ -210,7 +210,7 @@ async function scoreWith(
             outcome: judgeOutcome ? judge : outcome,
             judge,
             onProgress,
-            concurrency: built ? built.config.concurrency : 1,
+            concurrency: built ? built.trajectoriesInFlight : 1,
             skip: done,
           });
     const events = runRelative && !toFile ? withRunContext(scored, rubric) : scored;
