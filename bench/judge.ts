@@ -267,15 +267,22 @@ if (!values["skip-nagle"]) {
       const spans = (await nagle.spans()).sort((a, b) => a.at - b.at);
       const last = new Map<number, number>();
       const gaps: number[] = [];
-      for (const s of spans) {
+      // at concurrency 1 each request follows the previous answer: the client's turnaround, whatever the connection
+      const turns: number[] = [];
+      for (let i = 0; i < spans.length; i++) {
+        const s = spans[i];
         if (last.has(s.conn)) gaps.push(s.at - last.get(s.conn)!);
+        if (i > 1) turns.push(s.at - spans[i - 1].end);
         last.set(s.conn, s.end);
       }
       gaps.sort((a, b) => a - b);
+      turns.sort((a, b) => a - b);
       const slow = gaps.filter((g) => g >= 35).length;
       console.log(
         `nagle-on server, ${c.name}, run ${run + 1}: ${spans.length} requests on ${new Set(spans.map((s) => s.conn)).size} connections; ` +
-          `gaps on reused connections median ${gaps[gaps.length >> 1]?.toFixed(1)} ms, ${slow} of ${gaps.length} ≥ 35 ms; wall ${((r.ended - r.started) / 1000).toFixed(2)} s; load ${load()}`,
+          `gaps on reused connections median ${gaps[gaps.length >> 1]?.toFixed(1) ?? "-"} ms, ${slow} of ${gaps.length} ≥ 35 ms; ` +
+          `answer to next request median ${turns[turns.length >> 1]?.toFixed(1)} ms, ${turns.filter((g) => g >= 35).length} of ${turns.length} ≥ 35 ms; ` +
+          `wall ${((r.ended - r.started) / 1000).toFixed(2)} s; load ${load()}`,
       );
     }
   nagle.child.kill();
