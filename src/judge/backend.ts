@@ -9,7 +9,9 @@ import OpenAI from "openai";
 import { addSecret } from "../io/redact.js";
 import { noDelayAgents, noDelayFetch, type Fetch, type TransportState } from "./http.js";
 
-export const DIALECTS = ["openai", "vllm", "sglang", "ollama", "llamacpp"] as const;
+import { DIALECTS } from "./names.js";
+
+export { DIALECTS };
 export type Dialect = (typeof DIALECTS)[number];
 
 export interface ChatRequest {
