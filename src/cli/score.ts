@@ -233,7 +233,7 @@ async function scoreWith(
             outcome: judgeOutcome ? judge : (outcome ?? null),
             judge,
             onProgress,
-            concurrency: built ? built.config.concurrency : 1,
+            concurrency: built ? built.trajectoriesInFlight : 1,
             skip: done,
           });
     const events = runRelative && !toFile ? withRunContext(scored, rubric) : scored;

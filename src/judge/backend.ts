@@ -7,6 +7,7 @@
  */
 import OpenAI from "openai";
 import { addSecret } from "../io/redact.js";
+import { noDelayAgents, noDelayFetch, type Fetch, type TransportState } from "./http.js";
 
 import { DIALECTS } from "./names.js";
 
@@ -92,6 +93,8 @@ export interface OpenAICompatibleOptions {
   maxRetries?: number;
   /** milliseconds one attempt may take, headers and body (default 300,000) */
   timeoutMs?: number;
+  /** the HTTP transport (default: keep-alive sockets with TCP_NODELAY, `http.ts`) */
+  fetch?: Fetch;
 }
 
 /** What a server was found to support at start-up. */
@@ -114,6 +117,8 @@ const SUPPORTS_N: Record<Dialect, boolean> = { openai: true, vllm: true, sglang:
 export class OpenAICompatible implements JudgeBackend {
   readonly model: string;
   readonly dialect: Dialect;
+  /** what the default transport found: servers whose kept-alive connections stall (see http.ts) */
+  readonly transport: TransportState = { stalls: new Map(), fresh: new Set() };
   private client: OpenAI;
   private maxRetries: number;
   private timeoutMs: number;
@@ -132,6 +137,7 @@ export class OpenAICompatible implements JudgeBackend {
       // retried here (see send), so that every attempt is bounded whole and bodies are retried too
       maxRetries: 0,
       timeout: this.timeoutMs,
+      fetch: o.fetch ?? noDelayFetch(noDelayAgents(), this.transport),
     });
   }
 

@@ -18,6 +18,12 @@ export interface BuiltJudge {
   config: JudgeConfig;
   decider: JudgeDecider;
   cache: JudgeCache | null;
+  /**
+   * trajectories to judge at once: twice the requests in flight per server, so that while some
+   * trajectories wait for their first question's answer, or for an older trajectory's record to
+   * go out first, others still have questions queued and no slot of the server stays idle
+   */
+  trajectoriesInFlight: number;
   close(): void;
 }
 
@@ -51,7 +57,18 @@ export async function buildJudge(
     prices,
     render: (t, max) => renderTranscript(t, max, counter),
   });
-  return { config, decider, cache, close: () => cache?.close() };
+  return {
+    config,
+    decider,
+    cache,
+    trajectoriesInFlight: trajectoriesInFlight(config.concurrency),
+    close: () => cache?.close(),
+  };
+}
+
+/** Trajectories judged at once for `concurrency` requests in flight per server (see BuiltJudge). */
+export function trajectoriesInFlight(concurrency: number): number {
+  return 2 * Math.max(1, concurrency);
 }
 
 /**

@@ -141,6 +141,7 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
         tokens: rendered.tokens,
         tokenizer: rendered.counter,
         cut_chars: rendered.cut,
+        ...(rendered.exact === false ? { tokens_upper_bound: true } : {}),
       };
       const note = rendered.flags.length
         ? ` [trajectory text tried to address the judge ${rendered.flags.length}x; neutralised: ${rendered.flags.slice(0, 2).join("; ")}]`
@@ -180,42 +181,51 @@ export function judgeDecider(backend: JudgeBackend | JudgeBackend[], o: JudgeOpt
         decide(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
       };
 
-      for (const c of outcome) await yesNo(c, OUTCOME_QUESTION);
-      for (const c of critics) {
-        const votes = await Promise.all(
-          panel.map((b) =>
-            askCritic(b, sender, { system, transcript: rendered.text, steps: t.steps.length, maxTokens: 512 }),
-          ),
-        );
-        for (const v of votes)
-          if (v.value !== null) {
-            counts.criticChecked++;
-            if (v.value >= 0.5) counts.criticConfirmed++;
-          }
-        decide(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
-      }
-      if (!judged.length) return { verdicts, usage };
-      if (o.mode === "criterion") {
-        for (const c of judged) await yesNo(c, c.question);
-        return { verdicts, usage };
-      }
-      const q = {
-        system,
-        transcript: rendered.text,
-        ids: judged.map((c) => c.id),
-        maxTokens: o.maxTokens ?? 2048,
-        temperature,
-        samples,
-      };
-      const answers = await Promise.all(
-        panel.map(async (b) => ({ by: `judge:${b.model}`, a: await askRubric(b, sender, q) })),
-      );
-      for (const { a } of answers)
-        if ("answers" in a) {
-          if (a.reasked === "missing") counts.reaskedMissing++;
-          if (a.reasked === "unreadable") counts.reaskedUnreadable++;
-        }
-      for (const c of judged) decide(c, rubricVotes(answers, c.id, t.steps.length, name, counts), (v) => v.note);
+      // Every question about this trajectory starts with the same system prompt and transcript.
+      // The first goes alone (a one-token YES/NO question when there is one, answered soonest), so
+      // a server with prefix caching has the trajectory computed when the others arrive; those
+      // then go together. Meanwhile the other trajectories in flight keep the server's slots busy.
+      const yesNoJobs: (() => Promise<void>)[] = [];
+      const otherJobs: (() => Promise<void>)[] = [];
+      for (const c of outcome) yesNoJobs.push(() => yesNo(c, OUTCOME_QUESTION));
+      for (const c of critics)
+        otherJobs.push(async () => {
+          const votes = await Promise.all(
+            panel.map((b) =>
+              askCritic(b, sender, { system, transcript: rendered.text, steps: t.steps.length, maxTokens: 512 }),
+            ),
+          );
+          for (const v of votes)
+            if (v.value !== null) {
+              counts.criticChecked++;
+              if (v.value >= 0.5) counts.criticConfirmed++;
+            }
+          decide(c, votes, (v) => (votes.length > 1 ? votes.map((x) => `${x.by}: ${x.note}`).join("; ") : v.note));
+        });
+      if (judged.length && o.mode === "criterion") for (const c of judged) yesNoJobs.push(() => yesNo(c, c.question));
+      else if (judged.length)
+        otherJobs.push(async () => {
+          const q = {
+            system,
+            transcript: rendered.text,
+            ids: judged.map((c) => c.id),
+            maxTokens: o.maxTokens ?? 2048,
+            temperature,
+            samples,
+          };
+          const answers = await Promise.all(
+            panel.map(async (b) => ({ by: `judge:${b.model}`, a: await askRubric(b, sender, q) })),
+          );
+          for (const { a } of answers)
+            if ("answers" in a) {
+              if (a.reasked === "missing") counts.reaskedMissing++;
+              if (a.reasked === "unreadable") counts.reaskedUnreadable++;
+            }
+          for (const c of judged) decide(c, rubricVotes(answers, c.id, t.steps.length, name, counts), (v) => v.note);
+        });
+      const [first, ...rest] = [...yesNoJobs, ...otherJobs];
+      if (first) await first();
+      await Promise.all(rest.map((job) => job()));
       return { verdicts, usage };
     },
   };

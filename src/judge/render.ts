@@ -21,8 +21,13 @@ export interface Rendered {
   text: string;
   /** sha256 of the rendered transcript */
   hash: string;
-  /** tokens of `text`, exact for `counter` */
+  /** tokens of `text`: exact for `counter`, or an upper bound when `exact` is false */
   tokens: number;
+  /**
+   * false when the text was not counted because a cheap upper bound (`TokenCounter.atMost`, its
+   * UTF-8 bytes for tiktoken) already fits the budget: `tokens` is then that bound
+   */
+  exact: boolean;
   /** the counter that gave `tokens` (TokenCounter.name) */
   counter: string;
   /** injection attempts found and neutralised, as "step N: phrase" */
@@ -69,13 +74,17 @@ export function renderTranscript(t: Trajectory, maxTokens = 24000, counter: Toke
   let last = -1;
   for (let round = 0; ; round++) {
     const r = layout(task, steps, patch, budget, budget / (maxTokens * 4));
-    const tokens = counter.count(r.text);
+    // counted exactly only when the cheap bound does not already show that it fits
+    const bound = counter.atMost?.(r.text);
+    const exact = bound === undefined || bound > maxTokens;
+    const tokens = exact ? counter.count(r.text) : bound;
     // stop when it fits, or when cutting further changes nothing
     if (tokens <= maxTokens || round === 12 || r.text.length === last)
       return {
         text: r.text,
         hash: createHash("sha256").update(r.text).digest("hex"),
         tokens,
+        exact,
         counter: counter.name,
         flags,
         cut: r.cut,

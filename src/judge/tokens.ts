@@ -17,6 +17,12 @@ export interface TokenCounter {
   /** which tokenizer, e.g. "o200k_base" or "hf:/models/x/tokenizer.json" */
   name: string;
   count(text: string): number;
+  /**
+   * A cheap upper bound of `count(text)`, when the tokenizer has one: a tiktoken token is at
+   * least one byte, so a text has at most as many tokens as UTF-8 bytes. A text whose bound is
+   * within a budget need not be counted.
+   */
+  atMost?(text: string): number;
 }
 
 const TIKTOKEN = ["o200k_base", "cl100k_base", "p50k_base", "p50k_edit", "r50k_base", "gpt2"] as const;
@@ -114,6 +120,7 @@ export function tiktokenCounter(encoding: TiktokenEncoding = "o200k_base"): Toke
       }
       return total;
     },
+    atMost: (text) => Buffer.byteLength(text, "utf8"),
   };
   counters.set(encoding, counter);
   return counter;

@@ -61,6 +61,8 @@ export const JudgeUsageSchema = z.object({
       tokens: z.number().int().nonnegative(),
       tokenizer: z.string(),
       cut_chars: z.number().int().nonnegative(),
+      /** true: `tokens` is an upper bound (the UTF-8 bytes), the transcript being far within the budget and not counted */
+      tokens_upper_bound: z.boolean().optional(),
     })
     .optional(),
 });

@@ -21,6 +21,8 @@ export interface Reply {
   raw?: string;
   json?: unknown;
   delayMs?: number;
+  /** answer only once this settles (after any delay) */
+  waitFor?: Promise<void>;
   /** send the headers (a Content-Length for the whole body) and half the body, then drop the connection */
   truncate?: boolean;
   /** send the headers and half the body, then wait this long before the rest */
@@ -48,7 +50,16 @@ export interface TestServer {
   guided: GuidedPolicy;
   /** when set, the server reads a JSON schema only where that server does (see requestedSchema) and answers free text otherwise */
   dialect?: Dialect;
+  /** when an array, each chat request's arrival and answer times (performance.timeOrigin-based ms) and its connection */
+  spans: { at: number; end: number; conn: number }[] | null;
   close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** false: leave Nagle's algorithm on for the server's sockets (node's default is to turn it off) */
+  noDelay?: boolean;
+  /** send the headers and the body of each answer in two writes (as many servers do) instead of one */
+  splitWrites?: boolean;
 }
 
 function completion(
@@ -176,7 +187,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString("utf8");
 }
 
-export async function startServer(): Promise<TestServer> {
+const now = () => performance.timeOrigin + performance.now();
+
+export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   const state: TestServer = {
     url: "",
     requests: [],
@@ -187,9 +200,12 @@ export async function startServer(): Promise<TestServer> {
     inFlight: 0,
     maxInFlight: 0,
     guided: {},
+    spans: null,
     close: async () => {},
   };
-  const server: Server = createServer(async (req, res) => {
+  const conns = new WeakMap<object, number>();
+  let nextConn = 0;
+  const server: Server = createServer({ noDelay: opts.noDelay ?? true }, async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
@@ -203,6 +219,13 @@ export async function startServer(): Promise<TestServer> {
     }
     state.inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    const at = now();
+    if (state.spans) {
+      if (!conns.has(req.socket)) conns.set(req.socket, nextConn++);
+      const span = { at, end: at, conn: conns.get(req.socket)! };
+      state.spans.push(span);
+      res.once("finish", () => (span.end = now()));
+    }
     try {
       const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
       state.requests.push(body);
@@ -222,9 +245,11 @@ export async function startServer(): Promise<TestServer> {
       const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
       const delay = (r.delayMs ?? 0) + state.latencyMs;
       if (delay) await new Promise((ok) => setTimeout(ok, delay));
+      if (r.waitFor) await r.waitFor;
       const text = Buffer.from(r.raw ?? JSON.stringify(r.json ?? {}));
       if (!r.truncate && !r.stallMs) {
         res.writeHead(r.status ?? 200, { "content-type": "application/json", ...(r.headers ?? {}) });
+        if (opts.splitWrites) res.flushHeaders();
         res.end(text);
         return;
       }
