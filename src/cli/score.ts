@@ -4,7 +4,7 @@ import { jsonlLines } from "../io/read.js";
 import { LineFile } from "../io/write.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
-import { finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
+import { RunSteps, finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
 import { scoreStream } from "../score/stream.js";
 import { scoreParallel } from "../score/parallel.js";
 import type { JudgeFlags } from "../judge/config.js";
@@ -183,6 +183,9 @@ async function scoreWith(
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   let summary = new ScoreSummary();
   const errors: IngestError[] = [];
+  // each written record's steps by run, for the run-relative criteria decided at the end (a
+  // resumed run's file holds records of earlier runs too: then they are counted from the file)
+  const runs = o.resume ? undefined : new RunSteps();
   try {
     const onProgress = (done: number, total: number) =>
       done === 0
@@ -217,6 +220,7 @@ async function scoreWith(
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
+        runs?.add(ev.record.source.run, ev.record.steps);
         if (judge)
           bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
         await out.write(ev.record);
@@ -228,7 +232,7 @@ async function scoreWith(
   }
   if (runRelative && toFile) {
     const final = new ScoreSummary();
-    await finishRunContext(o.output!, rubric, (r) => final.add(r));
+    await finishRunContext(o.output!, rubric, (r) => final.add(r), runs);
     summary = final;
   }
   if (!o.quiet) {
