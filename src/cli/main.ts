@@ -165,9 +165,10 @@ const scoreCommand = program
   .option("--outcome-model <file>", "outcome model for 'outcome' criteria (default: the model shipped with rubricate)")
   .option("--no-outcome-model", "leave 'outcome' criteria unscored (no outcome model)")
   .addOption(
-    new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)")
-      .default(1)
-      .argParser(wholeNumber(1, 256)),
+    new Option(
+      "--jobs <n>",
+      "worker threads for checks and the outcome model (not with --judge); default: one per 100 MB of input, at most one per core",
+    ).argParser(wholeNumber(1, 256)),
   );
 addJudgeOptions(scoreCommand)
   .option(

@@ -6,7 +6,7 @@ import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
 import { RunSteps, finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
 import { scoreStream } from "../score/stream.js";
-import { scoreParallel } from "../score/parallel.js";
+import { autoJobs, scoreParallel } from "../score/parallel.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { buildJudge, type BuiltJudge } from "../judge/build.js";
 import { readJudgeConfig, resolveJudge } from "../judge/config.js";
@@ -47,7 +47,8 @@ export interface ScoreCliOptions {
   maxErrors: number;
   /** a model file, false for none, undefined for the shipped default */
   outcomeModel?: string | false;
-  jobs: number;
+  /** worker threads; undefined: chosen from the input size and the cores (`autoJobs`) */
+  jobs?: number;
   /** judge settings given as flags (undefined: from --judge-config, the environment or the default) */
   judgeFlags: JudgeFlags;
   judgeConfig?: string;
@@ -195,14 +196,15 @@ async function scoreWith(
             errors: errors.length,
             ...(judge ? judgePayload(judge.stats, summary.records, started) : {}),
           });
+    const jobs = judge || o.resume ? 1 : (o.jobs ?? (await autoJobs(inputs)));
     const scored =
-      o.jobs > 1 && !judge && !o.resume
+      jobs > 1
         ? scoreParallel(inputs, {
             rubric: o.rubric,
             labels: o.labels,
             autoLabels: o.autoLabels,
             outcomeModel: modelPath,
-            jobs: o.jobs,
+            jobs,
             onProgress,
           })
         : scoreStream(inputs, {

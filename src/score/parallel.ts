@@ -7,7 +7,9 @@
  * checks and the outcome model (CPU-bound); LLM judging is I/O-bound and runs
  * in one thread with its own concurrency limit.
  */
+import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { RunContext } from "../checks/types.js";
@@ -54,6 +56,44 @@ type ToWorker = { id: number; candidates: Candidate[] } | null;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * Input bytes each worker thread needs to repay starting it: a worker loads the scoring code, the
+ * rubric and the outcome model, and reads its inputs' label files, before it scores anything
+ * (measured with `npm run bench:score`; see the README's performance section).
+ */
+export const BYTES_PER_WORKER = 100e6;
+
+/**
+ * The worker threads to score `inputs` with when none are asked for: one per `perWorker` bytes of
+ * input, at most one per core and per input, and none (scoring in this thread) below that.
+ */
+export async function autoJobs(
+  inputs: string[],
+  cores = availableParallelism(),
+  perWorker = BYTES_PER_WORKER,
+): Promise<number> {
+  let bytes = 0;
+  let count = 0;
+  for await (const c of discover(inputs)) {
+    if (c instanceof IngestError || c.kind === "skip") continue;
+    count++;
+    bytes += inputBytes(c.path, c.kind);
+  }
+  return Math.max(1, Math.min(cores, count, Math.floor(bytes / perWorker)));
+}
+
+/** The size of a file input, or of the files in a folder input (0 when it cannot be read). */
+function inputBytes(path: string, kind: "file" | "dir"): number {
+  try {
+    if (kind === "file") return statSync(path).size;
+    let n = 0;
+    for (const e of readdirSync(path, { withFileTypes: true })) if (e.isFile()) n += statSync(join(path, e.name)).size;
+    return n;
+  } catch {
+    return 0;
+  }
 }
 
 /**
