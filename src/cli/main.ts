@@ -167,7 +167,7 @@ const scoreCommand = program
   .addOption(
     new Option(
       "--jobs <n>",
-      "worker threads for checks and the outcome model (not with --judge); default: one per 100 MB of input, at most one per core",
+      "worker threads for checks and the outcome model (not with --judge); default: one per 100 MB of input, at most one per idle core",
     ).argParser(wholeNumber(1, 256)),
   );
 addJudgeOptions(scoreCommand)

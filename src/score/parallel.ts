@@ -8,7 +8,7 @@
  * in one thread with its own concurrency limit.
  */
 import { readdirSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -66,14 +66,19 @@ export function defaultJobs(): number {
 export const BYTES_PER_WORKER = 100e6;
 
 /**
- * The worker threads to score `inputs` with when none are asked for: one per `perWorker` bytes of
- * input, at most one per core and per input, and none (scoring in this thread) below that.
+ * Cores nobody else is using: the cores less the last minute's load average, rounded up (a worker
+ * on a core another process keeps busy only slows the run down). All of them where the system
+ * keeps no load average (Windows).
  */
-export async function autoJobs(
-  inputs: string[],
-  cores = availableParallelism(),
-  perWorker = BYTES_PER_WORKER,
-): Promise<number> {
+export function freeCores(): number {
+  return Math.max(1, Math.ceil(availableParallelism() - loadavg()[0]));
+}
+
+/**
+ * The worker threads to score `inputs` with when none are asked for: one per `perWorker` bytes of
+ * input, at most one per free core and per input, and none (scoring in this thread) below that.
+ */
+export async function autoJobs(inputs: string[], cores = freeCores(), perWorker = BYTES_PER_WORKER): Promise<number> {
   let bytes = 0;
   let count = 0;
   for await (const c of discover(inputs)) {
