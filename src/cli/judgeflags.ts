@@ -1,9 +1,7 @@
 /** The judge's flags, shared by every command that can judge (score, queue submit). */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { DIALECTS } from "../judge/backend.js";
+import { AGGREGATES, DIALECTS, JUDGE_MODES } from "../judge/names.js";
 import type { JudgeFlags } from "../judge/config.js";
-import { JUDGE_MODES } from "../judge/judge.js";
-import { AGGREGATES } from "../judge/panel.js";
 import { numberIn, wholeNumber } from "./numbers.js";
 
 const collectList = (v: string, prev: string[] = []) => [...prev, v];

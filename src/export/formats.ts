@@ -5,7 +5,9 @@
 import type { Trajectory } from "../types/trajectory.js";
 import type { OutMessage } from "./render.js";
 
-export const EXPORT_FORMATS = ["openai", "trl", "sharegpt", "parquet"] as const;
+import { EXPORT_FORMATS } from "./names.js";
+
+export { EXPORT_FORMATS };
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Tool schemas offered to the agent, in the OpenAI `tools` shape; synthesised from the calls when the source has none. */

@@ -21,7 +21,9 @@ import { SFT_PARQUET } from "./sft.js";
 import { Spool } from "./spool.js";
 import { checkTargets } from "./targets.js";
 
-export const PAIR_LAYOUTS = ["dpo", "kto"] as const;
+import { PAIR_LAYOUTS } from "./names.js";
+
+export { PAIR_LAYOUTS };
 export type PairLayout = (typeof PAIR_LAYOUTS)[number];
 export type RowFormat = "jsonl" | "parquet";
 

@@ -15,7 +15,9 @@ import {
   type Turn,
 } from "./conversation.js";
 
-export const TOOL_STYLES = ["native", "xml", "fenced"] as const;
+import { TOOL_STYLES } from "./names.js";
+
+export { TOOL_STYLES };
 export type ToolStyle = (typeof TOOL_STYLES)[number];
 
 export interface OutMessage {

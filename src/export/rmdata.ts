@@ -23,7 +23,9 @@ import { Spool } from "./spool.js";
 import { UsageError } from "./targets.js";
 import { transcript } from "./transcript.js";
 
-export const MIX_BY = ["scaffold", "model", "run", "format"] as const;
+import { MIX_BY } from "./names.js";
+
+export { MIX_BY };
 export type MixBy = (typeof MIX_BY)[number];
 
 export interface RmDataOptions {

@@ -21,7 +21,9 @@ import type { Trajectory } from "../types/trajectory.js";
 import { argumentsObject, RenderError, type Call, type Turn } from "./conversation.js";
 import { toolsOf } from "./formats.js";
 
-export const CALL_TEXT = ["inline", "think"] as const;
+import { CALL_TEXT } from "./names.js";
+
+export { CALL_TEXT };
 export type CallText = (typeof CALL_TEXT)[number];
 
 export interface ShareTurn {

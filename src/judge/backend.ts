@@ -8,7 +8,9 @@
 import OpenAI from "openai";
 import { addSecret } from "../io/redact.js";
 
-export const DIALECTS = ["openai", "vllm", "sglang", "ollama", "llamacpp"] as const;
+import { DIALECTS } from "./names.js";
+
+export { DIALECTS };
 export type Dialect = (typeof DIALECTS)[number];
 
 export interface ChatRequest {

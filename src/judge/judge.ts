@@ -27,7 +27,9 @@ import { askYesNo, type Sender } from "./protocols/yesno.js";
 import { renderTranscript, type Rendered } from "./render.js";
 import { addUsage, emptyUsage, meteredBackend, newStats, type JudgeStats } from "./usage.js";
 
-export const JUDGE_MODES = ["rubric", "criterion", "outcome"] as const;
+import { JUDGE_MODES } from "./names.js";
+
+export { JUDGE_MODES };
 export type JudgeMode = (typeof JUDGE_MODES)[number];
 
 export interface JudgeOptions {

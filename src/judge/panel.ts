@@ -5,7 +5,9 @@
  */
 import type { Verdict } from "../types/decider.js";
 
-export const AGGREGATES = ["mean", "majority"] as const;
+import { AGGREGATES } from "./names.js";
+
+export { AGGREGATES };
 export type Aggregate = (typeof AGGREGATES)[number];
 
 /** One judge's (or one sample's) answer about one criterion. */

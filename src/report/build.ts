@@ -28,7 +28,7 @@ export interface ReportOptions {
    * `readTrajectories`), or a stream of ingest events (trajectories made or read elsewhere)
    */
   trajectories?: string[] | AsyncIterable<IngestEvent>;
-  /** a filter report from `rubricate filter --report` */
+  /** a filter report from `rubricate filter --json` */
   filterReport?: string;
   /** choose one rubric when the scores hold several (hash, hash prefix, id@version) */
   rubric?: string;

@@ -133,7 +133,7 @@ const FilterReportSchema = z.object({
   ),
 });
 
-/** A filter report written by `rubricate filter --report`. */
+/** A filter report written by `rubricate filter --json`. */
 export function readFilterReport(file: string): FilterReport {
   let value: unknown;
   try {
@@ -146,7 +146,7 @@ export function readFilterReport(file: string): FilterReport {
     const i = r.error.issues[0];
     throw new IngestError(
       file,
-      `not a filter report (from 'rubricate filter --report'): ${i.message}`,
+      `not a filter report (from 'rubricate filter --json'): ${i.message}`,
       undefined,
       i.path.join("."),
     );

@@ -4,6 +4,7 @@ import type { Scaffold } from "../types.js";
 import { acrAdapter } from "./adapter.js";
 import { markers } from "./markers.js";
 import { tools } from "./tools.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 /** The patch extraction's status: `APPLICABLE_PATCH`, `RAW_PATCH_BUT_UNPARSED`, `RAW_PATCH_BUT_UNMATCHED`, `NO_PATCH`... */
 function ending(status: string): RunEnding | null {
@@ -12,7 +13,7 @@ function ending(status: string): RunEnding | null {
 
 export const autocoderover: Scaffold = {
   name: "autocoderover",
-  formats: ["autocoderover"],
+  formats: SCAFFOLD_FORMATS.autocoderover,
   dirs: [acrAdapter],
   tools,
   markers,

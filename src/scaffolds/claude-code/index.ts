@@ -3,6 +3,7 @@ import type { RunEnding } from "../../types/action.js";
 import type { Markers, Scaffold } from "../types.js";
 import { claudeCodeAdapter } from "./adapter.js";
 import { tools } from "./tools.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 const markers: Markers = {
   // (anchored at the start of a tool result, where Claude Code writes its own errors)
@@ -29,7 +30,7 @@ function ending(status: string): RunEnding | null {
 
 export const claudeCode: Scaffold = {
   name: "claude-code",
-  formats: ["claude-code"],
+  formats: SCAFFOLD_FORMATS.claudeCode,
   sessions: [claudeCodeAdapter],
   tools,
   markers,

@@ -7,10 +7,11 @@
 import { editor, shell } from "../common/tools.js";
 import type { Scaffold } from "../types.js";
 import { chatRecordAdapter } from "./adapter.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 export const datasets: Scaffold = {
   name: "datasets",
-  formats: ["chat-jsonl", "parquet"],
+  formats: SCAFFOLD_FORMATS.datasets,
   records: [chatRecordAdapter],
   tools: {
     cmd: shell,

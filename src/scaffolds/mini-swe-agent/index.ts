@@ -3,6 +3,7 @@ import type { RunEnding } from "../../types/action.js";
 import { shell } from "../common/tools.js";
 import type { Markers, Scaffold } from "../types.js";
 import { miniSweAgentAdapter } from "./adapter.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 const markers: Markers = {
   format_error: [["Please always provide EXACTLY ONE action in triple backticks"]],
@@ -33,7 +34,7 @@ function ending(status: string): RunEnding | null {
 
 export const miniSweAgent: Scaffold = {
   name: "mini-swe-agent",
-  formats: ["mini-swe-agent"],
+  formats: SCAFFOLD_FORMATS.miniSweAgent,
   json: [miniSweAgentAdapter],
   tools: { bash: shell },
   markers,

@@ -4,6 +4,7 @@ import type { Scaffold } from "../types.js";
 import { moatlessAdapter } from "./adapter.js";
 import { markers } from "./markers.js";
 import { tools } from "./tools.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 /** `finished`, `rejected`, `error: ... the cost exceeded the limit.`, `error: Max cost reached.`, `error: ValueError: Too many tokens...`, `error: <exception>`. */
 function ending(status: string): RunEnding | null {
@@ -19,7 +20,7 @@ function ending(status: string): RunEnding | null {
 
 export const moatless: Scaffold = {
   name: "moatless",
-  formats: ["moatless"],
+  formats: SCAFFOLD_FORMATS.moatless,
   json: [moatlessAdapter],
   tools,
   markers,

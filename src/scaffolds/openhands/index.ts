@@ -4,6 +4,7 @@ import { editorMarkers } from "../common/markers.js";
 import type { Markers, Scaffold, ShellState } from "../types.js";
 import { openHandsCompletionAdapter, openHandsOutputAdapter } from "./adapter.js";
 import { tools } from "./tools.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 const markers: Markers = {
   format_error: [["is required for command", /^(?:ERROR: )?Parameter `[^`]+` is required for command/m]],
@@ -39,7 +40,7 @@ function ending(status: string): RunEnding | null {
 
 export const openhands: Scaffold = {
   name: "openhands",
-  formats: ["openhands-output", "openhands-llm-completion"],
+  formats: SCAFFOLD_FORMATS.openhands,
   json: [openHandsCompletionAdapter],
   records: [openHandsOutputAdapter],
   tools,

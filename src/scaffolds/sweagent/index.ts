@@ -4,6 +4,7 @@ import type { Scaffold } from "../types.js";
 import { sweAgentAdapter } from "./adapter.js";
 import { footer, markers } from "./markers.js";
 import { tools } from "./tools.js";
+import { SCAFFOLD_FORMATS } from "../formats.js";
 
 /**
  * `info.exit_status`: `submitted`, `submitted (exit_cost)` (the budget ran out and the run was
@@ -24,7 +25,7 @@ function ending(status: string): RunEnding | null {
 
 export const sweagent: Scaffold = {
   name: "sweagent",
-  formats: ["sweagent-traj"],
+  formats: SCAFFOLD_FORMATS.sweagent,
   json: [sweAgentAdapter],
   tools,
   markers,
