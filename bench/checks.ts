@@ -38,7 +38,8 @@ async function ingestOnly(): Promise<number> {
 /** What `score` does without a judge or outcome model: one reading, the checks, the run-relative criteria decided at the end. */
 async function ingestAndScore(): Promise<number> {
   let n = 0;
-  for await (const ev of scoreStream([DATA], { rubric, autoLabels: false })) if (ev.type === "record") n++;
+  for await (const ev of scoreStream([DATA], { rubric, autoLabels: false, outcome: null }))
+    if (ev.type === "record") n++;
   return n;
 }
 

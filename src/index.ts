@@ -22,7 +22,8 @@ export { loadRubric, parseRubric, builtinRubricIds, rubricHash, RubricError } fr
 export type { Rubric, Criterion, Aggregation } from "./rubric/schema.js";
 export { scoreTrajectory, errorRecord, type ScoreOptions } from "./score/score.js";
 export * from "./types/decider.js";
-export { scoreStream, type ScoreEvent } from "./score/stream.js";
+export { scoreStream, type ScoreEvent, type ScoreStreamOptions } from "./score/stream.js";
+export { DEFAULTS, defaultOutcome, defaultOutcomeModel } from "./score/defaults.js";
 export { needsRunContext, withRunContext, finishRunContext, applyRunContext, RunSteps } from "./score/context.js";
 export { aggregate } from "./score/aggregate.js";
 export { ScoreSummary } from "./score/summary.js";
@@ -32,6 +33,7 @@ export { fitLogistic, predict, loadModel, type ModelFile } from "./outcome/model
 export { train, collectExamples, validate, type TrainResult, type Example } from "./outcome/train.js";
 export { outcomeProvider, DEFAULT_MODEL } from "./outcome/provider.js";
 export { decide as filterDecide, filterReport, POLICIES, type Policy } from "./select/filter.js";
+export { predictionPatch, parseIds } from "./select/patch.js";
 export { selectBest, type Choice } from "./select/select.js";
 export { reward, pResolved, groupNormalize, REWARD_MODES, type RewardMode } from "./score/reward.js";
 export { evaluate, renderReport, type EvalReport } from "./eval/report.js";

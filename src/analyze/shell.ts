@@ -296,7 +296,7 @@ function redirect(n: Node): { op: string; target: string } | null {
 }
 
 /** The value of a word, string or concatenation with shell quoting removed. */
-export function unquote(n: Node): string {
+function unquote(n: Node): string {
   switch (n.type) {
     case "raw_string":
       return n.text.slice(1, -1);

@@ -8,6 +8,7 @@ import { defineCheck, result } from "./types.js";
 
 export const emptyPatch = defineCheck({
   name: "empty_patch",
+  present: "no patch submitted",
   description: "The trajectory ends without a patch, or with one that changes no file.",
   params: z.object({}).strict(),
   run(f, t) {
@@ -101,6 +102,7 @@ function leftover(f: Facts, t: Trajectory, p: PatchFile): string | null {
 
 export const debugArtifacts = defineCheck({
   name: "debug_artifacts",
+  present: "debugging artifacts left",
   description:
     "The final patch leaves debugging artifacts: reproduction or scratch scripts, files its runs generated (databases, images, build output, backups), notes, or debug prints and breakpoints in source files.",
   params: z.object({}).strict(),
@@ -147,6 +149,7 @@ function changedByAgent(f: Facts, t: Trajectory, path: string): boolean {
 
 export const patchUnviewedFiles = defineCheck({
   name: "patch_unviewed_files",
+  present: "edits files never read",
   description:
     "The patch modifies existing files that the agent never opened, printed or searched into during the trajectory (files no action of the agent changed are left out).",
   params: z.object({}).strict(),

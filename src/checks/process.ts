@@ -49,6 +49,7 @@ function sameResult(a: string, b: string): boolean {
 
 export const repeatsActions = defineCheck({
   name: "repeats_actions",
+  present: "loops",
   description:
     "The agent loops: the same action several times in a row, or the same action (or a near-identical retry getting the same error) with the same result again and again within a window of steps, with no new change to the files in between.",
   params: z
@@ -178,6 +179,7 @@ const WRITES = new Set(["edit", "create", "delete", "revert"]);
 
 export const failedEditStreak = defineCheck({
   name: "failed_edit_streak",
+  present: "failed edits in a row",
   description:
     "Several edit attempts in a row fail (rejected by the linter, no match for the text to replace, patch not applicable, an edit script that crashed or found nothing to change).",
   params: z.object({ min: z.number().int().min(2).default(3) }).strict(),
@@ -244,6 +246,7 @@ export function stepCount(f: Facts, t: Trajectory): number {
 
 export const excessiveSteps = defineCheck({
   name: "excessive_steps",
+  present: "too many steps",
   description:
     "The trajectory takes many more steps than usual: more than `factor` times the median of its run (when the run is known), else more than `max_steps` (a response refused for its format counts once).",
   params: ExcessiveParams,
@@ -255,6 +258,7 @@ const said = (reason: string) => reason.replace("_", " ");
 
 export const budgetExhausted = defineCheck({
   name: "budget_exhausted",
+  present: "out of budget or gave up",
   description:
     "The run ended by hitting a cost, context, time or step limit, by repeated format errors, or by giving up: read from the exit status and from the trajectory itself (the scaffold's exit step, a last command that timed out, a run that stopped on failed edits or before submitting, a submission of nothing but scratch files with a closing message that gives up).",
   params: z.object({}).strict(),
@@ -360,6 +364,7 @@ function launched(obs: string, name: string): boolean {
 
 export const hallucinatedPaths = defineCheck({
   name: "hallucinated_paths",
+  present: "acts on missing files",
   description:
     "The agent acts on files or folders that do not exist (the observation says 'No such file or directory', 'not found', 'does not exist').",
   params: z.object({ min: z.number().int().min(1).default(1) }).strict(),

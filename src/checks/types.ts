@@ -26,6 +26,12 @@ export interface RunContext {
 
 export interface CheckDef<P extends z.ZodType = z.ZodType> {
   name: string;
+  /**
+   * the behaviour a present verdict means, in a few words, for summary tables ("no patch
+   * submitted"): a criterion's id often names the good behaviour its check finds the absence of;
+   * without it, the check's name in words
+   */
+  present?: string;
   /** what the check detects, for `rubric show` and docs */
   description: string;
   params: P;

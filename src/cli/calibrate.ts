@@ -2,12 +2,19 @@
 import { crossValidate, fit } from "../eval/calibrate.js";
 import { readScores } from "../eval/read.js";
 import { criterionValue, reward, type RewardMode } from "../score/reward.js";
+import { counter } from "./export.js";
 import { claimOutput, note, writeText } from "./output.js";
 
-export async function runCalibrate(
-  files: string[],
-  o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string },
-): Promise<number> {
+export interface CalibrateCliOptions {
+  output: string;
+  method: "platt" | "isotonic";
+  reward: RewardMode;
+  folds: number;
+  criterion?: string;
+  quiet?: boolean;
+}
+
+export async function runCalibrate(files: string[], o: CalibrateCliOptions): Promise<number> {
   const lock = claimOutput(o.output, { inputs: files }); // checked before any work
   try {
     return await calibrate(files, o);
@@ -16,14 +23,14 @@ export async function runCalibrate(
   }
 }
 
-async function calibrate(
-  files: string[],
-  o: { output: string; method: "platt" | "isotonic"; reward: RewardMode; folds: number; criterion?: string },
-): Promise<number> {
+async function calibrate(files: string[], o: CalibrateCliOptions): Promise<number> {
   const items: { score: number; label: boolean; task: string }[] = [];
   const rubrics = new Set<string>();
   let errors = 0;
+  let read = 0;
+  const bar = counter("calibrate", !o.quiet, "records");
   for await (const ev of readScores(files)) {
+    bar.tick(++read);
     if (ev.type === "error") {
       if (++errors <= 20) note(`error: ${ev.error.describe()}`);
       continue;
@@ -34,6 +41,7 @@ async function calibrate(
     rubrics.add(`${r.rubric.id}@${r.rubric.version}#${r.rubric.hash}`);
     items.push({ score: v, label: r.label.resolved, task: r.instance_id ?? r.trajectory_id });
   }
+  bar.done();
   if (items.length < 10 || items.every((i) => i.label) || items.every((i) => !i.label)) {
     note(`calibrate: need at least 10 labelled records with both outcomes (have ${items.length})`);
     return 1;

@@ -28,14 +28,18 @@ export interface ExportCliOptions {
 }
 
 /** A line on stderr that counts trajectories as they are read (terminals only). */
-export function counter(label: string, enabled: boolean): { tick(n: number): void; done(): void } {
+export function counter(
+  label: string,
+  enabled: boolean,
+  unit = "trajectories",
+): { tick(n: number): void; done(): void } {
   if (!enabled || !process.stderr.isTTY) return { tick() {}, done() {} };
   let shown = 0;
   return {
     tick(n) {
       if (n - shown >= 25) {
         shown = n;
-        process.stderr.write(`\r${label}: ${n} trajectories read`);
+        process.stderr.write(`\r${label}: ${n} ${unit} read`);
       }
     },
     done() {

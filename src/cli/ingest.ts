@@ -15,7 +15,9 @@ export interface IngestCliOptions {
 
 export async function runIngest(inputs: string[], o: IngestCliOptions): Promise<number> {
   const out = jsonlWriter(o.output, false, { inputs }); // checked and locked before any work
-  const bar = progress("ingest", !o.quiet && process.stderr.isTTY === true);
+  // no bar on a terminal that also shows the records: the two would overwrite each other
+  const recordsOnTerminal = (!o.output || o.output === "-") && process.stdout.isTTY === true;
+  const bar = progress("ingest", !o.quiet && process.stderr.isTTY === true && !recordsOnTerminal);
   const byFormat = new Map<string, number>();
   const errors: IngestError[] = [];
   let files = 0;

@@ -72,7 +72,7 @@ export function addJudgeOptions(cmd: Command): Command {
       "--tokenizer <spec>",
       "count tokens with o200k, cl100k, or a model's tokenizer.json (default: a fast o200k-based count)",
     )
-    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--cache <file>", "judge answer cache (a JSONL file; default $XDG_CACHE_HOME/rubricate/judge-cache.jsonl)")
     .option("--no-cache", "do not read or write the judge cache")
     .option(
       "--repair-cache",

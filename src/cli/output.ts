@@ -3,11 +3,36 @@
  * whole lines and stop the run with a clear message on a write error (see `io/write.ts`), and
  * notes on stderr. Every line, to a file, stdout or stderr, has the configured secrets redacted.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { lockOutput, type OutputLock } from "../io/lock.js";
 import { redact } from "../io/redact.js";
 import { LineFile, OutputError, checkOutputPath, reasonOf, type LineFileOptions } from "../io/write.js";
 
 export { OutputError };
+
+/**
+ * A reader that stops early (`rubricate inspect ... | head`) closes standard output: writing more
+ * would fail with EPIPE. That is not an error of the run: stop writing and end quietly with 0.
+ * Set once here, for every command (each one writes through this module).
+ */
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  // other errors: the JSONL writer's own listener reports them; without one, they stay errors
+  if (process.stdout.listenerCount("error") === 1) throw e;
+});
+
+/**
+ * A fresh file name in `dir` for a command's records when none was given and standard output is
+ * a terminal: `<base>.jsonl`, else `<base>-2.jsonl`, `<base>-3.jsonl`... (an existing file is never
+ * overwritten).
+ */
+export function freshOutputName(dir: string, base: string, exists: (path: string) => boolean = existsSync): string {
+  for (let i = 1; ; i++) {
+    const p = join(dir, `${base}${i === 1 ? "" : `-${i}`}.jsonl`);
+    if (!exists(p)) return p;
+  }
+}
 
 export interface JsonlWriter {
   write(value: unknown): Promise<void>;

@@ -3,6 +3,7 @@
  * Bradley–Terry, combined with p(resolved) when every attempt has one), written as SWE-bench
  * predictions; each comparison to --comparisons for `eval --pairwise`.
  */
+import { predictionPatch } from "../select/patch.js";
 import { evaluatePairwise, readComparisons, renderPairwise } from "../eval/pairwise.js";
 import { readScores } from "../eval/read.js";
 import { buildBackends } from "../judge/build.js";
@@ -123,7 +124,7 @@ export async function runPairwiseSelect(inputs: string[], o: PairwiseSelectOptio
         await preds.write({
           instance_id: instance,
           model_name_or_path: o.modelName,
-          model_patch: kept.get(r.trajectory_id)!.patch,
+          model_patch: predictionPatch(kept.get(r.trajectory_id)!.patch),
         });
         written++;
         if (r.label) {

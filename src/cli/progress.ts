@@ -30,3 +30,42 @@ export function progress(label: string, enabled = process.stderr.isTTY === true,
     stop: () => bar.stop(),
   };
 }
+
+export interface Steps {
+  /** for `readTrajectories`/`scoreStream`: once with the total, then after each input */
+  onProgress(done: number, total: number): void;
+  stop(): void;
+}
+
+/**
+ * A bar over a known number of steps (inputs read, intervals computed) on stderr when it is a
+ * terminal and the run is not quiet; silent otherwise. Synchronous work updates it too.
+ */
+export function steps(label: string, unit: string, enabled: boolean): Steps {
+  if (!enabled || process.stderr.isTTY !== true) return { onProgress() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} {bar} {value}/{total} ${unit} | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress(done, total) {
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -7,12 +7,15 @@ import type { IngestError } from "../io/error.js";
 import { RunSteps, finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
 import { scoreStream } from "../score/stream.js";
 import { autoJobs, scoreParallel } from "../score/parallel.js";
+import { defaultOutcomeModel } from "../score/defaults.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { buildJudge, type BuiltJudge } from "../judge/build.js";
 import { readJudgeConfig, resolveJudge } from "../judge/config.js";
 import { DEFAULT_MODEL, hasDefaultModel, outcomeProvider } from "../outcome/provider.js";
 import { ScoreSummary } from "../score/summary.js";
-import { claimOutput, jsonlWriter, note } from "./output.js";
+import { relative } from "node:path";
+import { FAILURE_REASONS } from "../score/summary.js";
+import { claimOutput, freshOutputName, jsonlWriter, note } from "./output.js";
 import { progress } from "./progress.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { JudgeStats } from "../judge/usage.js";
@@ -55,7 +58,12 @@ export interface ScoreCliOptions {
   resume?: boolean;
   /** add the adversarial critic's criterion (critic-failure) to the rubric */
   judgeCritic?: boolean;
+  /** accept scores without the judge's verdicts when the judge answers nothing (else: stop, exit 1) */
+  allowUnjudged?: boolean;
 }
+
+/** The file `score` writes when standard output is a terminal and no -o was given. */
+export const DEFAULT_SCORES = "rubricate-scores";
 
 /**
  * Trajectory ids already in an output file (for --resume). A last line cut off
@@ -135,10 +143,13 @@ function lastByteIsNewline(path: string, size: number): boolean {
 export function outcomeModelPath(o: string | false | undefined): string | null {
   if (o === false) return null;
   if (typeof o === "string") return o;
-  return hasDefaultModel() ? DEFAULT_MODEL : null;
+  return defaultOutcomeModel();
 }
 
-export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<number> {
+export async function runScore(inputs: string[], given: ScoreCliOptions): Promise<number> {
+  // records are never printed on a terminal: without -o they go to a fresh file in the current folder
+  const chosen = !given.output && process.stdout.isTTY === true;
+  const o = chosen ? { ...given, output: freshOutputName(process.cwd(), DEFAULT_SCORES) } : given;
   const base = loadRubric(o.rubric);
   const rubric = o.judgeCritic ? withCritic(base) : base;
   if (o.resume && (!o.output || o.output === "-"))
@@ -151,7 +162,12 @@ export async function runScore(inputs: string[], o: ScoreCliOptions): Promise<nu
   try {
     const built = config ? await buildJudge(config, rubric, o.quiet ? undefined : note) : null;
     try {
-      return await scoreWith(inputs, o, rubric, built);
+      const code = await scoreWith(inputs, o, rubric, built);
+      if (chosen)
+        note(
+          `records written to ${relative(process.cwd(), o.output!)} (standard output is a terminal; -o names the file, a pipe gets them)`,
+        );
+      return code;
     } finally {
       built?.close();
     }
@@ -187,6 +203,13 @@ async function scoreWith(
   // each written record's steps by run, for the run-relative criteria decided at the end (a
   // resumed run's file holds records of earlier runs too: then they are counted from the file)
   const runs = o.resume ? undefined : new RunSteps();
+  // criteria left unscored by a failure (with --allow-unjudged, the judge's failures are accepted)
+  const isFailure = (reason: string | undefined) =>
+    !!reason && FAILURE_REASONS.has(reason) && !(o.allowUnjudged && reason !== "check_error");
+  let failedRecords = 0;
+  let judgeError: string | undefined; // the first judge failure's explanation
+  let stopped = false;
+  let judgeFailed = 0; // trajectories with a judge failure
   try {
     const onProgress = (done: number, total: number) =>
       done === 0
@@ -212,7 +235,7 @@ async function scoreWith(
             labels: o.labels,
             autoLabels: o.autoLabels,
             runContext: false,
-            outcome: judgeOutcome ? judge : outcome,
+            outcome: judgeOutcome ? judge : (outcome ?? null),
             judge,
             onProgress,
             concurrency: built ? built.config.concurrency : 1,
@@ -223,16 +246,25 @@ async function scoreWith(
       if (ev.type === "record") {
         summary.add(ev.record);
         runs?.add(ev.record.source.run, ev.record.steps);
+        if (ev.record.criteria.some((c) => isFailure(c.reason))) failedRecords++;
+        judgeError ??= ev.record.criteria.find((c) => c.reason === "judge_error")?.explanation;
         if (judge)
           bar.update({ trajectories: summary.records, ...judgePayload(judge.stats, summary.records, started) });
         await out.write(ev.record);
+        // a judge that answers nothing: stop rather than write check-only scores under its name
+        // (after a few trajectories, so that one failed request at the start does not end a run)
+        if (ev.record.criteria.some((c) => c.reason === "judge_error")) judgeFailed++;
+        if (built && !o.allowUnjudged && judgeSilent(built) && judgeFailed >= SILENT_AFTER) {
+          stopped = true;
+          break;
+        }
       } else if (ev.type === "error") errors.push(ev.error);
     }
   } finally {
     bar.stop();
     await out.close();
   }
-  if (runRelative && toFile) {
+  if (runRelative && toFile && !stopped) {
     const final = new ScoreSummary();
     await finishRunContext(o.output!, rubric, (r) => final.add(r), runs);
     summary = final;
@@ -262,5 +294,56 @@ async function scoreWith(
     for (const e of errors.slice(0, o.maxErrors)) note(`  error: ${e.describe()}`);
     if (errors.length > o.maxErrors) note(`  ... and ${errors.length - o.maxErrors} more`);
   }
-  return errors.length || summary.errors ? 1 : 0;
+  return verdict(o, rubric, built, summary, { errors: errors.length, failedRecords, judgeError, stopped });
+}
+
+/** Trajectories whose judge requests all failed, with no answer yet, before a run stops. */
+const SILENT_AFTER = 3;
+
+/** Whether a judge was asked and answered nothing (no answer and no cache hit, some failures). */
+function judgeSilent(built: BuiltJudge): boolean {
+  const st = built.decider.stats;
+  return st.requests + st.cacheHits === 0 && st.failures > 0;
+}
+
+/**
+ * The exit code: 1 when inputs failed or criteria could not be decided because of a failure (the
+ * judge down, a check that threw) or no trajectory got a score, with one line on stderr saying which.
+ */
+function verdict(
+  o: ScoreCliOptions,
+  rubric: Rubric,
+  built: BuiltJudge | null,
+  summary: ScoreSummary,
+  run: { errors: number; failedRecords: number; judgeError?: string; stopped: boolean },
+): number {
+  const problems: string[] = [];
+  const judges = built ? built.config.panel.map((m) => `${m.model} at ${m.url}`).join(", ") : "";
+  if (run.stopped)
+    problems.push(
+      `stopped after ${summary.records} trajectories: the judge (${judges}) answered none of its requests` +
+        `${run.judgeError ? ` (${run.judgeError})` : ""}; their judge criteria are unscored (judge_error). ` +
+        "Start the server and run again (--resume continues a file), or give --allow-unjudged to score without the judge",
+    );
+  else if (built && judgeSilent(built))
+    note(
+      `score: the judge (${judges}) answered none of its requests; the scores come from the other criteria (--allow-unjudged)`,
+    );
+  if (run.errors) problems.push(`${run.errors} inputs could not be read`);
+  if (summary.errors) problems.push(`${summary.errors} trajectories could not be scored (error records)`);
+  const failures = summary.reasons((r) => FAILURE_REASONS.has(r) && !(o.allowUnjudged && r !== "check_error"));
+  if (!run.stopped && failures)
+    problems.push(
+      `${run.failedRecords} trajectories have criteria that could not be decided because of a failure (${failures}; each criterion's explanation says why)` +
+        (failures.includes("judge_") ? "; run again with --resume to ask the judge again" : ""),
+    );
+  const scored = summary.records - summary.errors;
+  const behaviour = rubric.criteria.some((c) => c.kind !== "outcome");
+  if (!run.stopped && behaviour && scored > 0 && summary.nullScores === scored)
+    problems.push(
+      `no trajectory got a score: no behaviour criterion of rubric ${rubric.id} was decided (unscored: ${summary.reasons()})`,
+    );
+  if (!problems.length) return 0;
+  note(`score: ${problems.join("; ")}`);
+  return 1;
 }

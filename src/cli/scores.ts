@@ -6,12 +6,14 @@ import { outcomeProvider } from "../outcome/provider.js";
 import { outcomeModelPath } from "./score.js";
 import type { ScoreRecord } from "../types/score.js";
 import { note } from "./output.js";
+import { steps } from "./progress.js";
 
 export interface ScoresSource {
   scores?: string[];
   rubric: string;
   labels?: string[];
   autoLabels: boolean;
+  quiet?: boolean;
 }
 
 export async function scoresFor(
@@ -33,9 +35,20 @@ export async function scoresFor(
   note(
     `scoring the inputs with rubric ${rubric.id}${outcome ? " and the shipped outcome model" : ""} (no --scores given)`,
   );
-  for await (const ev of scoreStream(inputs, { rubric, labels: o.labels, autoLabels: o.autoLabels, outcome })) {
-    if (ev.type === "record") records.push(ev.record);
-    else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);
+  const bar = steps("scoring", "inputs", !o.quiet);
+  try {
+    for await (const ev of scoreStream(inputs, {
+      rubric,
+      labels: o.labels,
+      autoLabels: o.autoLabels,
+      outcome,
+      onProgress: bar.onProgress,
+    })) {
+      if (ev.type === "record") records.push(ev.record);
+      else if (ev.type === "error" && ++errors <= 20) note(`error: ${ev.error.describe()}`);
+    }
+  } finally {
+    bar.stop();
   }
   return { records, errors };
 }

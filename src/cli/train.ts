@@ -10,6 +10,7 @@ import { liteTasks, type Selection, type Validation } from "../outcome/evaluate.
 import { FEATURE_GROUPS } from "../outcome/features.js";
 import { collectExamples, meanAuc, selectionScore, train, type TrainResult } from "../outcome/train.js";
 import { claimOutput, note, writeText } from "./output.js";
+import { steps } from "./progress.js";
 
 export interface TrainCliOptions {
   output: string;
@@ -18,6 +19,7 @@ export interface TrainCliOptions {
   folds: number;
   l2: number;
   bootstrap: number;
+  quiet?: boolean;
 }
 
 /** 0.866 [.846,.884] */
@@ -174,11 +176,20 @@ export async function runTrain(inputs: string[], o: TrainCliOptions): Promise<nu
 }
 
 async function trainInto(inputs: string[], o: TrainCliOptions): Promise<number> {
-  note(`train: reading and analysing ${inputs.join(", ")}`);
-  const { examples, baseline, unlabelled, errors } = await collectExamples(inputs, {
-    labels: o.labels,
-    autoLabels: o.autoLabels,
-  });
+  const say = o.quiet ? () => {} : note;
+  say(`train: reading and analysing ${inputs.join(", ")}`);
+  const bar = steps("train: reading", "inputs", !o.quiet);
+  let collected: Awaited<ReturnType<typeof collectExamples>>;
+  try {
+    collected = await collectExamples(inputs, {
+      labels: o.labels,
+      autoLabels: o.autoLabels,
+      onProgress: bar.onProgress,
+    });
+  } finally {
+    bar.stop();
+  }
+  const { examples, baseline, unlabelled, errors } = collected;
   for (const e of errors.slice(0, 20)) note(`error: ${e}`);
   if (examples.length < 20 || examples.every((e) => e.y) || examples.every((e) => !e.y)) {
     note(
@@ -186,7 +197,7 @@ async function trainInto(inputs: string[], o: TrainCliOptions): Promise<number> 
     );
     return 1;
   }
-  note(`train: ${examples.length} labelled trajectories`);
+  say(`train: ${examples.length} labelled trajectories`);
   const lite = liteTasks(o.labels ?? []);
   const res = train(examples, {
     folds: o.folds,
@@ -195,7 +206,7 @@ async function trainInto(inputs: string[], o: TrainCliOptions): Promise<number> 
     baseline,
     ablation: true,
     selectTasks: lite ?? undefined,
-    onProgress: note,
+    onProgress: say,
   });
   writeText(o.output, modelJson(res.model));
   process.stdout.write(

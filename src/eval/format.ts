@@ -2,7 +2,9 @@
 import type { Interval } from "./metrics.js";
 
 export const f3 = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : x.toFixed(3));
-export const ci = (i: Interval): string => (i.value === null ? "-" : `${f3(i.value)} [${f3(i.lo)}, ${f3(i.hi)}]`);
+/** A value and its interval; a value without one (no bootstrap, too few tasks) alone. */
+export const ci = (i: Interval): string =>
+  i.value === null ? "-" : i.lo === null && i.hi === null ? f3(i.value) : `${f3(i.value)} [${f3(i.lo)}, ${f3(i.hi)}]`;
 export const pct = (x: number | null): string => (x === null ? "-" : `${(100 * x).toFixed(0)}%`);
 
 /** Rows as an aligned table: first column left-aligned, the rest right-aligned, a rule under the header. */

@@ -216,7 +216,7 @@ export interface Interval {
  */
 export function bootstrap<G>(groups: G[], stat: (gs: G[]) => number | null, b = 1000, seed = 1): Interval {
   const value = stat(groups);
-  if (value === null || groups.length < 2) return { value, lo: null, hi: null };
+  if (value === null || groups.length < 2 || b < 1) return { value, lo: null, hi: null };
   const rand = rng(seed);
   const vals: number[] = [];
   for (let i = 0; i < b; i++) {

@@ -3,7 +3,10 @@
  * calibration and best-of-N overall and per group, per-criterion statistics,
  * with task-bootstrap 95% intervals and the counts behind every number.
  */
+import { behaviourName } from "../checks/behaviour.js";
 import type { ScoreRecord } from "../types/score.js";
+import { reward } from "../score/reward.js";
+import { DEFAULTS } from "../score/defaults.js";
 import { ci, f3, pct, table } from "./format.js";
 import {
   accuracy,
@@ -22,7 +25,7 @@ import {
 } from "./metrics.js";
 
 export interface EvalOptions {
-  /** the value to evaluate for each record (default: its rubric score) */
+  /** the value to evaluate for each record (default: the default reward, p(resolved), as `rubricate eval`) */
   value?: (r: ScoreRecord) => number | null;
   threshold?: number;
   bins?: number;
@@ -30,6 +33,8 @@ export interface EvalOptions {
   seed?: number;
   /** group by these source fields */
   groupBy?: ("format" | "scaffold" | "model" | "run")[];
+  /** called after each part with bootstrap intervals (overall, each N of best-of-N, each group) */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface Discrimination {
@@ -47,6 +52,8 @@ export interface Discrimination {
 
 export interface CriterionStats {
   id: string;
+  /** the behaviour whose presence is counted (see checks/behaviour.ts) */
+  behaviour: string;
   kind: string;
   polarity: string;
   decided: number;
@@ -68,7 +75,18 @@ export interface EvalReport {
   reliability: Bin[];
   bestOfN: { n: number; tasks: number; random: number; reward: Interval; oracle: number; gapClosed: Interval }[];
   groups: { by: string; name: string; metrics: Discrimination }[];
+  /** groups left out because they hold exactly the records of a group above (`format: moatless` and `scaffold: Moatless Tools`) */
+  sameGroups: { by: string; name: string; sameAs: string }[];
   criteria: CriterionStats[];
+  /** bootstrap resamples behind the intervals (0: no intervals) */
+  bootstrap: number;
+}
+
+export interface RenderOptions {
+  /** the widest line (default 100); tables wider than this are narrowed by cutting their first column */
+  width?: number;
+  /** one wide table of every metric and no cutting, as before (about 160 columns) */
+  wide?: boolean;
 }
 
 interface Item extends Scored {
@@ -83,7 +101,10 @@ function byTask(items: Item[]): Item[][] {
   return [...m.values()];
 }
 
-function discrimination(items: Item[], o: Required<Omit<EvalOptions, "value" | "groupBy">>): Discrimination {
+function discrimination(
+  items: Item[],
+  o: Required<Omit<EvalOptions, "value" | "groupBy" | "onProgress">>,
+): Discrimination {
   const tasks = byTask(items);
   const ci = (f: (xs: Scored[]) => number | null) => bootstrap(tasks, (gs) => f(gs.flat()), o.bootstrap, o.seed);
   return {
@@ -107,7 +128,8 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
     bootstrap: opts.bootstrap ?? 1000,
     seed: opts.seed ?? 1,
   };
-  const value = opts.value ?? ((r: ScoreRecord) => r.score);
+  // by default what `rubricate eval` evaluates: the default reward (p(resolved))
+  const value = opts.value ?? ((r: ScoreRecord) => reward(r, { mode: DEFAULTS.reward, alpha: DEFAULTS.alpha }));
   const items: Item[] = [];
   let unlabelled = 0;
   let noValue = 0;
@@ -125,6 +147,20 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
   }
   const tasks = byTask(items);
   const maxN = Math.max(0, ...tasks.map((t) => t.length));
+  const grouped = (opts.groupBy ?? ["format", "scaffold"]).map((by) => {
+    const m = new Map<string, Item[]>();
+    for (const it of items) {
+      const k = String(it.r.source[by] ?? "(none)");
+      m.set(k, [...(m.get(k) ?? []), it]);
+    }
+    return { by, members: [...m].sort() };
+  });
+  const parts = 1 + maxN + grouped.reduce((a, g) => a + g.members.length, 0);
+  let done = 0;
+  const step = () => opts.onProgress?.(++done, parts);
+  opts.onProgress?.(0, parts);
+  const overall = discrimination(items, o);
+  step();
   const best: EvalReport["bestOfN"] = [];
   for (let n = 1; n <= maxN; n++) {
     const asAttempts = (ts: Item[][]): Attempt[][] =>
@@ -140,26 +176,36 @@ export function evaluate(records: ScoreRecord[], opts: EvalOptions = {}): EvalRe
       reward: bootstrap(eligible, (gs) => bestOfN(asAttempts(gs), n).reward, o.bootstrap, o.seed),
       gapClosed: bootstrap(eligible, (gs) => bestOfN(asAttempts(gs), n).gapClosed, o.bootstrap, o.seed),
     });
+    step();
   }
   const groups: EvalReport["groups"] = [];
-  for (const by of opts.groupBy ?? ["format", "scaffold"]) {
-    const m = new Map<string, Item[]>();
-    for (const it of items) {
-      const k = String(it.r.source[by] ?? "(none)");
-      m.set(k, [...(m.get(k) ?? []), it]);
+  const sameGroups: EvalReport["sameGroups"] = [];
+  // the records of a group (their ids) -> the group's name; a group of every record repeats "overall"
+  const seen = new Map<string, string>([[items.map((x) => x.key).join("\n"), "overall"]]);
+  for (const { by, members } of grouped) {
+    for (const [name, xs] of members) {
+      const ids = xs.map((x) => x.key).join("\n");
+      const same = seen.get(ids);
+      if (same) sameGroups.push({ by, name, sameAs: same });
+      else {
+        seen.set(ids, `${by}: ${name}`);
+        groups.push({ by, name, metrics: discrimination(xs, o) });
+      }
+      step();
     }
-    for (const [name, xs] of [...m].sort()) groups.push({ by, name, metrics: discrimination(xs, o) });
   }
   return {
     records: records.length,
     labelled: records.length - unlabelled,
     excluded: { unlabelled, noValue },
     threshold: o.threshold,
-    overall: discrimination(items, o),
+    overall,
     reliability: reliability(items, o.bins, "equal-width"),
     bestOfN: best,
     groups,
+    sameGroups,
     criteria: criterionStats(records),
+    bootstrap: o.bootstrap,
   };
 }
 
@@ -173,6 +219,7 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
     for (const c of r.criteria) {
       let e = m.get(c.id);
       if (!e) m.set(c.id, (e = { c, xs: [], fired: [0, 0], n: [0, 0] }));
+      if (c.by.startsWith("check:")) e.c = c;
       if (c.status !== "decided" || c.goodness === null || c.value === null) continue;
       const g = r.label.resolved ? 0 : 1;
       e.n[g]++;
@@ -185,6 +232,7 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
     const fu = n[1] ? fired[1] / n[1] : null;
     return {
       id: c.id,
+      behaviour: behaviourName(c),
       kind: c.kind,
       polarity: c.polarity,
       decided: xs.length,
@@ -196,48 +244,53 @@ function criterionStats(records: ScoreRecord[]): CriterionStats[] {
   });
 }
 
-/** The report as readable text. */
-export function renderReport(rep: EvalReport): string {
+/** The report as readable text, within `o.width` columns (100) unless `o.wide`. */
+export function renderReport(rep: EvalReport, o: RenderOptions = {}): string {
+  const width = o.wide ? Number.POSITIVE_INFINITY : (o.width ?? 100);
+  const fit = (rows: string[][]) => table(o.wide ? rows : narrowed(rows, width));
   const d = rep.overall;
   const out: string[] = [];
   out.push(
-    `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
+    ...wrap(
+      `${rep.records} records: ${d.n} evaluated (${d.positives} resolved, ${d.n - d.positives} unresolved) over ${d.tasks} tasks; excluded ${rep.excluded.unlabelled} unlabelled, ${rep.excluded.noValue} without a score`,
+      width,
+    ),
   );
-  out.push("95% intervals: percentile bootstrap over tasks", "");
-  out.push("Discrimination and calibration");
-  const rowOf = (name: string, m: Discrimination) => [
-    name,
-    String(m.n),
-    String(m.positives),
-    ci(m.auc),
-    ci(m.prAuc),
-    f3(m.accuracy.value),
-    ci(m.ece),
-    f3(m.eceMass.value),
-    f3(m.brier.value),
-    f3(m.logLoss.value),
-  ];
   out.push(
-    table([
-      [
-        "",
-        "n",
-        "resolved",
-        "ROC-AUC",
-        "PR-AUC",
-        `acc@${rep.threshold}`,
-        "ECE (10 equal-width)",
-        "ECE mass",
-        "Brier",
-        "log loss",
-      ],
-      rowOf("overall", d),
-      ...rep.groups.map((g) => rowOf(`${g.by}: ${g.name}`, g.metrics)),
-    ]),
+    rep.bootstrap > 0
+      ? `95% intervals: percentile bootstrap over tasks (${rep.bootstrap} resamples)`
+      : "no intervals (--bootstrap 0)",
+    "",
   );
+  const named: [string, Discrimination][] = [
+    ["overall", d],
+    ...rep.groups.map((g): [string, Discrimination] => [`${g.by}: ${g.name}`, g.metrics]),
+  ];
+  const head = ["", "n", "resolved"];
+  const counts = (name: string, m: Discrimination) => [name, String(m.n), String(m.positives)];
+  const disc = ["ROC-AUC", "PR-AUC", `acc@${rep.threshold}`];
+  const discOf = (m: Discrimination) => [ci(m.auc), ci(m.prAuc), f3(m.accuracy.value)];
+  const cal = [`ECE (${rep.reliability.length} equal-width)`, "ECE mass", "Brier", "log loss"];
+  const calOf = (m: Discrimination) => [ci(m.ece), f3(m.eceMass.value), f3(m.brier.value), f3(m.logLoss.value)];
+  if (o.wide) {
+    out.push("Discrimination and calibration");
+    out.push(fit([[...head, ...disc, ...cal], ...named.map(([n, m]) => [...counts(n, m), ...discOf(m), ...calOf(m)])]));
+  } else {
+    out.push("Discrimination");
+    out.push(fit([[...head, ...disc], ...named.map(([n, m]) => [...counts(n, m), ...discOf(m)])]));
+    out.push("", "Calibration");
+    out.push(fit([[...head, ...cal], ...named.map(([n, m]) => [...counts(n, m), ...calOf(m)])]));
+  }
+  if (rep.sameGroups.length)
+    out.push(
+      ...wrap(
+        `(left out, the same records as a row above: ${rep.sameGroups.map((g) => `${g.by}: ${g.name} = ${g.sameAs}`).join("; ")})`,
+        width,
+      ),
+    );
   out.push("", "Best-of-N (expected resolve rate of the pick over all subsets of N attempts per task)");
   out.push(
-    table([
+    fit([
       ["N", "tasks", "random", "reward pick", "oracle", "gap closed"],
       ...rep.bestOfN.map((b) => [
         String(b.n),
@@ -251,7 +304,7 @@ export function renderReport(rep: EvalReport): string {
   );
   out.push("", "Reliability (equal-width bins)");
   out.push(
-    table([
+    fit([
       ["bin", "n", "mean score", "resolved share"],
       ...rep.reliability
         .filter((b) => b.count)
@@ -260,13 +313,17 @@ export function renderReport(rep: EvalReport): string {
   );
   out.push(
     "",
-    "Criteria (fired = behaviour present; ratio = fire rate on resolved / on unresolved; AUC of the criterion's goodness)",
+    ...wrap(
+      "Behaviours: n = trajectories where it was decided; resolved / unresolved = share of those that show it; " +
+        "ratio = resolved / unresolved; AUC of the criterion's goodness; in brackets the criterion's id where it names the opposite behaviour",
+      width,
+    ),
   );
   out.push(
-    table([
-      ["criterion", "kind", "decided", "fired: resolved", "unresolved", "ratio", "AUC"],
+    fit([
+      ["behaviour (criterion)", "kind", "n", "resolved", "unresolved", "ratio", "AUC"],
       ...rep.criteria.map((c) => [
-        `${c.polarity === "encourage" ? "+" : "-"} ${c.id}`,
+        `${c.polarity === "encourage" ? "+" : "-"} ${c.behaviour}`,
         c.kind,
         String(c.decided),
         pct(c.firedResolved),
@@ -277,4 +334,27 @@ export function renderReport(rep: EvalReport): string {
     ]),
   );
   return out.join("\n");
+}
+
+/** Words re-flowed to lines of at most `width` columns. */
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const w of text.split(" ")) {
+    if (cur && cur.length + 1 + w.length > width) {
+      out.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Rows whose first column is cut (with "…") so that the table is at most `width` wide. */
+function narrowed(rows: string[][], width: number): string[][] {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const total = w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
+  if (total <= width) return rows;
+  const first = Math.max(12, w[0] - (total - width));
+  return rows.map((r) => [r[0].length > first ? `${r[0].slice(0, first - 1)}…` : r[0], ...r.slice(1)]);
 }

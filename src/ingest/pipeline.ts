@@ -7,6 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { discover, type Candidate } from "./discover.js";
+import { misplacedRecord, misplacedTable } from "./misplaced.js";
 import { parquetRows } from "./parquet.js";
 import {
   DEFAULT_MAX_FILE_BYTES,
@@ -120,6 +121,11 @@ async function* readCandidate(c: Candidate, opts: IngestOptions, bytes: Buffer |
       return;
     }
     if (!bytes) regularFile(c.path);
+    if (/\.(csv|tsv)$/i.test(c.path)) {
+      const head = (bytes ?? (await readHead(c.path, 4096))).subarray(0, 4096).toString("utf8").split(/\r?\n/)[0];
+      const hint = misplacedTable(head, c.path);
+      if (hint) throw new IngestError(c.path, hint);
+    }
     if (bytes && bytes.subarray(0, 4).toString("latin1") !== "PAR1") {
       yield* readJson(c, opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, bytes);
       return;
@@ -210,7 +216,8 @@ async function* readJson(c: Candidate, maxBytes: number, pre: Buffer | null = nu
     yield { type: "skip", file: c.path, reason: "not a trajectory" };
     return;
   }
-  throw new IngestError(c.path, `no known trajectory format (tried: ${formatsTried()})`);
+  const hint = misplacedRecord(Array.isArray(value) ? value[0] : value, c.path);
+  throw new IngestError(c.path, hint ?? `no known trajectory format (tried: ${formatsTried()})`);
 }
 
 async function* arrayRows(values: unknown[]): AsyncGenerator<{ row: unknown; index: number }> {
@@ -311,6 +318,12 @@ async function* readJsonl(c: Candidate, maxLineBytes: number): AsyncGenerator<In
       if (!adapter) {
         if (seen === 1 && !c.explicit) {
           yield { type: "skip", file: c.path, reason: "not a trajectory" };
+          return;
+        }
+        // a label table or score records given as trajectories: one error for the file, not one a line
+        const hint = seen === 1 ? misplacedRecord(value, c.path) : null;
+        if (hint) {
+          yield { type: "error", error: new IngestError(c.path, hint) };
           return;
         }
         throw new IngestError(c.path, `record in no known trajectory format (tried: ${formatsTried()})`, item.line);

@@ -240,13 +240,22 @@ export class OpenAICompatible implements JudgeBackend {
         throw new JudgeHttpError(undefined, `cannot reach the judge server: ${(e as Error).message}`, false);
     }
     const t0 = Date.now();
-    const r = await this.send(
-      { system: "Answer with one word.", user: "Is 2 + 2 = 4? Answer YES or NO.", topLogprobs: 5, maxTokens: 1 },
-      1,
-    );
+    const modelListed = models ? models.includes(this.model) : null;
+    let r: ChatResponse;
+    try {
+      r = await this.send(
+        { system: "Answer with one word.", user: "Is 2 + 2 = 4? Answer YES or NO.", topLogprobs: 5, maxTokens: 1 },
+        1,
+      );
+    } catch (e) {
+      // a server that refuses a model it does not list (vLLM answers 404): the list says what is wrong
+      if (modelListed === false)
+        return { models, modelListed, logprobs: false, n: SUPPORTS_N[this.dialect], latencyMs: Date.now() - t0 };
+      throw e;
+    }
     return {
       models,
-      modelListed: models ? models.includes(this.model) : null,
+      modelListed,
       logprobs: (r.firstTokenLogprobs?.length ?? 0) > 0,
       n: SUPPORTS_N[this.dialect],
       latencyMs: Date.now() - t0,

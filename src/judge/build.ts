@@ -5,6 +5,7 @@
  */
 import type { Rubric } from "../rubric/schema.js";
 import { OpenAICompatible, type JudgeBackend } from "./backend.js";
+import { byCloseness } from "../io/suggest.js";
 import { JudgeCache, cachedBackend } from "./cache.js";
 import type { JudgeConfig } from "./config.js";
 import { judgeDecider, type JudgeDecider } from "./judge.js";
@@ -98,13 +99,15 @@ async function probe(
 ): Promise<void> {
   const cap = await http.probe().catch((e: Error) => {
     throw new Error(
-      `judge server ${url} (model ${http.model}) failed the start-up probe: ${e.message} (use --no-probe to skip it)`,
+      `judge server ${url} (model ${http.model}) failed the start-up probe: ${e.message}; check the URL, that the server is up, and --model`,
     );
   });
-  if (cap.modelListed === false)
+  if (cap.modelListed === false) {
+    const served = byCloseness(http.model, cap.models!);
     throw new Error(
-      `judge server ${url} does not serve model ${http.model}; it lists: ${cap.models!.slice(0, 20).join(", ")}`,
+      `judge server ${url} does not serve model ${http.model}; it serves (closest first): ${served.slice(0, 20).join(", ")}${served.length > 20 ? `, and ${served.length - 20} more` : ""}; pass one of them to --model`,
     );
+  }
   onNote(
     `judge ${http.model} at ${url} (${http.dialect}): ${cap.models ? `${cap.models.length} model${cap.models.length === 1 ? "" : "s"} listed` : "no models list"}, logprobs ${cap.logprobs ? "yes" : "NO"}, n ${cap.n ? "in one request" : "as separate requests"}, ${cap.latencyMs} ms for one token`,
   );

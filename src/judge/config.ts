@@ -9,9 +9,9 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { addSecret } from "../io/redact.js";
+import { locate } from "../io/yamlzod.js";
 import { DIALECTS } from "./backend.js";
 import { JUDGE_MODES } from "./judge.js";
 import { AGGREGATES } from "./panel.js";
@@ -82,9 +82,9 @@ export interface JudgeConfig {
   probe: boolean;
 }
 
-/** The default cache database: $XDG_CACHE_HOME/rubricate/judge.sqlite (else ~/.cache/...). */
+/** The default cache file: $XDG_CACHE_HOME/rubricate/judge-cache.jsonl (else ~/.cache/...). */
 export function defaultCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "rubricate", "judge.sqlite");
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "rubricate", "judge-cache.jsonl");
 }
 
 /** Read and validate a judge config file; errors name the file, the line and the field. */
@@ -95,21 +95,14 @@ export function readJudgeConfig(path: string): JudgeConfigFile {
   } catch (e) {
     throw new Error(`${path}: cannot read the judge config: ${(e as Error).message}`);
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    const at = lines.linePos(err.pos[0]);
-    throw new Error(`${path}:${at.line}:${at.col}: not valid YAML or JSON: ${err.message.split("\n")[0]}`);
-  }
-  const r = JudgeConfigFile.safeParse(doc.toJS() ?? {});
+  const located = locate(text);
+  if (Array.isArray(located))
+    throw new Error(located.map((p) => `${path}:${p.line}:${p.col}: not valid YAML or JSON: ${p.message}`).join("\n"));
+  const r = JudgeConfigFile.safeParse(located.raw ?? {});
   if (!r.success) {
-    const i = r.error.issues[0];
-    const node = doc.getIn(i.path as (string | number)[], true) as { range?: [number, number] } | undefined;
-    const at = node?.range ? lines.linePos(node.range[0]) : null;
-    const field = i.path.join(".") || "(top)";
+    const problems = located.problems(r.error.issues, JudgeConfigFile).sort((a, b) => a.line - b.line || a.col - b.col);
     throw new Error(
-      `${path}${at ? `:${at.line}:${at.col}` : ""}: ${field}: ${i.message}; allowed fields: ${Object.keys(JudgeConfigFile.shape).join(", ")}`,
+      problems.map((p) => `${path}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n"),
     );
   }
   return r.data;

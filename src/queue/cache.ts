@@ -1,6 +1,6 @@
 /**
  * The judge answer cache shared by every worker of every machine: the same content-addressed
- * keys as the SQLite cache (`cacheKey`: the whole request, the model, the rubric's hash), answers
+ * keys as the local file cache (`cacheKey`: the whole request, the model, the rubric's hash), answers
  * stored in Redis. Two workers asking the same question at once: the first marks the key as in
  * flight (SET NX) and asks; the other waits for its answer instead of paying again.
  */

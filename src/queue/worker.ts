@@ -46,7 +46,7 @@ export interface WorkerOptions {
   id?: string;
   /** BullMQ lock: a job whose worker stopped renewing it for this long goes to another worker (default 30 s) */
   lockMs?: number;
-  /** the shared judge cache in Redis instead of each machine's SQLite file (default true) */
+  /** the shared judge cache in Redis instead of each machine's cache file (default true) */
   sharedCache?: boolean;
   onNote?: (message: string) => void;
 }

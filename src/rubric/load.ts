@@ -7,14 +7,15 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from "yaml";
 import { CHECKS } from "../checks/index.js";
+import { closest } from "../io/suggest.js";
+import { locate, type Located, type Problem } from "../io/yamlzod.js";
 import { RubricSchema, type Rubric } from "./schema.js";
 
 export class RubricError extends Error {
   constructor(
     readonly file: string,
-    readonly problems: { line: number; col: number; path: string; message: string }[],
+    readonly problems: Problem[],
   ) {
     super(problems.map((p) => `${file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`).join("\n"));
     this.name = "RubricError";
@@ -52,59 +53,79 @@ export function loadRubric(idOrPath: string): Rubric {
   return parseRubric(readFileSync(idOrPath, "utf8"), idOrPath);
 }
 
-/** Parse and validate rubric YAML text; `file` names it in errors. */
+/** Parse and validate rubric YAML text; `file` names it in errors, which list every problem at once. */
 export function parseRubric(text: string, file: string): Rubric {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new RubricError(
-      file,
-      doc.errors.map((e) => {
-        const pos = lc.linePos(e.pos[0]);
-        return { line: pos.line, col: pos.col, path: "", message: `YAML: ${e.message.split("\n")[0]}` };
-      }),
-    );
+  const located = locate(text);
+  if (Array.isArray(located)) throw new RubricError(file, located);
+  const r = RubricSchema.safeParse(located.raw);
+  const problems: Problem[] = r.success ? [] : located.problems(r.error.issues, RubricSchema);
+  const criteria = located.value(["criteria"]);
+  const params = new Map<number, Record<string, unknown>>();
+  if (Array.isArray(criteria)) {
+    const seen = new Map<string, number>();
+    criteria.forEach((c: unknown, i) => {
+      if (!c || typeof c !== "object" || Array.isArray(c)) return;
+      const p = criterionProblems(c as Record<string, unknown>, i, seen, located);
+      problems.push(...p.problems);
+      if (p.params) params.set(i, p.params);
+    });
   }
-  const raw = doc.toJS();
-  const where = (path: (string | number)[], key?: string) => position(doc, lc, path, key);
-  const r = RubricSchema.safeParse(raw);
-  if (!r.success) {
-    throw new RubricError(
-      file,
-      r.error.issues.map((i) => {
-        const path = i.path.filter((p): p is string | number => typeof p !== "symbol");
-        const key = i.code === "unrecognized_keys" ? i.keys[0] : undefined;
-        const { line, col } = where(path, key);
-        return { line, col, path: pathText(path, raw), message: describeIssue(i) };
-      }),
-    );
+  if (problems.length || !r.success) {
+    problems.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new RubricError(file, problems);
   }
   const rubric = r.data;
-  const problems: RubricError["problems"] = [];
-  const seen = new Map<string, number>();
-  rubric.criteria.forEach((c, i) => {
-    const at = (field: string, message: string) => {
-      const { line, col } = where(["criteria", i, field]);
-      problems.push({ line, col, path: `criteria[${i}] (${c.id}).${field}`, message });
-    };
+  for (const [i, p] of params) rubric.criteria[i].params = p;
+  return { ...rubric, hash: rubricHash(rubric), origin: file };
+}
+
+/** What the schema cannot see: duplicate ids, check names and each check's parameters. */
+function criterionProblems(
+  c: Record<string, unknown>,
+  i: number,
+  seen: Map<string, number>,
+  located: Located,
+): { problems: Problem[]; params?: Record<string, unknown> } {
+  const problems: Problem[] = [];
+  const at = (field: string, message: string) => {
+    const { line, col } = located.at(["criteria", i, field]);
+    problems.push({ line, col, path: located.pathText(["criteria", i, field]), message });
+  };
+  if (typeof c.id === "string") {
     if (seen.has(c.id)) at("id", `duplicate criterion id '${c.id}' (first at criteria[${seen.get(c.id)}])`);
     else seen.set(c.id, i);
-    if (c.kind === "check") {
-      if (!c.check) return at("kind", "a 'check' criterion needs a 'check' field naming the check");
-      const def = CHECKS.get(c.check);
-      if (!def) return at("check", `unknown check '${c.check}'; known checks: ${[...CHECKS.keys()].sort().join(", ")}`);
-      const p = def.params.safeParse(c.params ?? {});
-      if (!p.success)
-        for (const issue of p.error.issues)
-          at("params", `${issue.path.join(".") || "(params)"}: ${describeIssue(issue)}`);
-      else c.params = p.data as Record<string, unknown>;
-    } else {
-      if (c.check !== undefined) at("check", `'check' is only for kind: check (this criterion is kind: ${c.kind})`);
-      if (c.params !== undefined && c.kind === "outcome") at("params", "an outcome criterion takes no params");
-    }
-  });
-  if (problems.length) throw new RubricError(file, problems);
-  return { ...rubric, hash: rubricHash(rubric), origin: file };
+  }
+  if (c.kind !== "check") {
+    if (c.check !== undefined && typeof c.kind === "string")
+      at("check", `'check' is only for kind: check (this criterion is kind: ${c.kind})`);
+    if (c.params !== undefined && c.kind === "outcome") at("params", "an outcome criterion takes no params");
+    return { problems };
+  }
+  if (c.check === undefined) {
+    at("kind", "a 'check' criterion needs a 'check' field naming the check");
+    return { problems };
+  }
+  if (typeof c.check !== "string") return { problems }; // the schema reports its type
+  const known = [...CHECKS.keys()].sort();
+  const def = CHECKS.get(c.check);
+  if (!def) {
+    const near = closest(c.check, known);
+    at(
+      "check",
+      near.length
+        ? `unknown check '${c.check}'; did you mean ${near.map((n) => `'${n}'`).join(" or ")}? (all checks: rubricate rubric show swe-default)`
+        : `unknown check '${c.check}'; known checks: ${known.join(", ")}`,
+    );
+    return { problems };
+  }
+  if (c.params !== undefined && (typeof c.params !== "object" || c.params === null || Array.isArray(c.params)))
+    return { problems }; // the schema reports its type
+  const p = def.params.safeParse(c.params ?? {});
+  if (!p.success) {
+    problems.push(...located.problems(p.error.issues, def.params, ["criteria", i, "params"]));
+    return { problems };
+  }
+  return { problems, params: p.data as Record<string, unknown> };
 }
 
 /** sha256 of the rubric's canonical JSON (sorted keys), first 16 hex digits. */
@@ -123,54 +144,4 @@ export function canonicalJson(v: unknown): string {
       .join(",")}}`;
   }
   return JSON.stringify(v);
-}
-
-function describeIssue(i: {
-  code: string;
-  message: string;
-  values?: unknown[];
-  expected?: unknown;
-  keys?: string[];
-}): string {
-  if (i.code === "invalid_value" && i.values)
-    return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  if (i.code === "unrecognized_keys" && i.keys)
-    return `unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `'${k}'`).join(", ")}`;
-  if (i.code === "invalid_type")
-    return `expected ${String(i.expected)}${/received (\w+)/.exec(i.message) ? `, got ${/received (\w+)/.exec(i.message)![1]}` : ""}`;
-  return i.message;
-}
-
-function pathText(path: (string | number)[], raw: unknown): string {
-  let out = "";
-  let node = raw as Record<string, unknown> | unknown[] | undefined;
-  for (const p of path) {
-    if (typeof p === "number") {
-      const item = Array.isArray(node) ? (node[p] as Record<string, unknown> | undefined) : undefined;
-      out += `[${p}]${item && typeof item === "object" && typeof item.id === "string" ? ` (${item.id})` : ""}`;
-    } else out += out ? `.${p}` : p;
-    node =
-      node && typeof node === "object" ? ((node as Record<string | number, unknown>)[p] as typeof node) : undefined;
-  }
-  return out;
-}
-
-/** Line and column of the YAML node at `path` (or of `key` inside it), falling back to the nearest parent. */
-function position(
-  doc: Document,
-  lc: LineCounter,
-  path: (string | number)[],
-  key?: string,
-): { line: number; col: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (!node || typeof node !== "object") continue;
-    if (key && n === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-      if (pair && isScalar(pair.key) && pair.key.range) return lc.linePos(pair.key.range[0]);
-    }
-    const range = (node as { range?: [number, number, number] }).range;
-    if (range) return lc.linePos(range[0]);
-  }
-  return { line: 1, col: 1 };
 }

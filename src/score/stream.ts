@@ -5,6 +5,7 @@ import { readTrajectories, type ReadOptions } from "../labels/stream.js";
 import type { Rubric } from "../rubric/schema.js";
 import type { ScoreRecord } from "../types/score.js";
 import { needsRunContext, withRunContext } from "./context.js";
+import { defaultOutcome } from "./defaults.js";
 import { errorRecord, scoreTrajectory, type ScoreOptions } from "./score.js";
 
 export type ScoreEvent =
@@ -12,8 +13,13 @@ export type ScoreEvent =
   | { type: "error"; error: IngestError }
   | { type: "skip"; file: string; reason: string };
 
-export interface ScoreStreamOptions extends ReadOptions, ScoreOptions {
+export interface ScoreStreamOptions extends ReadOptions, Omit<ScoreOptions, "outcome"> {
   rubric: Rubric;
+  /**
+   * decides `outcome` criteria and p(resolved); default (undefined): the shipped outcome model,
+   * as `rubricate score` uses; null: none
+   */
+  outcome?: ScoreOptions["outcome"] | null;
   /**
    * false: decide run-relative criteria without the run (a trajectory is long against a fixed
    * limit); default: against its run, decided after one pass (`withRunContext`), unless `run` is given
@@ -38,10 +44,14 @@ export async function* scoreStream(
     return;
   }
   const limit = Math.max(1, opts.concurrency ?? 1);
+  const scoreOpts: ScoreOptions = {
+    ...opts,
+    outcome: opts.outcome === undefined ? (defaultOutcome() ?? undefined) : (opts.outcome ?? undefined),
+  };
   const window: Promise<ScoreEvent>[] = [];
   const score = async (t: import("../types/trajectory.js").Trajectory): Promise<ScoreEvent> => {
     try {
-      return { type: "record", record: await scoreTrajectory(t, opts.rubric, opts) };
+      return { type: "record", record: await scoreTrajectory(t, opts.rubric, scoreOpts) };
     } catch (e) {
       return { type: "record", record: errorRecord(t, opts.rubric, e) };
     }

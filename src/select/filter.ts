@@ -4,10 +4,11 @@
  * baseline), `rubric` keeps those whose rubric score clears a threshold with no
  * veto, `hybrid` needs both. Optional per-task cap and task coverage.
  */
+import { behaviourName } from "../checks/behaviour.js";
 import type { ScoreRecord } from "../types/score.js";
+import { POLICIES, type Policy } from "./names.js";
 
-export const POLICIES = ["terminal", "rubric", "hybrid"] as const;
-export type Policy = (typeof POLICIES)[number];
+export { POLICIES, type Policy };
 
 export interface FilterOptions {
   policy: Policy;
@@ -85,8 +86,11 @@ export interface FilterReport {
   dropped: number;
   tasks: { before: number; after: number };
   reasons: Record<string, number>;
-  /** for each criterion: how often it fired among all scored trajectories and among the kept ones */
-  criteria: { id: string; polarity: string; before: number | null; after: number | null }[];
+  /**
+   * for each criterion: how often its behaviour was present among all scored trajectories and
+   * among the kept ones; `behaviour` names that behaviour (see checks/behaviour.ts)
+   */
+  criteria: { id: string; behaviour: string; polarity: string; before: number | null; after: number | null }[];
 }
 
 export function filterReport(records: ScoreRecord[], decisions: Map<string, Decision>, o: FilterOptions): FilterReport {
@@ -121,6 +125,11 @@ export function filterReport(records: ScoreRecord[], decisions: Map<string, Deci
     reasons,
     criteria: ids.map((c) => ({
       id: c.id,
+      behaviour: behaviourName({
+        id: c.id,
+        polarity: c.polarity,
+        by: records.flatMap((r) => r.criteria).find((x) => x.id === c.id && x.by.startsWith("check:"))?.by,
+      }),
       polarity: c.polarity,
       before: rate(records, c.id),
       after: rate(kept, c.id),

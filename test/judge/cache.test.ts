@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import Database from "better-sqlite3";
 import { OpenAICompatible, type ChatRequest } from "../../src/judge/backend.js";
 import { cachedBackend, cacheKey, JudgeCache, type CachedResponse } from "../../src/judge/cache.js";
 import { judgeDecider } from "../../src/judge/judge.js";
@@ -30,7 +29,7 @@ after(async () => {
 function fresh(): string {
   server.requests.length = 0;
   server.script = null;
-  return join(dir, `run-${++n}`, "judge.sqlite");
+  return join(dir, `run-${++n}`, "judge-cache.jsonl");
 }
 // (a generous timeout: on a loaded machine a request may wait seconds for the event loop; counts must not depend on it)
 const http = (model = "test-judge") =>
@@ -123,9 +122,11 @@ test("the cache persists across close and reopen of the file", async () => {
   assert.equal(server.requests.length, 1);
   assert.equal(again.cacheHit, true);
   assert.deepEqual(plain(again), plain(first));
-  const raw = new Database(file, { readonly: true });
-  assert.equal(raw.pragma("journal_mode", { simple: true }), "wal");
-  raw.close();
+  // the file: a header line, then one JSON line per entry
+  const lines = readFileSync(file, "utf8").split("\n");
+  assert.deepEqual(JSON.parse(lines[0]), { rubricate: "judge-cache", format: 1 });
+  assert.equal(JSON.parse(lines[1]).k, cacheKey({ namespace: "ns", model: "test-judge", request: REQ }));
+  assert.equal(lines.length, 3, "two lines, each ending with a newline");
   cache.close();
 });
 
@@ -156,23 +157,56 @@ test("errors, refusals, truncated and empty answers are not cached", async () =>
   cache.close();
 });
 
-test("a corrupt row is a miss, not a crash", async () => {
+test("an entry that is not an answer is a miss, not a crash; the answer asked again replaces it", async () => {
   const file = fresh();
-  const cache = new JudgeCache(file);
-  const b = cachedBackend(http(), cache, "ns");
-  await b.chat(REQ);
-  const raw = new Database(file);
-  raw.prepare("UPDATE judge_cache SET response = ?").run("{not json");
-  raw.close();
+  let cache = new JudgeCache(file);
+  await cachedBackend(http(), cache, "ns").chat(REQ);
+  cache.close();
+  const [head, entry] = readFileSync(file, "utf8").split("\n");
+  writeFileSync(file, `${head}\n${JSON.stringify({ ...JSON.parse(entry), r: "not an answer" })}\n`);
+  cache = new JudgeCache(file);
   const key = cacheKey({ namespace: "ns", model: "test-judge", request: REQ });
   assert.equal(cache.get(key), undefined);
+  const b = cachedBackend(http(), cache, "ns");
   const res = (await b.chat(REQ)) as CachedResponse;
   assert.equal(server.requests.length, 2, "asked again");
   assert.equal(res.text, "YES");
-  assert.equal(cache.get(key)?.text, "YES", "and the row is repaired");
+  assert.equal(cache.get(key)?.text, "YES", "and the entry is replaced");
   cache.put("k", { wrong: "shape" } as never, { model: "m" });
   assert.equal(cache.get("k"), undefined);
   cache.close();
+  assert.equal(new JudgeCache(file).get(key)?.text, "YES", "the later line wins on reopening");
+});
+
+test("a torn last line (a process killed mid-write) is ignored, and an entry appended after it is kept", async () => {
+  const file = fresh();
+  let cache = new JudgeCache(file);
+  await cachedBackend(http(), cache, "ns").chat(REQ);
+  cache.close();
+  const whole = readFileSync(file, "utf8");
+  const entry = whole.split("\n")[1];
+  appendFileSync(file, entry.slice(0, 40)); // torn: no newline
+  cache = new JudgeCache(file);
+  assert.equal(cache.stats().entries, 1);
+  const other = { ...REQ, user: "Another question?" };
+  await cachedBackend(http(), cache, "ns").chat(other); // appended right after the torn bytes
+  cache.close();
+  cache = new JudgeCache(file);
+  assert.equal(cache.stats().entries, 2, "both whole entries are read, the torn bytes are not");
+  assert.equal(cache.get(cacheKey({ namespace: "ns", model: "test-judge", request: other }))?.text, "YES");
+  cache.close();
+});
+
+test("a process sees what another appended to the same file after it opened it", async () => {
+  const file = fresh();
+  const one = new JudgeCache(file);
+  const two = new JudgeCache(file);
+  await cachedBackend(http(), one, "ns").chat(REQ);
+  const res = (await cachedBackend(http(), two, "ns").chat(REQ)) as CachedResponse;
+  assert.equal(res.cacheHit, true);
+  assert.equal(server.requests.length, 1);
+  one.close();
+  two.close();
 });
 
 test("concurrent identical requests make one server request", async () => {
@@ -190,16 +224,23 @@ test("concurrent identical requests make one server request", async () => {
   cache.close();
 });
 
-test("a file that is not a SQLite database gives an error naming the file", () => {
-  const file = join(dir, "not-a-db.sqlite");
-  writeFileSync(file, "this is some text, not a database\n".repeat(200));
+test("a file that is not a judge cache, or an older rubricate's SQLite cache, gives an error naming the file", () => {
+  const file = join(dir, "not-a-cache.jsonl");
+  writeFileSync(file, "this is some text, not a cache\n".repeat(200));
   assert.throws(
     () => new JudgeCache(file),
     (e: Error) =>
       e.message.includes(file) &&
-      /not a SQLite database/.test(e.message) &&
-      /expected a SQLite judge cache/.test(e.message),
+      /not a rubricate judge cache/.test(e.message) &&
+      /expected a rubricate judge cache/.test(e.message),
   );
+  const old = join(dir, "judge.sqlite");
+  writeFileSync(old, Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(4080)]));
+  assert.throws(
+    () => new JudgeCache(old),
+    /judge\.sqlite: cannot open it \(it is a SQLite cache of an older rubricate/,
+  );
+  assert.equal(readFileSync(old).length, 4096, "the old file is left as it was");
 });
 
 test("two processes can write one cache file at once", async () => {

@@ -143,9 +143,16 @@ describe("score with a judge, through the CLI", () => {
     server.script = (b, n) =>
       n % 2 === 0 && !isProbe(b) ? { status: 503, json: { error: { message: "down for a moment" } } } : undefined;
     let r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--concurrency", "1"]);
-    assert.equal(r.status, 0, r.stderr);
     const failed = read(out).filter((x) => x.criteria.some((c) => c.reason === "judge_error")).length;
     assert.ok(failed > 0, "some trajectories met the outage");
+    // criteria left undecided by a failure: exit 1 and one line saying which and what to do
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `score: ${failed} trajectories have criteria that could not be decided because of a failure \\(judge_error \\d+;.*run again with --resume`,
+      ),
+    );
     server.script = null;
     r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg, "-o", out, "--resume"]);
     assert.equal(r.status, 0, r.stderr);
@@ -200,14 +207,32 @@ describe("score with a judge, through the CLI", () => {
     );
     for (const text of [r.stdout, r.stderr, readFileSync(out, "utf8")])
       assert.ok(!text.includes(key) && !text.includes("0123456789abcdef"), "the key is in no output");
-    const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge.sqlite"));
+    const cache = readFileSync(join(r.env!.XDG_CACHE_HOME!, "rubricate", "judge-cache.jsonl"));
     assert.ok(!cache.includes(key), "nor in the cache");
   });
 
   it("a model the server does not serve, a bad config field, a server that is down: clear errors before any work", async () => {
     let r = await runCli(["score", join(ROOT, "examples"), "--judge", server.url, "--model", "no-such-model"]);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /does not serve model no-such-model; it lists: test-judge/);
+    assert.match(
+      r.stderr,
+      /does not serve model no-such-model; it serves \(closest first\): test-judge; pass one of them to --model/,
+    );
+    // a server that refuses unknown models with 404 (as vLLM does): the served models, closest first, never --no-probe
+    server.models = ["meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-32B", "Qwen/Qwen3-8B", "test-judge"];
+    server.onlyListedModels = true;
+    try {
+      r = await runCli(["score", join(ROOT, "examples"), "--judge", server.url, "--model", "Qwen/Qwen3-32b"]);
+    } finally {
+      server.models = ["test-judge"];
+      server.onlyListedModels = false;
+    }
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /does not serve model Qwen\/Qwen3-32b; it serves \(closest first\): Qwen\/Qwen3-32B, Qwen\/Qwen3-8B, test-judge, meta-llama\/Llama-3\.1-8B-Instruct; pass one of them to --model/,
+    );
+    assert.doesNotMatch(r.stderr, /no-probe|404/);
     const cfg = join(tmp(), "j.yaml");
     writeFileSync(cfg, `url: ${server.url}\nmodel: test-judge\nsamples: many\n`);
     r = await runCli(["score", join(ROOT, "examples"), "--judge-config", cfg]);

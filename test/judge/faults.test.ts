@@ -180,7 +180,7 @@ describe("judge faults (a misbehaving loopback server)", () => {
 
   it("a damaged cache file is refused with a message, or rebuilt from what can still be read", () => {
     const dir = mkdtempSync(join(tmpdir(), "rubricate-damaged-"));
-    const path = join(dir, "judge.sqlite");
+    const path = join(dir, "judge-cache.jsonl");
     const cache = new JudgeCache(path);
     const res = {
       text: "YES",
@@ -203,7 +203,7 @@ describe("judge faults (a misbehaving loopback server)", () => {
       () => new JudgeCache(path),
       (e: Error) => {
         assert.ok(e instanceof CacheDamaged);
-        assert.match(e.message, /judge cache .*judge\.sqlite is damaged .*--repair-cache/);
+        assert.match(e.message, /judge cache .*judge-cache\.jsonl is damaged .*--repair-cache/);
         return true;
       },
     );
@@ -215,7 +215,7 @@ describe("judge faults (a misbehaving loopback server)", () => {
     // the rebuilt file is sound: it opens without repair
     new JudgeCache(path).close();
     assert.ok(
-      readdirSync(dir).some((f) => f.startsWith("judge.sqlite.damaged-")),
+      readdirSync(dir).some((f) => f.startsWith("judge-cache.jsonl.damaged-")),
       "the damaged file is kept aside",
     );
   });

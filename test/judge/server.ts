@@ -35,6 +35,8 @@ export interface TestServer {
   script: Script | null;
   /** the models GET /v1/models lists */
   models: string[];
+  /** answer a chat request for a model not in `models` with 404, as vLLM does (default: answer any model) */
+  onlyListedModels?: boolean;
   /** the Authorization header of each chat request */
   auth: (string | undefined)[];
   /** milliseconds every chat answer waits before it is sent (added to a scripted delay) */
@@ -204,6 +206,18 @@ export async function startServer(): Promise<TestServer> {
     try {
       const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
       state.requests.push(body);
+      if (state.onlyListedModels && !state.models.includes(String(body.model))) {
+        res.writeHead(404, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            object: "error",
+            message: `The model \`${String(body.model)}\` does not exist.`,
+            type: "NotFoundError",
+            code: 404,
+          }),
+        );
+        return;
+      }
       state.auth.push(req.headers.authorization);
       const r = state.script?.(body, state.requests.length) ?? defaultReply(body, state.guided, state.dialect);
       const delay = (r.delayMs ?? 0) + state.latencyMs;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CHECKS } from "../../src/checks/index.js";
 import { RubricError, builtinRubricIds, loadRubric, parseRubric, rubricHash } from "../../src/rubric/load.js";
 
 const GOOD = `id: mine
@@ -78,8 +79,9 @@ describe("rubric loading", () => {
 
   it("rejects bad check parameters", () => {
     const [p] = problems(GOOD.replace("consecutive: 4", "consecutive: many"));
-    assert.match(p.path, /criteria\[1\] \(loops\)\.params/);
-    assert.match(p.message, /consecutive: expected number/);
+    assert.equal(p.path, "criteria[1] (loops).params.consecutive");
+    assert.equal(`${p.line}:${p.col}`, "18:28");
+    assert.match(p.message, /^expected number/);
     const [q] = problems(GOOD.replace("consecutive: 4", "consecutiv: 4"));
     assert.match(q.message, /unknown field 'consecutiv'/);
   });
@@ -93,6 +95,49 @@ describe("rubric loading", () => {
     );
     assert.match(unk[0].message, /unknown field 'colour'/);
     assert.equal(unk[0].line, 10);
+  });
+
+  it("reports every problem in one run, each at its own line and column, with the names meant", () => {
+    const text = `id: mine
+version: 2
+criteria:
+  - id: verifies
+    title: Verifies
+    polarity: encourage
+    weight: heavy
+    kind: check
+    check: verifies_after_last_edt
+  - id: loops
+    title: Loops
+    question: Does it loop?
+    polarity: discourage
+    weight: 1
+    kind: check
+    check: repeats_actions
+    params:
+      consecutive: many
+      windw: 4
+  - id: verifies
+    title: Again
+    question: Again?
+    polarity: encourage
+    wieght: 1
+    kind: check
+    check: does_magic
+`;
+    const got = problems(text).map((p) => `${p.line}:${p.col} ${p.path}: ${p.message}`);
+    assert.deepEqual(got, [
+      "4:5 criteria[0] (verifies): missing required field 'question' (string)",
+      "7:13 criteria[0] (verifies).weight: expected number, got string",
+      "9:12 criteria[0] (verifies).check: unknown check 'verifies_after_last_edt'; did you mean 'verifies_after_last_edit'? (all checks: rubricate rubric show swe-default)",
+      "18:20 criteria[1] (loops).params.consecutive: expected number, got string",
+      "19:7 criteria[1] (loops).params.windw: unknown field 'windw'; did you mean 'window'?",
+      "20:5 criteria[2] (verifies): missing required field 'weight' (number)",
+      "20:9 criteria[2] (verifies).id: duplicate criterion id 'verifies' (first at criteria[0])",
+      "24:5 criteria[2] (verifies).wieght: unknown field 'wieght'; did you mean 'weight'?",
+      "26:12 criteria[2] (verifies).check: unknown check 'does_magic'; known checks: " +
+        [...CHECKS.keys()].sort().join(", "),
+    ]);
   });
 
   it("reports YAML syntax errors with position", () => {

@@ -50,7 +50,7 @@ sharedSuite("worker threads over real data", (it) => {
       scoreParallel([input], { rubric: "swe-default", jobs: 2, onProgress: (_, n) => (total = n) }),
     );
     assert.ok(chunkSize(total, 2) > 1, `${total} inputs make chunks of one`);
-    const one = await records(scoreStream([input], { rubric, runContext: false }));
+    const one = await records(scoreStream([input], { rubric, runContext: false, outcome: null }));
     assert.equal(parallel.length, one.length);
     assert.deepEqual(parallel, one);
   });

@@ -66,7 +66,8 @@ describe("scoring", () => {
   it("scores the examples: valid records, judge criteria unscored with a reason, good attempts above sloppy ones", async () => {
     const rubric = loadRubric("swe-default");
     const records: ScoreRecord[] = [];
-    for await (const ev of scoreStream([join(ROOT, "examples")], { rubric })) {
+    // outcome: null = no outcome model (the default is the shipped one, as the CLI's)
+    for await (const ev of scoreStream([join(ROOT, "examples")], { rubric, outcome: null })) {
       assert.notEqual(ev.type, "error");
       if (ev.type === "record") records.push(ev.record);
     }
@@ -125,8 +126,8 @@ describe("rubricate score (CLI)", () => {
     const r = spawnSync(process.execPath, [CLI, "score", "examples", "-o", out], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 8);
-    assert.match(r.stderr, /criterion\s+kind\s+fired: all\s+resolved\s+unresolved/);
-    assert.match(r.stderr, /- no-test-tampering\s+check/);
+    assert.match(r.stderr, /behaviour\s+kind\s+present: all\s+resolved\s+unresolved/);
+    assert.match(r.stderr, /- existing tests modified \(no-test-tampering\)\s+check/);
     assert.match(r.stderr, /8 trajectories \(4 resolved, 4 unresolved, 0 unlabelled\)/);
     const bad = join(mkdtempSync(join(tmpdir(), "rubricate-score-")), "bad.yaml");
     writeFileSync(

@@ -129,7 +129,13 @@ describe("filter", () => {
     const rep = filterReport(records, decide(records, o), o);
     assert.equal(rep.kept, 1);
     assert.deepEqual(rep.tasks, { before: 3, after: 1 });
-    assert.deepEqual(rep.criteria[0], { id: "no-loops", polarity: "discourage", before: 2 / 6, after: 0 });
+    assert.deepEqual(rep.criteria[0], {
+      id: "no-loops",
+      behaviour: "loops (no-loops)",
+      polarity: "discourage",
+      before: 2 / 6,
+      after: 0,
+    });
   });
 });
 

@@ -123,7 +123,7 @@ export const judgeServerOptions = (c: Command) =>
       ),
     )
     .option("--tokenizer <spec>", "count tokens with o200k, cl100k, or a model's tokenizer.json")
-    .option("--cache <file>", "judge answer cache (SQLite; default $XDG_CACHE_HOME/rubricate/judge.sqlite)")
+    .option("--cache <file>", "judge answer cache (a JSONL file; default $XDG_CACHE_HOME/rubricate/judge-cache.jsonl)")
     .option("--no-cache", "do not read or write the judge cache")
     .option("--prices <file>", "token prices over the built-in table")
     .addOption(new Option("--retries <n>", "retries of a judge request (default 4)").argParser(wholeNumber(0, 100)))

@@ -90,6 +90,8 @@ export function registerEval(program: Command): void {
     )
     .option("--group-by <fields>", "comma-separated source fields: format, scaffold, model, run", "format,scaffold")
     .option("--json <file>", "also write the full report as JSON to this file")
+    .option("--wide", "one table of every metric, as wide as it needs (default: tables within 100 columns)")
+    .option("-q, --quiet", "no progress bar")
     .option(
       "--pairwise <file>",
       "comparisons from 'select --judge-pairwise --comparisons': also report best-of-N of the pairwise pick vs the pointwise reward on the same tasks (repeatable)",
@@ -134,7 +136,8 @@ export function registerCalibrate(program: Command): void {
     .option(
       "--criterion <id>",
       "calibrate one criterion's value (1 = good) instead of a reward, e.g. the judge's p(YES) of predicted-resolution",
-    );
+    )
+    .option("-q, --quiet", "no progress line");
   addExamples(cmd, [
     [
       "npx rubricate calibrate scores.jsonl -o calibrator.json",

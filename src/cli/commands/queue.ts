@@ -134,7 +134,7 @@ export function registerWorker(program: Command): void {
         .default(30)
         .argParser(positiveInt),
     )
-    .option("--no-shared-cache", "use each machine's SQLite judge cache instead of the one in Redis")
+    .option("--no-shared-cache", "use each machine's judge cache file instead of the one in Redis")
     .option("-q, --quiet", "no log of jobs");
   addExamples(cmd, [
     [`npx rubricate worker ${REDIS}`, "until Ctrl-C"],

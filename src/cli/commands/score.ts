@@ -12,7 +12,7 @@ export function registerScore(program: Command): void {
       "Read trajectories (any format ingest reads), decide each rubric criterion, and write one ScoreRecord per trajectory: " +
         "per-criterion verdicts with evidence steps, the aggregate score, provenance and the label when known. " +
         "Without a judge, judge criteria are reported as unscored and the score uses the criteria that were decided. " +
-        "Ends with a table of how often each criterion fired, split by resolved / unresolved trajectories.",
+        "Ends with a table of how often each behaviour was present, split by resolved / unresolved trajectories.",
     )
     .argument("<inputs...>", "trajectory files, folders or quoted globs")
     .option("-r, --rubric <id|file>", "built-in rubric id or a rubric YAML file", "swe-default")
@@ -39,6 +39,10 @@ export function registerScore(program: Command): void {
     .option(
       "--resume",
       "continue a killed run: keep the records already in -o and score only the missing trajectories (and those whose judge requests failed)",
+    )
+    .option(
+      "--allow-unjudged",
+      "a judge that answers nothing is no error: score with the other criteria (default: stop, exit 1)",
     )
     .option("-q, --quiet", "no progress bar or summary")
     .addOption(new Option("--max-errors <n>", "errors listed in the summary").default(20).argParser(wholeNumber(0)));

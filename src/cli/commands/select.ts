@@ -1,6 +1,6 @@
 /** `rubricate filter` and `rubricate select`: keep the trajectories worth training on, pick the best of N. */
 import { type Command, Option } from "commander";
-import { POLICIES } from "../../select/filter.js";
+import { POLICIES } from "../../select/names.js";
 import { REWARD_MODES } from "../../score/reward.js";
 import { judgeFlagsOf } from "../judgeflags.js";
 import { numberIn, wholeNumber } from "../numbers.js";
@@ -23,7 +23,8 @@ export function registerFilter(program: Command): void {
     .addOption(new Option("--policy <p>", "filter policy").choices([...POLICIES]).default("hybrid"))
     .addOption(new Option("--threshold <x>", "minimum rubric score").default(0.8).argParser(numberIn(0, 1)))
     .addOption(new Option("--per-task <k>", "keep at most k per task, best first").argParser(wholeNumber(1)))
-    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all");
+    .option("--coverage", "keep the best qualifying trajectory of tasks that would otherwise lose all")
+    .option("-q, --quiet", "no progress bar");
   scoreSourceOptions(cmd);
   addExamples(cmd, [
     [
@@ -61,6 +62,10 @@ export function registerSelect(program: Command): void {
     .addOption(new Option("--alpha <x>", "rubric weight in the linear reward").default(0.5).argParser(numberIn(0, 1)))
     .option("--model-name <name>", "model_name_or_path written into the predictions", "rubricate-best-of-n")
     .option(
+      "--ids <file>",
+      "keep only these instance ids (one per line, or JSONL/JSON rows with instance_id), e.g. one benchmark's",
+    )
+    .option(
       "--judge-pairwise",
       "pick by comparing the attempts two at a time with an LLM judge (both orders; Bradley-Terry; at most 2·N·log2 N pairs per task), combined with p(resolved)",
     )
@@ -69,7 +74,7 @@ export function registerSelect(program: Command): void {
       "with --judge-pairwise: write every comparison (JSONL) for 'rubricate eval --pairwise'",
     )
     .option("--pairwise-only", "with --judge-pairwise: rank by the comparisons alone, without p(resolved)")
-    .option("-q, --quiet", "no judge probe report");
+    .option("-q, --quiet", "no progress bar or judge probe report");
   scoreSourceOptions(judgeServerOptions(cmd));
   addExamples(cmd, [
     [
@@ -84,6 +89,8 @@ export function registerSelect(program: Command): void {
   ]).action(async (inputs: string[], o) => {
     const opts = { ...o, choices: sideReportOf(o, "choices") };
     if (o.judgePairwise) {
+      if (o.ids)
+        throw new Error("--ids does not go with --judge-pairwise yet: filter the inputs or the scores instead");
       const { runPairwiseSelect } = await import("../pairwise.js");
       process.exitCode = await runPairwiseSelect(inputs, { ...opts, judgeFlags: judgeFlagsOf(o) });
     } else if (o.judge || o.model || o.judgeConfig || o.comparisons || o.pairwiseOnly)

@@ -21,7 +21,8 @@ export function registerTrain(program: Command): void {
     .addOption(new Option("--l2 <x>", "L2 penalty on standardised weights").default(1).argParser(numberIn(0)))
     .addOption(
       new Option("--bootstrap <n>", "bootstrap resamples for intervals").default(1000).argParser(wholeNumber(0)),
-    );
+    )
+    .option("-q, --quiet", "no progress on stderr");
   addExamples(cmd, [
     [
       "npx rubricate train runs/ -o outcome-model.json",
