@@ -7,14 +7,14 @@
  *
  * Usage: node dist/bench/ingest.js [--data DIR] [--rounds N] [--big-mb N]
  */
-import { createWriteStream, readFileSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { createWriteStream, readFileSync, statSync, unlinkSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { discover } from "../src/ingest/discover.js";
+import { inputFiles } from "./inputs.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { readTrajectories } from "../src/labels/stream.js";
 
@@ -30,17 +30,6 @@ const { values } = parseArgs({
 const DATA = values.data!;
 const ROUNDS = Number(values.rounds);
 const BIG_MB = Number(values["big-mb"]);
-
-/** Every file ingestion reads: candidate files and the files inside directory-format inputs. */
-async function inputFiles(): Promise<string[]> {
-  const files: string[] = [];
-  for await (const c of discover([DATA])) {
-    if (!("kind" in c)) continue;
-    if (c.kind === "file") files.push(c.path);
-    else for (const n of readdirSync(c.path)) if (n.endsWith(".json")) files.push(join(c.path, n));
-  }
-  return files;
-}
 
 function parseAll(files: string[]): number {
   let n = 0;
@@ -75,8 +64,7 @@ async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 async function throughput(): Promise<void> {
-  const files = await inputFiles();
-  const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  const { files, bytes } = await inputFiles([DATA]);
   const mb = bytes / 1e6;
   const trajectories = await ingestAll(false); // also warms the page cache
   parseAll(files);

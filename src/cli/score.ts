@@ -4,9 +4,9 @@ import { jsonlLines } from "../io/read.js";
 import { LineFile } from "../io/write.js";
 import { loadRubric } from "../rubric/load.js";
 import type { IngestError } from "../io/error.js";
-import { finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
+import { RunSteps, finishRunContext, needsRunContext, withRunContext } from "../score/context.js";
 import { scoreStream } from "../score/stream.js";
-import { scoreParallel } from "../score/parallel.js";
+import { autoJobs, scoreParallel } from "../score/parallel.js";
 import { defaultOutcomeModel } from "../score/defaults.js";
 import type { JudgeFlags } from "../judge/config.js";
 import { buildJudge, type BuiltJudge } from "../judge/build.js";
@@ -50,7 +50,8 @@ export interface ScoreCliOptions {
   maxErrors: number;
   /** a model file, false for none, undefined for the shipped default */
   outcomeModel?: string | false;
-  jobs: number;
+  /** worker threads; undefined: chosen from the input size and the cores (`autoJobs`) */
+  jobs?: number;
   /** judge settings given as flags (undefined: from --judge-config, the environment or the default) */
   judgeFlags: JudgeFlags;
   judgeConfig?: string;
@@ -199,6 +200,9 @@ async function scoreWith(
   const bar = progress("score", !o.quiet && process.stderr.isTTY === true, judge ? JUDGE_PROGRESS : undefined);
   let summary = new ScoreSummary();
   const errors: IngestError[] = [];
+  // each written record's steps by run, for the run-relative criteria decided at the end (a
+  // resumed run's file holds records of earlier runs too: then they are counted from the file)
+  const runs = o.resume ? undefined : new RunSteps();
   // criteria left unscored by a failure (with --allow-unjudged, the judge's failures are accepted)
   const isFailure = (reason: string | undefined) =>
     !!reason && FAILURE_REASONS.has(reason) && !(o.allowUnjudged && reason !== "check_error");
@@ -215,14 +219,15 @@ async function scoreWith(
             errors: errors.length,
             ...(judge ? judgePayload(judge.stats, summary.records, started) : {}),
           });
+    const jobs = judge || o.resume ? 1 : (o.jobs ?? (await autoJobs(inputs)));
     const scored =
-      o.jobs > 1 && !judge && !o.resume
+      jobs > 1
         ? scoreParallel(inputs, {
             rubric: o.rubric,
             labels: o.labels,
             autoLabels: o.autoLabels,
             outcomeModel: modelPath,
-            jobs: o.jobs,
+            jobs,
             onProgress,
           })
         : scoreStream(inputs, {
@@ -240,6 +245,7 @@ async function scoreWith(
     for await (const ev of events) {
       if (ev.type === "record") {
         summary.add(ev.record);
+        runs?.add(ev.record.source.run, ev.record.steps);
         if (ev.record.criteria.some((c) => isFailure(c.reason))) failedRecords++;
         judgeError ??= ev.record.criteria.find((c) => c.reason === "judge_error")?.explanation;
         if (judge)
@@ -260,7 +266,7 @@ async function scoreWith(
   }
   if (runRelative && toFile && !stopped) {
     const final = new ScoreSummary();
-    await finishRunContext(o.output!, rubric, (r) => final.add(r));
+    await finishRunContext(o.output!, rubric, (r) => final.add(r), runs);
     summary = final;
   }
   if (!o.quiet) {

@@ -126,20 +126,16 @@ export async function* withRunContext(
  * Decide the run-relative criteria of every record in a ScoreRecord file once it holds them all
  * (a `score -o file` run writes each record as soon as it is scored, so a kill loses only the
  * work in flight; then this pass): rewritten through a temporary file and a rename. Calls
- * `each` with every final record (for summaries).
+ * `each` with every final record (for summaries). `counted`: the steps of every record in the file,
+ * counted by run as they were written (saves reading the file twice).
  */
 export async function finishRunContext(
   path: string,
   rubric: Rubric,
   each: (r: ScoreRecord) => void = () => {},
+  counted?: RunSteps,
 ): Promise<void> {
-  const runs = new RunSteps();
-  for await (const item of jsonlLines(path)) {
-    if ("error" in item) continue;
-    const r = JSON.parse(item.bytes.toString("utf8")) as ScoreRecord;
-    runs.add(r.source.run, r.steps);
-  }
-  const ctx = runs.context();
+  const ctx = (counted ?? (await countRuns(path))).context();
   const tmp = `${path}.run-tmp`;
   const out = createWriteStream(tmp);
   for await (const item of jsonlLines(path)) {
@@ -150,4 +146,15 @@ export async function finishRunContext(
   }
   await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
   renameSync(tmp, path);
+}
+
+/** The steps of every record in a ScoreRecord file, by run. */
+async function countRuns(path: string): Promise<RunSteps> {
+  const runs = new RunSteps();
+  for await (const item of jsonlLines(path)) {
+    if ("error" in item) continue;
+    const r = JSON.parse(item.bytes.toString("utf8")) as ScoreRecord;
+    runs.add(r.source.run, r.steps);
+  }
+  return runs;
 }

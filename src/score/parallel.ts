@@ -1,11 +1,15 @@
 /**
  * Scoring on several cores: inputs (files and folders found by discovery) are
- * handed out one at a time to worker threads, each of which ingests, joins
- * labels, analyses and scores them; results come back in input order. Used for
+ * handed out as paths, in runs of neighbouring inputs, to worker threads, each of
+ * which reads, joins labels, analyses and scores them and sends back only the
+ * records; results come back in input order. Neighbours go to the same worker
+ * because they share label files (each worker reads a label file once). Used for
  * checks and the outcome model (CPU-bound); LLM judging is I/O-bound and runs
  * in one thread with its own concurrency limit.
  */
-import { availableParallelism } from "node:os";
+import { readdirSync, statSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { RunContext } from "../checks/types.js";
@@ -39,20 +43,71 @@ interface Init {
   runSize: [string, number][];
 }
 
-type FromWorker =
-  | {
-      id: number;
-      used: number[];
-      events: (
-        | { type: "record"; record: ScoreRecord }
-        | { type: "error"; file: string; message: string; line?: number; field?: string }
-        | { type: "skip"; file: string; reason: string }
-      )[];
-    }
-  | { fatal: string };
+type Event =
+  | { type: "record"; record: ScoreRecord }
+  | { type: "error"; file: string; message: string; line?: number; field?: string }
+  | { type: "skip"; file: string; reason: string };
+
+/** A chunk's results: the events of each of its inputs, in order. */
+type FromWorker = { id: number; used: number[]; events: Event[][] } | { fatal: string };
+
+/** A chunk of neighbouring inputs, by the index of its first. */
+type ToWorker = { id: number; candidates: Candidate[] } | null;
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
+}
+
+/**
+ * Input bytes each worker thread needs to repay starting it: a worker loads the scoring code, the
+ * rubric and the outcome model, and reads its inputs' label files, before it scores anything
+ * (measured with `npm run bench:score`; see the README's performance section).
+ */
+export const BYTES_PER_WORKER = 100e6;
+
+/**
+ * Cores nobody else is using: the cores less the last minute's load average, rounded up (a worker
+ * on a core another process keeps busy only slows the run down). All of them where the system
+ * keeps no load average (Windows).
+ */
+export function freeCores(): number {
+  return Math.max(1, Math.ceil(availableParallelism() - loadavg()[0]));
+}
+
+/**
+ * The worker threads to score `inputs` with when none are asked for: one per `perWorker` bytes of
+ * input, at most one per free core and per input, and none (scoring in this thread) below that.
+ */
+export async function autoJobs(inputs: string[], cores = freeCores(), perWorker = BYTES_PER_WORKER): Promise<number> {
+  let bytes = 0;
+  let count = 0;
+  for await (const c of discover(inputs)) {
+    if (c instanceof IngestError || c.kind === "skip") continue;
+    count++;
+    bytes += inputBytes(c.path, c.kind);
+  }
+  return Math.max(1, Math.min(cores, count, Math.floor(bytes / perWorker)));
+}
+
+/** The size of a file input, or of the files in a folder input (0 when it cannot be read). */
+function inputBytes(path: string, kind: "file" | "dir"): number {
+  try {
+    if (kind === "file") return statSync(path).size;
+    let n = 0;
+    for (const e of readdirSync(path, { withFileTypes: true })) if (e.isFile()) n += statSync(join(path, e.name)).size;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Inputs per chunk handed to a worker: about 8 chunks per worker, so that a slow chunk at the end
+ * leaves the others little to wait for, and at most 64 inputs, so that records wait little for
+ * their turn in the output.
+ */
+export function chunkSize(inputs: number, jobs: number): number {
+  return Math.max(1, Math.min(64, Math.floor(inputs / (jobs * 8))));
 }
 
 /** Score all inputs with `jobs` worker threads, yielding events in input order. */
@@ -78,13 +133,16 @@ export async function* scoreParallel(inputs: string[], o: ParallelOptions): Asyn
   const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), candidates.length || 1));
   const workers = Array.from({ length: jobs }, () => new Worker(fileURLToPath(import.meta.url), { workerData: init }));
   const results = new Map<number, Extract<FromWorker, { events: unknown }>>();
+  const size = chunkSize(candidates.length, jobs);
   let next = 0;
   let done = 0;
   let fatal: string | null = null;
   let wake: (() => void) | null = null;
   const give = (w: Worker) => {
-    if (next < candidates.length) w.postMessage({ id: next, candidate: candidates[next++] });
-    else w.postMessage(null);
+    const msg: ToWorker =
+      next < candidates.length ? { id: next, candidates: candidates.slice(next, next + size) } : null;
+    next += size;
+    w.postMessage(msg);
   };
   for (const w of workers) {
     w.on("message", (m: FromWorker) => {
@@ -102,18 +160,20 @@ export async function* scoreParallel(inputs: string[], o: ParallelOptions): Asyn
     give(w);
   }
   try {
-    for (let i = 0; i < candidates.length; i++) {
+    for (let i = 0; i < candidates.length; i += size) {
       while (!results.has(i) && !fatal) await new Promise<void>((r) => (wake = r));
       if (fatal) throw new Error(`scoring worker failed: ${fatal}`);
       const m = results.get(i)!;
       results.delete(i);
       reader.markUsed(m.used);
-      for (const ev of m.events) {
-        if (ev.type === "error")
-          yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
-        else yield ev;
+      for (const events of m.events) {
+        for (const ev of events) {
+          if (ev.type === "error")
+            yield { type: "error", error: new IngestError(ev.file, ev.message, ev.line, ev.field) };
+          else yield ev;
+        }
+        o.onProgress?.(++done, candidates.length);
       }
-      o.onProgress?.(++done, candidates.length);
     }
     for (const error of reader.finish()) yield { type: "error", error };
   } finally {
@@ -130,10 +190,9 @@ async function workerMain(): Promise<void> {
     const { reader } = await TrajectoryReader.open({ labels: init.labels, autoLabels: init.autoLabels });
     const outcome = init.outcomeModel ? outcomeProvider(init.outcomeModel) : undefined;
     const run: RunContext = { medianSteps: new Map(init.medianSteps), runSize: new Map(init.runSize) };
-    parentPort!.on("message", async (msg: { id: number; candidate: Candidate } | null) => {
-      if (!msg) return parentPort!.close();
-      const events: Extract<FromWorker, { events: unknown }>["events"] = [];
-      for await (const ev of reader.read(msg.candidate)) {
+    const scoreOne = async (candidate: Candidate): Promise<Event[]> => {
+      const events: Event[] = [];
+      for await (const ev of reader.read(candidate)) {
         if (ev.type === "error")
           events.push({
             type: "error",
@@ -154,7 +213,13 @@ async function workerMain(): Promise<void> {
           events.push({ type: "record", record });
         }
       }
-      parentPort!.postMessage({ id: msg.id, used: reader.usedLabels(), events });
+      return events;
+    };
+    parentPort!.on("message", async (msg: ToWorker) => {
+      if (!msg) return parentPort!.close();
+      const events: Event[][] = [];
+      for (const c of msg.candidates) events.push(await scoreOne(c));
+      parentPort!.postMessage({ id: msg.id, used: reader.usedLabels(), events } satisfies FromWorker);
     });
   } catch (e) {
     parentPort!.postMessage({ fatal: (e as Error).message });

@@ -26,9 +26,10 @@ export function registerScore(program: Command): void {
     )
     .option("--no-outcome-model", "leave 'outcome' criteria unscored (no outcome model)")
     .addOption(
-      new Option("--jobs <n>", "worker threads for checks and the outcome model (not with --judge)")
-        .default(1)
-        .argParser(wholeNumber(1, 256)),
+      new Option(
+        "--jobs <n>",
+        "worker threads for checks and the outcome model (not with --judge); default: one per 100 MB of input, at most one per idle core",
+      ).argParser(wholeNumber(1, 256)),
     );
   addJudgeOptions(cmd)
     .option(
