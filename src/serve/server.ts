@@ -129,7 +129,10 @@ export async function buildServer(service: RewardService, o: HttpOptions = {}): 
     const own = new Set(["rubricate_queue_depth", "rubricate_queue_running", "rubricate_queue_capacity"]);
     const parts = [
       mine.filter((m) => m.name === "rubricate_queue_capacity" || !own.has(m.name)),
-      ...theirs.map((t) => t.filter((m) => m.name !== "rubricate_queue_capacity")),
+      // process_* figures (CPU, memory, file handles) are the whole process's in every thread: counted once, here
+      ...theirs.map((t) =>
+        t.filter((m) => m.name !== "rubricate_queue_capacity" && !m.name.startsWith("rubricate_process_")),
+      ),
     ];
     return AggregatorRegistry.aggregate(parts).metrics();
   });

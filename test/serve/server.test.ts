@@ -375,6 +375,10 @@ describe("rubricate serve: scoring in worker threads", () => {
       assert.match(m, /^rubricate_items_total\{route="\/get_reward",result="scored"\} 1$/m);
       assert.match(m, /^rubricate_queue_capacity 3$/m);
       assert.match(m, /^rubricate_http_requests_total\{route="\/v1\/score",status="200"\} 2$/m);
+      // the process's CPU is counted once, not once per thread (the threads share one process)
+      const cpu = Number(/^rubricate_process_cpu_seconds_total (\S+)$/m.exec(m)?.[1]);
+      const used = process.cpuUsage();
+      assert.ok(cpu > 0 && cpu <= ((used.user + used.system) / 1e6) * 1.05 + 0.05, `process CPU ${cpu} s`);
     } finally {
       await here.app.close();
       await pooled.app.close();
