@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `rubricate` command line: parses flags and calls the library (commands in ./commands/). */
+import "./epipe.js";
 import { CommanderError } from "commander";
 import { buildProgram } from "./program.js";
 

@@ -8,19 +8,9 @@ import { join } from "node:path";
 import { lockOutput, type OutputLock } from "../io/lock.js";
 import { redact } from "../io/redact.js";
 import { LineFile, OutputError, checkOutputPath, reasonOf, type LineFileOptions } from "../io/write.js";
+import "./epipe.js";
 
 export { OutputError };
-
-/**
- * A reader that stops early (`rubricate inspect ... | head`) closes standard output: writing more
- * would fail with EPIPE. That is not an error of the run: stop writing and end quietly with 0.
- * Set once here, for every command (each one writes through this module).
- */
-process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-  // other errors: the JSONL writer's own listener reports them; without one, they stay errors
-  if (process.stdout.listenerCount("error") === 1) throw e;
-});
 
 /**
  * A fresh file name in `dir` for a command's records when none was given and standard output is

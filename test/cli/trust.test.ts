@@ -176,6 +176,21 @@ describe("pipes: a reader that stops early ends the run quietly", () => {
       assert.doesNotMatch(stderr, /EPIPE|Error|at .*\.js:\d+/, args[0]);
     }
   });
+
+  it("help into a reader that never reads (`--help | true`): exit 0, no stack trace", () => {
+    for (const args of [["--help"], ["score", "--help"]]) {
+      const r = spawnSync(
+        "bash",
+        ["-c", '"$@" | true; echo "status=${PIPESTATUS[0]}" >&2', "_", process.execPath, CLI, ...args],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      assert.equal(Number(/status=(\d+)/.exec(r.stderr)?.[1]), 0, `${args.join(" ")}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /EPIPE|Error|at .*\.js:\d+/, args.join(" "));
+    }
+  });
 });
 
 describe("inputs in the wrong place", () => {

@@ -178,7 +178,9 @@ describe("rubricate serve with a judge", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ items: [{ messages: agentRun("s1").messages }, { messages: agentRun("s2").messages }] }),
       });
-      await new Promise((ok) => setTimeout(ok, 150));
+      // close once the judge holds a question of the request (not after a fixed time: a busy machine is slower)
+      const seen = judge.requests.length;
+      while (judge.requests.length === seen) await new Promise((ok) => setTimeout(ok, 5));
       const closing = s.close();
       const res = await inflight;
       assert.equal(res.status, 200);
