@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { inputFiles } from "./inputs.js";
 import { ingest } from "../src/ingest/pipeline.js";
 import { readTrajectories } from "../src/labels/stream.js";
+import { parseAll } from "./parse-all.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values } = parseArgs({
@@ -30,20 +31,6 @@ const { values } = parseArgs({
 const DATA = values.data!;
 const ROUNDS = Number(values.rounds);
 const BIG_MB = Number(values["big-mb"]);
-
-function parseAll(files: string[]): number {
-  let n = 0;
-  for (const f of files) {
-    const text = readFileSync(f, "utf8");
-    if (f.endsWith(".jsonl")) {
-      for (const line of text.split("\n")) if (line.trim()) JSON.parse(line), n++;
-    } else {
-      JSON.parse(text);
-      n++;
-    }
-  }
-  return n;
-}
 
 async function ingestAll(labels: boolean): Promise<number> {
   let n = 0;
