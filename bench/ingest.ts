@@ -7,7 +7,7 @@
  *
  * Usage: node dist/bench/ingest.js [--data DIR] [--rounds N] [--big-mb N]
  */
-import { createWriteStream, readFileSync, statSync, unlinkSync } from "node:fs";
+import { createWriteStream, statSync, unlinkSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
