@@ -165,9 +165,12 @@ export function defaultReply(body: Record<string, unknown>, policy: GuidedPolicy
       };
     return { json };
   }
+  // a one-token budget is used up by the answer: vLLM and OpenAI then say finish_reason "length"
+  const finish = (body.max_tokens ?? body.max_completion_tokens) === 1 ? "length" : "stop";
   if (body.top_logprobs) {
     return {
       json: completion("YES", {
+        finish,
         logprobs: [
           { token: "YES", logprob: -0.2 },
           { token: " NO", logprob: -1.7 },
@@ -176,7 +179,7 @@ export function defaultReply(body: Record<string, unknown>, policy: GuidedPolicy
       }),
     };
   }
-  return { json: completion("YES") };
+  return { json: completion("YES", { finish }) };
 }
 
 export { completion };
